@@ -1,0 +1,202 @@
+"""The `router` command: serve | check | route | train | score | eval | calibrate.
+
+    router serve --config config/default.yaml
+    router check --config config/default.yaml
+    router route --config config/default.yaml "Prove that there are infinitely many primes"
+
+Each subcommand's module keeps heavy imports inside its functions, so that
+`router route` answers without importing litellm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from typing import Any
+
+# Modules that add their own subcommand through `register(subparsers)`.
+_COMMAND_MODULES = (
+    "router.classify.train",
+    "router.score_cmd",
+    "router.evaluate",
+    "router.calibrate",
+)
+_DEFAULT_CONFIG = os.environ.get("TIANJI_CONFIG", "config/default.yaml")
+
+
+def _load(path: str) -> Any:
+    from router.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _config_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        default=_DEFAULT_CONFIG,
+        metavar="PATH",
+        help="YAML config (default: $TIANJI_CONFIG or config/default.yaml)",
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from router.costs import build_catalog
+
+    config = _load(args.config)
+    catalog = build_catalog(config)
+    missing_any = False
+    print(f"config {args.config}: valid")
+    print(
+        f"auth: {len(config.server.api_keys)} API key(s)"
+        if config.server.api_keys
+        else "auth: none (anyone who can reach the port can use it)"
+    )
+    print(f"classifier: {config.classifier.kind}")
+    for tier in config.tiers:
+        bound = "rest" if tier.max_difficulty is None else f"<= {tier.max_difficulty}"
+        aliases = f" (aliases: {', '.join(tier.aliases)})" if tier.aliases else ""
+        print(f"\ntier {tier.name}{aliases}: difficulty {bound}")
+        for dep in tier.deployments:
+            info = catalog[dep.name]
+            price = (
+                f"${info.input_cost * 1e6:g}/${info.output_cost * 1e6:g} per 1M"
+                if info.priced and info.input_cost is not None and info.output_cost is not None
+                else "price unknown (set `price:`)"
+            )
+            window = f"{info.max_context:,} tokens" if info.max_context else "window unknown"
+            status = "ready"
+            if dep.missing_env:
+                status = f"MISSING {', '.join(dep.missing_env)}"
+                missing_any = True
+            print(f"  - {dep.name:<22} {dep.model}")
+            print(f"    {price}; {window}; supports {', '.join(sorted(info.supports)) or '-'}")
+            print(f"    credentials: {status}")
+    if missing_any:
+        print("\nsome deployments lack credentials; they are skipped until the variables are set")
+    return 0
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    from router.classify import load_classifier
+    from router.classify.base import prompt_request
+    from router.costs import build_catalog
+    from router.policy import PolicyError, Route, decide, needs_of
+
+    config = _load(args.config)
+    request = json.loads(args.prompt) if args.json else prompt_request(args.prompt)
+    classifier = load_classifier(config.classifier.kind, config.classifier.weights)
+    try:
+        decision = decide(
+            config,
+            build_catalog(config),
+            needs_of(request),
+            classifier.score(request),
+            Route(args.model, args.min_tier, args.max_tier),
+        )
+    except PolicyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(json.dumps(decision.explain(), indent=2))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from router.logs import configure_logging
+    from router.redact import Redactor, secret_values
+
+    config = _load(args.config)
+    configure_logging(Redactor(secret_values(config)))
+    log = logging.getLogger("tianji.serve")
+    host = args.host or config.server.host
+    port = args.port or config.server.port
+    if not config.server.api_keys:
+        log.warning("no server.api_keys configured: the gateway accepts requests without a key")
+    for tier in config.tiers:
+        for dep in tier.deployments:
+            if dep.missing_env:
+                log.warning(
+                    f"deployment {dep.name} (tier {tier.name}) lacks credentials: "
+                    f"{', '.join(dep.missing_env)}; it is skipped until they are set"
+                )
+    log.info(f"Tianji listening on http://{host}:{port}/v1 (tiers: "
+             f"{', '.join(t.name for t in config.tiers)})")
+    os.environ["TIANJI_CONFIG"] = os.path.abspath(args.config)
+    uvicorn.run(
+        "router.server:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers,
+        access_log=False,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="router",
+        description="Tianji: route each LLM request to the cheapest tier that can do it.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the OpenAI-compatible gateway",
+        epilog="example: router serve --config config/default.yaml --port 8080",
+    )
+    _config_arg(serve)
+    serve.add_argument("--host", help="bind address (default: server.host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: server.port, 8080)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.set_defaults(func=cmd_serve)
+
+    check = sub.add_parser(
+        "check",
+        help="validate a config; list tiers, deployments and missing credentials",
+        epilog="exit code 0 when the config is valid, 2 when it is not",
+    )
+    _config_arg(check)
+    check.set_defaults(func=cmd_check)
+
+    route = sub.add_parser(
+        "route",
+        help="show the routing decision for a prompt (offline, no provider call)",
+        epilog='example: router route "Translate \'good morning\' to French"',
+    )
+    _config_arg(route)
+    route.add_argument("prompt", help="the prompt, or a JSON request body with --json")
+    route.add_argument("--json", action="store_true", help="PROMPT is an OpenAI request body")
+    route.add_argument("--model", default="auto", help="auto, a tier or an alias (default auto)")
+    route.add_argument("--min-tier", help="floor tier, as the x-tianji-min-tier header")
+    route.add_argument("--max-tier", help="ceiling tier, as the x-tianji-max-tier header")
+    route.set_defaults(func=cmd_route)
+
+    for name in _COMMAND_MODULES:
+        try:
+            importlib.import_module(name).register(sub)
+        except ModuleNotFoundError:  # TEMP while helpers build these
+            pass
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,240 @@
+"""The YAML configuration: schema, ${ENV} expansion, and errors that name the key path.
+
+    >>> cfg = load_config("config/default.yaml")
+    >>> [t.name for t in cfg.tiers]
+    ['small', 'medium', 'large']
+
+Unset variables without a default do not fail the load: a gateway must start
+on a machine that has no provider keys. They are recorded per deployment in
+`Deployment.missing_env`, reported by `router check` and at start-up, and a
+deployment that lacks them is skipped with a clear 503 when nothing else can
+answer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+from router.credentials import implicit_missing
+
+Capability = Literal["tools", "vision", "json"]
+ALL_CAPABILITIES: frozenset[str] = frozenset({"tools", "vision", "json"})
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+# Keys Tianji reads itself; everything else on a deployment goes to litellm as-is.
+TIANJI_DEPLOYMENT_KEYS = frozenset({"model", "name", "max_context", "supports", "price"})
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names each bad key path."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerConfig(_Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    api_keys: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
+    max_messages: int = Field(1000, ge=1)
+    log_prompts: bool = False
+
+    @model_validator(mode="after")
+    def _drop_empty_keys(self) -> ServerConfig:
+        # `["${TIANJI_API_KEY:-}"]` with the variable unset means "no auth".
+        object.__setattr__(self, "api_keys", [k for k in self.api_keys if k])
+        return self
+
+
+class ResilienceConfig(_Strict):
+    retries: int = Field(2, ge=0, le=10)
+    backoff_initial_s: float = Field(0.2, ge=0)
+    backoff_max_s: float = Field(5.0, ge=0)
+    request_timeout_s: float = Field(60.0, gt=0)
+    attempt_timeout_s: float | None = Field(
+        None, gt=0, description="Cap on one upstream attempt; default: the rest of the deadline."
+    )
+    cooldown_s: float = Field(30.0, ge=0)
+    failures_before_cooldown: int = Field(3, ge=1)
+    escalate: bool = True
+
+
+class ClassifierConfig(_Strict):
+    kind: Literal["learned", "rules"] = "learned"
+    weights: str | None = None
+
+
+class Price(_Strict):
+    """USD per one million tokens."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+
+
+class Deployment(BaseModel):
+    """One model at one provider. Unknown keys are litellm parameters (api_key, api_base, ...)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    model: str = Field(min_length=1)
+    name: str = ""
+    max_context: int | None = Field(None, gt=0)
+    supports: frozenset[Capability] | None = None
+    price: Price | None = None
+
+    _missing_env: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="after")
+    def _default_name(self) -> Deployment:
+        if not self.name:
+            object.__setattr__(self, "name", self.model)
+        return self
+
+    @property
+    def provider(self) -> str:
+        """The litellm provider prefix (`anthropic`, `bedrock`, `openai`, ...)."""
+        return self.model.split("/", 1)[0] if "/" in self.model else "openai"
+
+    @property
+    def litellm_params(self) -> dict[str, Any]:
+        """Everything that is not Tianji's own key, passed to litellm unchanged."""
+        return {k: v for k, v in (self.model_extra or {}).items() if v is not None}
+
+    @property
+    def missing_env(self) -> tuple[str, ...]:
+        """Environment variables this deployment references that are unset."""
+        return self._missing_env
+
+    def can(self, capability: str) -> bool:
+        return self.supports is None or capability in self.supports
+
+
+class Tier(_Strict):
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    max_difficulty: float | None = Field(None, ge=0, le=1)
+    deployments: list[Deployment] = Field(min_length=1)
+
+
+class Config(_Strict):
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
+    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
+    tiers: list[Tier] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_tiers(self) -> Config:
+        seen: dict[str, str] = {}
+        for i, tier in enumerate(self.tiers):
+            for label in (tier.name, *tier.aliases):
+                if label == "auto":
+                    raise ValueError(f"tiers.{i}: 'auto' is reserved for routing")
+                if label in seen:
+                    raise ValueError(
+                        f"tiers.{i}: name or alias {label!r} is already used by tier {seen[label]!r}"
+                    )
+                seen[label] = tier.name
+        bounds = [t.max_difficulty for t in self.tiers[:-1]]
+        for i, bound in enumerate(bounds):
+            if bound is None:
+                raise ValueError(
+                    f"tiers.{i}.max_difficulty: required on every tier but the last "
+                    f"({self.tiers[i].name!r})"
+                )
+        if any(b is not None and a is not None and b <= a for a, b in zip(bounds, bounds[1:])):
+            raise ValueError("tiers: max_difficulty must increase from the cheapest tier up")
+        names = [d.name for t in self.tiers for d in t.deployments]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(
+                f"deployment names must be unique (set `name:`); repeated: {', '.join(dupes)}"
+            )
+        return self
+
+    def tier_index(self, label: str) -> int | None:
+        """Index of the tier whose name or alias is `label`."""
+        for i, tier in enumerate(self.tiers):
+            if label == tier.name or label in tier.aliases:
+                return i
+        return None
+
+    def model_names(self) -> list[str]:
+        """What `/v1/models` offers: auto, then each tier and its aliases."""
+        return ["auto", *(label for t in self.tiers for label in (t.name, *t.aliases))]
+
+
+def expand_env(
+    node: Any, env: Mapping[str, str], path: tuple[Any, ...], missing: dict[tuple[Any, ...], str]
+) -> Any:
+    """Replace ${VAR} and ${VAR:-default} in every string; record unset VARs by key path."""
+    if isinstance(node, dict):
+        return {k: expand_env(v, env, (*path, k), missing) for k, v in node.items()}
+    if isinstance(node, list):
+        return [expand_env(v, env, (*path, i), missing) for i, v in enumerate(node)]
+    if not isinstance(node, str) or "${" not in node:
+        return node
+
+    def substitute(match: re.Match[str]) -> str:
+        var, default = match.group(1), match.group(2)
+        value = env.get(var)
+        if value:
+            return value
+        if default is not None:
+            return default
+        missing[path] = var
+        return ""
+
+    expanded = _ENV_REF.sub(substitute, node)
+    # A value that was only an unset reference becomes "absent", not "".
+    return None if path in missing and not expanded else expanded
+
+
+def _format_errors(err: ValidationError) -> str:
+    lines = []
+    for e in err.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        message = e["msg"].removeprefix("Value error, ")
+        lines.append(f"  {where}: {message}")
+    return "invalid configuration:\n" + "\n".join(lines)
+
+
+def parse_config(raw: Any, env: Mapping[str, str] | None = None) -> Config:
+    """Validate a parsed YAML document; raise ConfigError naming each bad key path."""
+    if not isinstance(raw, dict):
+        raise ConfigError("invalid configuration: the top level must be a mapping with `tiers:`")
+    env = os.environ if env is None else env
+    missing: dict[tuple[Any, ...], str] = {}
+    expanded = expand_env(raw, env, (), missing)
+    try:
+        config = Config.model_validate(expanded)
+    except ValidationError as err:
+        raise ConfigError(_format_errors(err)) from None
+    for ti, tier in enumerate(config.tiers):
+        for di, dep in enumerate(tier.deployments):
+            prefix = ("tiers", ti, "deployments", di)
+            names = {v for p, v in missing.items() if p[:4] == prefix}
+            names.update(implicit_missing(dep.provider, dep.litellm_params, env))
+            dep._missing_env = tuple(sorted(names))
+    return config
+
+
+def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
+    """Read, expand and validate a YAML config file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"cannot read config {path}: {err.strerror}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"config {path} is not valid YAML: {err}") from None
+    return parse_config(raw, env)

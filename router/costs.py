@@ -1,0 +1,132 @@
+"""Prices, context windows and capabilities of each deployment, and what a call cost.
+
+The one place that owns prices. A deployment's `price`, `max_context` and
+`supports` in the config win; otherwise litellm's model table is read. The
+table is read as the JSON file litellm ships, not through `import litellm`, so
+that `router route` and `router check` stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from router.config import ALL_CAPABILITIES, Config, Deployment
+
+_TABLE_FILE = "model_prices_and_context_window_backup.json"
+# Region prefixes of cross-region inference profiles (Bedrock: us.anthropic...).
+_REGION_PREFIXES = ("us.", "eu.", "apac.", "global.", "jp.", "au.")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What Tianji knows about one deployment's model. Prices are USD per token."""
+
+    input_cost: float | None
+    output_cost: float | None
+    max_context: int | None
+    supports: frozenset[str]
+
+    @property
+    def priced(self) -> bool:
+        return self.input_cost is not None and self.output_cost is not None
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        """USD for one call; 0.0 when the price is unknown (reported as such by `check`)."""
+        if not self.priced:
+            return 0.0
+        assert self.input_cost is not None and self.output_cost is not None
+        return prompt_tokens * self.input_cost + completion_tokens * self.output_cost
+
+
+@lru_cache(maxsize=1)
+def litellm_table() -> Mapping[str, Mapping[str, Any]]:
+    """litellm's bundled model table, or {} if litellm is not installed."""
+    spec = find_spec("litellm")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / _TABLE_FILE
+    try:
+        data: dict[str, Mapping[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    data.pop("sample_spec", None)
+    return data
+
+
+def _table_keys(model: str) -> list[str]:
+    """Names under which litellm's table may list `model` (most specific first)."""
+    keys = [model]
+    _, _, bare = model.partition("/")
+    if bare:
+        keys.append(bare)
+        for prefix in _REGION_PREFIXES:
+            if bare.startswith(prefix):
+                keys.append(bare[len(prefix) :])
+    return keys
+
+
+def lookup(model: str, table: Mapping[str, Mapping[str, Any]] | None = None) -> Mapping[str, Any]:
+    """litellm's entry for `model`, or {} when it has none."""
+    table = litellm_table() if table is None else table
+    for key in _table_keys(model):
+        if key in table:
+            return table[key]
+    return {}
+
+
+def model_info(dep: Deployment, table: Mapping[str, Mapping[str, Any]] | None = None) -> ModelInfo:
+    entry = lookup(dep.model, table)
+    if dep.price is not None:
+        input_cost: float | None = dep.price.input / 1e6
+        output_cost: float | None = dep.price.output / 1e6
+    else:
+        input_cost = entry.get("input_cost_per_token")
+        output_cost = entry.get("output_cost_per_token")
+    max_context = dep.max_context or entry.get("max_input_tokens") or entry.get("max_tokens")
+    if dep.supports is not None:
+        supports = frozenset(dep.supports)
+    elif entry:
+        supports = frozenset(
+            cap
+            for cap, key in (
+                ("tools", "supports_function_calling"),
+                ("vision", "supports_vision"),
+                ("json", "supports_response_schema"),
+            )
+            if entry.get(key)
+        )
+        # JSON mode (`json_object`) works wherever tools do; litellm emulates it.
+        if "tools" in supports:
+            supports |= {"json"}
+    else:
+        supports = ALL_CAPABILITIES
+    return ModelInfo(input_cost, output_cost, max_context, supports)
+
+
+def build_catalog(config: Config) -> dict[str, ModelInfo]:
+    """ModelInfo for every deployment, by deployment name."""
+    table = litellm_table()
+    return {d.name: model_info(d, table) for t in config.tiers for d in t.deployments}
+
+
+@dataclass(frozen=True)
+class Savings:
+    """What a call cost, against sending it to the reference (top-tier) deployment."""
+
+    cost_usd: float
+    baseline_usd: float
+
+    @property
+    def saved_usd(self) -> float:
+        return self.baseline_usd - self.cost_usd
+
+
+def reference_deployment(config: Config) -> str:
+    """The deployment an app without Tianji would call: the top tier's first one."""
+    return config.tiers[-1].deployments[0].name

@@ -1,0 +1,161 @@
+"""Errors: what the client sees (OpenAI's shape) and what an upstream failure means.
+
+`GatewayError` is every error Tianji answers with; `to_body()` is OpenAI's
+`{"error": {"message", "type", "param", "code"}}`. `classify(exc)` is the one
+place that decides what an upstream exception means for fallback:
+
+| kind            | examples                               | what upstream.py does            |
+|-----------------|----------------------------------------|----------------------------------|
+| transient       | 429, 408, 5xx, connect error, timeout  | retry with backoff, then next    |
+| auth            | 401, 403                               | cool down at once, next          |
+| deployment      | 404 model not found at the provider    | cool down at once, next          |
+| context_length  | prompt too long for this window        | next deployment with larger one  |
+| content_filter  | provider refused the content           | return 400 to the client         |
+| client          | 400/422 caused by the request itself   | return 400 to the client         |
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import httpx
+import litellm
+
+
+class GatewayError(Exception):
+    """An error answered to the client in OpenAI's shape."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        type: str = "invalid_request_error",
+        code: str | None = None,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type
+        self.code = code
+        self.param = param
+        self.headers = headers or {}
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "error": {
+                "message": self.message,
+                "type": self.type,
+                "param": self.param,
+                "code": self.code,
+            }
+        }
+
+
+class Kind(StrEnum):
+    TRANSIENT = "transient"
+    AUTH = "auth"
+    DEPLOYMENT = "deployment"
+    CONTEXT_LENGTH = "context_length"
+    CONTENT_FILTER = "content_filter"
+    CLIENT = "client"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed upstream attempt, classified."""
+
+    kind: Kind
+    status: int | None
+    error_class: str
+    message: str
+    retry_after: float | None = None
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind is Kind.TRANSIENT
+
+
+def _header(exc: BaseException, name: str) -> str | None:
+    for headers in (
+        getattr(exc, "litellm_response_headers", None),
+        getattr(getattr(exc, "response", None), "headers", None),
+    ):
+        if headers is not None:
+            try:
+                value = headers.get(name)
+            except AttributeError:
+                continue
+            if value:
+                return str(value)
+    return None
+
+
+def retry_after_s(exc: BaseException, now: float | None = None) -> float | None:
+    """Seconds the provider asked us to wait (Retry-After / retry-after-ms), if it said."""
+    ms = _header(exc, "retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000.0)
+        except ValueError:
+            pass
+    value = _header(exc, "retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _short(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return str(text).replace("\n", " ")[:600]
+
+
+def classify(exc: BaseException) -> Failure:
+    """Map an exception from an upstream call to a Failure."""
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    status = status if isinstance(status, int) else None
+    message = _short(exc)
+
+    def failure(kind: Kind, code: int | None = status) -> Failure:
+        return Failure(kind, code, name, message, retry_after_s(exc))
+
+    if isinstance(exc, litellm.ContextWindowExceededError):
+        return failure(Kind.CONTEXT_LENGTH, 400)
+    if isinstance(exc, litellm.ContentPolicyViolationError):
+        return failure(Kind.CONTENT_FILTER, 400)
+    if isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError):
+        return failure(Kind.AUTH)
+    if isinstance(exc, litellm.NotFoundError):
+        return failure(Kind.DEPLOYMENT, 404)
+    if isinstance(exc, litellm.Timeout | asyncio.TimeoutError | TimeoutError):
+        return failure(Kind.TRANSIENT, 408)
+    if isinstance(exc, litellm.RateLimitError):
+        return failure(Kind.TRANSIENT, 429)
+    if isinstance(exc, litellm.BadRequestError | litellm.UnprocessableEntityError):
+        # litellm maps some transport failures to 400 with a 5xx hidden inside; trust 4xx only.
+        return failure(Kind.CLIENT, 400)
+    if status in (401, 403):
+        return failure(Kind.AUTH)
+    if status == 429 or status == 408 or (status is not None and status >= 500):
+        return failure(Kind.TRANSIENT)
+    if isinstance(exc, litellm.APIConnectionError | httpx.TransportError | ConnectionError):
+        return failure(Kind.TRANSIENT, None)
+    if status is not None and 400 <= status < 500:
+        return failure(Kind.CLIENT)
+    # A malformed answer or anything unexpected from the provider: try the next one.
+    return failure(Kind.TRANSIENT, status)

@@ -1,0 +1,141 @@
+"""The request schema of `POST /v1/chat/completions`: an allowlist, not a blocklist.
+
+Only OpenAI chat parameters listed here are accepted; anything else (litellm's
+`api_base`, `api_key`, `custom_llm_provider`, `aws_*`, `vertex_*`, ...) is a 400,
+so a client can never choose where traffic or credentials go. The same models
+produce the published OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MAX_N = 8
+MAX_OUTPUT_TOKENS = 10_000_000
+
+
+class _Open(BaseModel):
+    """Nested objects: validated where it matters, other fields kept for the provider."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class TextPart(_Open):
+    type: Literal["text"]
+    text: str
+
+
+class ImageURL(_Open):
+    url: str = Field(min_length=1)
+
+
+class ImagePart(_Open):
+    type: Literal["image_url"]
+    image_url: ImageURL
+
+
+class InputAudioPart(_Open):
+    type: Literal["input_audio"]
+    input_audio: dict[str, Any]
+
+
+class FilePart(_Open):
+    type: Literal["file"]
+    file: dict[str, Any]
+
+
+ContentPart = Annotated[
+    TextPart | ImagePart | InputAudioPart | FilePart, Field(discriminator="type")
+]
+Content = str | list[ContentPart]
+
+
+class FunctionCall(_Open):
+    name: str
+    arguments: str
+
+
+class ToolCall(_Open):
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
+
+
+class Message(_Open):
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: Content | None = None
+    name: str | None = None
+    tool_calls: list[ToolCall] | None = None
+    tool_call_id: str | None = None
+
+
+class FunctionDef(_Open):
+    name: str = Field(min_length=1, max_length=64)
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+
+
+class Tool(_Open):
+    type: Literal["function"]
+    function: FunctionDef
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    include_usage: bool = False
+
+
+class ChatCompletionRequest(BaseModel):
+    """OpenAI chat-completions parameters Tianji accepts and passes on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(min_length=1, description="`auto`, a tier name or a tier alias")
+    messages: list[Message] = Field(min_length=1)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
+    top_p: float | None = Field(None, ge=0, le=1)
+    max_tokens: int | None = Field(None, ge=1, le=MAX_OUTPUT_TOKENS)
+    max_completion_tokens: int | None = Field(None, ge=1, le=MAX_OUTPUT_TOKENS)
+    stop: str | list[str] | None = None
+    tools: list[Tool] | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
+    functions: list[FunctionDef] | None = None
+    function_call: str | dict[str, Any] | None = None
+    response_format: dict[str, Any] | None = None
+    seed: int | None = None
+    user: str | None = Field(None, max_length=256)
+    n: int | None = Field(None, ge=1, le=MAX_N)
+    presence_penalty: float | None = Field(None, ge=-2, le=2)
+    frequency_penalty: float | None = Field(None, ge=-2, le=2)
+    logit_bias: dict[str, float] | None = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = Field(None, ge=0, le=20)
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+
+
+# Request keys that are not provider parameters.
+_NOT_PASSED = frozenset({"model", "messages", "stream", "stream_options"})
+PASSTHROUGH_PARAMS = frozenset(ChatCompletionRequest.model_fields) - _NOT_PASSED
+
+
+def validation_message(err: ValidationError) -> tuple[str, str | None]:
+    """A one-line client-facing message and the offending parameter path."""
+    first = err.errors(include_url=False)[0]
+    loc = [str(p) for p in first["loc"]]
+    # Drop the union-branch names pydantic adds (e.g. messages.0.content.str).
+    param = ".".join(p for p in loc if not p[:1].isupper() and p not in ("str", "list"))
+    if first["type"] == "extra_forbidden":
+        top = loc[0] if loc else "?"
+        return (
+            f"Unrecognized request argument supplied: {top}. Tianji accepts only OpenAI "
+            "chat-completions parameters; upstream URLs and credentials are set in its config.",
+            top,
+        )
+    more = len(err.errors()) - 1
+    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+    return f"Invalid value for '{param or 'body'}': {first['msg']}{suffix}", param or None

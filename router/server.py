@@ -1,0 +1,448 @@
+"""The HTTP face: FastAPI app factory and routes. The only module that knows HTTP.
+
+    app = create_app(load_config("config/default.yaml"))
+
+Routes: POST /v1/chat/completions, GET /v1/models, POST /v1/route,
+GET /v1/deployments, GET /healthz, GET /readyz, GET /metrics.
+Every error is OpenAI's error JSON; every answer carries x-tianji-* headers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from router.classify import Classifier, load_classifier
+from router.config import Config
+from router.costs import ModelInfo, build_catalog, reference_deployment
+from router.errors import GatewayError, classify
+from router.health import Health
+from router.telemetry import Metrics
+from router.policy import Decision, PolicyError, Route, decide, needs_of
+from router.redact import Redactor, secret_values
+from router.schema import PASSTHROUGH_PARAMS, ChatCompletionRequest, validation_message
+from router.upstream import Served, Upstream
+
+log = logging.getLogger("tianji.request")
+JSON = "application/json"
+
+
+def _json_bytes(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def error_response(err: GatewayError, request_id: str | None = None) -> Response:
+    headers = dict(err.headers)
+    if request_id:
+        headers["x-request-id"] = request_id
+    return Response(_json_bytes(err.to_body()), err.status, headers, media_type=JSON)
+
+
+class Gateway:
+    """Everything a request needs, built once at start-up."""
+
+    def __init__(self, config: Config, classifier: Classifier | None = None) -> None:
+        self.config = config
+        self.catalog: dict[str, ModelInfo] = build_catalog(config)
+        self.classifier = classifier or load_classifier(
+            config.classifier.kind, config.classifier.weights
+        )
+        self.health = Health(
+            config.resilience.cooldown_s, config.resilience.failures_before_cooldown
+        )
+        self.redact = Redactor(secret_values(config))
+        self.upstream = Upstream(config, self.health, self.redact)
+        self.reference = self.catalog[reference_deployment(config)]
+        self.metrics = Metrics()
+        self._api_keys = [k.encode() for k in config.server.api_keys]
+
+    def authorized(self, request: Request) -> bool:
+        if not self._api_keys:
+            return True
+        supplied = request.headers.get("authorization", "")
+        token = supplied[7:] if supplied[:7].lower() == "bearer " else ""
+        token = token or request.headers.get("x-api-key", "")
+        given = token.encode()
+        # Compare with every key, always, so timing says nothing about which matched.
+        ok = False
+        for key in self._api_keys:
+            ok |= hmac.compare_digest(given, key)
+        return ok
+
+    def decide(self, body: dict[str, Any], request: Request) -> Decision:
+        route = Route(
+            model=body.get("model", "auto"),
+            min_tier=request.headers.get("x-tianji-min-tier"),
+            max_tier=request.headers.get("x-tianji-max-tier"),
+        )
+        if route.model != "auto" and self.config.tier_index(route.model) is None:
+            raise GatewayError(
+                404,
+                f"The model {route.model!r} does not exist. Available models: "
+                f"{', '.join(self.config.model_names())}.",
+                code="model_not_found",
+                param="model",
+            )
+        assessment = self.classifier.score(body)
+        try:
+            return decide(self.config, self.catalog, needs_of(body), assessment, route)
+        except PolicyError as err:
+            raise GatewayError(400, str(err), code=err.code, param=err.param) from None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise GatewayError(
+            400, "The request body is not valid JSON (UTF-8).", code="invalid_json"
+        ) from None
+    if not isinstance(data, dict):
+        raise GatewayError(400, "The request body must be a JSON object.", code="invalid_json")
+    try:
+        ChatCompletionRequest.model_validate(data)
+    except ValidationError as err:
+        message, param = validation_message(err)
+        raise GatewayError(400, message, code="invalid_request", param=param) from None
+    except RecursionError:
+        raise GatewayError(400, "The request body is nested too deeply.", code="invalid_json")
+    if len(data["messages"]) > max_messages:
+        raise GatewayError(
+            400, f"Too many messages: at most {max_messages}.", param="messages", code="too_many"
+        )
+    return data
+
+
+def _headers(decision: Decision, served: Served, cost: float | None) -> dict[str, str]:
+    dep = served.candidate.deployment
+    headers = {
+        "x-tianji-tier": served.candidate.tier,
+        "x-tianji-model": dep.model,
+        "x-tianji-provider": dep.name,
+        "x-tianji-difficulty": f"{decision.assessment.difficulty:.4f}",
+        "x-tianji-attempts": str(served.calls),
+    }
+    if cost is not None:
+        headers["x-tianji-cost-usd"] = f"{cost:.8f}"
+    return headers
+
+
+def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
+    gw = Gateway(config, classifier)
+    app = FastAPI(
+        title="Tianji",
+        version="0.1.0",
+        description="OpenAI-compatible gateway that routes each request to the cheapest capable tier.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.gateway = gw
+
+    @app.exception_handler(GatewayError)
+    async def _gateway_error(request: Request, err: GatewayError) -> Response:
+        return error_response(err, getattr(request.state, "request_id", None))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
+        message = {404: "Unknown path.", 405: "Method not allowed."}.get(err.status_code)
+        return error_response(GatewayError(err.status_code, message or str(err.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, err: RequestValidationError) -> Response:
+        return error_response(GatewayError(400, "Invalid request.", code="invalid_request"))
+
+    @app.exception_handler(Exception)
+    async def _internal_error(request: Request, err: Exception) -> Response:
+        request_id = getattr(request.state, "request_id", None)
+        log.error(
+            json.dumps(
+                {"event": "internal_error", "request_id": request_id, "error": type(err).__name__}
+            )
+        )
+        return error_response(
+            GatewayError(500, "Internal error in Tianji.", "server_error", "internal_error"),
+            request_id,
+        )
+
+    @app.middleware("http")
+    async def _auth_and_id(request: Request, call_next: Any) -> Response:
+        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+        request.state.request_id = request_id
+        if request.url.path.startswith("/v1/") and not gw.authorized(request):
+            return error_response(
+                GatewayError(
+                    401,
+                    "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
+                    "authentication_error",
+                    "invalid_api_key",
+                ),
+                request_id,
+            )
+        response: Response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        return response
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz() -> Response:
+        names = [d.name for t in config.tiers for d in t.deployments]
+        state = gw.health.snapshot(names)
+        live = {
+            t.name: [
+                d.name for d in t.deployments if not d.missing_env and state[d.name]["state"] == "ok"
+            ]
+            for t in config.tiers
+        }
+        ready = any(live.values())
+        body = {"status": "ready" if ready else "not_ready", "available": live}
+        return Response(_json_bytes(body), 200 if ready else 503, media_type=JSON)
+
+    @app.get("/v1/models")
+    async def models() -> dict[str, Any]:
+        created = 0
+        return {
+            "object": "list",
+            "data": [
+                {"id": name, "object": "model", "created": created, "owned_by": "tianji"}
+                for name in config.model_names()
+            ],
+        }
+
+    @app.get("/v1/deployments")
+    async def deployments() -> dict[str, Any]:
+        names = [d.name for t in config.tiers for d in t.deployments]
+        state = gw.health.snapshot(names)
+        return {
+            "data": [
+                {
+                    "name": d.name,
+                    "tier": t.name,
+                    "model": d.model,
+                    "missing_env": list(d.missing_env),
+                    **state[d.name],
+                }
+                for t in config.tiers
+                for d in t.deployments
+            ]
+        }
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        body, content_type = gw.metrics.render()
+        return Response(body, media_type=content_type)
+
+    @app.post("/v1/route", openapi_extra=_openapi_body())
+    async def route(request: Request) -> dict[str, Any]:
+        body = _parse_chat_body(
+            await _read_body(request, config.server.max_body_bytes), config.server.max_messages
+        )
+        return gw.decide(body, request).explain()
+
+    @app.post("/v1/chat/completions", openapi_extra=_openapi_body(), response_model=None)
+    async def chat_completions(request: Request) -> Response:
+        started = time.monotonic()
+        request_id: str = request.state.request_id
+        body = _parse_chat_body(
+            await _read_body(request, config.server.max_body_bytes), config.server.max_messages
+        )
+        decision = gw.decide(body, request)
+        params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
+        params["messages"] = body["messages"]
+        stream = bool(body.get("stream"))
+        deadline = started + config.resilience.request_timeout_s
+        try:
+            served = await gw.upstream.complete(
+                decision, params, stream=stream, deadline=deadline, request_id=request_id
+            )
+        except GatewayError as err:
+            _log_request(request_id, decision, None, err.status, started, None, stream)
+            gw.metrics.observe_error(decision.tier, err.status)
+            raise
+        if not stream:
+            assert served.response is not None
+            cost = _record(gw, decision, served, served.usage, started, request_id, False, 200)
+            headers = _headers(decision, served, cost)
+            return Response(_json_bytes(served.response), 200, headers, media_type=JSON)
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
+            needs_of(body).prompt_tokens, 0
+        )
+        return StreamingResponse(
+            _sse(gw, decision, served, include_usage, deadline, started, request_id),
+            headers={**_headers(decision, served, prompt_cost), "cache-control": "no-cache"},
+            media_type="text/event-stream",
+        )
+
+    return app
+
+
+def _openapi_body() -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {JSON: {"schema": ChatCompletionRequest.model_json_schema()}},
+        }
+    }
+
+
+def _record(
+    gw: Gateway,
+    decision: Decision,
+    served: Served,
+    usage: dict[str, Any],
+    started: float,
+    request_id: str,
+    stream: bool,
+    status: int,
+) -> float:
+    prompt = int(usage.get("prompt_tokens") or 0)
+    completion = int(usage.get("completion_tokens") or 0)
+    cost = gw.catalog[served.candidate.deployment.name].cost(prompt, completion)
+    baseline = gw.reference.cost(prompt, completion)
+    gw.metrics.observe(served, cost, baseline, time.monotonic() - started)
+    _log_request(request_id, decision, served, status, started, cost, stream, baseline)
+    return cost
+
+
+def _log_request(
+    request_id: str,
+    decision: Decision,
+    served: Served | None,
+    status: int,
+    started: float,
+    cost: float | None,
+    stream: bool,
+    baseline: float | None = None,
+) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    record = {
+        "event": "request",
+        "request_id": request_id,
+        "status": status,
+        "tier": served.candidate.tier if served else decision.tier,
+        "deployment": served.candidate.deployment.name if served else None,
+        "attempts": served.calls if served else None,
+        "difficulty": decision.assessment.difficulty,
+        "task": decision.assessment.task,
+        "stream": stream,
+        "latency_ms": round((time.monotonic() - started) * 1000, 1),
+        "cost_usd": None if cost is None else round(cost, 8),
+        "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
+    }
+    log.info(json.dumps(record))
+
+
+def _sse_event(data: dict[str, Any]) -> bytes:
+    return b"data: " + _json_bytes(data) + b"\n\n"
+
+
+async def _sse(
+    gw: Gateway,
+    decision: Decision,
+    served: Served,
+    include_usage: bool,
+    deadline: float,
+    started: float,
+    request_id: str,
+) -> AsyncIterator[bytes]:
+    """Relay the upstream stream. After the first byte there is no fallback: a failure
+    ends the stream with an OpenAI-style error event and no [DONE]."""
+    assert served.first_chunk is not None and served.chunks is not None
+    usage: dict[str, Any] = {}
+    finished = False
+    status = 200
+
+    def relay(chunk: dict[str, Any]) -> bytes | None:
+        nonlocal finished
+        if chunk.get("usage"):
+            usage.update(chunk["usage"])
+            if not chunk.get("choices"):
+                return _sse_event(chunk) if include_usage else None
+            if not include_usage:
+                chunk = {k: v for k, v in chunk.items() if k != "usage"}
+        if any(c.get("finish_reason") for c in chunk.get("choices") or ()):
+            finished = True
+        return _sse_event(chunk)
+
+    try:
+        first = relay(served.first_chunk)
+        if first:
+            yield first
+        while True:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                try:
+                    chunk = await anext(served.chunks)
+                except StopAsyncIteration:
+                    break
+            data = relay(chunk if isinstance(chunk, dict) else chunk.model_dump(exclude_none=True))
+            if data:
+                yield data
+        if not finished:
+            raise ConnectionError("the provider's stream ended before the answer was complete")
+        yield b"data: [DONE]\n\n"
+    except asyncio.CancelledError:
+        status = 499  # the client went away; closing the upstream below cancels its request
+        raise
+    except (Exception, TimeoutError) as exc:
+        failure = classify(exc)
+        status = 502
+        message = (
+            "The upstream stream failed after the answer had started, so it could not be "
+            f"retried elsewhere: {failure.error_class}: {gw.redact(failure.message)}"
+        )
+        error = GatewayError(502, message, "upstream_error", "stream_interrupted")
+        yield _sse_event(error.to_body())
+    finally:
+        if served.close is not None:
+            await _shielded_close(served)
+        _record(gw, decision, served, usage, started, request_id, True, status)
+
+
+async def _shielded_close(served: Served) -> None:
+    assert served.close is not None
+    try:
+        await asyncio.shield(served.close())
+    except BaseException:  # noqa: BLE001 - the stream is gone either way
+        pass
+
+
+def app_from_env() -> FastAPI:
+    """App factory for `uvicorn --factory` and multi-worker serving: config from $TIANJI_CONFIG."""
+    import os
+
+    from router.config import load_config
+    from router.logs import configure_logging
+
+    config = load_config(os.environ["TIANJI_CONFIG"])
+    configure_logging(Redactor(secret_values(config)))
+    return create_app(config)

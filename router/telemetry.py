@@ -1,0 +1,62 @@
+"""Prometheus metrics: requests by tier and outcome, spend, and what routing saved.
+
+`saved` is measured against sending the same tokens to the reference
+deployment (the top tier's first), which is what an app without Tianji pays.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client.exposition import generate_latest
+
+if TYPE_CHECKING:
+    from router.upstream import Served
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "tianji_requests",
+            "Answered requests by tier, deployment and status.",
+            ["tier", "deployment", "status"],
+            registry=self.registry,
+        )
+        self.fallbacks = Counter(
+            "tianji_fallback_requests",
+            "Requests answered after at least one failed or skipped deployment.",
+            ["tier"],
+            registry=self.registry,
+        )
+        self.cost = Counter(
+            "tianji_cost_usd", "Spend at provider prices.", ["tier"], registry=self.registry
+        )
+        self.baseline = Counter(
+            "tianji_baseline_cost_usd",
+            "What the same tokens would have cost on the reference (top-tier) deployment.",
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "tianji_request_seconds",
+            "Time from request to full answer.",
+            ["tier"],
+            registry=self.registry,
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+        )
+
+    def observe(self, served: Served, cost: float, baseline: float, seconds: float) -> None:
+        tier = served.candidate.tier
+        self.requests.labels(tier, served.candidate.deployment.name, "200").inc()
+        if len(served.attempts) > 1:
+            self.fallbacks.labels(tier).inc()
+        self.cost.labels(tier).inc(cost)
+        self.baseline.inc(baseline)
+        self.latency.labels(tier).observe(seconds)
+
+    def observe_error(self, tier: str, status: int) -> None:
+        self.requests.labels(tier, "", str(status)).inc()
+
+    def render(self) -> tuple[bytes, str]:
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST

@@ -1,0 +1,363 @@
+"""Calls providers: litellm per deployment, tenacity retries, health, fallback, escalation.
+
+The only module that talks to providers. `Upstream.complete` walks the
+Decision's candidates in order (the chosen tier's deployments, then the tiers
+above when escalation is on):
+
+- skip a deployment that is cooling down, or (after a context-length error)
+  whose window is not larger than the one that failed;
+- retry transient failures (429, 408, 5xx, connect errors, timeouts) with
+  jittered exponential backoff that honours Retry-After, inside the request
+  deadline; then move to the next deployment;
+- on 401/403 or a model unknown to the provider, cool the deployment down at
+  once and move on;
+- return the client's own errors (bad request, content filter) without trying
+  elsewhere.
+
+For streams the same walk runs until the first chunk has arrived; the caller
+sends it and owns the rest of the stream (see `Served.chunks`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import litellm
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
+
+from router.config import Config
+from router.errors import Failure, GatewayError, Kind, classify
+from router.health import Health
+from router.policy import Candidate, Decision
+from router.redact import Redactor
+
+log = logging.getLogger("tianji.upstream")
+
+
+@dataclass
+class Attempt:
+    """One call to one deployment (or one deployment skipped), for logs and headers."""
+
+    deployment: str
+    tier: str
+    outcome: str  # "ok", a failure kind, or "skipped"
+    action: str  # "served", "retry", "next", "return", "cooldown", "skip"
+    error_class: str = ""
+    status: int | None = None
+    elapsed_ms: float = 0.0
+    detail: str = ""
+
+
+@dataclass
+class Served:
+    """A successful answer: a response dict, or a stream whose first chunk has arrived."""
+
+    candidate: Candidate
+    attempts: list[Attempt]
+    response: dict[str, Any] | None = None
+    first_chunk: dict[str, Any] | None = None
+    chunks: AsyncIterator[Any] | None = None
+    close: Callable[[], Any] | None = None
+    usage: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def calls(self) -> int:
+        return sum(1 for a in self.attempts if a.action != "skip")
+
+
+class _AttemptFailed(Exception):
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+def _dump(obj: Any) -> dict[str, Any]:
+    if isinstance(obj, dict):
+        return obj
+    data: dict[str, Any] = obj.model_dump(exclude_none=True)
+    return data
+
+
+def quiet_litellm() -> None:
+    """No debug banners, no message logging, no callbacks: we log what we need ourselves."""
+    litellm.suppress_debug_info = True
+    litellm.turn_off_message_logging = True
+    litellm.telemetry = False
+
+
+class Upstream:
+    def __init__(self, config: Config, health: Health, redactor: Redactor) -> None:
+        quiet_litellm()
+        self.config = config
+        self.health = health
+        self.redact = redactor
+        r = config.resilience
+        self._backoff = wait_exponential_jitter(
+            multiplier=r.backoff_initial_s, max=r.backoff_max_s, jitter=r.backoff_initial_s
+        )
+
+    async def complete(
+        self,
+        decision: Decision,
+        params: dict[str, Any],
+        *,
+        stream: bool,
+        deadline: float,
+        request_id: str,
+    ) -> Served:
+        """Serve the request from the first deployment that answers; raise GatewayError if none."""
+        attempts: list[Attempt] = []
+        failures: list[Failure] = []
+        failed_window: int | None = None
+        for cand in decision.candidates:
+            name = cand.deployment.name
+            cooling = self.health.cooling_for(name)
+            if cooling > 0:
+                attempts.append(
+                    Attempt(name, cand.tier, "skipped", "skip", detail=f"cooldown {cooling:.1f}s")
+                )
+                continue
+            if failed_window is not None and (cand.window is None or cand.window <= failed_window):
+                attempts.append(
+                    Attempt(name, cand.tier, "skipped", "skip", detail="window not larger")
+                )
+                continue
+            if deadline - time.monotonic() <= 0:
+                break
+            try:
+                served = await self._serve_from(cand, params, stream, deadline, attempts, request_id)
+            except _AttemptFailed as err:
+                failure = err.failure
+                failures.append(failure)
+                if failure.kind in (Kind.CLIENT, Kind.CONTENT_FILTER):
+                    raise self._client_error(failure) from None
+                if failure.kind is Kind.CONTEXT_LENGTH:
+                    failed_window = cand.window or 0
+                continue
+            return served
+        raise self._exhausted(decision, attempts, failures, deadline)
+
+    async def _serve_from(
+        self,
+        cand: Candidate,
+        params: dict[str, Any],
+        stream: bool,
+        deadline: float,
+        attempts: list[Attempt],
+        request_id: str,
+    ) -> Served:
+        """Call one deployment, retrying transient failures; raise _AttemptFailed when done."""
+        r = self.config.resilience
+        name = cand.deployment.name
+
+        def may_retry(exc: BaseException) -> bool:
+            return (
+                isinstance(exc, _AttemptFailed)
+                and exc.failure.retryable
+                and self.health.cooling_for(name) == 0
+            )
+
+        def stop(state: RetryCallState) -> bool:
+            if state.attempt_number > r.retries:
+                return True
+            exc = state.outcome.exception() if state.outcome else None
+            wait_at_least = getattr(getattr(exc, "failure", None), "retry_after", None) or 0.0
+            return time.monotonic() + wait_at_least >= deadline
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            retry_after = getattr(getattr(exc, "failure", None), "retry_after", None) or 0.0
+            return max(0.0, min(max(self._backoff(state), retry_after), deadline - time.monotonic()))
+
+        retrying = AsyncRetrying(
+            stop=stop, wait=wait, retry=retry_if_exception(may_retry), reraise=True
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._call_once(cand, params, stream, deadline, attempts, request_id)
+        raise AssertionError("unreachable: tenacity reraises the last failure")
+
+    async def _call_once(
+        self,
+        cand: Candidate,
+        params: dict[str, Any],
+        stream: bool,
+        deadline: float,
+        attempts: list[Attempt],
+        request_id: str,
+    ) -> Served:
+        dep = cand.deployment
+        r = self.config.resilience
+        remaining = deadline - time.monotonic()
+        timeout = min(remaining, r.attempt_timeout_s) if r.attempt_timeout_s else remaining
+        kwargs: dict[str, Any] = {
+            **params,
+            **dep.litellm_params,
+            "model": dep.model,
+            "stream": stream,
+            "timeout": timeout,
+            "num_retries": 0,
+            "max_retries": 0,
+            "drop_params": True,
+        }
+        if stream:
+            kwargs["stream_options"] = {"include_usage": True}
+        started = time.monotonic()
+        response: Any = None
+        try:
+            async with asyncio.timeout(timeout):
+                response = await litellm.acompletion(**kwargs)
+                first = await anext(response) if stream else None
+        except (Exception, TimeoutError) as exc:
+            if stream and response is not None:
+                await _close_quietly(response)
+            failure = classify(exc)
+            failure = Failure(
+                failure.kind,
+                failure.status,
+                failure.error_class,
+                self.redact(failure.message),
+                failure.retry_after,
+            )
+            self._record_failure(cand, failure, started, attempts, request_id)
+            raise _AttemptFailed(failure) from None
+        self.health.record_success(dep.name)
+        elapsed = (time.monotonic() - started) * 1000
+        attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
+        _log_attempt(request_id, attempts[-1])
+        if not stream:
+            body = _dump(response)
+            return Served(cand, attempts, response=body, usage=body.get("usage") or {})
+        return Served(
+            cand,
+            attempts,
+            first_chunk=_dump(first),
+            chunks=aiter(response),
+            close=response.aclose,
+        )
+
+    def _record_failure(
+        self,
+        cand: Candidate,
+        failure: Failure,
+        started: float,
+        attempts: list[Attempt],
+        request_id: str,
+    ) -> None:
+        name = cand.deployment.name
+        if failure.kind in (Kind.CLIENT, Kind.CONTENT_FILTER):
+            action = "return"
+        else:
+            cool_now = failure.kind in (Kind.AUTH, Kind.DEPLOYMENT)
+            cooled = self.health.record_failure(name, failure.error_class, cool_now=cool_now)
+            if cooled:
+                action = "cooldown"
+            elif failure.retryable and len(
+                [a for a in attempts if a.deployment == name and a.action != "skip"]
+            ) < self.config.resilience.retries:
+                action = "retry"
+            else:
+                action = "next"
+        attempt = Attempt(
+            name,
+            cand.tier,
+            failure.kind.value,
+            action,
+            error_class=failure.error_class,
+            status=failure.status,
+            elapsed_ms=(time.monotonic() - started) * 1000,
+            detail=failure.message[:200],
+        )
+        attempts.append(attempt)
+        _log_attempt(request_id, attempt)
+
+    def _client_error(self, failure: Failure) -> GatewayError:
+        code = "content_filter" if failure.kind is Kind.CONTENT_FILTER else "upstream_rejected"
+        return GatewayError(400, f"The provider rejected the request: {failure.message}", code=code)
+
+    def _exhausted(
+        self,
+        decision: Decision,
+        attempts: list[Attempt],
+        failures: list[Failure],
+        deadline: float,
+    ) -> GatewayError:
+        tried = "; ".join(
+            f"{a.deployment}: {a.error_class or a.outcome} {a.detail}".strip()
+            for a in attempts
+            if a.action != "served"
+        )
+        if not decision.candidates:
+            missing = decision.missing_env
+            if missing:
+                return GatewayError(
+                    503,
+                    f"No deployment of tier {decision.tier!r} or above has credentials: set "
+                    f"{', '.join(missing)}.",
+                    type="service_unavailable",
+                    code="missing_credentials",
+                )
+            return GatewayError(
+                503, "No deployment can take this request.", "service_unavailable", "no_deployment"
+            )
+        if failures and all(f.status == 429 for f in failures):
+            waits = [f.retry_after for f in failures if f.retry_after is not None]
+            headers = {"retry-after": str(max(1, round(min(waits))))} if waits else {}
+            return GatewayError(
+                429,
+                f"Every deployment is rate-limited. Tried: {tried}",
+                type="rate_limit_error",
+                code="rate_limit_exceeded",
+                headers=headers,
+            )
+        if time.monotonic() >= deadline and failures:
+            return GatewayError(
+                504,
+                f"The request deadline of {self.config.resilience.request_timeout_s:g}s passed "
+                f"before any deployment answered. Tried: {tried}",
+                type="timeout",
+                code="deadline_exceeded",
+            )
+        if not failures:
+            return GatewayError(
+                503,
+                f"Every deployment that could take this request is cooling down. Skipped: {tried}",
+                type="service_unavailable",
+                code="all_deployments_cooling_down",
+            )
+        return GatewayError(
+            502,
+            f"No deployment could answer. Tried: {tried}",
+            type="upstream_error",
+            code="all_deployments_failed",
+        )
+
+
+async def _close_quietly(stream: Any) -> None:
+    try:
+        await stream.aclose()
+    except Exception:  # noqa: BLE001 - closing a broken stream may fail again; nothing to do
+        pass
+
+
+def _log_attempt(request_id: str, a: Attempt) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    record = {
+        "event": "attempt",
+        "request_id": request_id,
+        "deployment": a.deployment,
+        "tier": a.tier,
+        "outcome": a.outcome,
+        "action": a.action,
+        "error_class": a.error_class or None,
+        "status": a.status,
+        "elapsed_ms": round(a.elapsed_ms, 1),
+    }
+    log.info(json.dumps(record))

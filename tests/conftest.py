@@ -1,0 +1,178 @@
+"""Shared fixtures: a fake provider, and a real Tianji gateway (uvicorn on 127.0.0.1).
+
+A test describes its tiers as (deployment id, wire format) pairs; `gateway()`
+turns them into a config that points litellm at the fake provider, starts the
+gateway in a background thread, and yields a handle with the official OpenAI
+SDK client ready to use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import openai
+import pytest
+import uvicorn
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+from router.classify.base import Assessment, ChatRequest  # noqa: E402
+from router.config import Config, parse_config  # noqa: E402
+from router.logs import configure_logging  # noqa: E402
+from router.redact import Redactor, secret_values  # noqa: E402
+from router.server import create_app  # noqa: E402
+from tests.fakeprovider import FakeProvider  # noqa: E402
+
+PROVIDER_KEY = "sk-fake-provider-key-0123456789abcdef"
+ANTHROPIC_KEY = "sk-ant-fake-anthropic-key-0123456789"
+
+
+class KeywordClassifier:
+    """A real Classifier for tests: difficulty from markers in the last user turn.
+
+    "[easy]" -> 0.1, "[medium]" -> 0.5, "[hard]" -> 0.9, otherwise 0.1, so a test
+    states which tier it means instead of depending on trained weights.
+    """
+
+    name = "keyword"
+
+    def score(self, request: ChatRequest) -> Assessment:
+        text = " ".join(str(m.get("content", "")) for m in request.get("messages", []))
+        for marker, value in (("[hard]", 0.9), ("[medium]", 0.5)):
+            if marker in text:
+                return Assessment(value, "test", {"marker": marker})
+        return Assessment(0.1, "test", {"marker": "[easy]"})
+
+
+def deployment(fake: FakeProvider, dep_id: str, wire: str = "openai", **extra: Any) -> dict:
+    """A config entry for a deployment served by the fake provider."""
+    if wire == "openai":
+        entry = {"model": f"openai/gpt-fake-{dep_id}", "api_base": fake.openai_base(dep_id)}
+        entry["api_key"] = PROVIDER_KEY
+    elif wire == "anthropic":
+        entry = {"model": f"anthropic/claude-fake-{dep_id}", "api_base": fake.anthropic_base(dep_id)}
+        entry["api_key"] = ANTHROPIC_KEY
+    else:
+        raise ValueError(wire)
+    entry["name"] = dep_id
+    entry["price"] = {"input": 1.0, "output": 5.0}
+    return {**entry, **extra}
+
+
+def make_config(tiers: list[list[dict]], **sections: dict[str, Any]) -> Config:
+    names = ["small", "medium", "large"]
+    aliases = [["haiku"], ["sonnet"], ["opus"]]
+    bounds = [0.33, 0.66, None]
+    raw_tiers = []
+    for i, deps in enumerate(tiers):
+        tier: dict[str, Any] = {"name": names[i], "aliases": aliases[i], "deployments": deps}
+        if i < len(tiers) - 1:
+            tier["max_difficulty"] = bounds[i]
+        raw_tiers.append(tier)
+    raw: dict[str, Any] = {
+        "resilience": {
+            "retries": 1,
+            "backoff_initial_s": 0.01,
+            "backoff_max_s": 0.05,
+            "request_timeout_s": 10,
+            "cooldown_s": 30,
+            "failures_before_cooldown": 3,
+        },
+        "tiers": raw_tiers,
+    }
+    for key, value in sections.items():
+        raw[key] = {**raw.get(key, {}), **value}
+    return parse_config(raw, env={})
+
+
+@dataclass
+class Gateway:
+    url: str
+    config: Config
+    client: openai.OpenAI
+    http: httpx.Client
+    app: Any
+
+    @property
+    def health(self) -> Any:
+        return self.app.state.gateway.health
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def run_gateway(config: Config, classifier: Any = None, api_key: str = "none") -> Iterator[Gateway]:
+    """Start the real app under uvicorn on 127.0.0.1 in a thread; stop it afterwards."""
+    configure_logging(Redactor(secret_values(config)))
+    app = create_app(config, classifier or KeywordClassifier())
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
+                       lifespan="off")
+    )
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("gateway did not start")
+        time.sleep(0.01)
+    url = f"http://127.0.0.1:{port}"
+    client = openai.OpenAI(base_url=f"{url}/v1", api_key=api_key, max_retries=0, timeout=30)
+    http = httpx.Client(base_url=url, timeout=30)
+    try:
+        yield Gateway(url, config, client, http, app)
+    finally:
+        client.close()
+        http.close()
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fake() -> Iterator[FakeProvider]:
+    with FakeProvider() as provider:
+        yield provider
+
+
+@pytest.fixture(autouse=True)
+def _reset_fake(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "fake" in request.fixturenames:
+        request.getfixturevalue("fake").reset()
+
+
+@pytest.fixture
+def log_lines(caplog: pytest.LogCaptureFixture) -> Iterator[list[str]]:
+    """Every log line emitted during the test, as formatted text (redaction applied)."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect()
+    root = logging.getLogger()
+    # Run the same redacting filter the real handler has, then collect.
+    for existing in root.handlers:
+        for f in existing.filters:
+            handler.addFilter(f)
+    root.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        root.removeHandler(handler)
