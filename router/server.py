@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import time
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,7 +23,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from router.classify import Classifier, load_classifier
 from router.config import Config
@@ -68,12 +71,12 @@ class Gateway:
         self.metrics = Metrics()
         self._api_keys = [k.encode() for k in config.server.api_keys]
 
-    def authorized(self, request: Request) -> bool:
+    def authorized(self, headers: Headers) -> bool:
         if not self._api_keys:
             return True
-        supplied = request.headers.get("authorization", "")
+        supplied = headers.get("authorization", "")
         token = supplied[7:] if supplied[:7].lower() == "bearer " else ""
-        token = token or request.headers.get("x-api-key", "")
+        token = token or headers.get("x-api-key", "")
         given = token.encode()
         # Compare with every key, always, so timing says nothing about which matched.
         ok = False
@@ -153,6 +156,43 @@ def _headers(decision: Decision, served: Served, cost: float | None) -> dict[str
     return headers
 
 
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_UNAUTHORIZED = GatewayError(
+    401,
+    "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
+    "authentication_error",
+    "invalid_api_key",
+)
+
+
+class _Guard:
+    """Pure ASGI middleware: a request id on every answer, and the API-key check on /v1/."""
+
+    def __init__(self, app: ASGIApp, gateway: Gateway) -> None:
+        self.app = app
+        self.gateway = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        supplied = headers.get("x-request-id", "")
+        request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        if scope["path"].startswith("/v1/") and not self.gateway.authorized(headers):
+            await error_response(_UNAUTHORIZED, request_id)(scope, receive, send)
+            return
+        id_header = (b"x-request-id", request_id.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), id_header]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     gw = Gateway(config, classifier)
     app = FastAPI(
@@ -163,10 +203,11 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.gateway = gw
+    app.add_middleware(_Guard, gateway=gw)
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, err: GatewayError) -> Response:
-        return error_response(err, getattr(request.state, "request_id", None))
+        return error_response(err)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
@@ -186,27 +227,8 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
             )
         )
         return error_response(
-            GatewayError(500, "Internal error in Tianji.", "server_error", "internal_error"),
-            request_id,
+            GatewayError(500, "Internal error in Tianji.", "server_error", "internal_error")
         )
-
-    @app.middleware("http")
-    async def _auth_and_id(request: Request, call_next: Any) -> Response:
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
-        request.state.request_id = request_id
-        if request.url.path.startswith("/v1/") and not gw.authorized(request):
-            return error_response(
-                GatewayError(
-                    401,
-                    "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
-                    "authentication_error",
-                    "invalid_api_key",
-                ),
-                request_id,
-            )
-        response: Response = await call_next(request)
-        response.headers["x-request-id"] = request_id
-        return response
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

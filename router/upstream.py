@@ -201,7 +201,9 @@ class Upstream:
             **dep.litellm_params,
             "model": dep.model,
             "stream": stream,
-            "timeout": timeout,
+            # litellm caches its HTTP clients by parameters, timeout included: pass a constant
+            # so connections are reused; asyncio.timeout below enforces the real deadline.
+            "timeout": r.attempt_timeout_s or r.request_timeout_s,
             "num_retries": 0,
             "max_retries": 0,
             "drop_params": True,
