@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -119,9 +120,15 @@ def retry_after_s(exc: BaseException, now: float | None = None) -> float | None:
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+_LITELLM_PREFIX = re.compile(r"^(litellm\.\w+: )?(\w+Error: )?(\w+Exception - )?")
+
+
 def _short(exc: BaseException) -> str:
-    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return str(text).replace("\n", " ")[:600]
+    """The provider's message, one line: no traceback, no litellm class-name prefixes."""
+    text = str(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+    text = text.split("Traceback (most recent call last)", 1)[0]
+    text = _LITELLM_PREFIX.sub("", text.strip())
+    return " ".join(text.split())[:600] or type(exc).__name__
 
 
 def classify(exc: BaseException) -> Failure:
@@ -138,7 +145,11 @@ def classify(exc: BaseException) -> Failure:
         return failure(Kind.CONTEXT_LENGTH, 400)
     if isinstance(exc, litellm.ContentPolicyViolationError):
         return failure(Kind.CONTENT_FILTER, 400)
-    if isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError):
+    # Before BadRequestError: litellm raises a 403 from OpenAI-format providers as one.
+    if isinstance(exc, litellm.AuthenticationError | litellm.PermissionDeniedError) or status in (
+        401,
+        403,
+    ):
         return failure(Kind.AUTH)
     if isinstance(exc, litellm.NotFoundError):
         return failure(Kind.DEPLOYMENT, 404)
@@ -149,8 +160,6 @@ def classify(exc: BaseException) -> Failure:
     if isinstance(exc, litellm.BadRequestError | litellm.UnprocessableEntityError):
         # litellm maps some transport failures to 400 with a 5xx hidden inside; trust 4xx only.
         return failure(Kind.CLIENT, 400)
-    if status in (401, 403):
-        return failure(Kind.AUTH)
     if status == 429 or status == 408 or (status is not None and status >= 500):
         return failure(Kind.TRANSIENT)
     if isinstance(exc, litellm.APIConnectionError | httpx.TransportError | ConnectionError):

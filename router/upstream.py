@@ -207,6 +207,9 @@ class Upstream:
             "num_retries": 0,
             "max_retries": 0,
             "drop_params": True,
+            # litellm routes any call with `tools` through its proxy's MCP gateway, which needs
+            # the `mcp` package and is not ours to use: skip it (litellm 1.106, main.py).
+            "_skip_mcp_handler": True,
         }
         if stream:
             kwargs["stream_options"] = {"include_usage": True}

@@ -1,0 +1,259 @@
+"""The fake provider's state (faults, behaviour, recorded calls) and request handling."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from .faults import Fault, FaultKind, FaultSchedule, resolve
+from .httpserver import (
+    LAST_CHUNK,
+    Close,
+    Exchange,
+    Request,
+    Reset,
+    Sleep,
+    Step,
+    Write,
+    chunk,
+    full_response,
+    head,
+)
+from .wire import JSON, Turn, Wire, dumps
+from .wire_anthropic import AnthropicWire
+from .wire_openai import OpenAIWire
+
+DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
+MAX_CALLS_PER_DEPLOYMENT = 10_000
+_ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire()}
+_NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
+_STREAM_HEAD = {"content-type": "text/event-stream", "transfer-encoding": "chunked",
+                "cache-control": "no-cache"}
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How a healthy deployment answers. `text` may use `{dep_id}` and `{model}`."""
+
+    latency: float = 0.0  # seconds before the first response byte
+    chunk_delay: float = 0.0  # seconds between stream events
+    text: str = DEFAULT_TEXT
+
+
+@dataclass
+class RecordedCall:
+    """One provider call. `status`, `completed` and `disconnected` update while it runs."""
+
+    dep_id: str
+    api: str  # "openai" | "anthropic"
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    stream: bool
+    fault: str | None  # the FaultKind value injected, if any
+    status: int | None = None  # None when no status line was sent (reset)
+    started: float = field(default_factory=time.time)
+    completed: bool = False  # the server finished its answer (or its fault)
+    disconnected: bool = False  # the client closed the connection before that
+
+    def to_json(self) -> JSON:
+        return asdict(self)
+
+
+class Service:
+    """Everything the fake knows; thread safe, so tests can steer a running server."""
+
+    def __init__(self, *, failure_rate: float = 0.0, seed: int = 0,
+                 behaviour: Behaviour = Behaviour()) -> None:
+        self._lock = threading.Lock()
+        self._random = Fault(FaultKind.RANDOM, rate=failure_rate) if failure_rate > 0 else None
+        self._seed = seed
+        self._rng = random.Random(seed)
+        self._faults: dict[str, FaultSchedule] = {}
+        self._behaviours: dict[str, Behaviour] = {}
+        self._initial = behaviour
+        self._default = behaviour
+        self._calls: dict[str, deque[RecordedCall]] = {}
+
+    # control
+
+    def set_fault(self, dep_id: str, *faults: Fault) -> None:
+        """Arm faults on a deployment, replacing earlier ones; they fire in order."""
+        with self._lock:
+            self._faults[dep_id] = FaultSchedule(faults)
+
+    def clear(self, dep_id: str | None = None) -> None:
+        """Disarm the faults of one deployment, or of all."""
+        with self._lock:
+            if dep_id is None:
+                self._faults.clear()
+            else:
+                self._faults.pop(dep_id, None)
+
+    def configure(self, dep_id: str | None = None, **changes: Any) -> None:
+        """Change `Behaviour` fields of one deployment, or the default of all."""
+        with self._lock:
+            if dep_id is None:
+                self._default = replace(self._default, **changes)
+            else:
+                self._behaviours[dep_id] = replace(self._behaviour(dep_id), **changes)
+
+    def calls(self, dep_id: str) -> list[RecordedCall]:
+        with self._lock:
+            return list(self._calls.get(dep_id, ()))
+
+    def reset(self) -> None:
+        """Forget faults, calls and `configure` changes, and reseed the random failures."""
+        with self._lock:
+            self._faults.clear()
+            self._behaviours.clear()
+            self._default = self._initial
+            self._calls.clear()
+            self._rng = random.Random(self._seed)
+
+    # serving
+
+    def handle(self, request: Request) -> Exchange:
+        if request.path.startswith("/_admin/"):
+            return self._admin(request)
+        parts = request.path.split("/", 3)  # "", "d", dep_id, rest
+        wire = _ROUTES.get("/" + parts[3]) if len(parts) == 4 and parts[1] == "d" else None
+        if wire is None or request.method != "POST":
+            return _json_exchange(404, {"error": {"message": f"no route {request.path}"}})
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return _json_exchange(400, wire.error(400))
+        dep_id = parts[2]
+        stream = bool(body.get("stream"))
+        with self._lock:
+            fault = self._next_fault(dep_id)
+            behaviour = self._behaviour(dep_id)
+            call = RecordedCall(dep_id, wire.name, request.method, request.path,
+                                request.headers, body, stream,
+                                fault.kind.value if fault else None)
+            self._calls.setdefault(dep_id, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(call)
+        text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
+        turn = wire.turn(dep_id, body, text)
+        status, steps = _plan(wire, turn, stream, fault, behaviour)
+        call.status = status
+
+        def on_end(client_left: bool) -> None:
+            call.completed = True
+            call.disconnected = client_left
+
+        return Exchange(steps, on_end)
+
+    def _next_fault(self, dep_id: str) -> Fault | None:
+        schedule = self._faults.get(dep_id)
+        if schedule is not None:
+            return schedule.next(time.time(), self._rng)
+        return resolve(self._random, self._rng) if self._random is not None else None
+
+    def _behaviour(self, dep_id: str) -> Behaviour:
+        return self._behaviours.get(dep_id, self._default)
+
+    def _admin(self, request: Request) -> Exchange:
+        _, _, what, *rest = request.path.split("/", 3)
+        dep_id = rest[0] if rest else None
+        key = (request.method, what, dep_id is not None)
+        try:
+            payload = json.loads(request.body) if request.body else {}
+            if key == ("POST", "faults", True):
+                items = payload if isinstance(payload, list) else [payload]
+                self.set_fault(str(dep_id), *(Fault.from_json(f) for f in items))
+            elif key[:2] == ("DELETE", "faults"):
+                self.clear(dep_id)
+            elif key[:2] == ("POST", "config"):
+                self.configure(dep_id, **payload)
+            elif key == ("GET", "calls", True):
+                calls = [c.to_json() for c in self.calls(str(dep_id))]
+                return _json_exchange(200, {"calls": calls})
+            elif key == ("POST", "reset", False):
+                self.reset()
+            elif key != ("GET", "health", False):
+                return _json_exchange(404, {"error": f"no admin route {request.method} "
+                                                     f"{request.path}"})
+        except (ValueError, TypeError, KeyError) as exc:
+            return _json_exchange(400, {"error": str(exc)})
+        return _json_exchange(200, {"ok": True})
+
+
+def _json_exchange(status: int, body: JSON, extra: dict[str, str] | None = None) -> Exchange:
+    return Exchange([Write(full_response(status, dumps(body), "application/json", extra))])
+
+
+def _plan(wire: Wire, turn: Turn, stream: bool, fault: Fault | None,
+          behaviour: Behaviour) -> tuple[int | None, list[Step]]:
+    """The status and the steps of one answer, with the fault (if any) applied."""
+    steps: list[Step] = [Sleep(behaviour.latency)] if behaviour.latency > 0 else []
+    kind = fault.kind if fault is not None else None
+    if fault is not None and kind is FaultKind.STALL:
+        steps.append(Sleep(fault.delay))
+        if fault.close:
+            return None, [*steps, Close()]
+    if kind is FaultKind.RESET:
+        return None, [*steps, Reset()]
+    error = _error_response(wire, turn, fault)
+    if error is not None:
+        status, data = error
+        return status, [*steps, Write(data)]
+    if stream:
+        events = [chunk(e) for e in wire.stream(turn)] + [LAST_CHUNK]
+        return 200, steps + _stream_steps(head(200, _STREAM_HEAD), events, fault, wire,
+                                          behaviour.chunk_delay)
+    body = dumps(wire.answer(turn))
+    if fault is None or kind is FaultKind.STALL:
+        return 200, [*steps, Write(full_response(200, body, "application/json"))]
+    # A stream fault on a JSON answer acts half way through the body.
+    half = len(body) // 2
+    if kind is FaultKind.MALFORMED_CHUNK:
+        garbled = body[:half] + b" " * (len(body) - half)
+        return 200, [*steps, Write(full_response(200, garbled, "application/json"))]
+    head_bytes = head(200, {"content-type": "application/json",
+                            "content-length": str(len(body))})
+    pieces = [head_bytes + body[:half], body[half:]]
+    return 200, steps + _stream_steps(b"", pieces, replace(fault, after_chunks=1), wire, 0.0)
+
+
+def _error_response(wire: Wire, turn: Turn, fault: Fault | None) -> tuple[int, bytes] | None:
+    if fault is None:
+        return None
+    if fault.kind is FaultKind.HTTP_ERROR:
+        extra = {} if fault.retry_after is None else {"retry-after": f"{fault.retry_after:g}"}
+        body = dumps(wire.error(fault.status))
+        return fault.status, full_response(fault.status, body, "application/json", extra)
+    if fault.kind is FaultKind.NON_JSON:
+        return fault.status, full_response(fault.status, _NON_JSON_BODY, "text/html")
+    if fault.kind is FaultKind.CONTEXT_LENGTH:
+        return 400, full_response(400, dumps(wire.context_length_error(turn)), "application/json")
+    if fault.kind is FaultKind.CONTENT_FILTER:
+        return 400, full_response(400, dumps(wire.content_filter_error()), "application/json")
+    return None
+
+
+def _stream_steps(first: bytes, pieces: list[bytes], fault: Fault | None, wire: Wire,
+                  chunk_delay: float) -> list[Step]:
+    """Write `first` and then the pieces, applying a mid-body fault after `after_chunks`."""
+    steps: list[Step] = [Write(first)] if first else []
+    kind = fault.kind if fault is not None else None
+    for index, piece in enumerate(pieces):
+        if fault is not None and index == fault.after_chunks:
+            if kind is FaultKind.STREAM_CUT:
+                return [*steps, Close()]
+            if kind is FaultKind.STREAM_STALL:
+                steps.append(Sleep(fault.delay))
+            if kind is FaultKind.MALFORMED_CHUNK:
+                steps.append(Write(chunk(wire.malformed_event)))
+        if index and chunk_delay > 0:
+            steps.append(Sleep(chunk_delay))
+        steps.append(Write(piece))
+    return steps

@@ -1,0 +1,67 @@
+"""The interface every fake wire format implements, and what they share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+JSON = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a fake answer depends on, read from one request."""
+
+    dep_id: str
+    model: str
+    text: str
+    prompt_tokens: int
+    tool: str | None  # the function the request forces a call to
+    include_usage: bool
+
+    @property
+    def pieces(self) -> list[str]:
+        """The answer split into stream deltas, one word (with its leading space) each."""
+        words = self.text.split(" ")
+        return [words[0], *(" " + w for w in words[1:])]
+
+    @property
+    def completion_tokens(self) -> int:
+        return len(self.pieces)
+
+
+class Wire(Protocol):
+    """One provider's wire format: how to read a request and write answers and errors.
+
+    Implementations: `wire_openai.OpenAIWire`, `wire_anthropic.AnthropicWire`.
+    """
+
+    name: str
+    malformed_event: bytes
+
+    def turn(self, dep_id: str, body: JSON, text: str) -> Turn: ...
+
+    def answer(self, turn: Turn) -> JSON: ...
+
+    def stream(self, turn: Turn) -> list[bytes]:
+        """Every SSE event of a streamed answer, each ending in a blank line."""
+        ...
+
+    def error(self, status: int) -> JSON: ...
+
+    def context_length_error(self, turn: Turn) -> JSON: ...
+
+    def content_filter_error(self) -> JSON: ...
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
+def count_tokens(value: object) -> int:
+    """A deterministic stand-in for a tokenizer: about four characters per token."""
+    return max(1, len(_ENCODER.encode(value)) // 4)
+
+
+def dumps(value: object) -> bytes:
+    return _ENCODER.encode(value).encode()

@@ -1,0 +1,116 @@
+"""Anthropic messages: `message` objects, the real SSE event sequence, error bodies."""
+
+from __future__ import annotations
+
+import itertools
+
+from .wire import JSON, Turn, count_tokens, dumps
+
+_IDS = itertools.count(1)
+
+_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("invalid_request_error", "Invalid request."),
+    401: ("authentication_error", "invalid x-api-key"),
+    403: ("permission_error", "Your API key does not have permission to use the specified "
+                              "resource."),
+    404: ("not_found_error", "The requested resource could not be found."),
+    413: ("request_too_large", "Request exceeds the maximum allowed number of bytes."),
+    429: ("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit."),
+    529: ("overloaded_error", "Overloaded"),
+}
+_SERVER_ERROR = ("api_error", "Internal server error")
+
+
+def _forced_tool(body: JSON) -> str | None:
+    tools = body.get("tools") or []
+    choice = body.get("tool_choice") or {}
+    if not tools:
+        return None
+    if choice.get("type") == "any":
+        return str(tools[0]["name"])
+    if choice.get("type") == "tool":
+        return str(choice["name"])
+    return None
+
+
+def _event(name: str, data: JSON) -> bytes:
+    return b"event: " + name.encode() + b"\ndata: " + dumps({"type": name, **data}) + b"\n\n"
+
+
+class AnthropicWire:
+    name = "anthropic"
+    malformed_event = b'event: content_block_delta\ndata: {"type": "content_block_delta", \n\n'
+
+    def turn(self, dep_id: str, body: JSON, text: str) -> Turn:
+        return Turn(
+            dep_id=dep_id,
+            model=str(body.get("model", "")),
+            text=text,
+            prompt_tokens=count_tokens([body.get("system"), body.get("messages", [])]),
+            tool=_forced_tool(body),
+            include_usage=True,
+        )
+
+    def answer(self, turn: Turn) -> JSON:
+        return {
+            **self._message(turn),
+            "content": [self._block(turn, full=True)],
+            "stop_reason": "end_turn" if turn.tool is None else "tool_use",
+            "usage": {"input_tokens": turn.prompt_tokens,
+                      "output_tokens": self._output_tokens(turn)},
+        }
+
+    def stream(self, turn: Turn) -> list[bytes]:
+        start = {**self._message(turn), "content": [], "stop_reason": None,
+                 "usage": {"input_tokens": turn.prompt_tokens, "output_tokens": 1}}
+        if turn.tool is None:
+            deltas = [{"type": "text_delta", "text": piece} for piece in turn.pieces]
+        else:
+            deltas = [{"type": "input_json_delta", "partial_json": "{}"}]
+        return [
+            _event("message_start", {"message": start}),
+            _event("content_block_start",
+                   {"index": 0, "content_block": self._block(turn, full=False)}),
+            _event("ping", {}),
+            *(_event("content_block_delta", {"index": 0, "delta": d}) for d in deltas),
+            _event("content_block_stop", {"index": 0}),
+            _event("message_delta", {
+                "delta": {"stop_reason": "end_turn" if turn.tool is None else "tool_use",
+                          "stop_sequence": None},
+                "usage": {"output_tokens": self._output_tokens(turn)},
+            }),
+            _event("message_stop", {}),
+        ]
+
+    def error(self, status: int) -> JSON:
+        kind, message = _ERRORS.get(status, _SERVER_ERROR)
+        return {"type": "error", "error": {"type": kind, "message": message}}
+
+    def context_length_error(self, turn: Turn) -> JSON:
+        limit = 200_000
+        return {"type": "error", "error": {
+            "type": "invalid_request_error",
+            "message": f"prompt is too long: {limit + turn.prompt_tokens} tokens > {limit} maximum",
+        }}
+
+    def content_filter_error(self) -> JSON:
+        return {"type": "error", "error": {
+            "type": "invalid_request_error",
+            "message": "Output blocked by content filtering policy",
+        }}
+
+    @staticmethod
+    def _message(turn: Turn) -> JSON:
+        return {"id": f"msg_fake{next(_IDS)}", "type": "message", "role": "assistant",
+                "model": turn.model, "stop_sequence": None}
+
+    @staticmethod
+    def _block(turn: Turn, *, full: bool) -> JSON:
+        if turn.tool is None:
+            return {"type": "text", "text": turn.text if full else ""}
+        return {"type": "tool_use", "id": f"toolu_fake_{turn.dep_id}", "name": turn.tool,
+                "input": {}}
+
+    @staticmethod
+    def _output_tokens(turn: Turn) -> int:
+        return 2 if turn.tool is not None else turn.completion_tokens
