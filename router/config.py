@@ -222,7 +222,7 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None) -> Config:
         for di, dep in enumerate(tier.deployments):
             prefix = ("tiers", ti, "deployments", di)
             names = {v for p, v in missing.items() if p[:4] == prefix}
-            names.update(implicit_missing(dep.provider, dep.litellm_params, env))
+            names.update(implicit_missing(dep.provider, dep.model_extra or {}, env))
             dep._missing_env = tuple(sorted(names))
     return config
 

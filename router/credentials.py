@@ -30,8 +30,8 @@ def implicit_missing(
     provider: str, params: Mapping[str, object], env: Mapping[str, str]
 ) -> tuple[str, ...]:
     """The implicit key variable this deployment needs and lacks, if any."""
-    if params.get("api_key") or params.get("azure_ad_token"):
-        return ()
+    if "api_key" in params or params.get("azure_ad_token"):
+        return ()  # configured explicitly (an unset ${VAR} there is reported by name)
     var = IMPLICIT_KEY_ENV.get(provider)
     if var is None or env.get(var):
         return ()

@@ -1,0 +1,90 @@
+"""Config: the documented YAML shape loads, ${ENV} expands, errors name the key path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from router.config import ConfigError, load_config, parse_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def tier(tier_name, max_difficulty=None, **dep):
+    entry = {"name": tier_name, "deployments": [{"model": "openai/gpt-4o-mini", "api_key": "k", **dep}]}
+    if max_difficulty is not None:
+        entry["max_difficulty"] = max_difficulty
+    return entry
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "config").glob("*.yaml")))
+def test_shipped_configs_are_valid_without_any_credentials(path):
+    config = load_config(path, env={})
+    assert [t.name for t in config.tiers][0] == "small"
+    assert config.server.host == "127.0.0.1"
+
+
+def test_issue_shape_loads_and_expands_env_with_defaults():
+    raw = {
+        "server": {"api_keys": ["${TIANJI_API_KEY:-}"]},
+        "resilience": {"retries": 2, "backoff_initial_s": 0.2, "backoff_max_s": 5,
+                       "request_timeout_s": 60, "cooldown_s": 30,
+                       "failures_before_cooldown": 3, "escalate": True},
+        "tiers": [
+            {"name": "small", "aliases": ["haiku"], "max_difficulty": 0.33, "deployments": [
+                {"model": "anthropic/claude-haiku-4-5", "api_key": "${ANTHROPIC_API_KEY}"},
+                {"model": "bedrock/us.anthropic.claude-haiku-4-5-20251001-v1:0",
+                 "aws_region_name": "${AWS_REGION:-us-east-1}"}]},
+            tier("large"),
+        ],
+    }
+    config = parse_config(raw, env={"ANTHROPIC_API_KEY": "sk-ant-123"})
+    small = config.tiers[0]
+    assert config.server.api_keys == []  # empty default means no auth
+    assert small.deployments[0].litellm_params == {"api_key": "sk-ant-123"}
+    assert small.deployments[1].litellm_params == {"aws_region_name": "us-east-1"}
+    assert small.deployments[0].name == "anthropic/claude-haiku-4-5"
+    assert small.deployments[0].missing_env == ()
+
+
+def test_unset_variables_are_recorded_per_deployment_not_fatal():
+    raw = {"tiers": [tier("small", 0.5, api_key="${MY_KEY}"), tier("large", name="x")]}
+    config = parse_config(raw, env={})
+    assert config.tiers[0].deployments[0].missing_env == ("MY_KEY",)
+    assert "api_key" not in config.tiers[0].deployments[0].litellm_params
+    assert config.tiers[1].deployments[0].missing_env == ()
+
+
+def test_provider_key_read_implicitly_from_the_environment_is_reported():
+    raw = {"tiers": [{"name": "only", "deployments": [{"model": "anthropic/claude-haiku-4-5"}]}]}
+    assert parse_config(raw, env={}).tiers[0].deployments[0].missing_env == ("ANTHROPIC_API_KEY",)
+    set_ = parse_config(raw, env={"ANTHROPIC_API_KEY": "x"})
+    assert set_.tiers[0].deployments[0].missing_env == ()
+
+
+@pytest.mark.parametrize("raw, where", [
+    ({"tiers": []}, "tiers: List should have at least 1 item"),
+    ({"tiers": [tier("a")], "resilience": {"retries": -1}}, "resilience.retries"),
+    ({"tiers": [tier("a")], "server": {"prot": 1}}, "server.prot: Extra inputs are not permitted"),
+    ({"tiers": [{"name": "a", "deployments": [{"api_key": "k"}]}]}, "tiers.0.deployments.0.model"),
+    ({"tiers": [tier("a"), tier("b")]}, "tiers.0.max_difficulty: required"),
+    ({"tiers": [tier("a", 0.6), tier("b", 0.5), tier("c")]}, "must increase"),
+    ({"tiers": [tier("auto")]}, "'auto' is reserved"),
+    ({"tiers": [{**tier("a", 0.5), "aliases": ["b"]}, tier("b")]}, "'b' is already used"),
+    ({"tiers": [tier("a", 0.5, name="d"), tier("b", name="d")]}, "repeated: d"),
+    ({"tiers": [tier("a", 1.5), tier("b")]}, "tiers.0.max_difficulty"),
+])
+def test_validation_errors_name_the_key_path(raw, where):
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw, env={})
+    assert where in str(info.value)
+
+
+def test_load_config_reports_unreadable_and_invalid_yaml(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tiers: [\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
