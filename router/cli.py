@@ -185,10 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     route.set_defaults(func=cmd_route)
 
     for name in _COMMAND_MODULES:
-        try:
-            importlib.import_module(name).register(sub)
-        except ModuleNotFoundError:  # TEMP while helpers build these
-            pass
+        importlib.import_module(name).register(sub)
     return parser
 
 

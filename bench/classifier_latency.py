@@ -1,0 +1,80 @@
+"""Latency budget of the default classifier: load < 1 s; p50 < 1 ms, p99 < 5 ms per request.
+
+Run: python bench/classifier_latency.py [--n 2000] [--kind learned|rules]
+The request is a ~1,000-token conversation (system prompt, earlier turns, a tool).
+Exits 1 when a budget is missed, so CI can run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+LOAD_BUDGET_S = 1.0
+P50_BUDGET_MS = 1.0
+P99_BUDGET_MS = 5.0
+
+
+def conversation() -> dict:
+    para = (
+        "Our service ingests invoices from several suppliers, normalises currencies and "
+        "reconciles them against purchase orders; mismatches above 2% are flagged for review. "
+    )
+    return {
+        "messages": [
+            {"role": "system", "content": "You are a meticulous finance assistant. " + para * 4},
+            {"role": "user", "content": para * 14},
+            {"role": "assistant", "content": "Understood. " + para * 6},
+            {"role": "user", "content": "Given the above, what is 17% of 2,340 EUR in USD at 1.08, and why?"},
+        ],
+        "tools": [{"type": "function", "function": {"name": "fx_rate", "description": "Look up an FX rate."}}],
+    }
+
+
+def measure_load(kind: str) -> float:
+    """Cold load in a fresh interpreter (imports included), in seconds."""
+    code = (
+        "import time; t=time.perf_counter();"
+        "from router.classify import load_classifier;"
+        f"load_classifier({kind!r}); print(time.perf_counter()-t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--kind", default="learned")
+    args = parser.parse_args()
+
+    from router.classify import load_classifier
+
+    load_s = min(measure_load(args.kind) for _ in range(3))
+    clf = load_classifier(args.kind)
+    request = conversation()
+    chars = sum(len(m["content"]) for m in request["messages"])
+    for _ in range(50):
+        clf.score(request)
+    times = []
+    for _ in range(args.n):
+        t = time.perf_counter()
+        clf.score(request)
+        times.append((time.perf_counter() - t) * 1000.0)
+    times.sort()
+    p50 = statistics.median(times)
+    p99 = times[int(0.99 * (len(times) - 1))]
+    print(f"classifier {args.kind}: ~{chars // 4} tokens, load {load_s:.3f} s, p50 {p50:.3f} ms, p99 {p99:.3f} ms")
+    ok = load_s < LOAD_BUDGET_S and p50 < P50_BUDGET_MS and p99 < P99_BUDGET_MS
+    print("within budget" if ok else "OVER BUDGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,184 @@
+"""`router calibrate`: choose the tiers' `max_difficulty` thresholds for a target.
+
+Three targets:
+- `--target-quality 0.95`: the cheapest thresholds whose quality on labelled data
+  is at least 95% of the top tier's own quality.
+- `--max-cost-share 0.3`: the best quality whose cost is at most 30% of sending
+  everything to the top tier.
+- `--tier-mix 60,30,10`: thresholds at the score quantiles of real (unlabelled)
+  traffic, e.g. a JSONL of logged requests, so 60% go to the first tier, etc.
+
+The labelled modes map the config's tiers onto models with outcomes in the data
+(`--models`, default Claude 3 Haiku, Sonnet, Opus) and sweep thresholds over
+score quantiles. The config is rewritten in place: only the numbers after
+`max_difficulty:` change, comments and layout stay. `--print` prints YAML instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MODELS = "claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229"
+DEFAULT_DATA = "../shared/data/zeroeval_tiers"
+_MAX_DIFFICULTY = re.compile(r"^(\s*max_difficulty:\s*)([-+0-9.eE]+|null|~)?(.*)$")
+
+
+def read_tiers(config: Path) -> tuple[list[str], list[float | None], dict[str, Any]]:
+    """Tier names, their max_difficulty (None for the last) and the classifier block."""
+    import yaml
+
+    cfg = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    tiers = cfg.get("tiers") or []
+    if len(tiers) < 2:
+        raise SystemExit(f"{config}: calibration needs at least two tiers")
+    names = [str(t.get("name")) for t in tiers]
+    limits = [t.get("max_difficulty") for t in tiers]
+    return names, limits, cfg.get("classifier") or {}
+
+
+def rewrite_thresholds(text: str, thresholds: list[float]) -> str:
+    """Replace the first len(thresholds) `max_difficulty:` values, keeping comments."""
+    lines = text.splitlines(keepends=True)
+    done = 0
+    for i, line in enumerate(lines):
+        if done == len(thresholds):
+            break
+        m = _MAX_DIFFICULTY.match(line.rstrip("\n"))
+        if m:
+            end = "\n" if line.endswith("\n") else ""
+            lines[i] = f"{m.group(1)}{thresholds[done]:.4f}{m.group(3)}{end}"
+            done += 1
+    if done != len(thresholds):
+        raise SystemExit(
+            f"config has {done} `max_difficulty:` lines, need {len(thresholds)}; use --print and paste"
+        )
+    return "".join(lines)
+
+
+def choose_labelled(
+    scores: Any, quality: Any, cost: Any, target_quality: float | None, max_cost_share: float | None
+) -> dict[str, Any] | None:
+    """The sweep point meeting the target (cheapest, or best quality under the cost cap)."""
+    from router.evaluate import assign_tiers, pareto, policy_outcome, threshold_grid
+
+    top_q, top_c = float(quality[-1].mean()), float(cost[-1].sum())
+    points = []
+    for t in threshold_grid(scores, quality.shape[0], steps=100):
+        q, c = policy_outcome(assign_tiers(scores, t), quality, cost)
+        points.append({"thresholds": list(t), "quality": q, "cost": c})
+    front = pareto(points)
+    if target_quality is not None:
+        ok = [p for p in front if p["quality"] >= target_quality * top_q - 1e-12]
+        best = ok[0] if ok else None
+    else:
+        assert max_cost_share is not None
+        ok = [p for p in front if p["cost"] <= max_cost_share * top_c + 1e-12]
+        best = ok[-1] if ok else None
+    if best is not None:
+        best = {**best, "quality_share": best["quality"] / top_q, "cost_share": best["cost"] / top_c}
+    return best
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from router import data
+    from router.classify import load_classifier
+    from router.evaluate import assign_tiers, score_requests
+
+    config = Path(args.config)
+    names, _, block = read_tiers(config)
+    clf = load_classifier(args.classifier or str(block.get("kind", "learned")), args.weights or block.get("weights"))
+    n_cut = len(names) - 1
+    progress = sys.stderr.isatty()
+
+    if args.tier_mix:
+        mix = [float(x) for x in args.tier_mix.split(",")]
+        if len(mix) != len(names) or any(x < 0 for x in mix) or sum(mix) <= 0:
+            print(f"--tier-mix needs {len(names)} non-negative shares (one per tier)", file=sys.stderr)
+            return 2
+        if not args.requests:
+            print("--tier-mix needs --requests JSONL (logged traffic to take the score quantiles from)", file=sys.stderr)
+            return 2
+        with open(args.requests, encoding="utf-8") as f:
+            requests = list(data.read_requests(f))
+        scores = score_requests(lambda r: clf.score(r).difficulty, requests, progress)
+        cum = np.cumsum(mix)[:-1] / sum(mix)
+        thresholds = [float(np.quantile(scores, q)) for q in cum]
+        got = np.bincount(assign_tiers(scores, thresholds), minlength=len(names)) / len(scores)
+        summary = "traffic mix " + ", ".join(f"{n} {g:.0%}" for n, g in zip(names, got, strict=True))
+        summary += f" over {len(scores)} requests"
+    else:
+        if (args.target_quality is None) == (args.max_cost_share is None):
+            print("give one of --target-quality, --max-cost-share or --tier-mix", file=sys.stderr)
+            return 2
+        models = [m.strip() for m in args.models.split(",")]
+        if len(models) != len(names):
+            print(f"--models needs {len(names)} models (one per tier: {', '.join(names)})", file=sys.stderr)
+            return 2
+        sets = [s.labelled_by(models) for s in data.load(args.data, args.benchmark) if all(m in s.quality for m in models)]
+        sets = [s for s in sets if len(s)]
+        if not sets:
+            print(f"no prompts in {args.data} labelled for all of {', '.join(models)}", file=sys.stderr)
+            return 2
+        ls = sets[0]
+        quality = np.vstack([ls.quality[m] for m in models])
+        cost = np.vstack([ls.cost[m] for m in models])
+        scores = score_requests(lambda r: clf.score(r).difficulty, ls.requests, progress)
+        best = choose_labelled(scores, quality, cost, args.target_quality, args.max_cost_share)
+        if best is None:
+            print("no thresholds meet the target on this data", file=sys.stderr)
+            return 1
+        thresholds = [max(0.0, min(1.0, t)) for t in best["thresholds"]]
+        summary = (
+            f"expected quality {best['quality']:.3f} ({best['quality_share']:.1%} of {models[-1]} alone), "
+            f"cost ${best['cost']:.2f} ({best['cost_share']:.1%} of {models[-1]} alone) on {len(ls)} prompts"
+        )
+    thresholds = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
+    print(summary, file=sys.stderr)
+    if args.print:
+        print("tiers:")
+        for name, t in zip(names, thresholds + [None], strict=True):
+            print(f"  - name: {name}" + (f"\n    max_difficulty: {t:.4f}" if t is not None else ""))
+        return 0
+    config.write_text(rewrite_thresholds(config.read_text(encoding="utf-8"), thresholds), encoding="utf-8")
+    print(f"wrote max_difficulty {thresholds} to {config}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "calibrate",
+        help="set the tiers' max_difficulty thresholds for a quality, cost or traffic-mix target",
+        description=(
+            "Choose the tier thresholds for a target and write them into the config "
+            "(only the max_difficulty numbers change; comments stay), or print the YAML. "
+            "Reports the expected quality and cost of the chosen thresholds."
+        ),
+        epilog=(
+            "examples:\n"
+            "  router calibrate --config config/default.yaml --target-quality 0.95\n"
+            "  router calibrate --config config/default.yaml --max-cost-share 0.3 --print\n"
+            "  router calibrate --config config/default.yaml --tier-mix 60,30,10 --requests logged.jsonl\n"
+            "  router calibrate --config my.yaml --target-quality 0.9 --data ../shared/data/routellm_evals \\\n"
+            "      --models mixtral-8x7b-instruct,gpt-4-1106-preview   # a two-tier config\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", required=True, help="YAML config whose tiers to calibrate")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--target-quality", type=float, help="fraction of the top tier's quality to keep (labelled data)")
+    target.add_argument("--max-cost-share", type=float, help="cap on cost as a fraction of the top tier's (labelled data)")
+    target.add_argument("--tier-mix", help="percent of traffic per tier, e.g. 60,30,10 (needs --requests)")
+    parser.add_argument("--requests", help="JSONL of requests ({prompt} or {messages}) for --tier-mix")
+    parser.add_argument("--data", default=DEFAULT_DATA, help=f"labelled data (default {DEFAULT_DATA})")
+    parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
+    parser.add_argument("--models", default=DEFAULT_MODELS, help="one model per tier, cheapest first, in the data")
+    parser.add_argument("--classifier", choices=("learned", "rules"), help="override the config's classifier")
+    parser.add_argument("--weights", help="weights file for the learned classifier")
+    parser.add_argument("--print", action="store_true", help="print the YAML instead of rewriting the config")
+    parser.set_defaults(func=run)

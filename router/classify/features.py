@@ -1,0 +1,190 @@
+"""Turn a whole chat request into a fixed-length feature vector (numpy only).
+
+Two parts:
+- `structure_features`: named, cheap signals that transfer across sources (length,
+  numbers, LaTeX, code shape, multiple choice, conversation shape). They are
+  what `router route` shows.
+- `Encoder`: a static word-embedding average (WordLlama's 256-d token table,
+  MIT licence) over the head and tail of the conversation. It is read straight
+  from the installed `wordllama` package's files with `tokenizers` and
+  `safetensors`, so nothing is downloaded and WordLlama's own import chain is
+  skipped (load ~0.1 s).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from router.classify.base import ChatRequest, count_images, iter_text
+
+# The embedding and the keyword signals read at most this many characters: the head and the tail of the
+# conversation, where the instruction and the final question usually sit.
+EMBED_HEAD_CHARS = 500
+EMBED_TAIL_CHARS = 250
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+)?")
+_LATEX = re.compile(r"\\[a-zA-Z]+|\$[^$\n]{1,200}\$|\^\{?|_\{")
+_MATH_WORDS = re.compile(
+    r"\b(prove|theorem|lemma|integer|integers|real numbers?|polynomial|equation|function f"
+    r"|probability|expected value|sum of|product of|remainder|modulo|divisible|prime"
+    r"|digits?|triangle|circle|area|perimeter|radius|angle|matrix|vectors?|roots?"
+    r"|solve|compute|evaluate|simplify|how many|how much|what is the value)\b",
+    # applied to lower-cased text: faster than re.IGNORECASE
+)
+_CODE_LINE = re.compile(
+    r"^\s*(def |class |return\b|for |while |if |elif |else:|import |from \S+ import|#include"
+    r"|function |const |let |var |public |private |}|{|assert )",
+    re.MULTILINE,
+)
+_CODE_SYMBOLS = re.compile(r"[{}\[\]();=<>]|==|!=|\+=|->|=>|::")
+_CHOICE_LINE = re.compile(r"^\s*\(?[A-Ea-e][.)]\s+\S", re.MULTILINE)
+_REASONING = re.compile(
+    r"\b(prove|derive|show that|step[- ]by[- ]step|rigorous|justify|explain why|optimi[sz]e"
+    r"|trade-?offs?|design|architect\w*|analy[sz]e|edge cases?|complexity|counterexample"
+    r"|at least|at most|exactly|minimum|maximum|smallest|largest|distinct|possible)\b",
+    # applied to lower-cased text: faster than re.IGNORECASE
+)
+_SIMPLE = re.compile(
+    r"\b(translate|summari[sz]e|rephrase|rewrite|paraphrase|fix (?:the )?typos?|hello|hi|thanks"
+    r"|thank you|spell|define|list|extract|classify|format|name|tell me|give me|suggest|write a"
+    r"|poem|story|email|recipe|joke|tweet)\b",
+    # applied to lower-cased text: faster than re.IGNORECASE
+)
+_CONDITION_WORDS = re.compile(
+    r"\b(if|then|each|every|per|twice|half|times|more than|less than|left|remaining|after"
+    r"|before|percent|%|ratio|rate|total|together|average)\b",
+    # applied to lower-cased text: faster than re.IGNORECASE
+)
+_WORD = re.compile(r"[A-Za-z]+")
+
+STRUCTURE_NAMES: tuple[str, ...] = (
+    "log_chars",
+    "log_words",
+    "log_lines",
+    "numbers",
+    "distinct_numbers",
+    "digit_share",
+    "latex",
+    "math_words",
+    "code_lines",
+    "code_symbols",
+    "choices",
+    "reasoning",
+    "simple",
+    "conditions",
+    "question_marks",
+    "long_words",
+    "non_ascii",
+    "system_share",
+    "turns",
+    "tools",
+    "images",
+)
+
+
+def clip_text(text: str) -> str:
+    """The head and tail of a long text (bounds the per-request cost)."""
+    if len(text) <= EMBED_HEAD_CHARS + EMBED_TAIL_CHARS:
+        return text
+    return text[:EMBED_HEAD_CHARS] + " " + text[-EMBED_TAIL_CHARS:]
+
+
+def conversation_text(request: ChatRequest) -> tuple[str, float, int]:
+    """All text of the request, the system prompt's share of it, and the user-turn count."""
+    parts = list(iter_text(request))
+    text = "\n".join(t for _, t in parts)
+    system = sum(len(t) for role, t in parts if role in ("system", "developer"))
+    turns = sum(1 for role, _ in parts if role == "user")
+    return text, system / max(1, len(text)), turns
+
+
+def _log_count(n: int | float, scale: float) -> float:
+    return math.log1p(n) / math.log1p(scale)
+
+
+def structure_features(request: ChatRequest, text: str, system_share: float, turns: int) -> np.ndarray:
+    """Named structural signals, each roughly in [0, 1] (order = STRUCTURE_NAMES)."""
+    n_chars = len(text)
+    words = _WORD.findall(text)
+    n_words = max(1, len(words))
+    numbers = _NUMBER.findall(text)
+    digits = sum(map(text.count, "0123456789"))
+    lines = text.count("\n") + 1
+    head = clip_text(text)
+    low = head.lower()
+    return np.array(
+        [
+            _log_count(n_chars, 20000),
+            _log_count(len(words), 4000),
+            _log_count(lines, 500),
+            _log_count(len(numbers), 100),
+            _log_count(len(set(numbers)), 100),
+            min(1.0, 5.0 * digits / max(1, n_chars)),
+            _log_count(len(_LATEX.findall(head)), 50),
+            _log_count(len(_MATH_WORDS.findall(low)), 20),
+            _log_count(len(_CODE_LINE.findall(head)), 100),
+            min(1.0, 10.0 * len(_CODE_SYMBOLS.findall(head)) / max(1, len(head))),
+            min(1.0, len(_CHOICE_LINE.findall(head)) / 4.0),
+            _log_count(len(_REASONING.findall(low)), 10),
+            _log_count(len(_SIMPLE.findall(low)), 5) if n_chars < 2000 else 0.0,
+            _log_count(len(_CONDITION_WORDS.findall(low)), 30),
+            _log_count(text.count("?"), 10),
+            sum(len(w) >= 9 for w in _WORD.findall(head)) / max(1, len(head) // 6),
+            min(1.0, 5.0 * (n_chars - len(text.encode("ascii", "ignore"))) / max(1, n_chars)),
+            system_share,
+            _log_count(turns, 20),
+            _log_count(len(request.get("tools") or ()), 20),
+            _log_count(count_images(request), 10),
+        ],
+        dtype=np.float32,
+    )
+
+
+def _wordllama_dir() -> Path:
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the learned classifier needs the 'wordllama' package installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+class Encoder:
+    """Mean of WordLlama (l2_supercat, 256-d) token embeddings, L2-normalised."""
+
+    dim = 256
+
+    def __init__(self, tokenizer: object, table: np.ndarray) -> None:
+        self._tokenizer = tokenizer
+        self._table = table
+
+    @classmethod
+    def load(cls) -> Encoder:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        root = _wordllama_dir()
+        tokenizer = Tokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json"))
+        table = load_file(str(root / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"]
+        return cls(tokenizer, np.ascontiguousarray(table, dtype=np.float32))
+
+    def embed(self, text: str) -> np.ndarray:
+        ids = self._tokenizer.encode(clip_text(text), add_special_tokens=False).ids  # type: ignore[attr-defined]
+        if not ids:
+            return np.zeros(self.dim, dtype=np.float32)
+        v = self._table[ids].mean(axis=0)
+        return v / (float(np.linalg.norm(v)) + 1e-8)
+
+    def embed_many(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(  # type: ignore[attr-defined]
+            [clip_text(t) for t in texts], add_special_tokens=False
+        )
+        for i, enc in enumerate(encodings):
+            if enc.ids:
+                v = self._table[enc.ids].mean(axis=0)
+                out[i] = v / (float(np.linalg.norm(v)) + 1e-8)
+        return out

@@ -1,0 +1,285 @@
+"""`router train`: fit the learned classifier from the shared routing data.
+
+Targets: for every prompt, an estimate of "a Haiku-class model fails here".
+- zeroeval_tiers: an item-response (Rasch) model over all 60 models,
+  P(correct) = sigmoid(ability_model + ease_item); the target is
+  1 - sigmoid(ability_haiku + ease_item). Using every model's answer smooths
+  the single noisy 0/1 label of the cheap model.
+- routellm_evals: 0.7 * (Mixtral wrong) + 0.3 * (GPT-4 wrong) (two models only).
+- alpacaeval2_prefs: prompts ranked by the mean judge win probability of all
+  49 models, mapped onto [CHAT_FLOOR, CHAT_FLOOR + CHAT_SPAN]. The judge scores
+  relative to GPT-4 Turbo, so the absolute level is a modelling choice: open
+  chat is put below competition maths and code reasoning, near grade-school maths.
+
+Everything is deterministic (lbfgs / closed-form ridge, no sampling), so a
+rerun on the same data writes the same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from router.data import LabelledSet
+
+REFERENCE_CHEAP_MODEL = "claude-3-haiku-20240307"
+CHAT_FLOOR = 0.05
+CHAT_SPAN = 0.45
+TARGET_CLIP = 0.03
+
+# Kinds of traffic the task head tells apart, by benchmark, and their coarse task label.
+BENCHMARK_CLASS = {
+    "gsm8k": "math_word",
+    "math_l5": "math_competition",
+    "cruxeval_o": "code_reasoning",
+    "mmlu": "knowledge",
+    "alpaca": "chat",
+}
+TASK_OF = {
+    "math_word": "math",
+    "math_competition": "math",
+    "code_reasoning": "code",
+    "knowledge": "knowledge",
+    "chat": "chat",
+}
+# Signals of the within-task term: ones whose effect inside a benchmark is plausible
+# for any traffic (longer, more quantities, more conditions -> harder).
+WITHIN_NAMES = ("log_chars", "numbers", "conditions", "code_lines")
+HEAD_C = 1.0
+WITHIN_ALPHA = 10.0
+
+
+@dataclass
+class TrainingSet:
+    requests: list[dict[str, Any]]
+    target: np.ndarray  # P(a Haiku-class model fails), in [0, 1]
+    benchmark: np.ndarray
+    source: np.ndarray
+
+
+def rasch(ls: LabelledSet) -> tuple[np.ndarray, dict[str, float]]:
+    """Item ease and model ability from 0/1 labels (L2-regularised logistic fit)."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    models = ls.models
+    rows, items, who, ys = [], [], [], []
+    for j, m in enumerate(models):
+        idx = np.flatnonzero(~np.isnan(ls.quality[m]))
+        items.append(idx)
+        who.append(np.full(len(idx), j))
+        ys.append(ls.quality[m][idx])
+    item = np.concatenate(items)
+    model = np.concatenate(who)
+    y = np.concatenate(ys) >= 0.5
+    rows = np.arange(len(item))
+    x = sparse.hstack(
+        [
+            sparse.csr_matrix((np.ones(len(item)), (rows, item)), shape=(len(item), len(ls))),
+            sparse.csr_matrix((np.ones(len(item)), (rows, model)), shape=(len(item), len(models))),
+        ]
+    ).tocsr()
+    fit = LogisticRegression(C=20.0, max_iter=5000, tol=1e-8).fit(x, y)
+    coef = fit.coef_[0]
+    ease = coef[: len(ls)] + fit.intercept_[0]
+    ability = {m: float(coef[len(ls) + j]) for j, m in enumerate(models)}
+    return ease, ability
+
+
+def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
+    import numpy as np
+
+    from router.data import ROUTELLM_STRONG, ROUTELLM_WEAK
+
+    requests: list[dict[str, Any]] = []
+    targets, benches, sources = [], [], []
+    for ls in sets:
+        src = str(ls.source[0]) if ls.source is not None and len(ls) else "jsonl"
+        if src == "zeroeval_tiers":
+            ease, ability = rasch(ls)
+            cheap = ability.get(REFERENCE_CHEAP_MODEL, float(np.quantile(list(ability.values()), 0.25)))
+            y = 1.0 / (1.0 + np.exp(ease + cheap))
+        elif src == "routellm_evals":
+            y = 0.7 * (1.0 - ls.quality[ROUTELLM_WEAK]) + 0.3 * (1.0 - ls.quality[ROUTELLM_STRONG])
+        elif src == "alpacaeval2_prefs":
+            win = np.nanmean(np.vstack(list(ls.quality.values())), axis=0)
+            rank = np.argsort(np.argsort(-win, kind="stable"), kind="stable")
+            y = CHAT_FLOOR + CHAT_SPAN * (rank + 1) / len(win)
+        else:
+            raise ValueError(f"training needs the shared data folders; got source {src!r}")
+        requests.extend(ls.requests)
+        targets.append(y)
+        benches.append(ls.benchmark.astype(str))
+        sources.append(np.array([src] * len(ls)))
+    return TrainingSet(requests, np.concatenate(targets), np.concatenate(benches), np.concatenate(sources))
+
+
+def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Structure signals and embeddings for many requests (batched)."""
+    import numpy as np
+
+    from router.classify.features import Encoder, conversation_text, structure_features
+
+    encoder = Encoder.load()
+    structure = np.zeros((len(requests), 0), dtype=np.float32)
+    texts = []
+    rows = []
+    iterator: Any = requests
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(requests, desc="features", unit="prompt", leave=False)
+    for req in iterator:
+        text, share, turns = conversation_text(req)
+        rows.append(structure_features(req, text, share, turns))
+        texts.append(text)
+    structure = np.vstack(rows) if rows else structure
+    embedding = np.vstack(
+        [encoder.embed_many(texts[i : i + 512]) for i in range(0, len(texts), 512)]
+    ) if texts else np.zeros((0, Encoder.dim), dtype=np.float32)
+    return structure, embedding
+
+
+def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Each (source, benchmark) group gets the same total weight."""
+    import numpy as np
+
+    w = np.ones(len(benchmark))
+    for src, bench in sorted(set(zip(source, benchmark, strict=True))):
+        mask = (source == src) & (benchmark == bench)
+        w[mask] = 1.0 / mask.sum()
+    return w / w.mean()
+
+
+def fit(
+    structure: np.ndarray, embedding: np.ndarray, ts: TrainingSet
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Fit the task head and the within-task term; returns (arrays, meta) for the .npz."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from router.classify.features import STRUCTURE_NAMES
+
+    y = np.clip(ts.target, TARGET_CLIP, 1.0 - TARGET_CLIP)
+    z = np.log(y / (1.0 - y))
+    w = _group_weights(ts.benchmark, ts.source)
+    cls = np.array([BENCHMARK_CLASS.get(b, b) for b in ts.benchmark])
+    classes = sorted(set(cls))
+    if len(classes) < 2:
+        raise ValueError("need at least two kinds of traffic to train the task head")
+
+    x = np.hstack([structure, embedding]).astype(np.float64)
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
+    head = LogisticRegression(C=HEAD_C, max_iter=3000, tol=1e-6)
+    head.fit((x - mu) / sd, cls, sample_weight=w)
+    order = [list(head.classes_).index(c) for c in classes]
+    levels = np.array([np.average(z[cls == c], weights=w[cls == c]) for c in classes])
+
+    # Within-task term: ridge on benchmark-demeaned signals and targets.
+    idx = [STRUCTURE_NAMES.index(n) for n in WITHIN_NAMES]
+    xw = structure[:, idx].astype(np.float64)
+    xd, zd = xw.copy(), z.copy()
+    for src, bench in sorted(set(zip(ts.source, ts.benchmark, strict=True))):
+        mask = (ts.source == src) & (ts.benchmark == bench)
+        xd[mask] -= xd[mask].mean(axis=0)
+        zd[mask] -= zd[mask].mean()
+    a = (xd * w[:, None]).T @ xd + WITHIN_ALPHA * np.eye(len(idx))
+    coef = np.linalg.solve(a, (xd * w[:, None]).T @ zd)
+
+    params = {
+        "head_mu": mu.astype(np.float32),
+        "head_sd": sd.astype(np.float32),
+        "head_coef": head.coef_[order].astype(np.float32),
+        "head_bias": head.intercept_[order].astype(np.float32),
+        "levels": levels.astype(np.float32),
+        "within_mu": np.average(xw, axis=0, weights=w).astype(np.float32),
+        "within_coef": coef.astype(np.float32),
+    }
+    meta = {
+        "classes": classes,
+        "task_of": {c: TASK_OF.get(c, c) for c in classes},
+        "within_names": list(WITHIN_NAMES),
+        "reference_cheap_model": REFERENCE_CHEAP_MODEL,
+        "benchmarks": sorted(set(ts.benchmark.tolist())),
+        "n_prompts": int(len(ts.target)),
+    }
+    return params, meta
+
+
+def save(params: dict[str, np.ndarray], meta: dict[str, Any], path: Path) -> None:
+    import numpy as np
+
+    from router.classify.learned import FORMAT_VERSION
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = json.dumps({"format": FORMAT_VERSION, **meta}, sort_keys=True)
+    with path.open("wb") as f:  # np.savez on a handle: no zip timestamps from the path
+        np.savez_compressed(f, meta=np.array(header), **params)
+
+
+def train(data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = False) -> dict[str, Any]:
+    """Load, fit and save; returns the meta written."""
+    import numpy as np
+
+    from router import data as data_mod
+
+    sets = data_mod.load(data)
+    if exclude:
+        sets = [s.subset(~np.isin(s.benchmark, list(exclude))) for s in sets]
+        sets = [s for s in sets if len(s)]
+    ts = build_targets(sets)
+    structure, embedding = featurize(ts.requests, progress=progress)
+    params, meta = fit(structure, embedding, ts)
+    meta["excluded"] = sorted(exclude)
+    save(params, meta, out)
+    return meta
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
+    meta = train(Path(args.data), Path(args.out), exclude=args.exclude or (), progress=sys.stderr.isatty())
+    size = os.path.getsize(args.out)
+    print(
+        f"wrote {args.out} ({size / 1024:.0f} KiB): {meta['n_prompts']} prompts, "
+        f"benchmarks {', '.join(meta['benchmarks'])}, classes {', '.join(meta['classes'])}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="fit the learned difficulty classifier from labelled routing data",
+        description=(
+            "Fit the learned classifier (task head + within-task term) from the shared "
+            "routing data and write a weights file. Deterministic: the same data gives "
+            "the same weights."
+        ),
+        epilog=(
+            "examples:\n"
+            "  router train --data ../shared/data --out router/classify/weights/learned.npz\n"
+            "  router train --data ../shared/data --exclude mmlu --out /tmp/no_mmlu.npz"
+            "   # leave one benchmark out\n"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data", required=True, help="shared data folder (or one of its source folders)")
+    parser.add_argument("--out", required=True, help="weights file to write (.npz)")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        metavar="BENCHMARK",
+        help="leave this benchmark out of training (repeatable): gsm8k, math_l5, cruxeval_o, mmlu, alpaca",
+    )
+    parser.set_defaults(func=run)

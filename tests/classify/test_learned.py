@@ -1,0 +1,80 @@
+"""The shipped learned classifier: range, task labels, order on constructed prompts."""
+
+from __future__ import annotations
+
+from router.classify.base import prompt_request
+
+GREETING = "hi, how are you?"
+WORD_PROBLEM = "Tom has 3 apples and buys 2 more. How many apples does he have?"
+LONG_WORD_PROBLEM = (
+    "A bakery sells muffins for $3 each and cookies for $1.50 each. On Monday it sold 120 muffins "
+    "and twice as many cookies. On Tuesday it sold 20% fewer muffins than Monday and 45 more cookies "
+    "than Monday. If each muffin costs $1.10 to make and each cookie $0.40, what was the total profit "
+    "over the two days?"
+)
+PROOF = (
+    "Let $n$ be a positive integer. Prove that $\\sum_{k=1}^{n} \\frac{1}{k^2} < 2 - \\frac{1}{n}$ "
+    "for all $n \\ge 2$, and find the smallest integer $m$ such that $m^3 \\equiv 1 \\pmod{7}$."
+)
+CODE = (
+    "What does this Python function return?\n```python\ndef f(s):\n    out = []\n"
+    "    for i, ch in enumerate(s):\n        if i % 2:\n            out.append(ch.upper())\n"
+    "    return ''.join(out)[::-1]\nprint(f('routing'))\n```"
+)
+
+
+def score(clf, text):
+    return clf.score(prompt_request(text))
+
+
+def test_scores_are_probabilities_with_signals(learned):
+    for text in (GREETING, WORD_PROBLEM, PROOF, CODE, ""):
+        a = score(learned, text)
+        assert 0.0 <= a.difficulty <= 1.0
+        assert a.task in {"math", "code", "knowledge", "chat"}
+        assert "log_chars" in a.signals and "within_task" in a.signals
+
+
+def test_task_labels(learned):
+    assert score(learned, GREETING).task == "chat"
+    assert score(learned, WORD_PROBLEM).task == "math"
+    assert score(learned, PROOF).task == "math"
+    assert score(learned, CODE).task == "code"
+
+
+def test_order_on_constructed_prompts(learned):
+    greeting, word, long_word, code, proof = (
+        score(learned, t).difficulty for t in (GREETING, WORD_PROBLEM, LONG_WORD_PROBLEM, CODE, PROOF)
+    )
+    assert greeting < code < proof
+    assert word < long_word < proof  # more quantities and steps -> harder, within maths
+    assert proof > 0.66  # competition maths goes to the top tier with the default thresholds
+
+
+def test_reads_the_whole_conversation(learned):
+    alone = learned.score(prompt_request("Is that right?")).difficulty
+    with_history = learned.score(
+        {
+            "messages": [
+                {"role": "system", "content": "You are a careful olympiad maths coach."},
+                {"role": "user", "content": PROOF},
+                {"role": "assistant", "content": "Here is a sketch of the proof..."},
+                {"role": "user", "content": "Is that right?"},
+            ]
+        }
+    ).difficulty
+    assert with_history > alone + 0.3
+
+
+def test_batch_scoring_matches_single(learned):
+    texts = [GREETING, WORD_PROBLEM, PROOF, CODE]
+    batch = learned.score_many([prompt_request(t) for t in texts])
+    for text, (d, task) in zip(texts, batch, strict=True):
+        a = score(learned, text)
+        assert abs(a.difficulty - d) < 1e-3 and a.task == task
+
+
+def test_weights_are_small():
+    from router.classify.learned import DEFAULT_WEIGHTS
+
+    assert DEFAULT_WEIGHTS.stat().st_size < 20 * 1024 * 1024
