@@ -1,0 +1,381 @@
+"""Security: clients cannot steer upstream URLs or credentials; the API key check is
+constant-time; no key, signed header or traceback reaches a response or a log; request
+size and header limits; the gateway binds 127.0.0.1 unless told otherwise."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from starlette.datastructures import Headers
+
+import router.server
+from router.config import ServerConfig, load_config
+from router.schema import PASSTHROUGH_PARAMS
+from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, deployment, make_config, run_gateway
+from tests.faults.support import NO_HANG_S, assert_openai_error, chat, post_raw
+
+GATEWAY_KEY = "tj-gateway-key-0123456789abcdef"
+OTHER_GATEWAY_KEY = "tj-second-key-fedcba9876543210"
+AWS_KEY_ID = "AKIAFAKEFAKEFAKE1234"
+AWS_SECRET = "fakeAwsSecret/abcdefghijklmnopqrstuvwxyz0123"
+AWS_TOKEN = "FQoGZXIvYXdzEFAKESESSIONTOKEN0123456789"
+
+# Keys litellm (or the SDKs under it) would obey if a client could pass them.
+DANGEROUS = (
+    "api_base", "base_url", "api_key", "custom_llm_provider", "aws_access_key_id",
+    "aws_secret_access_key", "aws_session_token", "aws_region_name", "aws_profile_name",
+    "aws_role_name", "aws_bedrock_runtime_endpoint", "aws_web_identity_token", "vertex_project",
+    "vertex_location", "vertex_credentials", "vertex_ai_project", "azure_ad_token",
+    "azure_ad_token_provider", "azure_username", "api_version", "api_type", "organization",
+    "extra_headers", "headers", "extra_body", "extra_query", "timeout", "stream_timeout",
+    "num_retries", "max_retries", "metadata", "mock_response", "mock_tool_calls",
+    "mock_timeout", "litellm_params", "litellm_call_id", "litellm_logging_obj", "model_list",
+    "fallbacks", "context_window_fallbacks", "input_cost_per_token", "output_cost_per_token",
+    "base_model", "deployment_id", "region_name", "client", "cache", "caching", "callbacks",
+    "success_callback", "failure_callback", "logger_fn", "drop_params",
+    "additional_drop_params", "_skip_mcp_handler", "proxy_server_request", "user_api_key",
+    "hf_model_name", "tpm", "rpm", "max_budget", "ssl_verify", "allowed_openai_params",
+    "mcp_servers", "thinking",
+)
+
+
+@pytest.fixture(scope="module")
+def gw(fake) -> Iterator:
+    config = make_config([[deployment(fake, "a"), deployment(fake, "b", "anthropic")]],
+                         server={"api_keys": [GATEWAY_KEY, OTHER_GATEWAY_KEY]})
+    with run_gateway(config, api_key=GATEWAY_KEY) as gateway:
+        yield gateway
+
+
+AUTH = {"authorization": f"Bearer {GATEWAY_KEY}"}
+
+
+# No client-controlled upstream URL or credential
+
+
+def test_no_dangerous_key_is_a_passthrough_parameter():
+    assert not set(DANGEROUS) & PASSTHROUGH_PARAMS
+
+
+@pytest.mark.parametrize("key", DANGEROUS)
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+def test_each_dangerous_parameter_is_rejected_before_any_provider_call(fake, gw, key, stream):
+    value = {"x": "http://127.0.0.1:1/evil"} if "header" in key or key == "metadata" else (
+        "http://127.0.0.1:1/evil")
+    payload = {"model": "auto", "messages": [{"role": "user", "content": "hi"}], key: value,
+               "stream": stream}
+    result = post_raw(gw, "/v1/chat/completions", json.dumps(payload).encode(), AUTH)
+    assert result.status == 400, result.raw[:300]
+    error = assert_openai_error(result.body, "invalid_request")
+    assert error["param"] == key
+    assert "Unrecognized request argument" in error["message"]
+    assert fake.calls("a") == [] and fake.calls("b") == []
+
+
+@pytest.mark.parametrize("key", ["api_base", "api_key", "extra_headers", "mock_response"])
+def test_dangerous_parameters_are_rejected_on_the_route_endpoint_too(fake, gw, key):
+    payload = {"model": "auto", "messages": [{"role": "user", "content": "hi"}], key: "x"}
+    result = post_raw(gw, "/v1/route", json.dumps(payload).encode(), AUTH)
+    assert result.status == 400
+    assert assert_openai_error(result.body)["param"] == key
+
+
+def test_provider_sees_the_configured_key_and_url_never_the_clients_headers(fake, gw):
+    headers = {**AUTH, "x-api-key": "client-chosen-x-api-key", "api-key": "client-azure-key",
+               "anthropic-version": "1999-01-01", "x-forwarded-host": "evil.example",
+               "x-evil": "1"}
+    for model, dep in (("auto", "a"), ("auto", "b")):
+        if dep == "b":
+            gw.health.record_failure("a", "test", cool_now=True)
+        result = chat(gw, model=model, headers=headers)
+        assert result.status == 200 and result.headers["x-tianji-provider"] == dep
+    openai_call, anthropic_call = fake.calls("a")[0], fake.calls("b")[0]
+    assert openai_call.headers["authorization"] == f"Bearer {PROVIDER_KEY}"
+    assert anthropic_call.headers["x-api-key"] == ANTHROPIC_KEY
+    assert anthropic_call.headers["anthropic-version"] != "1999-01-01"
+    for call in (openai_call, anthropic_call):
+        sent = json.dumps(call.headers)
+        assert GATEWAY_KEY not in sent
+        assert "client-chosen" not in sent and "client-azure-key" not in sent
+        assert "evil" not in sent
+    gw.health.record_success("a")
+
+
+def test_gateway_does_not_fetch_client_supplied_image_urls_on_loopback(fake, gw):
+    """litellm downloads image URLs itself for Anthropic: it must not reach internal hosts."""
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("content-type", "image/png")
+            self.end_headers()
+            self.wfile.write(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        gw.health.record_failure("a", "test", cool_now=True)  # route to the Anthropic one
+        url = f"http://127.0.0.1:{server.server_port}/latest/meta-data/iam/credentials"
+        payload = {"model": "auto", "messages": [{"role": "user", "content": [
+            {"type": "text", "text": "what is this"},
+            {"type": "image_url", "image_url": {"url": url}}]}]}
+        result = post_raw(gw, "/v1/chat/completions", json.dumps(payload).encode(), AUTH)
+    finally:
+        server.shutdown()
+        gw.health.record_success("a")
+    assert hits == []
+    assert result.status < 500
+    if result.status != 200:
+        assert_openai_error(result.body)
+
+
+# The API key check
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"authorization": "Bearer wrong-key-0123456789abcdef"},
+    {"authorization": f"Bearer {GATEWAY_KEY[:-1]}"},
+    {"authorization": f"Bearer {GATEWAY_KEY}x"},
+    {"authorization": f"Basic {GATEWAY_KEY}"},
+    {"authorization": GATEWAY_KEY},
+    {"authorization": "Bearer"},
+    {"x-api-key": "wrong"},
+], ids=["none", "wrong", "prefix", "longer", "basic", "no-scheme", "empty", "x-api-key-wrong"])
+def test_wrong_or_missing_api_key_is_401_on_every_v1_route(fake, gw, headers):
+    for method, path in (("POST", "/v1/chat/completions"), ("GET", "/v1/models"),
+                         ("GET", "/v1/deployments"), ("POST", "/v1/route")):
+        response = gw.http.request(method, path, headers=headers, json={
+            "model": "auto", "messages": [{"role": "user", "content": "hi"}]})
+        assert response.status_code == 401, (path, response.text)
+        error = assert_openai_error(response.json(), "invalid_api_key")
+        assert error["type"] == "authentication_error"
+        assert GATEWAY_KEY not in response.text
+    assert fake.calls("a") == []
+
+
+@pytest.mark.parametrize("headers", [
+    {"authorization": f"Bearer {GATEWAY_KEY}"},
+    {"authorization": f"bearer {OTHER_GATEWAY_KEY}"},
+    {"x-api-key": GATEWAY_KEY},
+])
+def test_any_configured_key_is_accepted(gw, headers):
+    assert gw.http.get("/v1/models", headers=headers).status_code == 200
+
+
+def test_non_ascii_api_key_is_a_401_not_a_crash(gw):
+    response = raw_http(gw, b"GET /v1/models HTTP/1.1\r\nHost: x\r\n"
+                            b"Authorization: Bearer \xc3\xa9\xff\xfe\r\n\r\n")
+    assert response.startswith(b"HTTP/1.1 401"), response[:100]
+
+
+def test_api_key_check_uses_compare_digest_against_every_key(monkeypatch, fake):
+    config = make_config([[deployment(fake, "a")]],
+                         server={"api_keys": [GATEWAY_KEY, OTHER_GATEWAY_KEY, "third-key-xyz"]})
+    gateway = router.server.Gateway(config, classifier=object())  # type: ignore[arg-type]
+    compared: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(router.server.hmac, "compare_digest", spy)
+    for token, ok in ((GATEWAY_KEY, True), ("nope", False), (OTHER_GATEWAY_KEY, True)):
+        compared.clear()
+        assert gateway.authorized(Headers({"authorization": f"Bearer {token}"})) is ok
+        # Every key is compared, with compare_digest, whether or not an earlier one matched:
+        # no early exit whose timing would tell which key (or how much of it) was right.
+        assert [b for _, b in compared] == [k.encode() for k in config.server.api_keys]
+
+
+def test_health_endpoints_are_open_but_carry_no_secrets(gw):
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
+        response = gw.http.get(path)
+        assert response.status_code in (200, 503), path
+        for secret in (GATEWAY_KEY, PROVIDER_KEY, ANTHROPIC_KEY):
+            assert secret not in response.text, path
+
+
+# No provider key, signed header or traceback in responses or logs
+
+
+class EchoProvider:
+    """A provider that answers every call with an error whose message echoes the request's
+    credentials (as some proxies and misconfigured providers do). The status is the first
+    path segment: POST /401/v1/chat/completions -> 401."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict[str, str]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                outer.seen.append(headers)
+                status = int(self.path.strip("/").split("/")[0])
+                echoed = "; ".join(f"{k}: {headers[k]}" for k in (
+                    "authorization", "x-api-key", "api-key", "x-amz-security-token")
+                    if k in headers)
+                message = f"Invalid credentials ({echoed}). Traceback (most recent call " \
+                          f'last):\n  File "/srv/app.py", line 1, in handler'
+                body = json.dumps({"error": {"message": message, "type": "api_error",
+                                             "code": None}, "message": message}).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def deployment(self, provider: str, status: int) -> dict:
+        name = f"echo-{provider}-{status}"
+        if provider == "openai":
+            return {"name": name, "model": "openai/gpt-echo", "api_base": f"{self.url}/{status}/v1",
+                    "api_key": PROVIDER_KEY}
+        if provider == "anthropic":
+            return {"name": name, "model": "anthropic/claude-echo",
+                    "api_base": f"{self.url}/{status}", "api_key": ANTHROPIC_KEY}
+        return {"name": name, "model": "bedrock/anthropic.claude-3-haiku-v1:0",
+                "aws_access_key_id": AWS_KEY_ID, "aws_secret_access_key": AWS_SECRET,
+                "aws_session_token": AWS_TOKEN, "aws_region_name": "us-east-1",
+                "aws_bedrock_runtime_endpoint": f"{self.url}/{status}"}
+
+
+@pytest.fixture(scope="module")
+def echo() -> Iterator[EchoProvider]:
+    provider = EchoProvider()
+    yield provider
+    provider.server.shutdown()
+
+
+def _secrets(echo: EchoProvider) -> list[str]:
+    values = [PROVIDER_KEY, ANTHROPIC_KEY, AWS_KEY_ID, AWS_SECRET, AWS_TOKEN, GATEWAY_KEY]
+    for headers in echo.seen:  # what was actually sent, signatures included
+        auth = headers.get("authorization", "")
+        values += re.findall(r"Signature=([0-9a-f]{16,})", auth)
+        if auth.startswith("Bearer "):
+            values.append(auth[7:])
+    return values
+
+
+LEAK_CASES = [(provider, status, False) for provider in ("openai", "anthropic", "bedrock")
+              for status in (400, 401, 403, 404, 422, 500, 503)]
+LEAK_CASES += [(provider, status, True) for provider in ("openai", "anthropic", "bedrock")
+               for status in (401, 500)]
+
+
+@pytest.mark.parametrize("provider, status, stream", LEAK_CASES,
+                         ids=[f"{p}-{s}-{'stream' if st else 'json'}" for p, s, st in LEAK_CASES])
+def test_provider_errors_echoing_credentials_leak_nothing(echo, provider, status, stream, request):
+    config = make_config([[echo.deployment(provider, status)]],
+                         server={"api_keys": [GATEWAY_KEY]},
+                         resilience={"retries": 0, "request_timeout_s": 5})
+    echo.seen.clear()
+    with run_gateway(config, api_key=GATEWAY_KEY) as gateway:
+        lines = request.getfixturevalue("log_lines")  # after the gateway configured logging
+        result = chat(gateway, stream=stream, headers=AUTH)
+        deployments = gateway.http.get("/v1/deployments", headers=AUTH).text
+    assert echo.seen, "the echo provider was never called"
+    if provider == "bedrock":
+        assert "Signature=" in echo.seen[0].get("authorization", ""), echo.seen[0]
+    assert 400 <= result.status < 600
+    error = assert_openai_error(result.body)  # no Traceback / File "..." in the message
+    exposed = "\n".join([result.raw.decode(), json.dumps(result.headers), deployments, *lines])
+    assert "Invalid credentials" in exposed  # the provider's message did get through...
+    for secret in _secrets(echo):  # ...but none of what it echoed
+        assert secret not in exposed, f"secret {secret[:8]}... leaked: {exposed[:3000]}"
+    assert "Traceback" not in exposed and 'File "/srv' not in exposed
+    assert error["message"]
+
+
+# Size and header limits
+
+
+def raw_http(gw, request: bytes, timeout: float = NO_HANG_S) -> bytes:
+    host, port = gw.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data:
+                piece = sock.recv(65536)
+                if not piece:
+                    break
+                data += piece
+        except ConnectionResetError:
+            pass
+        return data
+
+
+def _status(response: bytes) -> int:
+    return int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/1.1 ") else 0
+
+
+def test_body_over_the_limit_is_413(fake):
+    config = make_config([[deployment(fake, "a")]], server={"max_body_bytes": 2048})
+    with run_gateway(config) as gateway:
+        result = chat(gateway, "x" * 4096)
+    assert result.status == 413
+    assert_openai_error(result.body, "too_large")
+    assert fake.calls("a") == []
+
+
+@pytest.mark.parametrize("request_head", [
+    pytest.param(b"X-Big: " + b"a" * 100_000 + b"\r\n", id="one 100 KB header"),
+    pytest.param(b"".join(b"X-H%d: v\r\n" % i for i in range(5_000)), id="5000 headers"),
+])
+def test_oversized_request_headers_are_refused(gw, request_head):
+    response = raw_http(gw, b"GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + GATEWAY_KEY.encode() + b"\r\n" + request_head + b"\r\n")
+    assert _status(response) in (400, 413, 431), response[:200]
+    # And the gateway is still up.
+    assert gw.http.get("/healthz").status_code == 200
+
+
+# Bind address
+
+
+def test_default_bind_address_is_loopback():
+    assert ServerConfig().host == "127.0.0.1"
+    default = Path(__file__).resolve().parents[1] / "config" / "default.yaml"
+    assert load_config(default, env={}).server.host == "127.0.0.1"
+
+
+@pytest.mark.parametrize("argv, host", [([], "127.0.0.1"), (["--host", "0.0.0.0"], "0.0.0.0")])
+def test_serve_binds_loopback_unless_told_otherwise(monkeypatch, tmp_path, argv, host):
+    import uvicorn
+
+    from router import cli
+
+    config = tmp_path / "tianji.yaml"
+    config.write_text("tiers:\n  - name: small\n    deployments:\n"
+                      "      - model: openai/gpt-x\n        api_base: http://127.0.0.1:9/v1\n"
+                      "        api_key: k\n")
+    seen: dict = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.update(kw))
+    monkeypatch.setenv("TIANJI_CONFIG", "unused")
+    assert cli.main(["serve", "--config", str(config), *argv]) == 0
+    assert seen["host"] == host
