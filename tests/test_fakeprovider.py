@@ -348,6 +348,24 @@ def test_random_failures_are_seeded() -> None:
     assert {429, 500, 502, 503, 504, None} >= set(first) - {200}
 
 
+def test_random_failures_draw_from_the_given_faults() -> None:
+    among = [Fault(K.HTTP_ERROR, status=503), Fault(K.STREAM_CUT, after_chunks=2)]
+    with FakeProvider(failure_rate=0.5, seed=3, random_faults=among) as fake, \
+            httpx.Client() as client:
+        for _ in range(60):
+            try:
+                client.post(fake.anthropic_base("r") + "/v1/messages",
+                            json={"model": "claude-x", "messages": MESSAGES, "stream": True})
+            except httpx.TransportError:
+                pass
+        faults = [(c.fault, c.status) for c in fake.calls("r")]
+
+    assert {(None, 200), ("http_error", 503), ("stream_cut", 200)} == set(faults)
+    assert 15 <= sum(f is not None for f, _ in faults) <= 45
+    with pytest.raises(ValueError):
+        FakeProvider(failure_rate=0.5, random_faults=[Fault(K.RANDOM)])
+
+
 # The server itself
 
 

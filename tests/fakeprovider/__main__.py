@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 import uvloop
 
 from .httpserver import serve
+from .faults import TRANSIENT_FAULTS, Fault
 from .service import Behaviour, Service
 
 
@@ -21,6 +23,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=9000)
     parser.add_argument("--failure-rate", type=float, default=0.0,
                         help="fraction of calls failing with a random transient fault")
+    parser.add_argument("--random-faults", metavar="JSON",
+                        help="JSON list of fault objects that --failure-rate draws from "
+                             "uniformly (repeat one to weight it); default: 429, 500, 502, "
+                             "503, 504, reset")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--latency", type=float, default=0.0,
                         help="seconds before each answer's first byte")
@@ -28,8 +34,11 @@ def main() -> None:
                         help="seconds between stream events")
     args = parser.parse_args()
 
+    random_faults = (TRANSIENT_FAULTS if args.random_faults is None else
+                     [Fault.from_json(f) for f in json.loads(args.random_faults)])
     service = Service(failure_rate=args.failure_rate, seed=args.seed,
-                      behaviour=Behaviour(latency=args.latency, chunk_delay=args.chunk_delay))
+                      behaviour=Behaviour(latency=args.latency, chunk_delay=args.chunk_delay),
+                      random_faults=random_faults)
 
     async def run() -> None:
         server = await serve(service.handle, args.host, args.port)

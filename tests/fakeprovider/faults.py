@@ -87,10 +87,12 @@ class FaultSchedule:
         return None
 
 
-def resolve(fault: Fault, rng: random.Random) -> Fault | None:
-    """Turn a RANDOM fault into a concrete one (or none); other faults pass through."""
+def resolve(fault: Fault, rng: random.Random,
+            among: Sequence[Fault] = TRANSIENT_FAULTS) -> Fault | None:
+    """Turn a RANDOM fault into a concrete one (or none), drawn uniformly from `among`;
+    other faults pass through."""
     if fault.kind is not FaultKind.RANDOM:
         return fault
     if rng.random() >= fault.rate:
         return None
-    return rng.choice(TRANSIENT_FAULTS)
+    return rng.choice(among)

@@ -6,11 +6,13 @@ import asyncio
 import functools
 import socket
 import threading
+from collections.abc import Sequence
 from types import TracebackType
 
 import uvloop
 
 from .httpserver import serve
+from .faults import TRANSIENT_FAULTS, Fault
 from .service import Behaviour, Service
 
 HOST = "127.0.0.1"
@@ -50,8 +52,10 @@ class FakeProvider(Service):
     """
 
     def __init__(self, *, port: int = 0, failure_rate: float = 0.0, seed: int = 0,
-                 behaviour: Behaviour = Behaviour()) -> None:
-        super().__init__(failure_rate=failure_rate, seed=seed, behaviour=behaviour)
+                 behaviour: Behaviour = Behaviour(),
+                 random_faults: Sequence[Fault] = TRANSIENT_FAULTS) -> None:
+        super().__init__(failure_rate=failure_rate, seed=seed, behaviour=behaviour,
+                         random_faults=random_faults)
         self._port = port
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None

@@ -7,10 +7,11 @@ import random
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from .faults import Fault, FaultKind, FaultSchedule, resolve
+from .faults import TRANSIENT_FAULTS, Fault, FaultKind, FaultSchedule, resolve
 from .httpserver import (
     LAST_CHUNK,
     Close,
@@ -70,9 +71,13 @@ class Service:
     """Everything the fake knows; thread safe, so tests can steer a running server."""
 
     def __init__(self, *, failure_rate: float = 0.0, seed: int = 0,
-                 behaviour: Behaviour = Behaviour()) -> None:
+                 behaviour: Behaviour = Behaviour(),
+                 random_faults: Sequence[Fault] = TRANSIENT_FAULTS) -> None:
+        if not random_faults or any(f.kind is FaultKind.RANDOM for f in random_faults):
+            raise ValueError("random_faults must be a non-empty list of concrete faults")
         self._lock = threading.Lock()
         self._random = Fault(FaultKind.RANDOM, rate=failure_rate) if failure_rate > 0 else None
+        self._random_faults = tuple(random_faults)
         self._seed = seed
         self._rng = random.Random(seed)
         self._faults: dict[str, FaultSchedule] = {}
@@ -156,7 +161,9 @@ class Service:
         schedule = self._faults.get(dep_id)
         if schedule is not None:
             return schedule.next(time.time(), self._rng)
-        return resolve(self._random, self._rng) if self._random is not None else None
+        if self._random is None:
+            return None
+        return resolve(self._random, self._rng, self._random_faults)
 
     def _behaviour(self, dep_id: str) -> Behaviour:
         return self._behaviours.get(dep_id, self._default)
