@@ -1,0 +1,378 @@
+"""A lean path to plain-HTTP, API-key providers: litellm's provider config, one aiohttp pool.
+
+`litellm.acompletion` costs several milliseconds of CPU per call, most of it in
+work Tianji does not use: cost calculation, success callbacks and logging
+objects, the OpenAI SDK's request building, httpx. For a non-streaming request
+to a provider that needs nothing but an API key over HTTP(S) (`openai/...`,
+OpenAI-compatible servers, `anthropic/...`), `LeanTransport.acompletion` runs
+the steps litellm itself runs for such providers (`BaseLLMHTTPHandler`), with
+litellm's own objects for everything provider-specific:
+
+- message and parameter checks, `get_optional_params`;
+- the provider's chat config (`ProviderConfigManager.get_provider_chat_config`):
+  `validate_environment` (auth headers), `get_complete_url`, `transform_request`,
+  `transform_response` (to litellm's `ModelResponse`), `get_error_class`;
+- `litellm.exception_type` for errors, so callers see the same exception classes,
+  status codes and `litellm_response_headers` (Retry-After) as from `acompletion`;
+- litellm's aiohttp exception map for connection failures.
+
+Only the HTTP call is ours: one pooled `aiohttp.ClientSession` per event loop.
+Streams and every other provider (Bedrock's SigV4, Vertex's OAuth, Azure, any
+deployment with parameters beyond `api_key`/`api_base`) go through
+`litellm.acompletion`, chosen per deployment by `LeanTransport.supports`.
+
+Everything here that reaches below litellm's top-level API is in this module;
+`tests/test_transport.py` compares it with `acompletion` against the fake
+provider (wire request, response, every error class) so a litellm upgrade that
+changes shape fails loudly there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import httpx
+import litellm
+from litellm.anthropic_beta_headers_manager import update_request_with_filtered_beta
+from litellm.litellm_core_utils.get_litellm_params import get_litellm_params
+from litellm.litellm_core_utils.prompt_templates.common_utils import get_completion_messages
+from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
+from litellm.llms.custom_httpx.http_handler import get_ssl_configuration
+from litellm.llms.openai.common_utils import OpenAIError
+from litellm.secret_managers.main import get_secret_bool, get_secret_str
+from litellm.utils import (
+    ProviderConfigManager,
+    get_optional_params,
+    validate_and_fix_openai_messages,
+    validate_and_fix_openai_tools,
+    validate_chat_completion_tool_choice,
+    validate_openai_optional_params,
+)
+
+LEAN_PROVIDERS = frozenset({"openai", "anthropic"})
+# Deployment parameters the lean path understands; any other one sends it to acompletion.
+LEAN_PARAMS = frozenset({"api_key", "api_base"})
+# acompletion keyword arguments that are not provider parameters (anything else would be sent
+# to the provider: get_optional_params passes unknown keywords through for openai/).
+_CALL_KEYS = frozenset(
+    {"model", "messages", "stream", "timeout", "num_retries", "max_retries", "drop_params",
+     "api_key", "api_base", "_skip_mcp_handler"}
+)
+
+
+class _SilentLogging:
+    """Stands in for litellm's per-call Logging object: provider configs report to it; we
+    log attempts ourselves and keep no callbacks."""
+
+    model_call_details: dict[str, Any] = {}
+
+    def pre_call(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def post_call(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+_SILENT = _SilentLogging()
+
+
+@dataclass(frozen=True)
+class _Route:
+    provider: str
+    model: str  # without the provider prefix
+    config: Any  # litellm BaseConfig
+    litellm_params: dict[str, Any]
+
+
+class LeanTransport:
+    """`acompletion(**kwargs)` with litellm's signature and exceptions, for lean deployments."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, _Route | None] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._keeper: asyncio.Task[None] | None = None
+
+    def supports(self, model: str, params: dict[str, Any], *, stream: bool) -> bool:
+        """Whether a call to `model` with deployment `params` can take the lean path."""
+        if stream or not params.get("api_key") or not LEAN_PARAMS.issuperset(params):
+            return False
+        return self._route(model, params.get("api_base")) is not None
+
+    def _route(self, model: str, api_base: str | None) -> _Route | None:
+        key = f"{model}\0{api_base}"
+        if key not in self._routes:
+            self._routes[key] = _build_route(model, api_base)
+        return self._routes[key]
+
+    def _client(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._loop is not loop or self._session.closed:
+            if self._keeper is not None and self._keeper.get_loop() is loop:
+                self._keeper.cancel()  # a closed session's keeper: nothing left to close
+            # TLS as litellm's own clients: certifi or SSL_CERT_FILE, SSL_VERIFY / ssl_verify.
+            tls = get_ssl_configuration()
+            connector = aiohttp.TCPConnector(
+                limit=0, ttl_dns_cache=300, ssl=True if isinstance(tls, str) else tls, loop=loop
+            )
+            # Honour HTTP(S)_PROXY like litellm's httpx clients do, but only when one is set:
+            # with trust_env aiohttp re-reads the environment and ~/.netrc on every request.
+            self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=bool(urllib.request.getproxies()),
+                auto_decompress=True,
+            )
+            self._loop = loop
+            # Closed when the loop shuts down (asyncio.run cancels pending tasks), so servers
+            # started without a lifespan do not leak the pool.
+            self._keeper = loop.create_task(_close_on_cancel(self._session))
+        return self._session
+
+    async def aclose(self) -> None:
+        """Close the pool now (a server's shutdown); the next call opens a new one."""
+        if self._keeper is not None and self._keeper.get_loop() is asyncio.get_running_loop():
+            self._keeper.cancel()
+        self._keeper = None
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def acompletion(self, **kwargs: Any) -> litellm.ModelResponse:
+        """Non-streaming chat completion; raises litellm's exception classes."""
+        api_key: str = kwargs["api_key"]
+        route = self._route(kwargs["model"], kwargs.get("api_base"))
+        assert route is not None, "call supports() first"
+        model, provider, config = route.model, route.provider, route.config
+        try:
+            messages = validate_and_fix_openai_messages(messages=kwargs["messages"])
+            messages = get_completion_messages(
+                messages=messages,
+                ensure_alternating_roles=False,
+                user_continue_message=None,
+                assistant_continue_message=None,
+            )
+            messages = config.translate_developer_role_to_system_role(messages=messages)
+            openai_params = {k: v for k, v in kwargs.items() if k not in _CALL_KEYS}
+            if "tools" in openai_params:
+                openai_params["tools"] = validate_and_fix_openai_tools(tools=openai_params["tools"])
+            if "tool_choice" in openai_params:
+                openai_params["tool_choice"] = validate_chat_completion_tool_choice(
+                    tool_choice=openai_params["tool_choice"], model=model
+                )
+            if "stop" in openai_params:
+                openai_params["stop"] = validate_openai_optional_params(stop=openai_params["stop"])
+            optional_params = get_optional_params(
+                model=model,
+                custom_llm_provider=provider,
+                drop_params=kwargs.get("drop_params"),
+                messages=messages,
+                **openai_params,
+            )
+            litellm_params = dict(route.litellm_params)
+            json_mode = optional_params.pop("json_mode", False)
+            extra_body = optional_params.pop("extra_body", None)
+            api_base = route.litellm_params["api_base"]
+            if provider == "anthropic":
+                url, headers, data = await _anthropic_request(
+                    config, model, messages, optional_params, litellm_params, api_key, api_base
+                )
+            else:
+                url, headers, data = await _http_request(
+                    config, model, messages, optional_params, litellm_params, api_key, api_base
+                )
+            if data.get("stream") is False:
+                del data["stream"]  # as the OpenAI SDK, which acompletion uses, leaves it out
+            if extra_body is not None:
+                data = {
+                    **data,
+                    **config.transform_extra_body(
+                        extra_body=extra_body, request=data, model=model,
+                        litellm_params=litellm_params,
+                    ),
+                }
+            raw = await self._post(url, headers, data, kwargs.get("timeout"), route)
+            return config.transform_response(  # type: ignore[no-any-return]
+                model=model,
+                raw_response=raw,
+                model_response=litellm.ModelResponse(),
+                logging_obj=_SILENT,
+                request_data=data,
+                messages=messages,
+                optional_params=optional_params,
+                litellm_params=litellm_params,
+                encoding=None,
+                api_key=api_key,
+                json_mode=json_mode,
+            )
+        except Exception as exc:  # noqa: BLE001 - mapped exactly as acompletion maps it
+            raise _mapped(exc, model, provider) from exc
+
+    async def _post(
+        self, url: str, headers: dict[str, Any], data: dict[str, Any], timeout: Any, route: _Route
+    ) -> httpx.Response:
+        session = self._client()
+        body = json.dumps(data)
+        client_timeout = aiohttp.ClientTimeout(total=float(timeout) if timeout else None)
+        try:
+            with map_aiohttp_exceptions():
+                async with session.post(
+                    url, data=body, headers=headers, timeout=client_timeout
+                ) as resp:
+                    content = await resp.read()
+                    status = resp.status
+                    resp_headers = list(resp.raw_headers)
+        except httpx.TimeoutException as exc:
+            raise litellm.Timeout(
+                message=f"Connection timed out. Timeout passed={timeout}. {exc}".strip(),
+                model=route.model,
+                llm_provider=route.provider,
+            ) from exc
+        except httpx.TransportError as exc:
+            # As litellm does: a provider error with a synthesized 500 (the OpenAI SDK, which
+            # acompletion uses for openai/, says only "Connection error.").
+            message = "Connection error." if route.provider == "openai" else str(exc)
+            err = route.config.get_error_class(error_message=message, status_code=500, headers={})
+            err.status_code_is_synthesized = True
+            raise err from exc
+        response = httpx.Response(
+            status, headers=resp_headers, content=content, request=httpx.Request("POST", url)
+        )
+        if status >= 400:
+            raise _status_error(route, response)
+        if route.provider == "openai":
+            try:
+                json.loads(content)
+            except ValueError as exc:  # the OpenAI SDK's failure, which litellm maps to a 500
+                raise route.config.get_error_class(
+                    error_message=str(exc), status_code=500, headers=dict(response.headers)
+                ) from exc
+        return response
+
+
+def _status_error(route: _Route, response: httpx.Response) -> Exception:
+    """The provider error acompletion builds for an HTTP error status, before mapping."""
+    headers = dict(response.headers)
+    if route.provider != "openai":  # litellm's own handlers keep the whole body as the message
+        return route.config.get_error_class(  # type: ignore[no-any-return]
+            error_message=response.text, status_code=response.status_code, headers=headers
+        )
+    # openai/: as the OpenAI SDK words it (`_make_status_error_from_response`), then litellm's
+    # OpenAIChatCompletion wraps it in OpenAIError with the SDK's message and body.
+    text = response.text.strip()
+    body: Any = text
+    try:
+        body = json.loads(text)
+        message = f"Error code: {response.status_code} - {body}"
+    except ValueError:
+        message = text or f"Error code: {response.status_code}"
+    data = body.get("error", body) if isinstance(body, dict) else body
+    return OpenAIError(
+        status_code=response.status_code, message=message, headers=headers,
+        body=data if isinstance(data, dict) else None,
+    )
+
+
+async def _http_request(
+    config: Any, model: str, messages: list[Any], optional_params: dict[str, Any],
+    litellm_params: dict[str, Any], api_key: str, api_base: str,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """URL, headers and body as litellm's BaseLLMHTTPHandler.completion builds them."""
+    headers = config.validate_environment(
+        headers={}, model=model, messages=messages, optional_params=optional_params,
+        litellm_params=litellm_params, api_key=api_key, api_base=api_base,
+    )
+    url = config.get_complete_url(
+        api_base=api_base, api_key=api_key, model=model, optional_params=optional_params,
+        litellm_params=litellm_params, stream=False,
+    )
+    transform = (
+        config.async_transform_request
+        if config.uses_async_transform_request
+        else _as_async(config.transform_request)
+    )
+    data = await transform(
+        model=model, messages=messages, optional_params=optional_params,
+        litellm_params=litellm_params, headers=headers,
+    )
+    return url, headers, data
+
+
+async def _anthropic_request(
+    config: Any, model: str, messages: list[Any], optional_params: dict[str, Any],
+    litellm_params: dict[str, Any], api_key: str, api_base: str,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """As litellm's AnthropicChatCompletion.completion builds them (api_base already has the
+    /v1/messages suffix that litellm's main.py adds)."""
+    optional_params.pop("stream", None)
+    transform_params = {**optional_params, "is_vertex_request": False}
+    headers = config.validate_environment(
+        api_key=api_key, headers={}, model=model, messages=messages,
+        optional_params=transform_params, litellm_params=litellm_params, api_base=api_base,
+    )
+    data = await config.async_transform_request(
+        model=model, messages=messages, optional_params=transform_params,
+        litellm_params=litellm_params, headers=headers,
+    )
+    headers, data = update_request_with_filtered_beta(
+        headers=headers, request_data=data, provider="anthropic"
+    )
+    return api_base, headers, data
+
+
+async def _close_on_cancel(session: aiohttp.ClientSession) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await session.close()
+
+
+def _as_async(fn: Any) -> Any:
+    async def call(**kwargs: Any) -> Any:
+        return fn(**kwargs)
+
+    return call
+
+
+def _mapped(exc: Exception, model: str, provider: str) -> Exception:
+    """The exception `acompletion` would raise for `exc` (litellm.exception_type raises it)."""
+    try:
+        litellm.exception_type(model=model, original_exception=exc, custom_llm_provider=provider)
+    except Exception as mapped:  # noqa: BLE001 - exception_type reports by raising
+        return mapped
+    return exc
+
+
+def _build_route(model: str, api_base: str | None) -> _Route | None:
+    try:
+        name, provider, _, _ = litellm.get_llm_provider(model=model, api_base=api_base)
+    except Exception:  # noqa: BLE001 - unknown to litellm: let acompletion report it
+        return None
+    if provider not in LEAN_PROVIDERS:
+        return None
+    config = ProviderConfigManager.get_provider_chat_config(
+        model=name, provider=litellm.LlmProviders(provider)
+    )
+    if config is None or getattr(config, "has_custom_stream_wrapper", False):
+        return None
+    if provider == "openai":
+        # The OpenAI SDK's default, as acompletion resolves it (env OPENAI_BASE_URL included).
+        api_base = config.get_api_base(api_base)
+    else:  # anthropic: main._complete_anthropic's default and URL suffix
+        api_base = (
+            api_base
+            or litellm.api_base
+            or get_secret_str("ANTHROPIC_API_BASE")
+            or get_secret_str("ANTHROPIC_BASE_URL")
+            or "https://api.anthropic.com/v1/messages"
+        )
+        if not get_secret_bool("LITELLM_ANTHROPIC_DISABLE_URL_SUFFIX") and not api_base.endswith(
+            "/v1/messages"
+        ):
+            api_base += "/v1/messages"
+    params = get_litellm_params(api_base=api_base, custom_llm_provider=provider)
+    params["api_base"] = api_base
+    return _Route(provider, name, config, params)
