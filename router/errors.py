@@ -12,14 +12,23 @@ place that decides what an upstream exception means for fallback:
 | context_length  | prompt too long for this window        | next deployment with larger one  |
 | content_filter  | provider refused the content           | return 400 to the client         |
 | client          | 400/422 caused by the request itself   | return 400 to the client         |
+| untranslatable  | litellm failed before any HTTP call    | next deployment, health untouched|
+
+An untranslatable request (litellm raised a KeyError/TypeError/... while building
+the provider's request, e.g. a message shape one provider's adapter cannot map)
+says nothing about the deployment's health: counting it would let a few such
+requests cool every deployment down. Another provider's adapter may still manage
+it, so the next deployment is tried; if none can, the client gets a 400.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import re
 import time
+import traceback
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -66,6 +75,7 @@ class Kind(StrEnum):
     CONTEXT_LENGTH = "context_length"
     CONTENT_FILTER = "content_filter"
     CLIENT = "client"
+    UNTRANSLATABLE = "untranslatable"
 
 
 @dataclass(frozen=True)
@@ -120,15 +130,59 @@ def retry_after_s(exc: BaseException, now: float | None = None) -> float | None:
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-_LITELLM_PREFIX = re.compile(r"^(litellm\.\w+: )?(\w+Error: )?(\w+Exception - )?")
+# litellm prefixes messages with class names, sometimes several times over:
+# "litellm.BadRequestError: ContextWindowExceededError: OpenAIException - ...".
+_LITELLM_PREFIX = re.compile(r"^(?:(?:litellm\.)?\w+(?:Error|Exception)(?::| -) *)+")
+_HTML = re.compile(r"<(?:!doctype|html|head|body)\b.*", re.IGNORECASE | re.DOTALL)
 
 
 def _short(exc: BaseException) -> str:
-    """The provider's message, one line: no traceback, no litellm class-name prefixes."""
+    """The provider's message, one line: no traceback, no litellm class-name prefixes, no HTML."""
     text = str(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
     text = text.split("Traceback (most recent call last)", 1)[0]
     text = _LITELLM_PREFIX.sub("", text.strip())
+    text = _HTML.sub("(an HTML error page)", text)
     return " ".join(text.split())[:600] or type(exc).__name__
+
+
+# Errors in Python data handling; as the root cause of a failure with no HTTP exchange in
+# its chain, they come from litellm building the provider request, not from the provider.
+_LOCAL_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+# A root cause raised in one of these functions was reading the provider's answer.
+_READING_FRAME = re.compile(r"response|chunk|stream|pars|iter|decode", re.IGNORECASE)
+
+
+def _failed_before_http(exc: BaseException) -> bool:
+    chain = _chain(exc)
+    root = chain[-1]
+    if not isinstance(root, _LOCAL_ERRORS) or isinstance(root, json.JSONDecodeError):
+        return False
+    if any(_READING_FRAME.search(f.name) for f in traceback.extract_tb(root.__traceback__)):
+        return False
+    for link in chain:
+        if isinstance(link, httpx.HTTPError | OSError | asyncio.TimeoutError):
+            return False
+        response = getattr(link, "response", None)
+        if isinstance(getattr(response, "status_code", None), int) and link is not exc:
+            return False
+    return True
+
+
+def _http_status(exc: BaseException) -> int | None:
+    """The status of the provider's HTTP response behind a litellm exception, if known."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return status if isinstance(status, int) else None
 
 
 def classify(exc: BaseException) -> Failure:
@@ -157,8 +211,14 @@ def classify(exc: BaseException) -> Failure:
         return failure(Kind.TRANSIENT, 408)
     if isinstance(exc, litellm.RateLimitError):
         return failure(Kind.TRANSIENT, 429)
+    if _failed_before_http(exc):
+        return failure(Kind.UNTRANSLATABLE, None)
     if isinstance(exc, litellm.BadRequestError | litellm.UnprocessableEntityError):
-        # litellm maps some transport failures to 400 with a 5xx hidden inside; trust 4xx only.
+        # litellm maps some provider 5xx answers to BadRequestError because the body says
+        # "invalid_request_error": trust the provider's status when it is a 5xx.
+        http_status = _http_status(exc)
+        if http_status is not None and http_status >= 500:
+            return failure(Kind.TRANSIENT, http_status)
         return failure(Kind.CLIENT, 400)
     if status == 429 or status == 408 or (status is not None and status >= 500):
         return failure(Kind.TRANSIENT)

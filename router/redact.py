@@ -19,7 +19,9 @@ _SECRET_SHAPES = re.compile(
     r"(sk-[A-Za-z0-9_\-]{8,}|sk-ant-[A-Za-z0-9_\-]{8,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}"
     r"|AIza[0-9A-Za-z_\-]{20,}|(?i:bearer)\s+[A-Za-z0-9._\-]{8,}"
     r"|(?i:x-api-key|api[-_]key|authorization|x-amz-security-token|x-goog-api-key)"
-    r"[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9._/+=\-]{6,})"
+    r"[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9._/+=\-]{6,}"
+    # AWS SigV4: an Authorization value echoed back, or a presigned URL's parts.
+    r"|AWS4-HMAC-SHA256[^;\"'\n]*|(?i:x-amz-)?(?:Signature|Credential)=[^\s&,;\"']+)"
 )
 REDACTED = "[redacted]"
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    model_validator,
+)
 
 MAX_N = 8
 MAX_OUTPUT_TOKENS = 10_000_000
@@ -63,12 +71,54 @@ class ToolCall(_Open):
     function: FunctionCall
 
 
-class Message(_Open):
-    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
-    content: Content | None = None
+class _Message(_Open):
     name: str | None = None
+
+
+class SystemMessage(_Message):
+    role: Literal["system", "developer"]
+    content: str | list[TextPart]
+
+
+class UserMessage(_Message):
+    role: Literal["user"]
+    content: Content
+
+
+class AssistantMessage(_Message):
+    role: Literal["assistant"]
+    content: Content | None = None
     tool_calls: list[ToolCall] | None = None
-    tool_call_id: str | None = None
+
+    @model_validator(mode="after")
+    def _has_content(self) -> AssistantMessage:
+        # As OpenAI: an assistant turn may omit its content only when it calls tools.
+        if self.content is None and not (self.tool_calls or (self.model_extra or {}).get(
+            "function_call"
+        )):
+            raise ValueError("an assistant message needs 'content' or 'tool_calls'")
+        return self
+
+
+class ToolMessage(_Message):
+    role: Literal["tool"]
+    content: str | list[TextPart]
+    tool_call_id: str
+
+
+class FunctionMessage(_Message):
+    role: Literal["function"]
+    content: str | None
+    name: str
+
+
+Message = Annotated[
+    SystemMessage | UserMessage | AssistantMessage | ToolMessage | FunctionMessage,
+    Field(discriminator="role"),
+]
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+# Discriminator values pydantic puts in an error's location after a list index.
+_TAGS = ROLES | {"text", "image_url", "input_audio", "file"}
 
 
 class FunctionDef(_Open):
@@ -84,7 +134,7 @@ class Tool(_Open):
 
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    include_usage: bool = False
+    include_usage: StrictBool = False
 
 
 class ChatCompletionRequest(BaseModel):
@@ -94,27 +144,27 @@ class ChatCompletionRequest(BaseModel):
 
     model: str = Field(min_length=1, description="`auto`, a tier name or a tier alias")
     messages: list[Message] = Field(min_length=1)
-    stream: bool = False
+    stream: StrictBool = False
     stream_options: StreamOptions | None = None
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, ge=0, le=1)
-    max_tokens: int | None = Field(None, ge=1, le=MAX_OUTPUT_TOKENS)
-    max_completion_tokens: int | None = Field(None, ge=1, le=MAX_OUTPUT_TOKENS)
+    max_tokens: StrictInt | None = Field(None, ge=1, le=MAX_OUTPUT_TOKENS)
+    max_completion_tokens: StrictInt | None = Field(None, ge=1, le=MAX_OUTPUT_TOKENS)
     stop: str | list[str] | None = None
     tools: list[Tool] | None = None
     tool_choice: str | dict[str, Any] | None = None
-    parallel_tool_calls: bool | None = None
+    parallel_tool_calls: StrictBool | None = None
     functions: list[FunctionDef] | None = None
     function_call: str | dict[str, Any] | None = None
     response_format: dict[str, Any] | None = None
-    seed: int | None = None
+    seed: StrictInt | None = None
     user: str | None = Field(None, max_length=256)
-    n: int | None = Field(None, ge=1, le=MAX_N)
+    n: StrictInt | None = Field(None, ge=1, le=MAX_N)
     presence_penalty: float | None = Field(None, ge=-2, le=2)
     frequency_penalty: float | None = Field(None, ge=-2, le=2)
     logit_bias: dict[str, float] | None = None
-    logprobs: bool | None = None
-    top_logprobs: int | None = Field(None, ge=0, le=20)
+    logprobs: StrictBool | None = None
+    top_logprobs: StrictInt | None = Field(None, ge=0, le=20)
     reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
 
 
@@ -125,10 +175,19 @@ PASSTHROUGH_PARAMS = frozenset(ChatCompletionRequest.model_fields) - _NOT_PASSED
 
 def validation_message(err: ValidationError) -> tuple[str, str | None]:
     """A one-line client-facing message and the offending parameter path."""
-    first = err.errors(include_url=False)[0]
+    # The deepest error is the most specific: for `content`, the branch the client meant.
+    first = max(err.errors(include_url=False), key=lambda e: len(e["loc"]))
     loc = [str(p) for p in first["loc"]]
-    # Drop the union-branch names pydantic adds (e.g. messages.0.content.str).
-    param = ".".join(p for p in loc if not p[:1].isupper() and p not in ("str", "list"))
+    # Drop the union-branch names pydantic adds (messages.0.user.content.str: the role
+    # tag after a message index, the type names of `content`'s alternatives).
+    param = ".".join(
+        p
+        for i, p in enumerate(loc)
+        if not p[:1].isupper()
+        and p not in ("str", "list")
+        and not p.startswith(("list[", "tagged-union["))
+        and not (p in _TAGS and i and loc[i - 1].isdigit() and i + 1 < len(loc))
+    )
     if first["type"] == "extra_forbidden":
         top = loc[0] if loc else "?"
         return (
@@ -136,6 +195,11 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
             "chat-completions parameters; upstream URLs and credentials are set in its config.",
             top,
         )
+    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        tag = first.get("ctx", {}).get("discriminator", "'role'").strip("'")
+        param = f"{param}.{tag}" if param else tag
+        allowed = ROLES if tag == "role" else _TAGS - ROLES
+        first = {**first, "msg": f"must be one of {', '.join(sorted(allowed))}"}
     more = len(err.errors()) - 1
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
     return f"Invalid value for '{param or 'body'}': {first['msg']}{suffix}", param or None

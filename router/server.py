@@ -17,6 +17,7 @@ import time
 import re
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -157,6 +158,15 @@ def _headers(decision: Decision, served: Served, cost: float | None) -> dict[str
 
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# uvicorn sets no limit on request headers; these are generous for any SDK.
+MAX_HEADER_COUNT = 100
+MAX_HEADER_BYTES = 32 * 1024
+_HEADERS_TOO_LARGE = GatewayError(
+    431,
+    f"Request headers are too large: at most {MAX_HEADER_COUNT} headers and "
+    f"{MAX_HEADER_BYTES // 1024} KB in all.",
+    code="headers_too_large",
+)
 _UNAUTHORIZED = GatewayError(
     401,
     "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
@@ -175,6 +185,12 @@ class _Guard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        raw_headers = scope["headers"]
+        if len(raw_headers) > MAX_HEADER_COUNT or sum(
+            len(k) + len(v) for k, v in raw_headers
+        ) > MAX_HEADER_BYTES:
+            await error_response(_HEADERS_TOO_LARGE)(scope, receive, send)
             return
         headers = Headers(scope=scope)
         supplied = headers.get("x-request-id", "")
@@ -282,14 +298,14 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         body, content_type = gw.metrics.render()
         return Response(body, media_type=content_type)
 
-    @app.post("/v1/route", openapi_extra=_openapi_body())
+    @app.post("/v1/route")
     async def route(request: Request) -> dict[str, Any]:
         body = _parse_chat_body(
             await _read_body(request, config.server.max_body_bytes), config.server.max_messages
         )
         return gw.decide(body, request).explain()
 
-    @app.post("/v1/chat/completions", openapi_extra=_openapi_body(), response_model=None)
+    @app.post("/v1/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
         started = time.monotonic()
         request_id: str = request.state.request_id
@@ -300,18 +316,20 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
         params["messages"] = body["messages"]
         stream = bool(body.get("stream"))
+        call = Call(request_id, decision, started, stream,
+                    body["messages"] if config.server.log_prompts else None)
         deadline = started + config.resilience.request_timeout_s
         try:
             served = await gw.upstream.complete(
                 decision, params, stream=stream, deadline=deadline, request_id=request_id
             )
         except GatewayError as err:
-            _log_request(request_id, decision, None, err.status, started, None, stream)
+            _log_request(call, None, err.status, None)
             gw.metrics.observe_error(decision.tier, err.status)
             raise
         if not stream:
             assert served.response is not None
-            cost = _record(gw, decision, served, served.usage, started, request_id, False, 200)
+            cost = _record(gw, call, served, served.usage, 200)
             headers = _headers(decision, served, cost)
             return Response(_json_bytes(served.response), 200, headers, media_type=JSON)
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
@@ -319,69 +337,139 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
             needs_of(body).prompt_tokens, 0
         )
         return StreamingResponse(
-            _sse(gw, decision, served, include_usage, deadline, started, request_id),
+            _sse(gw, call, served, include_usage, deadline),
             headers={**_headers(decision, served, prompt_cost), "cache-control": "no-cache"},
             media_type="text/event-stream",
         )
 
+    app.openapi = lambda: _openapi(app, config)  # type: ignore[method-assign]
     return app
 
 
-def _openapi_body() -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {JSON: {"schema": ChatCompletionRequest.model_json_schema()}},
+_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["message", "type"],
+            "properties": {
+                "message": {"type": "string"},
+                "type": {"type": "string"},
+                "param": {"type": ["string", "null"]},
+                "code": {"type": ["string", "null"]},
+            },
         }
+    },
+}
+_ERROR_STATUSES = {
+    "400": "Malformed JSON, a schema error or a request no deployment can take",
+    "401": "Missing or wrong API key",
+    "404": "Unknown model",
+    "413": "Body too large",
+    "429": "Every deployment is rate-limited (Retry-After when the providers gave one)",
+    "431": "Request headers too large",
+    "503": "No deployment could answer; the message lists what was tried",
+    "504": "The request deadline passed",
+}
+
+
+def _openapi(app: FastAPI, config: Config) -> dict[str, Any]:
+    """The published schema: FastAPI's, plus the request body (hand-validated in the route,
+    so FastAPI does not see it), the error shape, the SSE stream and bearer auth."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    doc = get_openapi(title=app.title, version=app.version, description=app.description,
+                      routes=app.routes)
+    request = ChatCompletionRequest.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    )
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(request.pop("$defs", {}))
+    request["properties"]["model"]["enum"] = config.model_names()
+    schemas["Error"] = _ERROR_SCHEMA
+    doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    body = {"required": True, "content": {JSON: {"schema": request}}}
+    errors = {
+        status: {"description": text,
+                 "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for status, text in _ERROR_STATUSES.items()
     }
+    for path, operation in doc["paths"].items():
+        for op in operation.values():
+            if path.startswith("/v1/"):
+                op["security"] = [{"bearer": []}] if config.server.api_keys else []
+                op["responses"].update({k: v for k, v in errors.items() if k in ("401", "431")})
+    for path in ("/v1/chat/completions", "/v1/route"):
+        op = doc["paths"][path]["post"]
+        op["requestBody"] = body
+        op["responses"].update(errors)
+        op["responses"].pop("422", None)
+    doc["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"] = {
+        JSON: {"schema": {"type": "object", "description": "An OpenAI chat.completion"}},
+        "text/event-stream": {"schema": {
+            "type": "string",
+            "description": "OpenAI chat.completion.chunk events, then `data: [DONE]`. A failure "
+            "after the first chunk ends the stream with a `data: {\"error\": ...}` event and "
+            "no [DONE].",
+        }},
+    }
+    app.openapi_schema = doc
+    return doc
+
+
+@dataclass(frozen=True)
+class Call:
+    """One chat request, for its metrics and its log line."""
+
+    request_id: str
+    decision: Decision
+    started: float
+    stream: bool
+    messages: list[Any] | None  # only with server.log_prompts: true
 
 
 def _record(
-    gw: Gateway,
-    decision: Decision,
-    served: Served,
-    usage: dict[str, Any],
-    started: float,
-    request_id: str,
-    stream: bool,
-    status: int,
+    gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int
 ) -> float:
     prompt = int(usage.get("prompt_tokens") or 0)
     completion = int(usage.get("completion_tokens") or 0)
     cost = gw.catalog[served.candidate.deployment.name].cost(prompt, completion)
     baseline = gw.reference.cost(prompt, completion)
-    gw.metrics.observe(served, cost, baseline, time.monotonic() - started)
-    _log_request(request_id, decision, served, status, started, cost, stream, baseline)
+    gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
+    _log_request(call, served, status, cost, baseline)
     return cost
 
 
 def _log_request(
-    request_id: str,
-    decision: Decision,
+    call: Call,
     served: Served | None,
     status: int,
-    started: float,
     cost: float | None,
-    stream: bool,
     baseline: float | None = None,
 ) -> None:
     if not log.isEnabledFor(logging.INFO):
         return
+    decision = call.decision
     record = {
         "event": "request",
-        "request_id": request_id,
+        "request_id": call.request_id,
         "status": status,
         "tier": served.candidate.tier if served else decision.tier,
         "deployment": served.candidate.deployment.name if served else None,
         "attempts": served.calls if served else None,
         "difficulty": decision.assessment.difficulty,
         "task": decision.assessment.task,
-        "stream": stream,
-        "latency_ms": round((time.monotonic() - started) * 1000, 1),
+        "stream": call.stream,
+        "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "cost_usd": None if cost is None else round(cost, 8),
         "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
     }
-    log.info(json.dumps(record))
+    if call.messages is not None:
+        record["messages"] = call.messages  # the log handler's redaction still applies
+    log.info(json.dumps(record, ensure_ascii=False))
 
 
 def _sse_event(data: dict[str, Any]) -> bytes:
@@ -389,17 +477,14 @@ def _sse_event(data: dict[str, Any]) -> bytes:
 
 
 async def _sse(
-    gw: Gateway,
-    decision: Decision,
-    served: Served,
-    include_usage: bool,
-    deadline: float,
-    started: float,
-    request_id: str,
+    gw: Gateway, call: Call, served: Served, include_usage: bool, deadline: float
 ) -> AsyncIterator[bytes]:
     """Relay the upstream stream. After the first byte there is no fallback: a failure
-    ends the stream with an OpenAI-style error event and no [DONE]."""
+    ends the stream with an OpenAI-style error event and no [DONE]. A stream that ends
+    without the provider's own finish reason is such a failure, and so is a gap between
+    chunks longer than `attempt_timeout_s` (when set) or the rest of the deadline."""
     assert served.first_chunk is not None and served.chunks is not None
+    idle_s = gw.config.resilience.attempt_timeout_s
     usage: dict[str, Any] = {}
     finished = False
     status = 200
@@ -421,7 +506,8 @@ async def _sse(
         if first:
             yield first
         while True:
-            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+            wait_s = max(0.0, deadline - time.monotonic())
+            async with asyncio.timeout(min(wait_s, idle_s) if idle_s else wait_s):
                 try:
                     chunk = await anext(served.chunks)
                 except StopAsyncIteration:
@@ -429,7 +515,7 @@ async def _sse(
             data = relay(chunk if isinstance(chunk, dict) else chunk.model_dump(exclude_none=True))
             if data:
                 yield data
-        if not finished:
+        if not finished or (served.provider_finished and not served.provider_finished()):
             raise ConnectionError("the provider's stream ended before the answer was complete")
         yield b"data: [DONE]\n\n"
     except asyncio.CancelledError:
@@ -447,7 +533,7 @@ async def _sse(
     finally:
         if served.close is not None:
             await _shielded_close(served)
-        _record(gw, decision, served, usage, started, request_id, True, status)
+        _record(gw, call, served, usage, status)
 
 
 async def _shielded_close(served: Served) -> None:

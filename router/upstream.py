@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from router.errors import Failure, GatewayError, Kind, classify
 from router.health import Health
 from router.policy import Candidate, Decision
 from router.redact import Redactor
+from router.transport import LeanTransport
 
 log = logging.getLogger("tianji.upstream")
 
@@ -64,6 +66,10 @@ class Served:
     first_chunk: dict[str, Any] | None = None
     chunks: AsyncIterator[Any] | None = None
     close: Callable[[], Any] | None = None
+    # For streams: whether the provider itself said the answer was complete. litellm's
+    # stream wrapper invents finish_reason "stop" when a stream just ends, so a relayed
+    # finish_reason alone does not prove the provider finished.
+    provider_finished: Callable[[], bool] | None = None
     usage: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -97,6 +103,9 @@ class Upstream:
         self.config = config
         self.health = health
         self.redact = redactor
+        # Non-streaming calls to API-key HTTP providers skip acompletion's overhead (see
+        # router/transport.py); TIANJI_LEAN_TRANSPORT=0 sends everything through acompletion.
+        self.transport = LeanTransport() if os.environ.get("TIANJI_LEAN_TRANSPORT") != "0" else None
         r = config.resilience
         self._backoff = wait_exponential_jitter(
             multiplier=r.backoff_initial_s, max=r.backoff_max_s, jitter=r.backoff_initial_s
@@ -213,11 +222,15 @@ class Upstream:
         }
         if stream:
             kwargs["stream_options"] = {"include_usage": True}
+        lean = self.transport is not None and self.transport.supports(
+            dep.model, dep.litellm_params, stream=stream
+        )
+        call = self.transport.acompletion if lean and self.transport else litellm.acompletion
         started = time.monotonic()
         response: Any = None
         try:
             async with asyncio.timeout(timeout):
-                response = await litellm.acompletion(**kwargs)
+                response = await call(**kwargs)
                 first = await anext(response) if stream else None
         except (Exception, TimeoutError) as exc:
             if stream and response is not None:
@@ -232,6 +245,12 @@ class Upstream:
             )
             self._record_failure(cand, failure, started, attempts, request_id)
             raise _AttemptFailed(failure) from None
+        if stream and _is_final(first) and not _provider_finished(response):
+            await _close_quietly(response)
+            failure = Failure(Kind.TRANSIENT, None, "IncompleteStream",
+                              "the stream ended before the provider sent any answer")
+            self._record_failure(cand, failure, started, attempts, request_id)
+            raise _AttemptFailed(failure)
         self.health.record_success(dep.name)
         elapsed = (time.monotonic() - started) * 1000
         attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
@@ -245,6 +264,7 @@ class Upstream:
             first_chunk=_dump(first),
             chunks=aiter(response),
             close=response.aclose,
+            provider_finished=lambda: _provider_finished(response),
         )
 
     def _record_failure(
@@ -258,6 +278,8 @@ class Upstream:
         name = cand.deployment.name
         if failure.kind in (Kind.CLIENT, Kind.CONTENT_FILTER):
             action = "return"
+        elif failure.kind is Kind.UNTRANSLATABLE:
+            action = "next"  # litellm could not build the request: not the provider's fault
         else:
             cool_now = failure.kind in (Kind.AUTH, Kind.DEPLOYMENT)
             cooled = self.health.record_failure(name, failure.error_class, cool_now=cool_now)
@@ -311,6 +333,22 @@ class Upstream:
             return GatewayError(
                 503, "No deployment can take this request.", "service_unavailable", "no_deployment"
             )
+        if failures and all(f.kind is Kind.UNTRANSLATABLE for f in failures):
+            return GatewayError(
+                400,
+                "The request could not be translated for any deployment's provider: "
+                f"{failures[-1].message}",
+                code="untranslatable_request",
+                param="messages",
+            )
+        if failures and all(f.kind is Kind.CONTEXT_LENGTH for f in failures):
+            return GatewayError(
+                400,
+                "The conversation and requested output do not fit the context window of any "
+                f"deployment that could take it. Tried: {tried}",
+                code="context_length_exceeded",
+                param="messages",
+            )
         if failures and all(f.status == 429 for f in failures):
             waits = [f.retry_after for f in failures if f.retry_after is not None]
             headers = {"retry-after": str(max(1, round(min(waits))))} if waits else {}
@@ -337,11 +375,22 @@ class Upstream:
                 code="all_deployments_cooling_down",
             )
         return GatewayError(
-            502,
+            503,
             f"No deployment could answer. Tried: {tried}",
-            type="upstream_error",
+            type="service_unavailable",
             code="all_deployments_failed",
         )
+
+
+def _is_final(chunk: Any) -> bool:
+    choices = getattr(chunk, "choices", None) or ()
+    return any(getattr(c, "finish_reason", None) for c in choices)
+
+
+def _provider_finished(stream: Any) -> bool:
+    """Did the provider send its own finish reason (litellm's CustomStreamWrapper)?"""
+    received = getattr(stream, "received_finish_reason", "unknown")
+    return received is not None
 
 
 async def _close_quietly(stream: Any) -> None:

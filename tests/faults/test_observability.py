@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import deployment, run_gateway
+from tests.conftest import deployment, make_config, run_gateway
 from tests.fakeprovider import Fault, FaultKind
 from tests.faults.support import assert_served, chat, deployments_state, fast_config, log_records
 
@@ -77,3 +77,19 @@ def test_deployments_and_readyz_show_health_and_cooldown(fake, gw):
     ready = gw.http.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["available"] == {"small": ["s2"], "medium": ["m1"]}
+
+
+@pytest.mark.parametrize("log_prompts", [False, True])
+def test_prompt_text_is_logged_only_when_the_operator_asks(fake, request, log_prompts):
+    config = make_config([[deployment(fake, "p1")]], server={"log_prompts": log_prompts})
+    with run_gateway(config) as gateway:
+        lines = request.getfixturevalue("log_lines")
+        result = chat(gateway, "the secret plan is tangerine")
+    assert_served(result, "p1")
+    (summary,) = [r for r in log_records(lines, "request")
+                  if r["request_id"] == result.headers["x-request-id"]]
+    text = "\n".join(lines)
+    if log_prompts:
+        assert summary["messages"][-1]["content"] == "the secret plan is tangerine"
+    else:
+        assert "messages" not in summary and "tangerine" not in text
