@@ -63,8 +63,9 @@ def parse_wrk(output: str) -> Result:
         raise RuntimeError(f"cannot parse wrk output:\n{output}")
     seconds = _ms(done.group(2) + done.group(3)) / 1000
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                              output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     errors = int(bad.group(1)) if bad else 0
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())

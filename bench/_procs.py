@@ -137,7 +137,9 @@ def spawn(
     while time.perf_counter() < deadline:
         if popen.poll() is not None:
             tail = log.read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"{name} exited with {popen.returncode} before it was ready:\n{tail}")
+            raise RuntimeError(
+                f"{name} exited with {popen.returncode} before it was ready:\n{tail}"
+            )
         if _get_ok(url + ready_path):
             proc.startup_s = time.perf_counter() - started
             return proc
