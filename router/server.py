@@ -37,7 +37,7 @@ from router.telemetry import Metrics
 from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
 from router.schema import PASSTHROUGH_PARAMS, ChatCompletionRequest, validation_message
-from router.upstream import Served, Upstream
+from router.upstream import Served, Upstream, openai_dict
 
 log = logging.getLogger("tianji.request")
 JSON = "application/json"
@@ -512,7 +512,7 @@ async def _sse(
                     chunk = await anext(served.chunks)
                 except StopAsyncIteration:
                     break
-            data = relay(chunk if isinstance(chunk, dict) else chunk.model_dump(exclude_none=True))
+            data = relay(openai_dict(chunk))
             if data:
                 yield data
         if not finished or (served.provider_finished and not served.provider_finished()):

@@ -83,10 +83,14 @@ class _AttemptFailed(Exception):
         self.failure = failure
 
 
-def _dump(obj: Any) -> dict[str, Any]:
-    if isinstance(obj, dict):
-        return obj
-    data: dict[str, Any] = obj.model_dump(exclude_none=True)
+def openai_dict(obj: Any) -> dict[str, Any]:
+    """A litellm response or chunk as OpenAI's JSON, without litellm's extra fields."""
+    data: dict[str, Any] = obj if isinstance(obj, dict) else obj.model_dump(exclude_none=True)
+    for choice in data.get("choices") or ():
+        choice.pop("provider_specific_fields", None)
+        for key in ("message", "delta"):
+            if isinstance(choice.get(key), dict):
+                choice[key].pop("provider_specific_fields", None)
     return data
 
 
@@ -256,12 +260,12 @@ class Upstream:
         attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
         _log_attempt(request_id, attempts[-1])
         if not stream:
-            body = _dump(response)
+            body = openai_dict(response)
             return Served(cand, attempts, response=body, usage=body.get("usage") or {})
         return Served(
             cand,
             attempts,
-            first_chunk=_dump(first),
+            first_chunk=openai_dict(first),
             chunks=aiter(response),
             close=response.aclose,
             provider_finished=lambda: _provider_finished(response),

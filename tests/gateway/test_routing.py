@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import openai
 import pytest
 
@@ -139,3 +141,21 @@ def test_context_window_raises_the_tier_and_never_picks_a_smaller_window(fake):
     assert raised["x-tianji-tier"] == "medium"
     assert big["x-tianji-tier"] == "large"
     assert info.value.body["code"] == "context_length_exceeded"
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+@pytest.mark.parametrize("stream", [False, True])
+def test_answers_are_openai_json_without_litellm_extras(fake, wire, stream):
+    config = make_config([[deployment(fake, "p1", wire)]])
+    body = {"model": "auto", "messages": [{"role": "user", "content": "hi"}], "stream": stream}
+    with run_gateway(config) as gw:
+        response = gw.http.post("/v1/chat/completions", json=body)
+    assert response.status_code == 200
+    assert "provider_specific_fields" not in response.text
+    if stream:
+        events = [json.loads(line[6:]) for line in response.text.splitlines()
+                  if line.startswith("data: {")]
+        text = "".join(c["delta"].get("content") or "" for e in events for c in e["choices"])
+    else:
+        text = response.json()["choices"][0]["message"]["content"]
+    assert text == "Hello from p1! This is a fake answer."
