@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_MODELS = "claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229"
-DEFAULT_DATA = "../shared/data/zeroeval_tiers"
 _MAX_DIFFICULTY = re.compile(r"^(\s*max_difficulty:\s*)([-+0-9.eE]+|null|~)?(.*)$")
 
 
@@ -120,10 +119,11 @@ def run(args: argparse.Namespace) -> int:
         if len(models) != len(names):
             print(f"--models needs {len(names)} models (one per tier: {', '.join(names)})", file=sys.stderr)
             return 2
-        sets = [s.labelled_by(models) for s in data.load(args.data, args.benchmark) if all(m in s.quality for m in models)]
+        path = args.data or data.default_data_dir() / "zeroeval_tiers"
+        sets = [s.labelled_by(models) for s in data.load(path, args.benchmark) if all(m in s.quality for m in models)]
         sets = [s for s in sets if len(s)]
         if not sets:
-            print(f"no prompts in {args.data} labelled for all of {', '.join(models)}", file=sys.stderr)
+            print(f"no prompts in {path} labelled for all of {', '.join(models)}", file=sys.stderr)
             return 2
         ls = sets[0]
         quality = np.vstack([ls.quality[m] for m in models])
@@ -175,7 +175,10 @@ def register(subparsers: Any) -> None:
     target.add_argument("--max-cost-share", type=float, help="cap on cost as a fraction of the top tier's (labelled data)")
     target.add_argument("--tier-mix", help="percent of traffic per tier, e.g. 60,30,10 (needs --requests)")
     parser.add_argument("--requests", help="JSONL of requests ({prompt} or {messages}) for --tier-mix")
-    parser.add_argument("--data", default=DEFAULT_DATA, help=f"labelled data (default {DEFAULT_DATA})")
+    parser.add_argument(
+        "--data",
+        help="labelled data (default: zeroeval_tiers in $TIANJI_DATA, else in ../shared/data next to the repository)",
+    )
     parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
     parser.add_argument("--models", default=DEFAULT_MODELS, help="one model per tier, cheapest first, in the data")
     parser.add_argument("--classifier", choices=("learned", "rules"), help="override the config's classifier")

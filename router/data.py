@@ -11,6 +11,8 @@ Sources (see ../shared/data/*/README.md for their columns and limits):
 
 A directory holding several of the source folders (e.g. `../shared/data`) loads all of them.
 Only the standard library and numpy are used; files are read where they lie, never copied.
+Commands default to `default_data_dir()`: $TIANJI_DATA, else `../shared/data` next to
+the repository checkout.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import csv
 import gzip
 import io
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +29,10 @@ from typing import Any
 
 import numpy as np
 
+from router.classify.base import prompt_request
+
 SOURCES = ("zeroeval_tiers", "routellm_evals", "alpacaeval2_prefs")
+DATA_ENV = "TIANJI_DATA"
 
 # RouteLLM's pair, by the names used in `routellm_evals` columns.
 ROUTELLM_WEAK = "mixtral-8x7b-instruct"
@@ -82,8 +88,10 @@ class LabelledSet:
         return "\n".join(str(m.get("content", "")) for m in self.requests[i].get("messages", []))
 
 
-def _prompt_request(prompt: str) -> dict[str, Any]:
-    return {"messages": [{"role": "user", "content": prompt}]}
+def default_data_dir() -> Path:
+    """$TIANJI_DATA if set, else ../shared/data relative to the repository root."""
+    env = os.environ.get(DATA_ENV)
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def _read_csv_gz(path: Path) -> list[dict[str, str]]:
@@ -142,7 +150,7 @@ def load_zeroeval(folder: Path) -> LabelledSet:
     return _build(
         [p["prompt_id"] for p in prompts],
         [p["benchmark"] for p in prompts],
-        [_prompt_request(p["question"]) for p in prompts],
+        [prompt_request(p["question"]) for p in prompts],
         labels,
         costs,
         "zeroeval_tiers",
@@ -169,7 +177,7 @@ def load_routellm(folder: Path, drop_contaminated: bool = True) -> LabelledSet:
             seen.add(pid)
             ids.append(pid)
             bench.append(name)
-            requests.append(_prompt_request(row["prompt"]))
+            requests.append(prompt_request(row["prompt"]))
             labels[ROUTELLM_WEAK][pid] = float(row["mixtral_correct"])
             labels[ROUTELLM_STRONG][pid] = float(row["gpt4_correct"])
             tokens_in = float(row.get("est_input_tokens") or 0)
@@ -191,7 +199,7 @@ def load_alpaca(folder: Path) -> LabelledSet:
     return _build(
         [p["prompt_id"] for p in prompts],
         ["alpaca"] * len(prompts),
-        [_prompt_request(p["instruction"]) for p in prompts],
+        [prompt_request(p["instruction"]) for p in prompts],
         labels,
         costs,
         "alpacaeval2_prefs",
@@ -212,7 +220,7 @@ def load_jsonl(path: Path) -> LabelledSet:
         if "messages" in obj:
             requests.append({k: v for k, v in obj.items() if k in ("messages", "tools")})
         else:
-            requests.append(_prompt_request(str(obj["prompt"])))
+            requests.append(prompt_request(str(obj["prompt"])))
         for model, v in (obj.get("quality") or {}).items():
             labels.setdefault(model, {})[pid] = float(v)
         for model, v in (obj.get("cost") or {}).items():
@@ -263,6 +271,6 @@ def read_requests(stream: io.TextIOBase | Iterable[str]) -> Iterable[dict[str, A
         if "messages" in obj:
             yield obj
         elif "prompt" in obj:
-            yield _prompt_request(str(obj["prompt"]))
+            yield prompt_request(str(obj["prompt"]))
         else:
             raise ValueError(f"line {n}: expected a 'prompt' or 'messages' key")

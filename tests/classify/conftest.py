@@ -5,15 +5,17 @@ from pathlib import Path
 
 import pytest
 
+from router.data import default_data_dir
+
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED_DATA = default_data_dir()
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not (SHARED_DATA / "zeroeval_tiers").is_dir():
-        pytest.skip(f"shared routing data not found at {SHARED_DATA} (../shared/data from the repo root)")
+        pytest.skip(f"shared routing data not found at {SHARED_DATA} (set TIANJI_DATA, or put it at ../shared/data)")
     return SHARED_DATA
 
 

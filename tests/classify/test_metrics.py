@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,3 +66,11 @@ def test_labelled_jsonl_round_trip(tmp_path):
     (ls,) = data.load(path)
     assert len(ls) == 4 and ls.quality["weak"].tolist() == WEAK.tolist()
     assert ls.cost["strong"].sum() == 40
+
+
+def test_data_folder_defaults_next_to_the_repo_and_follows_the_env(monkeypatch, tmp_path):
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    repo = Path(data.__file__).resolve().parents[1]
+    assert data.default_data_dir() == repo.parent / "shared" / "data"
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path))
+    assert data.default_data_dir() == tmp_path
