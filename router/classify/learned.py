@@ -8,10 +8,11 @@
   with a level: the mean logit of "a Haiku-class model fails" on that kind.
   Task identity is what predicts the cheap model's failure best, so it sets the
   level of the score.
-- The within-task term is a small linear model on a few structural signals
-  (length, numbers, conditions, LaTeX, code lines), fitted on differences
-  *inside* each benchmark, so it learns what makes a prompt harder than its
-  siblings rather than which benchmark it came from.
+- The within-task term is a linear model on structural signals (today only
+  the log of the conversation's length: the one signal that carried over to
+  held-out benchmarks), fitted on differences *inside* each benchmark, so it
+  learns what makes a prompt harder than its siblings rather than which
+  benchmark it came from.
 
 Weights are one .npz file (float32 arrays and a JSON header) written by
 `router train`; see `router/classify/train.py`.
