@@ -190,19 +190,15 @@ def score_requests(
     return np.array([score(r) for r in iterator], dtype=float)
 
 
-def scorers(kind: str, weights: str | None, baselines: Sequence[str]) -> dict[str, Callable[[dict[str, Any]], float]]:
-    """The router under test (named by its kind) and the baselines, as request -> score."""
+def baseline_scorers(names: Sequence[str]) -> dict[str, Callable[[dict[str, Any]], float]]:
+    """The baselines, as request -> score: random (seeded), prompt length, the rule-based scorer."""
     import random
 
     from router.classify import load_classifier
     from router.classify.base import iter_text
 
     out: dict[str, Callable[[dict[str, Any]], float]] = {}
-    main = load_classifier(kind, weights)
-    out[main.name] = lambda r: main.score(r).difficulty
-    for name in baselines:
-        if name == main.name:
-            continue
+    for name in names:
         if name == "random":
             rng = random.Random(RANDOM_SEED)
             out["random"] = lambda r: rng.random()
@@ -211,6 +207,18 @@ def scorers(kind: str, weights: str | None, baselines: Sequence[str]) -> dict[st
         elif name == "rules":
             rules = load_classifier("rules")
             out["rules"] = lambda r: rules.score(r).difficulty
+        else:
+            raise ValueError(f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}")
+    return out
+
+
+def scorers(kind: str, weights: str | None, baselines: Sequence[str]) -> dict[str, Callable[[dict[str, Any]], float]]:
+    """The router under test (named by its kind) and the baselines, as request -> score."""
+    from router.classify import load_classifier
+
+    main = load_classifier(kind, weights)
+    out: dict[str, Callable[[dict[str, Any]], float]] = {main.name: lambda r: main.score(r).difficulty}
+    out.update(baseline_scorers([b for b in baselines if b != main.name]))
     return out
 
 
@@ -381,6 +389,20 @@ def classifier_from_config(path: str | None) -> tuple[str, str | None]:
 def run(args: argparse.Namespace) -> int:
     from router import data
 
+    data_path = args.data or data.default_data_dir()
+    baselines = [] if args.no_baselines else list(BASELINES)
+    if args.loo:
+        from router.classify.crossval import loo_report, print_loo
+
+        if args.weak or args.tiers or args.weights or args.classifier or args.benchmark or args.plot:
+            print("--loo fixes pairs, tiers and classifier; it takes only --data, --json and --no-baselines", file=sys.stderr)
+            return 2
+        report = loo_report(data_path, baselines, progress=sys.stderr.isatty())
+        if args.json:
+            print(json.dumps(report))
+        else:
+            print_loo(report)
+        return 0
     kind, weights = classifier_from_config(args.config)
     kind = args.classifier or kind
     weights = args.weights or weights
@@ -389,8 +411,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not args.tiers and not args.weak:
         args.weak, args.strong = data.ROUTELLM_WEAK, data.ROUTELLM_STRONG
-    sets = data.load(args.data, benchmarks=args.benchmark)
-    baselines = [] if args.no_baselines else list(BASELINES)
+    sets = data.load(data_path, benchmarks=args.benchmark)
     fns = scorers(kind, weights, baselines)
     progress = sys.stderr.isatty() and not args.json
     if args.tiers:
@@ -423,6 +444,7 @@ def register(subparsers: Any) -> None:
         ),
         epilog=(
             "examples:\n"
+            "  router eval --loo            # the README's leave-one-benchmark-out table (~3 min)\n"
             "  router eval --data ../shared/data/routellm_evals --benchmark mmlu\n"
             "  router eval --data ../shared/data/zeroeval_tiers \\\n"
             "      --weak claude-3-haiku-20240307 --strong claude-3-opus-20240229 --plot haiku_opus.png\n"
@@ -432,7 +454,16 @@ def register(subparsers: Any) -> None:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--data", required=True, help="shared data folder, a source folder, or a labelled JSONL file")
+    parser.add_argument(
+        "--data",
+        help="shared data folder, a source folder, or a labelled JSONL file "
+        "(default: $TIANJI_DATA, else ../shared/data next to the repository)",
+    )
+    parser.add_argument(
+        "--loo",
+        action="store_true",
+        help="leave-one-benchmark-out: refit without each benchmark, report on it (the README table)",
+    )
     parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
     parser.add_argument("--weak", help="weak model (pair mode; default: RouteLLM's Mixtral)")
     parser.add_argument("--strong", help="strong model (pair mode; default: RouteLLM's GPT-4)")
