@@ -47,7 +47,7 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
 
     sets = data.load(data_dir)
     everything = train.build_targets(sets)
-    structure, embedding = train.featurize(everything.requests, progress=progress)
+    structure, tasks = train.featurize(everything.requests, progress=progress)
     scores = np.full(len(everything.target), np.nan)
     iterator: Any = folds
     if progress:
@@ -58,10 +58,10 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
         keep = everything.benchmark != held_out
         # Targets are rebuilt without the held-out benchmark (its labels also move the Rasch abilities).
         ts = train.build_targets([s.subset(s.benchmark != held_out) for s in sets])
-        params, meta = train.fit(structure[keep], embedding[keep], ts)
-        clf = LearnedClassifier(params, {"format": 1, **meta}, encoder=None)  # type: ignore[arg-type]
+        params, meta = train.fit(structure[keep], tasks[keep], ts)
+        clf = LearnedClassifier(params, {"format": 2, **meta})
         rows = ~keep
-        scores[rows] = clf.predict(structure[rows], embedding[rows])[0]
+        scores[rows] = clf.predict(structure[rows], tasks[rows])[0]
     per_set, start = [], 0
     for ls in sets:
         per_set.append(scores[start : start + len(ls)])

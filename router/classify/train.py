@@ -34,26 +34,12 @@ CHAT_FLOOR = 0.05
 CHAT_SPAN = 0.45
 TARGET_CLIP = 0.03
 
-# Kinds of traffic the task head tells apart, by benchmark, and their coarse task label.
-BENCHMARK_CLASS = {
-    "gsm8k": "math_word",
-    "math_l5": "math_competition",
-    "cruxeval_o": "code_reasoning",
-    "mmlu": "knowledge",
-    "alpaca": "chat",
-}
-TASK_OF = {
-    "math_word": "math",
-    "math_competition": "math",
-    "code_reasoning": "code",
-    "knowledge": "knowledge",
-    "chat": "chat",
-}
+# A task needs this many training prompts for its own level; below it, the mean of the other levels.
+MIN_TASK_PROMPTS = 100
 # Signals of the within-task term. Leave-one-benchmark-out runs showed that only prompt
 # length carries over between benchmarks: number, condition and code-line counts
 # helped on the benchmarks they were fitted to and hurt on the held-out one.
 WITHIN_NAMES = ("log_chars",)
-HEAD_C = 1.0
 WITHIN_ALPHA = 10.0
 
 
@@ -124,15 +110,13 @@ def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
 
 
 def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Structure signals and embeddings for many requests (batched)."""
+    """Structure signals and rule-detected task classes for many requests."""
     import numpy as np
 
-    from router.classify.features import Encoder, conversation_text, structure_features
+    from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features
+    from router.classify.tasks import detect_task
 
-    encoder = Encoder.load()
-    structure = np.zeros((len(requests), 0), dtype=np.float32)
-    texts = []
-    rows = []
+    rows, tasks = [], []
     iterator: Any = requests
     if progress:
         from tqdm import tqdm
@@ -141,12 +125,9 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> tup
     for req in iterator:
         text, share, turns = conversation_text(req)
         rows.append(structure_features(req, text, share, turns))
-        texts.append(text)
-    structure = np.vstack(rows) if rows else structure
-    embedding = np.vstack(
-        [encoder.embed_many(texts[i : i + 512]) for i in range(0, len(texts), 512)]
-    ) if texts else np.zeros((0, Encoder.dim), dtype=np.float32)
-    return structure, embedding
+        tasks.append(detect_task(text))
+    structure = np.vstack(rows) if rows else np.zeros((0, len(STRUCTURE_NAMES)), dtype=np.float32)
+    return structure, np.array(tasks, dtype=str)
 
 
 def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
@@ -161,28 +142,29 @@ def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
 
 
 def fit(
-    structure: np.ndarray, embedding: np.ndarray, ts: TrainingSet
+    structure: np.ndarray, tasks: np.ndarray, ts: TrainingSet
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Fit the task head and the within-task term; returns (arrays, meta) for the .npz."""
+    """Fit the per-task levels and the within-task term; returns (arrays, meta) for the .npz."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     from router.classify.features import STRUCTURE_NAMES
+    from router.classify.tasks import TASK_CLASSES, TASK_OF
 
     y = np.clip(ts.target, TARGET_CLIP, 1.0 - TARGET_CLIP)
     z = np.log(y / (1.0 - y))
     w = _group_weights(ts.benchmark, ts.source)
-    cls = np.array([BENCHMARK_CLASS.get(b, b) for b in ts.benchmark])
-    classes = sorted(set(cls))
-    if len(classes) < 2:
-        raise ValueError("need at least two kinds of traffic to train the task head")
 
-    x = np.hstack([structure, embedding]).astype(np.float64)
-    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
-    head = LogisticRegression(C=HEAD_C, max_iter=3000, tol=1e-6)
-    head.fit((x - mu) / sd, cls, sample_weight=w)
-    order = [list(head.classes_).index(c) for c in classes]
-    levels = np.array([np.average(z[cls == c], weights=w[cls == c]) for c in classes])
+    # Per-task level: weighted mean logit over the training prompts the detector puts in that task.
+    fitted = {
+        c: float(np.average(z[tasks == c], weights=w[tasks == c]))
+        for c in TASK_CLASSES
+        if (tasks == c).sum() >= MIN_TASK_PROMPTS
+    }
+    if not fitted:
+        raise ValueError(f"need at least {MIN_TASK_PROMPTS} prompts of one task to train")
+    prior = float(np.mean(list(fitted.values())))
+    classes = list(TASK_CLASSES)
+    levels = np.array([fitted.get(c, prior) for c in classes])
 
     # Within-task term: ridge on benchmark-demeaned signals and targets.
     idx = [STRUCTURE_NAMES.index(n) for n in WITHIN_NAMES]
@@ -196,10 +178,6 @@ def fit(
     coef = np.linalg.solve(a, (xd * w[:, None]).T @ zd)
 
     params = {
-        "head_mu": mu.astype(np.float32),
-        "head_sd": sd.astype(np.float32),
-        "head_coef": head.coef_[order].astype(np.float32),
-        "head_bias": head.intercept_[order].astype(np.float32),
         "levels": levels.astype(np.float32),
         "within_mu": np.average(xw, axis=0, weights=w).astype(np.float32),
         "within_coef": coef.astype(np.float32),
@@ -207,6 +185,7 @@ def fit(
     meta = {
         "classes": classes,
         "task_of": {c: TASK_OF.get(c, c) for c in classes},
+        "levels_from_prior": sorted(set(classes) - set(fitted)),
         "within_names": list(WITHIN_NAMES),
         "reference_cheap_model": REFERENCE_CHEAP_MODEL,
         "benchmarks": sorted(set(ts.benchmark.tolist())),
@@ -237,8 +216,8 @@ def train(data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = F
         sets = [s.subset(~np.isin(s.benchmark, list(exclude))) for s in sets]
         sets = [s for s in sets if len(s)]
     ts = build_targets(sets)
-    structure, embedding = featurize(ts.requests, progress=progress)
-    params, meta = fit(structure, embedding, ts)
+    structure, tasks = featurize(ts.requests, progress=progress)
+    params, meta = fit(structure, tasks, ts)
     meta["excluded"] = sorted(exclude)
     save(params, meta, out)
     return meta
@@ -266,7 +245,7 @@ def register(subparsers: Any) -> None:
         "train",
         help="fit the learned difficulty classifier from labelled routing data",
         description=(
-            "Fit the learned classifier (task head + within-task term) from the shared "
+            "Fit the learned classifier (per-task levels + within-task length term) from the shared "
             "routing data and write a weights file. Deterministic: the same data gives "
             "the same weights."
         ),

@@ -21,7 +21,6 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def learned():
-    pytest.importorskip("wordllama", reason="the learned classifier reads WordLlama's embedding table")
     from router.classify import load_classifier
 
     return load_classifier("learned")

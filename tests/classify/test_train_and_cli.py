@@ -19,13 +19,12 @@ def _small_fit(shared_data):
 
     sets = [s.subset(np.arange(len(s)) % max(1, len(s) // 150) == 0) for s in data.load(shared_data)]
     ts = train.build_targets(sets)
-    structure, embedding = train.featurize(ts.requests)
-    return train.fit(structure, embedding, ts)
+    structure, tasks = train.featurize(ts.requests)
+    return train.fit(structure, tasks, ts)
 
 
 def test_training_is_reproducible(shared_data, tmp_path):
     pytest.importorskip("sklearn", reason="training needs the 'train' extra")
-    pytest.importorskip("wordllama")
     from router.classify import train
     from router.classify.learned import LearnedClassifier
 
@@ -41,7 +40,6 @@ def test_training_is_reproducible(shared_data, tmp_path):
 
 
 def test_score_command_keeps_order():
-    pytest.importorskip("wordllama")
     lines = [
         {"prompt": "hi"},
         {"messages": [{"role": "user", "content": "Prove that there are infinitely many primes."}]},

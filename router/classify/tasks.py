@@ -1,0 +1,74 @@
+"""Rule-based task detector: which kind of traffic a conversation is (no model, no data).
+
+The task sets the level of the learned difficulty score, so it has to be read the
+same way on benchmarks and traffic the classifier never saw. A learned task head
+did not manage that (held-out CRUXEval read as chat, MATH level 5 as grade-school
+maths, and its shifting probabilities scrambled the order inside a benchmark), so
+the task comes from a few lexical rules instead, checked in this order:
+
+- code_reasoning: code fences, [PYTHON] blocks, two or more code-shaped lines
+  (def / class / import / assert / #include / function ...), or `f(...) ==`;
+- knowledge: three or more multiple-choice option lines (A. / B) / (C) ...);
+- math_competition: LaTeX (backslash commands, $x$-style inline maths, ^{ or _{);
+- math_word: quantities and a question (two or more numbers and a `?` or a
+  maths cue, or one number / number word and a maths cue);
+- chat: everything else.
+
+The rules read the head and the tail of long conversations (bounded cost).
+"""
+
+from __future__ import annotations
+
+import re
+
+TASK_CLASSES: tuple[str, ...] = ("chat", "code_reasoning", "knowledge", "math_competition", "math_word")
+TASK_OF = {
+    "math_word": "math",
+    "math_competition": "math",
+    "code_reasoning": "code",
+    "knowledge": "knowledge",
+    "chat": "chat",
+}
+
+HEAD_CHARS = 2000
+TAIL_CHARS = 1000
+
+_CODE = re.compile(
+    r"```|\[PYTHON\]|^\s*(?:def \w|class \w|import \w|from \S+ import |#include|assert |function \w"
+    r"|public |private |fn \w|SELECT |const \w+ =)|\b\w+\([^()\n]*\)\s*==",
+    re.MULTILINE,
+)
+_CHOICE = re.compile(r"^\s*\(?[A-Da-d][.):]\s+\S", re.MULTILINE)
+_LATEX = re.compile(r"\\[a-zA-Z]+|\\\(|\\\[|\$(?![\d.,\s])[^$\n]{1,120}\$|\^\{|_\{|\b[a-z]\^\d")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_MATH_CUE = re.compile(
+    r"\b(how many|how much|how long|how far|how old|what is the value|what percent|find|compute|calculate"
+    r"|solve|sum|total|percent|remainder|probability|integers?|each|per|times|twice|half)\b"
+)
+_NUMBER_WORD = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|dozen|half"
+    r"|twice|double|triple)\b"
+)
+
+
+def clip(text: str) -> str:
+    if len(text) <= HEAD_CHARS + TAIL_CHARS:
+        return text
+    return text[:HEAD_CHARS] + "\n" + text[-TAIL_CHARS:]
+
+
+def detect_task(text: str) -> str:
+    """One of TASK_CLASSES for a conversation's text."""
+    t = clip(text)
+    if "```" in t or "[PYTHON]" in t or len(_CODE.findall(t)) >= 2:
+        return "code_reasoning"
+    if len(_CHOICE.findall(t)) >= 3:
+        return "knowledge"
+    if _LATEX.search(t):
+        return "math_competition"
+    low = t.lower()
+    numbers = len(_NUMBER.findall(t))
+    cue = _MATH_CUE.search(low) is not None
+    if (numbers >= 2 and ("?" in t or cue)) or (cue and (numbers or _NUMBER_WORD.search(low))):
+        return "math_word"
+    return "chat"
