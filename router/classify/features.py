@@ -1,28 +1,21 @@
-"""Turn a whole chat request into a fixed-length feature vector (numpy only).
+"""Turn a whole chat request into named, cheap signals (numpy only).
 
-Two parts:
-- `structure_features`: named, cheap signals that transfer across sources (length,
-  numbers, LaTeX, code shape, multiple choice, conversation shape). They are
-  what `router route` shows.
-- `Encoder`: a static word-embedding average (WordLlama's 256-d token table,
-  MIT licence) over the head and tail of the conversation. It is read straight
-  from the installed `wordllama` package's files with `tokenizers` and
-  `safetensors`, so nothing is downloaded and WordLlama's own import chain is
-  skipped (load ~0.1 s).
+`structure_features`: signals that transfer across sources (length, numbers,
+LaTeX, code shape, multiple choice, conversation shape). They are what
+`router route` shows. (A static word-embedding average was tried here and did
+not transfer across benchmarks; see docs/routing.md.)
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 
 from router.classify.base import ChatRequest, count_images, iter_text
 
-# The embedding and the keyword signals read at most this many characters: the head and the tail of the
+# The keyword signals read at most this many characters: the head and the tail of the
 # conversation, where the instruction and the final question usually sit.
 EMBED_HEAD_CHARS = 500
 EMBED_TAIL_CHARS = 250
@@ -141,48 +134,3 @@ def structure_features(request: ChatRequest, text: str, system_share: float, tur
         ],
         dtype=np.float32,
     )
-
-
-def _wordllama_dir() -> Path:
-    spec = importlib.util.find_spec("wordllama")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("the learned classifier needs the 'wordllama' package installed")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-class Encoder:
-    """Mean of WordLlama (l2_supercat, 256-d) token embeddings, L2-normalised."""
-
-    dim = 256
-
-    def __init__(self, tokenizer: object, table: np.ndarray) -> None:
-        self._tokenizer = tokenizer
-        self._table = table
-
-    @classmethod
-    def load(cls) -> Encoder:
-        from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
-
-        root = _wordllama_dir()
-        tokenizer = Tokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json"))
-        table = load_file(str(root / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"]
-        return cls(tokenizer, np.ascontiguousarray(table, dtype=np.float32))
-
-    def embed(self, text: str) -> np.ndarray:
-        ids = self._tokenizer.encode(clip_text(text), add_special_tokens=False).ids  # type: ignore[attr-defined]
-        if not ids:
-            return np.zeros(self.dim, dtype=np.float32)
-        v = self._table[ids].mean(axis=0)
-        return v / (float(np.linalg.norm(v)) + 1e-8)
-
-    def embed_many(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        encodings = self._tokenizer.encode_batch(  # type: ignore[attr-defined]
-            [clip_text(t) for t in texts], add_special_tokens=False
-        )
-        for i, enc in enumerate(encodings):
-            if enc.ids:
-                v = self._table[enc.ids].mean(axis=0)
-                out[i] = v / (float(np.linalg.norm(v)) + 1e-8)
-        return out

@@ -9,7 +9,9 @@ the task comes from a few lexical rules instead, checked in this order:
 - code_reasoning: code fences, [PYTHON] blocks, two or more code-shaped lines
   (def / class / import / assert / #include / function ...), or `f(...) ==`;
 - knowledge: three or more multiple-choice option lines (A. / B) / (C) ...);
-- math_competition: LaTeX (backslash commands, $x$-style inline maths, ^{ or _{);
+- math_competition: LaTeX (backslash commands, $x$-style inline maths, ^{ or _{), or
+  the language of proofs and olympiad problems ("prove", "show that", "determine all",
+  "positive integer", "divisible", "polynomial", ...);
 - math_word: quantities and a question (two or more numbers and a `?` or a
   maths cue, or one number / number word and a maths cue);
 - chat: everything else.
@@ -40,6 +42,11 @@ _CODE = re.compile(
 )
 _CHOICE = re.compile(r"^\s*\(?[A-Da-d][.):]\s+\S", re.MULTILINE)
 _LATEX = re.compile(r"\\[a-zA-Z]+|\\\(|\\\[|\$(?![\d.,\s])[^$\n]{1,120}\$|\^\{|_\{|\b[a-z]\^\d")
+_COMPETITION_CUE = re.compile(
+    r"\b(prove|proof|show that|determine all|find all|for all|for every|positive integers?"
+    r"|real numbers|prime|divisible|divisors?|modulo|polynomial|theorem|lemma|inequality"
+    r"|partitions?|combinatori\w*|congruen\w*|rigorous\w*)\b"
+)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MATH_CUE = re.compile(
     r"\b(how many|how much|how long|how far|how old|what is the value|what percent|find|compute|calculate"
@@ -64,9 +71,9 @@ def detect_task(text: str) -> str:
         return "code_reasoning"
     if len(_CHOICE.findall(t)) >= 3:
         return "knowledge"
-    if _LATEX.search(t):
-        return "math_competition"
     low = t.lower()
+    if _LATEX.search(t) or len(_COMPETITION_CUE.findall(low)) >= 2:
+        return "math_competition"
     numbers = len(_NUMBER.findall(t))
     cue = _MATH_CUE.search(low) is not None
     if (numbers >= 2 and ("?" in t or cue)) or (cue and (numbers or _NUMBER_WORD.search(low))):
