@@ -13,6 +13,10 @@ def test_detects_each_kind():
     assert detect_task("A $2000 watch sold at 75% of its price. What was the discount?") == "math_word"
     assert detect_task("Find all real $x$ with $x^2 - 5x + 6 = 0$.") == "math_competition"
     assert detect_task("Compute \\frac{1}{2} + \\frac{1}{3}.") == "math_competition"
+    # Proofs in plain text are competition maths too, not word problems.
+    assert detect_task("Let n be a positive integer. Prove that n^3 - n is divisible by 6.") == "math_competition"
+    assert detect_task("Determine all primes p such that p + 2 is also prime, and prove it.") == "math_competition"
+    assert detect_task("Is every prime number odd?") == "chat"
     assert detect_task("Which gas is most abundant?\nA. Oxygen\nB. Nitrogen\nC. Argon\nD. CO2\nAnswer:") == "knowledge"
     code = "[PYTHON]\ndef f(x):\n    return x * 2\nassert f(3) == ??\n[/PYTHON]"
     assert detect_task(code) == "code_reasoning"
