@@ -99,6 +99,15 @@ def _log_count(n: int | float, scale: float) -> float:
     return math.log1p(n) / math.log1p(scale)
 
 
+def log_chars(text: str) -> float:
+    """The conversation's length signal (the learned score's within-task term)."""
+    return _log_count(len(text), 20000)
+
+
+# Signals the gateway computes one by one, without the whole structure vector.
+CHEAP_FEATURES = {"log_chars": log_chars}
+
+
 def structure_features(request: ChatRequest, text: str, system_share: float, turns: int) -> np.ndarray:
     """Named structural signals, each roughly in [0, 1] (order = STRUCTURE_NAMES)."""
     n_chars = len(text)
@@ -110,7 +119,7 @@ def structure_features(request: ChatRequest, text: str, system_share: float, tur
     low = head.lower()
     return np.array(
         [
-            _log_count(n_chars, 20000),
+            log_chars(text),
             _log_count(n_words, 4000),
             _log_count(lines, 500),
             _log_count(len(numbers), 100),

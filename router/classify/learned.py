@@ -29,7 +29,12 @@ from pathlib import Path
 import numpy as np
 
 from router.classify.base import Assessment, ChatRequest
-from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features
+from router.classify.features import (
+    CHEAP_FEATURES,
+    STRUCTURE_NAMES,
+    conversation_text,
+    structure_features,
+)
 from router.classify.tasks import detect_task
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
@@ -46,6 +51,9 @@ class LearnedClassifier:
         self.classes: list[str] = list(meta["classes"])  # type: ignore[call-overload]
         self.task_of: dict[str, str] = dict(meta["task_of"])  # type: ignore[call-overload]
         self.within_names: list[str] = list(meta["within_names"])  # type: ignore[call-overload]
+        unknown = [n for n in self.within_names if n not in CHEAP_FEATURES]
+        if unknown:
+            raise ValueError(f"weights use signals the gateway does not compute: {unknown}")
         self._within_idx = np.array([STRUCTURE_NAMES.index(n) for n in self.within_names], dtype=int)
         self._levels = params["levels"].astype(np.float64)
         self._w_mu = params["within_mu"].astype(np.float64)
@@ -80,27 +88,24 @@ class LearnedClassifier:
         return 1.0 / (1.0 + np.exp(-z)), level, within
 
     def score_many(self, requests: list[ChatRequest]) -> list[tuple[float, str]]:
-        """(difficulty, task) for many requests at once (for `router score`)."""
-        if not requests:
-            return []
-        rows, tasks = [], []
-        for request in requests:
-            structure, task = self.features(request)
-            rows.append(structure)
-            tasks.append(task)
-        difficulty, _, _ = self.predict(np.vstack(rows), tasks)
-        return [(round(float(d), 4), self.task_of.get(t, t)) for d, t in zip(difficulty, tasks, strict=True)]
+        """(difficulty, task) for many requests (for `router score`)."""
+        return [(a.difficulty, a.task) for a in map(self.score, requests)]
 
     def score(self, request: ChatRequest) -> Assessment:
-        structure, task = self.features(request)
-        difficulty, level, within = self.predict(structure[None, :], [task])
+        """The gateway's path: only the signals the weights use are computed, and shown."""
+        text, _, _ = conversation_text(request)
+        task = detect_task(text)
+        values = [CHEAP_FEATURES[name](text) for name in self.within_names]
+        level = self._levels[self._class_index[task]] if task in self._class_index else self._prior
+        within = float((np.asarray(values, dtype=np.float64) - self._w_mu) @ self._w_coef)
+        d = 1.0 / (1.0 + math.exp(-(level + within)))
         signals: dict[str, float | str] = {
-            name: round(v, 4) for name, v in zip(STRUCTURE_NAMES, structure.tolist(), strict=True)
+            name: round(v, 4) for name, v in zip(self.within_names, values, strict=True)
         }
+        signals["chars"] = len(text)
         signals["task_class"] = task
-        signals["task_level"] = round(float(level[0]), 4)
-        signals["within_task"] = round(float(within[0]), 4)
-        d = float(difficulty[0])
+        signals["task_level"] = round(float(level), 4)
+        signals["within_task"] = round(within, 4)
         return Assessment(
             difficulty=round(d, 4) if math.isfinite(d) else 1.0,
             task=self.task_of.get(task, task),

@@ -78,3 +78,21 @@ def test_weights_are_small():
     from router.classify.learned import DEFAULT_WEIGHTS
 
     assert DEFAULT_WEIGHTS.stat().st_size < 20 * 1024 * 1024
+
+
+def test_the_gateway_path_scores_like_the_training_path(learned):
+    """`score` computes only the signals the weights use; it must agree with the
+    vectorised path that training and `router eval` use on the full feature matrix."""
+    requests = [
+        {"messages": [{"role": "user", "content": "hi"}]},
+        {"messages": [{"role": "user", "content": "Tom has 3 apples and buys 2 more. How many?"}]},
+        {"messages": [{"role": "system", "content": "You are terse."},
+                      {"role": "user", "content": "Prove that there are infinitely many primes. " * 20}]},
+        {"messages": [{"role": "user", "content": "```python\nprint(1)\n```\nWhat does it print?"}]},
+    ]
+    for request in requests:
+        structure, task = learned.features(request)
+        expected, _, _ = learned.predict(structure[None, :], [task])
+        assessment = learned.score(request)
+        assert abs(assessment.difficulty - float(expected[0])) < 1e-3
+        assert assessment.signals["task_class"] == task
