@@ -107,7 +107,7 @@ class Upstream:
         self.config = config
         self.health = health
         self.redact = redactor
-        # Non-streaming calls to API-key HTTP providers skip acompletion's overhead (see
+        # Calls (streams too) to API-key HTTP providers skip acompletion's overhead (see
         # router/transport.py); TIANJI_LEAN_TRANSPORT=0 sends everything through acompletion.
         self.transport = LeanTransport() if os.environ.get("TIANJI_LEAN_TRANSPORT") != "0" else None
         r = config.resilience
@@ -392,7 +392,7 @@ def _is_final(chunk: Any) -> bool:
 
 
 def _provider_finished(stream: Any) -> bool:
-    """Did the provider send its own finish reason (litellm's CustomStreamWrapper)?"""
+    """Did the provider send its own finish reason (litellm's CustomStreamWrapper, LeanStream)?"""
     received = getattr(stream, "received_finish_reason", "unknown")
     return received is not None
 

@@ -5,7 +5,10 @@ Each case sends the same call through `litellm.acompletion` and through
 provider received (path, body, auth headers), the answer, and for every fault
 the exception class, status, Retry-After and message. The lean path reaches
 below litellm's top-level API (provider configs, exception mapping); if a
-litellm upgrade changes any of that, these tests fail loudly.
+litellm upgrade changes any of that, these tests fail loudly. Streams are compared
+on what a client assembles (text, tool calls, finish reason, usage) and on every
+failure before the first chunk; a stream broken mid-body must raise, and one that
+just ends must not claim the provider finished it.
 """
 
 from __future__ import annotations
@@ -173,9 +176,205 @@ def test_only_plain_api_key_deployments_take_the_lean_path():
     ok = {"api_key": KEY, "api_base": "http://127.0.0.1:9/v1"}
     assert lean.supports("openai/gpt-x", ok, stream=False)
     assert lean.supports("anthropic/claude-x", {"api_key": KEY}, stream=False)
-    assert not lean.supports("openai/gpt-x", ok, stream=True)
+    assert lean.supports("openai/gpt-x", ok, stream=True)
+    assert lean.supports("anthropic/claude-x", {"api_key": KEY}, stream=True)
     assert not lean.supports("openai/gpt-x", {"api_base": "http://127.0.0.1:9/v1"}, stream=False)
     assert not lean.supports("openai/gpt-x", {**ok, "organization": "org"}, stream=False)
     assert not lean.supports("bedrock/anthropic.claude-x", {"api_key": KEY}, stream=False)
     assert not lean.supports("vertex_ai/claude-x", {"api_key": KEY}, stream=False)
     assert not lean.supports("azure/gpt-x", ok, stream=False)
+
+
+# Streams: the same comparison, on what a client of the gateway sees (text, tool calls, finish
+# reason, usage, received_finish_reason) and on every failure before the first chunk.
+STREAM_REQUESTS = ["plain", "params", "tools", "developer_json"]
+STREAM_FAULTS = [f for f in FAULTS if f.kind is not FaultKind.STREAM_CUT]
+MID_STREAM = {
+    "cut": Fault(FaultKind.STREAM_CUT, after_chunks=4),
+    "malformed": Fault(FaultKind.MALFORMED_CHUNK, after_chunks=4),
+    "stall": Fault(FaultKind.STREAM_STALL, after_chunks=4, delay=3),
+    "cut-first": Fault(FaultKind.STREAM_CUT, after_chunks=0),
+    "malformed-first": Fault(FaultKind.MALFORMED_CHUNK, after_chunks=0),
+}
+
+
+def _summary(chunks: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a client assembles from a stream."""
+    text, finish, usage, tools = "", [], [], []
+    for chunk in chunks:
+        if chunk.get("usage"):
+            u = chunk["usage"]
+            usage.append({k: u[k] for k in ("prompt_tokens", "completion_tokens", "total_tokens")})
+        for choice in chunk.get("choices") or ():
+            delta = choice.get("delta") or {}
+            text += delta.get("content") or ""
+            for call in delta.get("tool_calls") or ():
+                fn = call.get("function") or {}
+                tools.append((call.get("id"), fn.get("name"), fn.get("arguments")))
+            if choice.get("finish_reason"):
+                finish.append(choice["finish_reason"])
+    first = chunks[0]["choices"][0]["delta"] if chunks and chunks[0].get("choices") else {}
+    return {"text": text, "finish": finish, "usage": usage, "tools": tools,
+            "role": first.get("role"), "ids": len({c.get("id") for c in chunks})}
+
+
+def _stream_both(fake: Any, wire: str, name: str, request: dict[str, Any],
+                 timeout: float = 10) -> dict[str, Any]:
+    quiet_litellm()
+    lean = LeanTransport()
+    out: dict[str, Any] = {}
+
+    async def run() -> None:
+        for label, fn in (("ac", litellm.acompletion), ("lean", lean.acompletion)):
+            dep = f"{name}-{label[:2]}"
+            base = _base(fake, wire, dep)
+            assert lean.supports(MODELS[wire], {"api_key": KEY, "api_base": base}, stream=True)
+            chunks: list[dict[str, Any]] = []
+            error: Any = None
+            stream: Any = None
+            try:
+                stream = await fn(model=MODELS[wire], api_base=base, api_key=KEY, num_retries=0,
+                                  max_retries=0, drop_params=True, stream=True,
+                                  stream_options={"include_usage": True},
+                                  _skip_mcp_handler=True, timeout=timeout, **request)
+                async for chunk in stream:
+                    chunks.append(chunk.model_dump(exclude_none=True))
+            except Exception as exc:  # noqa: BLE001 - the exception is what we compare
+                failure = classify(exc)
+                error = (type(exc).__name__, getattr(exc, "status_code", None), failure.kind,
+                         failure.status, failure.retry_after, failure.message)
+            finally:
+                if stream is not None:
+                    await stream.aclose()
+            calls = fake.calls(dep)
+            out[label] = {
+                "summary": json.loads(json.dumps(_summary(chunks)).replace(dep, "DEP")),
+                "chunks": chunks,
+                "error": json.loads(json.dumps(error).replace(dep, "DEP")),
+                "received": getattr(stream, "received_finish_reason", None),
+                "call": calls[0] if calls else None,
+            }
+        await lean.aclose()
+
+    asyncio.run(run())
+    return out
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+@pytest.mark.parametrize("case", STREAM_REQUESTS)
+def test_a_stream_sends_the_same_request_and_gives_the_same_answer(fake, wire, case):
+    name = f"s-{wire}-{case}"
+    out = _stream_both(fake, wire, name, REQUESTS[case])
+    ac, lean = out["ac"], out["lean"]
+    assert ac["error"] is None and lean["error"] is None
+    assert lean["summary"] == ac["summary"]
+    assert lean["summary"]["finish"] and lean["summary"]["usage"]
+    assert lean["received"] == ac["received"] is not None
+    assert lean["call"].path.replace(f"{name}-le", "DEP") == ac["call"].path.replace(
+        f"{name}-ac", "DEP")
+    assert lean["call"].body == ac["call"].body
+    for header in ("authorization", "x-api-key", "anthropic-version", "content-type"):
+        assert lean["call"].headers.get(header) == ac["call"].headers.get(header), header
+    # Every chunk is OpenAI's chat.completion.chunk, as router/server.py relays it.
+    for chunk in lean["chunks"]:
+        assert chunk["object"] == "chat.completion.chunk" and "choices" in chunk
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+@pytest.mark.parametrize("fault", STREAM_FAULTS, ids=lambda f: f"{f.kind.value}-{f.status}")
+def test_every_fault_before_a_stream_raises_the_same_exception(fake, wire, fault):
+    name = f"s-{wire}-{fault.kind.value}-{fault.status}"
+    for label in ("ac", "le"):
+        fake.set_fault(f"{name}-{label}", fault)
+    out = _stream_both(fake, wire, name, REQUESTS["plain"])
+    assert out["ac"]["error"] is not None
+    assert out["lean"]["error"] == out["ac"]["error"]
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+@pytest.mark.parametrize("where", list(MID_STREAM))
+def test_a_broken_stream_raises_and_is_not_finished(fake, wire, where):
+    """Cut, malformed or stalled mid-body: the lean stream raises a transient failure and
+    never reports the provider's finish reason (litellm's Anthropic iterator instead buffers
+    a malformed line and ends the stream quietly)."""
+    name = f"s-{wire}-mid-{where}"
+    for label in ("ac", "le"):
+        fake.set_fault(f"{name}-{label}", MID_STREAM[where])
+    out = _stream_both(fake, wire, name, REQUESTS["plain"], timeout=1)
+    lean = out["lean"]
+    assert lean["error"] is not None, lean["summary"]
+    assert lean["error"][2] == "transient"
+    assert lean["received"] is None and not lean["summary"]["finish"]
+    if out["ac"]["error"] is not None:  # same kind of failure as acompletion
+        assert lean["error"][2] == out["ac"]["error"][2]
+
+
+def test_a_stream_that_ends_without_a_finish_reason_does_not_invent_one():
+    async def run(wire: str, body: bytes) -> tuple[list[Any], Any]:
+        from aiohttp import web
+
+        async def handler(request: Any) -> Any:
+            resp = web.StreamResponse(headers={"content-type": "text/event-stream"})
+            await resp.prepare(request)
+            await resp.write(body)
+            await resp.write_eof()
+            return resp
+
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        lean = LeanTransport()
+        base = f"http://127.0.0.1:{port}" + ("/v1" if wire == "openai" else "")
+        try:
+            stream = await lean.acompletion(
+                model=MODELS[wire], api_base=base, api_key=KEY, stream=True,
+                stream_options={"include_usage": True}, timeout=5, **REQUESTS["plain"])
+            chunks = [c async for c in stream]
+            await stream.aclose()
+            return chunks, stream.received_finish_reason
+        finally:
+            await lean.aclose()
+            await runner.cleanup()
+
+    openai_body = (b'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",'
+                   b'"choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},'
+                   b'"finish_reason":null}]}\n\n')
+    chunks, received = asyncio.run(run("openai", openai_body))
+    assert received is None and chunks[0].choices[0].delta.content == "Hi"
+    assert not any(c.choices and c.choices[0].finish_reason for c in chunks)
+    # A server that ignores stream_options: usage counted, as CustomStreamWrapper counts it.
+    assert chunks[-1].usage.completion_tokens > 0 and chunks[-1].usage.prompt_tokens > 0
+    anthropic_body = (
+        b'event: message_start\ndata: {"type":"message_start","message":{"id":"m1",'
+        b'"type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,'
+        b'"usage":{"input_tokens":3,"output_tokens":1}}}\n\n'
+        b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
+        b'"delta":{"type":"text_delta","text":"Hi"}}\n\n')
+    chunks, received = asyncio.run(run("anthropic", anthropic_body))
+    assert received is None and chunks[0].choices[0].delta.content == "Hi"
+    assert not any(c.choices and c.choices[0].finish_reason for c in chunks)
+
+
+def test_closing_a_stream_early_drops_the_upstream_connection(fake):
+    lean = LeanTransport()
+    base = fake.openai_base("s-close")
+    fake.set_fault("s-close", Fault(FaultKind.STREAM_STALL, after_chunks=2, delay=5))
+
+    async def run() -> None:
+        stream = await lean.acompletion(
+            model=MODELS["openai"], api_base=base, api_key=KEY, stream=True, timeout=10,
+            **REQUESTS["plain"])
+        await anext(stream)
+        await stream.aclose()
+        for _ in range(100):
+            if fake.calls("s-close") and fake.calls("s-close")[0].disconnected:
+                break
+            await asyncio.sleep(0.02)
+        await lean.aclose()
+
+    asyncio.run(run())
+    assert fake.calls("s-close")[0].disconnected
