@@ -17,7 +17,8 @@ litellm's own objects for everything provider-specific:
 - litellm's aiohttp exception map for connection failures.
 
 Only the HTTP call is ours: one pooled `aiohttp.ClientSession` per event loop.
-Streams take the same path and come back as a `LeanStream` (SSE lines parsed here,
+Streams take the same path and come back as a `LeanStream` (router/transport_stream.py:
+SSE lines parsed there,
 chunks built by litellm's `ModelResponseStream` and, for Anthropic, its own
 `ModelResponseIterator.chunk_parser`), in place of litellm's `CustomStreamWrapper`.
 Every other provider (Bedrock's SigV4, Vertex's OAuth, Azure, any deployment with
@@ -42,16 +43,12 @@ import aiohttp
 import httpx
 import litellm
 from litellm.anthropic_beta_headers_manager import update_request_with_filtered_beta
-from litellm.exceptions import MidStreamFallbackError
 from litellm.litellm_core_utils.get_litellm_params import get_litellm_params
 from litellm.litellm_core_utils.prompt_templates.common_utils import get_completion_messages
-from litellm.llms.anthropic.chat.handler import ModelResponseIterator
-from litellm.llms.anthropic.chat.transformation import ANTHROPIC_TOOL_NAME_REVERSE_MAP_KEY
 from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
 from litellm.llms.custom_httpx.http_handler import get_ssl_configuration
 from litellm.llms.openai.common_utils import OpenAIError
 from litellm.secret_managers.main import get_secret_bool, get_secret_str
-from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices, Usage
 from litellm.utils import (
     ProviderConfigManager,
     get_optional_params,
@@ -60,6 +57,8 @@ from litellm.utils import (
     validate_chat_completion_tool_choice,
     validate_openai_optional_params,
 )
+
+from router.transport_stream import LeanStream, mapped_exception, transport_error
 
 LEAN_PROVIDERS = frozenset({"openai", "anthropic"})
 # Deployment parameters the lean path understands; any other one sends it to acompletion.
@@ -230,7 +229,7 @@ class LeanTransport:
                 json_mode=json_mode,
             )
         except Exception as exc:  # noqa: BLE001 - mapped exactly as acompletion maps it
-            raise _mapped(exc, model, provider) from exc
+            raise mapped_exception(exc, model, provider) from exc
 
     async def _post(
         self, url: str, headers: dict[str, Any], data: dict[str, Any], timeout: Any, route: _Route
@@ -247,7 +246,7 @@ class LeanTransport:
                     status = resp.status
                     resp_headers = list(resp.raw_headers)
         except httpx.TransportError as exc:
-            raise _transport_error(exc, route, timeout) from exc
+            raise transport_error(exc, route, timeout) from exc
         response = httpx.Response(
             status, headers=resp_headers, content=content, request=httpx.Request("POST", url)
         )
@@ -276,13 +275,13 @@ class LeanTransport:
             with map_aiohttp_exceptions():
                 resp = await session.post(url, data=body, headers=headers, timeout=client_timeout)
         except httpx.TransportError as exc:
-            raise _transport_error(exc, route, timeout) from exc
+            raise transport_error(exc, route, timeout) from exc
         if resp.status >= 400:
             try:
                 with map_aiohttp_exceptions():
                     content = await resp.read()
             except httpx.TransportError as exc:
-                raise _transport_error(exc, route, timeout) from exc
+                raise transport_error(exc, route, timeout) from exc
             finally:
                 resp.close()  # after a full read the connection is already back in the pool
             response = httpx.Response(
@@ -369,217 +368,6 @@ async def _anthropic_request(
     return api_base, headers, data
 
 
-def _transport_error(exc: httpx.TransportError, route: _Route, timeout: Any) -> Exception:
-    """What acompletion raises (before mapping) when the connection fails or times out."""
-    if isinstance(exc, httpx.TimeoutException):
-        return litellm.Timeout(
-            message=f"Connection timed out. Timeout passed={timeout}. {exc}".strip(),
-            model=route.model,
-            llm_provider=route.provider,
-        )
-    # As litellm does: a provider error with a synthesized 500 (the OpenAI SDK, which
-    # acompletion uses for openai/, says only "Connection error.").
-    message = "Connection error." if route.provider == "openai" else str(exc)
-    err = route.config.get_error_class(error_message=message, status_code=500, headers={})
-    err.status_code_is_synthesized = True
-    return err  # type: ignore[no-any-return]
-
-
-class LeanStream:
-    """A provider's SSE answer as litellm `ModelResponseStream` chunks, for router/upstream.py
-    and router/server.py: what they use of litellm's `CustomStreamWrapper`, and stricter.
-
-    - OpenAI chunks pass through as they are (one `ModelResponseStream` each); Anthropic
-      events go through litellm's own `ModelResponseIterator.chunk_parser`, then, as
-      `CustomStreamWrapper` does, events without content are dropped, the first chunk says
-      `role: assistant`, and usage comes in one last chunk (when `include_usage`).
-    - `received_finish_reason` stays None until the provider itself sends a finish reason
-      (OpenAI's `finish_reason`, Anthropic's `message_delta.stop_reason`): a stream that
-      just ends is not made to look complete.
-    - A broken stream raises: a connection cut or read timeout mid-body, and an SSE data line
-      that is not JSON (litellm's Anthropic iterator would quietly buffer it, and the rest
-      of the stream behind it, as a fragment). Errors are mapped as `CustomStreamWrapper`
-      maps them: `MidStreamFallbackError` around litellm's exception, or the exception
-      itself for a 4xx other than 429.
-    - `aclose()` closes the HTTP response; a stream not read to its end drops the
-      connection, which cancels the provider's work.
-    """
-
-    def __init__(
-        self, resp: aiohttp.ClientResponse, route: _Route, messages: list[Any], json_mode: bool,
-        litellm_params: dict[str, Any], include_usage: bool, timeout: Any,
-    ) -> None:
-        self._resp = resp
-        self._timeout = timeout
-        self._route = route
-        self._messages = messages
-        self._include_usage = include_usage
-        self._lines: list[bytes] = []
-        self._buffer = b""
-        self._eof = False
-        self._finished = False
-        self._ready: list[Any] = []
-        self._sent_first = False
-        self._usage: Any = None
-        self._text: list[str] = []  # for counting tokens if an OpenAI server sends no usage
-        self._id: str | None = None
-        self._model = route.model
-        self.received_finish_reason: str | None = None
-        self._anthropic = (
-            ModelResponseIterator(
-                streaming_response=None, sync_stream=False, json_mode=json_mode,
-                tool_name_reverse_map=litellm_params.get(ANTHROPIC_TOOL_NAME_REVERSE_MAP_KEY),
-            )
-            if route.provider == "anthropic"
-            else None
-        )
-
-    def __aiter__(self) -> LeanStream:
-        return self
-
-    async def __anext__(self) -> Any:
-        try:
-            while not self._ready:
-                line = await self._next_line()
-                if line is None:
-                    if self._finished:
-                        raise StopAsyncIteration
-                    self._finished = True
-                    self._finish()
-                    if not self._ready:
-                        raise StopAsyncIteration
-                    break
-                if line.startswith(b"data:"):
-                    self._on_data(line[5:].strip())
-        except (StopAsyncIteration, asyncio.CancelledError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - mapped as CustomStreamWrapper maps it
-            self._stop()
-            raise self._failed(exc) from exc
-        self._sent_first = True
-        return self._ready.pop(0)
-
-    async def aclose(self) -> None:
-        self._stop()
-
-    def _stop(self) -> None:
-        """No more chunks; close the response (drops the connection unless read to its end)."""
-        self._eof = self._finished = True
-        self._lines.clear()
-        self._ready.clear()
-        self._resp.close()
-
-    async def _next_line(self) -> bytes | None:
-        while not self._lines:
-            if self._eof:
-                return None
-            with map_aiohttp_exceptions():
-                data = await self._resp.content.readany()
-            if not data:
-                self._eof = True
-                if self._buffer:
-                    self._lines.append(self._buffer)
-                    self._buffer = b""
-                break
-            *lines, self._buffer = (self._buffer + data).split(b"\n")
-            self._lines.extend(lines)
-        return self._lines.pop(0) if self._lines else None
-
-    def _on_data(self, payload: bytes) -> None:
-        if not payload or payload == b"[DONE]":
-            return
-        try:
-            event = json.loads(payload)
-        except ValueError as exc:
-            shown = payload[:200]
-            raise ValueError(f"Malformed chunk from the provider: {exc}: {shown!r}") from exc
-        if not isinstance(event, dict):
-            raise ValueError(f"Malformed chunk from the provider: {payload[:200]!r}")
-        if self._anthropic is not None:
-            self._on_anthropic(event)
-        else:
-            self._on_openai(event)
-
-    def _on_openai(self, event: dict[str, Any]) -> None:
-        if event.get("error") and not event.get("choices"):
-            error = event["error"]
-            message = error.get("message") if isinstance(error, dict) else None
-            raise self._route.config.get_error_class(
-                error_message=message or json.dumps(error), status_code=500, headers={}
-            )
-        for choice in event.get("choices") or ():
-            if choice.get("finish_reason"):
-                self.received_finish_reason = choice["finish_reason"]
-            content = (choice.get("delta") or {}).get("content")
-            if content:
-                self._text.append(content)
-        if event.get("usage"):
-            self._usage = event["usage"]
-        self._ready.append(ModelResponseStream(**event))
-
-    def _on_anthropic(self, event: dict[str, Any]) -> None:
-        assert self._anthropic is not None
-        chunk = self._anthropic.chunk_parser(chunk=event)  # raises on an `error` event
-        if chunk.usage:  # (cumulative: message_start's input, message_delta's output)
-            self._usage = chunk.usage
-        choice = chunk.choices[0]
-        delta = choice.delta
-        finish = choice.finish_reason or None
-        if event.get("type") == "message_delta":
-            if (event.get("delta") or {}).get("stop_reason"):
-                self.received_finish_reason = finish
-            else:  # chunk_parser calls a missing stop_reason "stop": not ours to invent
-                finish = None
-        choice.finish_reason = finish
-        if not (delta.content or delta.tool_calls or finish
-                or getattr(delta, "reasoning_content", None)
-                or getattr(delta, "thinking_blocks", None)
-                or getattr(delta, "provider_specific_fields", None)):
-            return
-        chunk.usage = None
-        chunk.model = self._model
-        if not delta.content and not delta.tool_calls:
-            delta.content = None
-        if not self._sent_first and not self._ready:
-            delta.role = "assistant"
-        self._id = chunk.id
-        self._ready.append(chunk)
-
-    def _finish(self) -> None:
-        """At the end of the body: the usage chunk, as CustomStreamWrapper sends it."""
-        if not self._include_usage:
-            return
-        if self._anthropic is not None and self._usage is not None:
-            self._ready.append(ModelResponseStream(
-                id=self._id or self._anthropic.response_id, model=self._model,
-                choices=[StreamingChoices(index=0, delta=Delta())], usage=self._usage,
-            ))
-        elif self._anthropic is None and self._usage is None and self._sent_first:
-            # An OpenAI-compatible server that ignores stream_options: count, as litellm does.
-            prompt = litellm.token_counter(model=self._model, messages=self._messages)
-            completion = litellm.token_counter(model=self._model, text="".join(self._text))
-            self._ready.append(ModelResponseStream(
-                model=self._model, choices=[StreamingChoices(index=0, delta=Delta())],
-                usage=Usage(prompt_tokens=prompt, completion_tokens=completion,
-                            total_tokens=prompt + completion),
-            ))
-
-    def _failed(self, exc: Exception) -> Exception:
-        route = self._route
-        if isinstance(exc, httpx.TimeoutException):
-            exc = _transport_error(exc, route, self._timeout)
-        elif isinstance(exc, httpx.TransportError):
-            exc.request = httpx.Request("POST", str(self._resp.url))  # exception_type reads it
-        mapped = exc if isinstance(exc, OpenAIError) else _mapped(exc, route.model, route.provider)
-        status = getattr(mapped, "status_code", None)
-        if isinstance(status, int) and 400 <= status < 500 and status != 429:
-            return mapped
-        return MidStreamFallbackError(
-            message=str(mapped), model=route.model, llm_provider=route.provider,
-            original_exception=mapped, is_pre_first_chunk=not self._sent_first,
-        )
-
-
 async def _close_on_cancel(session: aiohttp.ClientSession) -> None:
     try:
         await asyncio.Event().wait()
@@ -592,15 +380,6 @@ def _as_async(fn: Any) -> Any:
         return fn(**kwargs)
 
     return call
-
-
-def _mapped(exc: Exception, model: str, provider: str) -> Exception:
-    """The exception `acompletion` would raise for `exc` (litellm.exception_type raises it)."""
-    try:
-        litellm.exception_type(model=model, original_exception=exc, custom_llm_provider=provider)
-    except Exception as mapped:  # noqa: BLE001 - exception_type reports by raising
-        return mapped
-    return exc
 
 
 def _build_route(model: str, api_base: str | None) -> _Route | None:
