@@ -391,13 +391,21 @@ def run(args: argparse.Namespace) -> int:
 
     data_path = args.data or data.default_data_dir()
     baselines = [] if args.no_baselines else list(BASELINES)
-    if args.loo:
-        from router.classify.crossval import loo_report, print_loo
+    if args.loo or args.cv:
+        from router.classify.crossval import cv_report, loo_report, print_loo
 
-        if args.weak or args.tiers or args.weights or args.classifier or args.benchmark or args.plot:
-            print("--loo fixes pairs, tiers and classifier; it takes only --data, --json and --no-baselines", file=sys.stderr)
+        flag = "--loo" if args.loo else "--cv"
+        if (args.loo and args.cv) or args.weak or args.tiers or args.weights or args.classifier or args.benchmark or args.plot:
+            print(f"{flag} fixes pairs, tiers and classifier; it takes only --data, --json and --no-baselines", file=sys.stderr)
             return 2
-        report = loo_report(data_path, baselines, progress=sys.stderr.isatty())
+        progress = sys.stderr.isatty()
+        if args.loo:
+            report = loo_report(data_path, baselines, progress=progress)
+        else:
+            if args.cv < 2:
+                print("--cv needs at least 2 folds", file=sys.stderr)
+                return 2
+            report = cv_report(data_path, baselines, k=args.cv, progress=progress)
         if args.json:
             print(json.dumps(report))
         else:
@@ -445,6 +453,7 @@ def register(subparsers: Any) -> None:
         epilog=(
             "examples:\n"
             "  router eval --loo            # the README's leave-one-benchmark-out table (~3 min)\n"
+            "  router eval --cv 5           # the same table for unseen prompts of seen benchmarks\n"
             "  router eval --data ../shared/data/routellm_evals --benchmark mmlu\n"
             "  router eval --data ../shared/data/zeroeval_tiers \\\n"
             "      --weak claude-3-haiku-20240307 --strong claude-3-opus-20240229 --plot haiku_opus.png\n"
@@ -463,6 +472,12 @@ def register(subparsers: Any) -> None:
         "--loo",
         action="store_true",
         help="leave-one-benchmark-out: refit without each benchmark, report on it (the README table)",
+    )
+    parser.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="K-fold cross-validation by prompt inside each benchmark: refit on K-1 folds, report on the last",
     )
     parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
     parser.add_argument("--weak", help="weak model (pair mode; default: RouteLLM's Mixtral)")

@@ -32,6 +32,8 @@ PAIRS = (
     ("zeroeval_tiers", HAIKU, OPUS),
     ("zeroeval_tiers", HAIKU, SONNET),
 )
+CV_FOLDS = 5
+CV_SEED = 0
 
 
 def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: bool = False) -> tuple[list[Any], list[Any]]:
@@ -43,7 +45,7 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
 
     from router import data
     from router.classify import train
-    from router.classify.learned import LearnedClassifier
+    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
     sets = data.load(data_dir)
     everything = train.build_targets(sets)
@@ -59,31 +61,113 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
         # Targets are rebuilt without the held-out benchmark (its labels also move the Rasch abilities).
         ts = train.build_targets([s.subset(s.benchmark != held_out) for s in sets])
         params, meta = train.fit(structure[keep], tasks[keep], ts)
-        clf = LearnedClassifier(params, {"format": 2, **meta})
+        clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
         rows = ~keep
         scores[rows] = clf.predict(structure[rows], tasks[rows])[0]
+    return sets, _per_set(scores, sets)
+
+
+def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False) -> dict[str, Any]:
+    """Pairs and tiers figures on leave-one-benchmark-out scores, with the baselines."""
+    sets, learned = cross_fitted_scores(data_dir, FOLDS, progress)
+    return held_out_report(sets, learned, baselines, {"mode": "loo", "folds": list(FOLDS)}, progress)
+
+
+def prompt_folds(sets: Sequence[Any], k: int = CV_FOLDS, seed: int = CV_SEED) -> list[Any]:
+    """Fold (0..k-1) of every row: prompt-level, stratified by benchmark, fixed seed.
+
+    Rows are grouped by (benchmark, prompt text), so a prompt's repeated rows, and a GSM8K
+    question present in two sources, always land in the same fold. Groups are sorted before
+    the seeded shuffle: the folds do not depend on row order.
+    """
+    import numpy as np
+
+    keys = [[(str(ls.benchmark[i]), " ".join(ls.text(i).split())) for i in range(len(ls))] for ls in sets]
+    fold_of: dict[tuple[str, str], int] = {}
+    for bench in sorted({b for ks in keys for b, _ in ks}):
+        groups = sorted({key for ks in keys for key in ks if key[0] == bench})
+        order = np.random.default_rng(seed).permutation(len(groups))
+        for rank, g in enumerate(order):
+            fold_of[groups[g]] = rank % k
+    return [np.array([fold_of[key] for key in ks], dtype=int) for ks in keys]
+
+
+def cv_scores(
+    data_dir: Path | Sequence[Any], k: int = CV_FOLDS, seed: int = CV_SEED, progress: bool = False
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """The labelled sets, every prompt's score from the weights fitted on the other k-1 folds
+    (all benchmarks), and every prompt's fold.
+
+    Each fold's model has its own scale (its levels move with its training folds), so the
+    scores of two folds must not be ranked against each other: report per fold (cv_report).
+    """
+    import numpy as np
+
+    from router import data
+    from router.classify import train
+    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
+
+    sets = data.load(data_dir) if isinstance(data_dir, (str, Path)) else list(data_dir)
+    folds = prompt_folds(sets, k, seed)
+    everything = train.build_targets(sets)
+    structure, tasks = train.featurize(everything.requests, progress=progress)
+    fold = np.concatenate(folds)
+    scores = np.full(len(fold), np.nan)
+    for f in range(k):
+        keep = fold != f
+        # Targets are rebuilt on the training folds only (held-out labels would move the Rasch abilities).
+        ts = train.build_targets([s.subset(fs != f) for s, fs in zip(sets, folds, strict=True) if (fs != f).any()])
+        params, meta = train.fit(structure[keep], tasks[keep], ts)
+        clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
+        scores[~keep] = clf.predict(structure[~keep], tasks[~keep])[0]
+    return sets, _per_set(scores, sets), folds
+
+
+def _per_set(scores: Any, sets: Sequence[Any]) -> list[Any]:
     per_set, start = [], 0
     for ls in sets:
         per_set.append(scores[start : start + len(ls)])
         start += len(ls)
-    return sets, per_set
+    return per_set
 
 
-def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False) -> dict[str, Any]:
-    """Pairs and tiers figures on cross-fitted scores, with the baselines."""
+def cv_report(
+    data_dir: Path | Sequence[Any], baselines: Sequence[str], k: int = CV_FOLDS, progress: bool = False
+) -> dict[str, Any]:
+    """Pairs and tiers figures on k-fold (unseen prompts, same benchmarks) scores, with the baselines."""
+    sets, learned, folds = cv_scores(data_dir, k, CV_SEED, progress)
+    return held_out_report(sets, learned, baselines, {"mode": "cv", "k": k, "seed": CV_SEED}, progress, folds)
+
+
+def held_out_report(
+    sets: Sequence[Any],
+    learned: Sequence[Any],
+    baselines: Sequence[str],
+    head: dict[str, Any],
+    progress: bool = False,
+    folds: Sequence[Any] | None = None,
+) -> dict[str, Any]:
+    """Pairs and tiers figures for FOLDS' benchmarks on the given held-out learned scores and the baselines.
+
+    With `folds` (each row's cross-validation fold), a pair's figures come from the mean of the
+    curves measured inside each fold, where one model scored all the rows. The tier figure
+    (the cheapest of a threshold sweep that reaches the top tier's quality) is too noisy on
+    a fifth of a benchmark: it is measured on all rows, each learned score replaced by its percentile
+    among its fold's rows of the same data set (the folds hold the same benchmark mix).
+    """
     import numpy as np
 
-    from router.evaluate import baseline_scorers, evaluate_pair, evaluate_tiers, oracle_outcome, score_requests
+    from router.evaluate import baseline_scorers, evaluate_tiers, oracle_outcome, score_requests
 
-    sets, learned = cross_fitted_scores(data_dir, FOLDS, progress)
     fns = baseline_scorers(baselines)
-    report: dict[str, Any] = {"mode": "loo", "folds": list(FOLDS), "pairs": [], "tiers": []}
-    for ls, cross in zip(sets, learned, strict=True):
+    report: dict[str, Any] = {**head, "pairs": [], "tiers": []}
+    for i, (ls, cross) in enumerate(zip(sets, learned, strict=True)):
         src = str(ls.source[0]) if ls.source is not None and len(ls) else ""
         in_folds = np.isin(ls.benchmark, list(FOLDS))
         if not in_folds.any():
             continue
         ls, cross = ls.subset(in_folds), cross[in_folds]
+        fold = None if folds is None else folds[i][in_folds]
         scored = {"learned": cross, **{n: score_requests(f, ls.requests, progress) for n, f in fns.items()}}
         for source, weak, strong in PAIRS:
             if source != src:
@@ -101,7 +185,10 @@ def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False)
                         "n": int(mask.sum()),
                         "weak_quality": round(float(w.mean()), 4),
                         "strong_quality": round(float(s.mean()), 4),
-                        "routers": {n: evaluate_pair(sc[mask], w, s) for n, sc in scored.items()},
+                        "routers": {
+                            n: _pair_figures(fold, mask, sc, ls.quality[weak], ls.quality[strong])
+                            for n, sc in scored.items()
+                        },
                     }
                 )
         if all(t in ls.quality for t in CLAUDE_TIERS):
@@ -122,10 +209,59 @@ def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False)
                             for i, t in enumerate(CLAUDE_TIERS)
                         },
                         "oracle": {"quality": round(oq, 4), "cost_share": round(oc / top_cost, 4)},
-                        "routers": {n: evaluate_tiers(sc[mask], quality, cost) for n, sc in scored.items()},
+                        "routers": {
+                            n: evaluate_tiers((_fold_percentiles(sc, fold) if n == "learned" else sc)[mask], quality, cost)
+                            for n, sc in scored.items()
+                        },
                     }
                 )
     return report
+
+
+def _fold_percentiles(scores: Any, fold: Any) -> Any:
+    """Scores unchanged without folds; else each row's percentile among its fold (ties share the mean rank)."""
+    import numpy as np
+
+    if fold is None:
+        return scores
+    out = np.empty(len(scores))
+    for f in set(fold.tolist()):
+        rows = fold == f
+        ordered = np.sort(scores[rows])
+        lo, hi = np.searchsorted(ordered, scores[rows], "left"), np.searchsorted(ordered, scores[rows], "right")
+        out[rows] = (lo + hi) / (2 * rows.sum())
+    return out
+
+
+def _pair_figures(fold: Any, mask: Any, scores: Any, weak: Any, strong: Any) -> dict[str, Any]:
+    """evaluate_pair on the masked rows; with folds, the figures of the fold-size-weighted mean curve.
+
+    Each fold's curve (quality at each strong-call share) comes from one model's ranking; the
+    curves are averaged at a fine grid of shares and PGR is taken on the averaged qualities.
+    (Averaging per-fold APGRs instead would divide by each fold's strong-weak gap, which is
+    close to zero for near-equal pairs such as Haiku and Sonnet on GSM8K.)
+    """
+    import numpy as np
+
+    from router.evaluate import PairCurve, apgr, auc, cpt, evaluate_pair, pair_curve
+
+    if fold is None:
+        return evaluate_pair(scores[mask], weak[mask], strong[mask])
+    grid = np.linspace(0.0, 1.0, 1001)
+    quality, sizes, aucs = [], [], []
+    for f in sorted(set(fold[mask].tolist())):
+        rows = mask & (fold == f)
+        curve = pair_curve(scores[rows], weak[rows], strong[rows])
+        quality.append(np.interp(grid, curve.share, curve.quality))
+        sizes.append(rows.sum())
+        aucs.append(auc(scores[rows], weak[rows] < 0.5))
+    mean = PairCurve(grid, np.average(quality, axis=0, weights=sizes), float(weak[mask].mean()), float(strong[mask].mean()))
+    return {
+        "apgr": round(apgr(mean), 4),
+        "cpt50": round(cpt(mean, 0.5), 4),
+        "cpt80": round(cpt(mean, 0.8), 4),
+        "auc": round(float(np.average(aucs, weights=sizes)), 4),
+    }
 
 
 def _short(model: str) -> str:
@@ -133,9 +269,15 @@ def _short(model: str) -> str:
 
 
 def print_loo(report: dict[str, Any]) -> None:
-    """The README's table."""
+    """The README's tables (for --loo and --cv reports)."""
     routers = list(report["pairs"][0]["routers"]) if report["pairs"] else ["learned"]
-    print("Leave-one-benchmark-out: each benchmark is scored by weights fitted without it.")
+    if report["mode"] == "cv":
+        print(
+            f"{report['k']}-fold cross-validation inside each benchmark (seed {report['seed']}): every prompt is "
+            f"scored by weights fitted on the other {report['k'] - 1} folds of all benchmarks."
+        )
+    else:
+        print("Leave-one-benchmark-out: each benchmark is scored by weights fitted without it.")
     print("\nAPGR per benchmark (weak only = 0, strong only = 1, random = 0.5); learned AUC, CPT(50%), CPT(80%)")
     head = " ".join(f"{r:>8}" for r in routers)
     print(f"{'benchmark':<11} {'weak -> strong':<17} {'n':>6} {head}  {'AUC':>5} {'CPT50':>6} {'CPT80':>6}")
