@@ -100,7 +100,7 @@ def _log_count(n: int | float, scale: float) -> float:
 
 
 def log_chars(text: str) -> float:
-    """The conversation's length signal (the learned score's within-task term)."""
+    """The conversation's length signal (the learned score's shared within-task term)."""
     return _log_count(len(text), 20000)
 
 

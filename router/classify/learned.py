@@ -1,19 +1,25 @@
-"""The default classifier: a per-task level plus a within-task length term (numpy only).
+"""The default classifier: a per-task level plus a within-task term (numpy only).
 
-    difficulty = sigmoid( level[task(x)]  +  w . (x_within - mean) )
+    difficulty = sigmoid( level[task(x)]  +  within(x) )
 
 - task(x) is a hard assignment from the rule-based detector in
   `router/classify/tasks.py` (code reasoning, knowledge multiple choice,
   competition maths, grade-school maths, open chat). Task identity is what
   predicts the cheap model's failure best; a hard, rule-based assignment reads
-  unseen benchmarks the same way as the training ones and does not reorder
-  prompts inside one benchmark.
+  unseen benchmarks the same way as the training ones.
 - level[task] is learned: the mean logit of "a Haiku-class model fails" over
   the training prompts of that task. A task with too few training prompts gets
-  the mean of the other tasks' levels (a neutral prior).
-- The within-task term is a ridge fit on the log of the conversation's length
-  (the one signal that carried over to held-out benchmarks), fitted on
-  differences *inside* each benchmark. It is monotone: longer -> harder.
+  the mean of the other tasks' levels (a neutral prior). Levels order tasks
+  against each other: they decide which tier a kind of request goes to.
+- within(x) orders prompts inside a task. A task trained on enough labelled
+  prompts has its own term: a ridge fit of every structure signal to the gain
+  a stronger model brings on the prompt (strong minus weak correctness), which
+  is what routing buys; a prompt that every model fails gains nothing from a
+  bigger model. Other tasks use the shared term, a ridge fit on the log of the
+  conversation's length (the one signal that carried over to benchmarks never
+  seen in training; longer -> harder). Both are fitted on differences inside
+  each benchmark and have the same spread inside a task, so a task's term
+  reorders its prompts without moving the task against the others.
 
 Weights are one small .npz file (float32 arrays and a JSON header) written by
 `router train`; see `router/classify/train.py`.
@@ -38,7 +44,7 @@ from router.classify.features import (
 from router.classify.tasks import detect_task
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class LearnedClassifier:
@@ -60,6 +66,11 @@ class LearnedClassifier:
         self._w_coef = params["within_coef"].astype(np.float64)
         self._class_index = {c: i for i, c in enumerate(self.classes)}
         self._prior = float(np.mean(self._levels))
+        if list(meta["task_term_names"]) != list(STRUCTURE_NAMES):  # type: ignore[call-overload]
+            raise ValueError("weights were fitted on other structure signals; retrain with `router train`")
+        self._task_mu = params["task_mu"].astype(np.float64)
+        self._task_coef = params["task_coef"].astype(np.float64)
+        self._task_term = {self._class_index[c] for c in meta["task_terms"]}  # type: ignore[attr-defined]
 
     @classmethod
     def load(cls, weights: str | Path | None = None) -> LearnedClassifier:
@@ -79,11 +90,13 @@ class LearnedClassifier:
 
     def predict(self, structure: np.ndarray, tasks: np.ndarray | list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Vectorised core: (difficulty, task level, within term) for rows of features and task classes."""
-        level = np.array(
-            [self._levels[self._class_index[t]] if t in self._class_index else self._prior for t in tasks],
-            dtype=np.float64,
-        )
-        within = (structure[:, self._within_idx].astype(np.float64) - self._w_mu) @ self._w_coef
+        index = np.array([self._class_index.get(t, -1) for t in tasks], dtype=int)
+        level = np.where(index >= 0, self._levels[index], self._prior)
+        x = structure.astype(np.float64)
+        within = (x[:, self._within_idx] - self._w_mu) @ self._w_coef
+        for i in self._task_term:
+            rows = index == i
+            within[rows] = (x[rows] - self._task_mu[i]) @ self._task_coef[i]
         z = level + within
         return 1.0 / (1.0 + np.exp(-z)), level, within
 
@@ -92,16 +105,21 @@ class LearnedClassifier:
         return [(a.difficulty, a.task) for a in map(self.score, requests)]
 
     def score(self, request: ChatRequest) -> Assessment:
-        """The gateway's path: only the signals the weights use are computed, and shown."""
-        text, _, _ = conversation_text(request)
+        """The gateway's path: only the signals the weights use for the task are computed; shown if used."""
+        text, system_share, turns = conversation_text(request)
         task = detect_task(text)
-        values = [CHEAP_FEATURES[name](text) for name in self.within_names]
-        level = self._levels[self._class_index[task]] if task in self._class_index else self._prior
-        within = float((np.asarray(values, dtype=np.float64) - self._w_mu) @ self._w_coef)
+        i = self._class_index.get(task, -1)
+        level = self._levels[i] if i >= 0 else self._prior
+        signals: dict[str, float | str]
+        if i in self._task_term:
+            x = structure_features(request, text, system_share, turns).astype(np.float64)
+            within = float((x - self._task_mu[i]) @ self._task_coef[i])
+            signals = {n: round(float(v), 4) for n, v, c in zip(STRUCTURE_NAMES, x, self._task_coef[i], strict=True) if v and c}
+        else:
+            values = [CHEAP_FEATURES[name](text) for name in self.within_names]
+            within = float((np.asarray(values, dtype=np.float64) - self._w_mu) @ self._w_coef)
+            signals = {name: round(v, 4) for name, v in zip(self.within_names, values, strict=True)}
         d = 1.0 / (1.0 + math.exp(-(level + within)))
-        signals: dict[str, float | str] = {
-            name: round(v, 4) for name, v in zip(self.within_names, values, strict=True)
-        }
         signals["chars"] = len(text)
         signals["task_class"] = task
         signals["task_level"] = round(float(level), 4)

@@ -10,6 +10,11 @@ Targets: for every prompt, an estimate of "a Haiku-class model fails here".
   49 models, mapped onto [CHAT_FLOOR, CHAT_FLOOR + CHAT_SPAN]. The judge scores
   relative to GPT-4 Turbo, so the absolute level is a modelling choice: open
   chat is put below competition maths and code reasoning, near grade-school maths.
+These targets fit the per-task levels and the shared length term.
+
+Gain, for the per-task within terms: what a stronger model adds on the prompt,
+the mean of (Sonnet - Haiku, Opus - Haiku) correctness on zeroeval_tiers and
+GPT-4 - Mixtral on routellm_evals (none on open chat).
 
 Everything is deterministic (lbfgs / closed-form ridge, no sampling), so a
 rerun on the same data writes the same weights.
@@ -36,11 +41,20 @@ TARGET_CLIP = 0.03
 
 # A task needs this many training prompts for its own level; below it, the mean of the other levels.
 MIN_TASK_PROMPTS = 100
-# Signals of the within-task term. Leave-one-benchmark-out runs showed that only prompt
+# Signals of the shared within-task term. Leave-one-benchmark-out runs showed that only prompt
 # length carries over between benchmarks: number, condition and code-line counts
 # helped on the benchmarks they were fitted to and hurt on the held-out one.
 WITHIN_NAMES = ("log_chars",)
 WITHIN_ALPHA = 10.0
+# A task with this many training prompts labelled for gain gets its own within-task term on
+# every structure signal, fitted to the gain (see TrainingSet.gain). Prompt-level 5-fold
+# cross-validation (`router eval --cv 5`) showed these signals rank unseen prompts of a seen
+# task well once the target is what routing buys rather than how hard the prompt is; a task
+# seen only on a few hundred prompts of another benchmark keeps the shared length term.
+TASK_TERM_MIN_PROMPTS = 300
+TASK_TERM_ALPHA = 10.0
+# The stronger models whose gain over REFERENCE_CHEAP_MODEL the zeroeval gain averages.
+GAIN_MODELS = ("claude-3-sonnet-20240229", "claude-3-opus-20240229")
 
 
 @dataclass
@@ -49,6 +63,9 @@ class TrainingSet:
     target: np.ndarray  # P(a Haiku-class model fails), in [0, 1]
     benchmark: np.ndarray
     source: np.ndarray
+    # What a stronger model adds over the cheap one on this prompt (strong - weak correctness,
+    # in [-1, 1]); NaN where the data cannot say (open chat).
+    gain: np.ndarray
 
 
 def rasch(ls: LabelledSet) -> tuple[np.ndarray, dict[str, float]]:
@@ -87,15 +104,21 @@ def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
     from router.data import ROUTELLM_STRONG, ROUTELLM_WEAK
 
     requests: list[dict[str, Any]] = []
-    targets, benches, sources = [], [], []
+    targets, gains, benches, sources = [], [], [], []
     for ls in sets:
         src = str(ls.source[0]) if ls.source is not None and len(ls) else "jsonl"
+        gain = np.full(len(ls), np.nan)
         if src == "zeroeval_tiers":
             ease, ability = rasch(ls)
             cheap = ability.get(REFERENCE_CHEAP_MODEL, float(np.quantile(list(ability.values()), 0.25)))
             y = 1.0 / (1.0 + np.exp(ease + cheap))
+            if REFERENCE_CHEAP_MODEL in ls.quality and all(m in ls.quality for m in GAIN_MODELS):
+                diffs = np.vstack([ls.quality[m] - ls.quality[REFERENCE_CHEAP_MODEL] for m in GAIN_MODELS])
+                known = ~np.isnan(diffs)
+                gain = np.where(known.any(axis=0), np.where(known, diffs, 0.0).sum(axis=0) / np.maximum(1, known.sum(axis=0)), np.nan)
         elif src == "routellm_evals":
             y = 0.7 * (1.0 - ls.quality[ROUTELLM_WEAK]) + 0.3 * (1.0 - ls.quality[ROUTELLM_STRONG])
+            gain = ls.quality[ROUTELLM_STRONG] - ls.quality[ROUTELLM_WEAK]
         elif src == "alpacaeval2_prefs":
             win = np.nanmean(np.vstack(list(ls.quality.values())), axis=0)
             rank = np.argsort(np.argsort(-win, kind="stable"), kind="stable")
@@ -104,9 +127,12 @@ def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
             raise ValueError(f"training needs the shared data folders; got source {src!r}")
         requests.extend(ls.requests)
         targets.append(y)
+        gains.append(gain)
         benches.append(ls.benchmark.astype(str))
         sources.append(np.array([src] * len(ls)))
-    return TrainingSet(requests, np.concatenate(targets), np.concatenate(benches), np.concatenate(sources))
+    return TrainingSet(
+        requests, np.concatenate(targets), np.concatenate(benches), np.concatenate(sources), np.concatenate(gains)
+    )
 
 
 def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +170,7 @@ def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
 def fit(
     structure: np.ndarray, tasks: np.ndarray, ts: TrainingSet
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Fit the per-task levels and the within-task term; returns (arrays, meta) for the .npz."""
+    """Fit the per-task levels and the within-task terms; returns (arrays, meta) for the .npz."""
     import numpy as np
 
     from router.classify.features import STRUCTURE_NAMES
@@ -169,29 +195,66 @@ def fit(
     # Within-task term: ridge on benchmark-demeaned signals and targets.
     idx = [STRUCTURE_NAMES.index(n) for n in WITHIN_NAMES]
     xw = structure[:, idx].astype(np.float64)
-    xd, zd = xw.copy(), z.copy()
-    for src, bench in sorted(set(zip(ts.source, ts.benchmark, strict=True))):
-        mask = (ts.source == src) & (ts.benchmark == bench)
-        xd[mask] -= xd[mask].mean(axis=0)
-        zd[mask] -= zd[mask].mean()
-    a = (xd * w[:, None]).T @ xd + WITHIN_ALPHA * np.eye(len(idx))
-    coef = np.linalg.solve(a, (xd * w[:, None]).T @ zd)
+    groups = (ts.source, ts.benchmark)
+    coef = _ridge(xw, z, w, groups, WITHIN_ALPHA)
+    shared_spread = _demeaned(xw, *groups) @ coef
+
+    # Per-task terms: every signal, fitted to the gain, rescaled to the shared term's spread
+    # inside the task (the levels and the spread keep their meaning; only the order changes).
+    x_all = structure.astype(np.float64)
+    task_coef = np.zeros((len(classes), len(STRUCTURE_NAMES)))
+    task_mu = np.zeros((len(classes), len(STRUCTURE_NAMES)))
+    with_term = []
+    for i, c in enumerate(classes):
+        rows = (tasks == c) & np.isfinite(ts.gain)
+        if rows.sum() < TASK_TERM_MIN_PROMPTS:
+            continue
+        sub = (ts.source[rows], ts.benchmark[rows])
+        c_coef = _ridge(x_all[rows], ts.gain[rows], w[rows], sub, TASK_TERM_ALPHA)
+        spread = np.std(_demeaned(x_all[rows], *sub) @ c_coef)
+        if spread <= 0:
+            continue
+        task_coef[i] = c_coef * np.std(shared_spread[rows]) / spread
+        task_mu[i] = np.average(x_all[rows], axis=0, weights=w[rows])
+        with_term.append(c)
 
     params = {
         "levels": levels.astype(np.float32),
         "within_mu": np.average(xw, axis=0, weights=w).astype(np.float32),
         "within_coef": coef.astype(np.float32),
+        "task_mu": task_mu.astype(np.float32),
+        "task_coef": task_coef.astype(np.float32),
     }
     meta = {
         "classes": classes,
         "task_of": {c: TASK_OF.get(c, c) for c in classes},
         "levels_from_prior": sorted(set(classes) - set(fitted)),
         "within_names": list(WITHIN_NAMES),
+        "task_term_names": list(STRUCTURE_NAMES),
+        "task_terms": with_term,
         "reference_cheap_model": REFERENCE_CHEAP_MODEL,
         "benchmarks": sorted(set(ts.benchmark.tolist())),
         "n_prompts": int(len(ts.target)),
     }
     return params, meta
+
+
+def _demeaned(x: np.ndarray, source: np.ndarray, benchmark: np.ndarray) -> np.ndarray:
+    """x with each (source, benchmark) group's mean taken out: differences inside a benchmark."""
+    out = x.copy()
+    for src, bench in sorted(set(zip(source, benchmark, strict=True))):
+        mask = (source == src) & (benchmark == bench)
+        out[mask] -= out[mask].mean(axis=0)
+    return out
+
+
+def _ridge(x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray], alpha: float) -> np.ndarray:
+    """Weighted ridge of y on x, both taken inside each (source, benchmark) group (no intercept)."""
+    import numpy as np
+
+    xd, yd = _demeaned(x, *groups), _demeaned(y[:, None], *groups)[:, 0]
+    a = (xd * w[:, None]).T @ xd + alpha * np.eye(x.shape[1])
+    return np.linalg.solve(a, (xd * w[:, None]).T @ yd)
 
 
 def save(params: dict[str, np.ndarray], meta: dict[str, Any], path: Path) -> None:
@@ -245,7 +308,7 @@ def register(subparsers: Any) -> None:
         "train",
         help="fit the learned difficulty classifier from labelled routing data",
         description=(
-            "Fit the learned classifier (per-task levels + within-task length term) from the shared "
+            "Fit the learned classifier (per-task levels + within-task gain or length terms) from the shared "
             "routing data and write a weights file. Deterministic: the same data gives "
             "the same weights."
         ),

@@ -89,7 +89,9 @@ def test_the_gateway_path_scores_like_the_training_path(learned):
         {"messages": [{"role": "system", "content": "You are terse."},
                       {"role": "user", "content": "Prove that there are infinitely many primes. " * 20}]},
         {"messages": [{"role": "user", "content": "```python\nprint(1)\n```\nWhat does it print?"}]},
+        {"messages": [{"role": "user", "content": "Which organ makes insulin?\nA. Liver\nB. Pancreas\nC. Heart\nD. Lung"}]},
     ]
+    assert {learned.features(r)[1] for r in requests} >= set(learned.meta["task_terms"]) - {"math_competition"}
     for request in requests:
         structure, task = learned.features(request)
         expected, _, _ = learned.predict(structure[None, :], [task])
