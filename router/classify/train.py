@@ -211,10 +211,10 @@ def fit(
             continue
         sub = (ts.source[rows], ts.benchmark[rows])
         c_coef = _ridge(x_all[rows], ts.gain[rows], w[rows], sub, TASK_TERM_ALPHA)
-        spread = np.std(_demeaned(x_all[rows], *sub) @ c_coef)
-        if spread <= 0:
+        spread, reference = np.std(_demeaned(x_all[rows], *sub) @ c_coef), np.std(shared_spread[rows])
+        if spread <= 0 or reference <= 0:  # no signal, or no scale to put it on
             continue
-        task_coef[i] = c_coef * np.std(shared_spread[rows]) / spread
+        task_coef[i] = c_coef * reference / spread
         task_mu[i] = np.average(x_all[rows], axis=0, weights=w[rows])
         with_term.append(c)
 

@@ -58,3 +58,41 @@ def test_score_command_keeps_order():
     assert len(rows) == 3
     assert all(set(r) == {"difficulty", "task"} for r in rows)
     assert rows[1]["difficulty"] > rows[0]["difficulty"]
+
+
+def _word_problem(i: int, quantities: int) -> str:
+    parts = [f"Item {j} costs {3 + (i + j) % 7} dollars." for j in range(quantities)]
+    return " ".join(parts) + f" Sam buys {1 + i % 4} of each. How much does he pay?"
+
+
+def test_a_task_term_orders_prompts_by_the_gain_it_was_fitted_to():
+    """Synthetic data: the short word problems are the 'harder' ones (difficulty target), but
+    the gain is on the long ones with many quantities. The task's term must follow the gain
+    (the shared length term, fitted to the target, would put the short ones first), and the
+    chat prompts, which have no gain labels, keep the length term."""
+    pytest.importorskip("sklearn", reason="training needs the 'train' extra")
+    from router.classify import train
+    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
+
+    n = train.TASK_TERM_MIN_PROMPTS + 100
+    texts = [_word_problem(i, 2 + 6 * (i % 2)) for i in range(n)] + [f"Tell me a story about a cat, take {i}." for i in range(150)]
+    gain = np.array([float(i % 2) for i in range(n)] + [np.nan] * 150)
+    ts = train.TrainingSet(
+        requests=[{"messages": [{"role": "user", "content": t}]} for t in texts],
+        target=np.array([0.4 - 0.2 * (i % 2) for i in range(n)] + [0.3] * 150),
+        benchmark=np.array(["synthetic"] * n + ["chat"] * 150),
+        source=np.array(["test"] * len(texts)),
+        gain=gain,
+    )
+    structure, tasks = train.featurize(ts.requests)
+    assert set(tasks[:n]) == {"math_word"} and set(tasks[n:]) == {"chat"}
+    params, meta = train.fit(structure, tasks, ts)
+    assert meta["task_terms"] == ["math_word"]
+    clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
+    many, few = _word_problem(10_001, 8), _word_problem(10_000, 2)
+    assert clf.score({"messages": [{"role": "user", "content": many}]}).difficulty > clf.score(
+        {"messages": [{"role": "user", "content": few}]}
+    ).difficulty
+    scores = clf.predict(structure, tasks)[0]
+    assert scores[:n][gain[:n] == 1].min() > scores[:n][gain[:n] == 0].max()
+    assert params["within_coef"][0] < 0  # the length term alone would have ranked them the other way
