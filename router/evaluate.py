@@ -244,13 +244,18 @@ def evaluate_tiers(scores: np.ndarray, quality: np.ndarray, cost: np.ndarray) ->
     points = []
     for t in threshold_grid(scores, quality.shape[0]):
         q, c = policy_outcome(assign_tiers(scores, t), quality, cost)
-        points.append({"thresholds": [round(x, 4) for x in t], "quality": round(q, 4), "cost": round(c, 4)})
+        points.append({"thresholds": list(t), "quality": q, "cost": c})
+    # Compared unrounded: sending everything to the top tier must reach the top tier's quality.
     front = pareto(points)
     top_q, top_c = float(quality[-1].mean()), float(cost[-1].sum())
     at_top = cheapest_reaching(front, top_q)
+
+    def rounded(p: dict[str, Any]) -> dict[str, Any]:
+        return {"thresholds": [round(x, 4) for x in p["thresholds"]], "quality": round(p["quality"], 4), "cost": round(p["cost"], 4)}
+
     return {
-        "frontier": front,
-        "at_top_quality": at_top,
+        "frontier": [rounded(p) for p in front],
+        "at_top_quality": None if at_top is None else rounded(at_top),
         "cost_share_at_top_quality": None if at_top is None else round(at_top["cost"] / top_c, 4),
     }
 

@@ -74,3 +74,13 @@ def test_data_folder_defaults_next_to_the_repo_and_follows_the_env(monkeypatch, 
     assert data.default_data_dir() == repo.parent / "shared" / "data"
     monkeypatch.setenv(data.DATA_ENV, str(tmp_path))
     assert data.default_data_dir() == tmp_path
+
+
+def test_everything_on_the_top_tier_reaches_its_quality_even_when_it_does_not_round():
+    # Top tier quality 1/3 (0.3333 when rounded); only "everything to the top tier" keeps it:
+    # the lowest score is the one prompt only the top tier gets right.
+    quality = np.array([[0, 0, 0], [0, 0, 0], [1, 0, 0]], dtype=float)
+    cost = np.array([[1, 1, 1], [10, 10, 10], [100, 100, 100]], dtype=float)
+    report = evaluate_tiers(np.array([0.1, 0.5, 0.9]), quality, cost)
+    assert report["cost_share_at_top_quality"] == pytest.approx(1.0)
+    assert report["at_top_quality"]["quality"] == pytest.approx(0.3333)
