@@ -37,15 +37,18 @@ TAIL_CHARS = 1000
 
 _CODE = re.compile(
     r"```|\[PYTHON\]|^\s*(?:def \w|class \w|import \w|from \S+ import |#include|assert |function \w"
-    r"|public |private |fn \w|SELECT |const \w+ =)|\b\w+\([^()\n]*\)\s*==",
+    r"|public |private |fn \w|SELECT |const \w+ =)|\w\([^()\n]*\)\s*==",
     re.MULTILINE,
 )
 _CHOICE = re.compile(r"^\s*\(?[A-Da-d][.):]\s+\S", re.MULTILINE)
-_LATEX = re.compile(r"\\[a-zA-Z]+|\\\(|\\\[|\$(?![\d.,\s])[^$\n]{1,120}\$|\^\{|_\{|\b[a-z]\^\d")
+_LATEX = re.compile(
+    r"\\[a-zA-Z]+|\\\(|\\\[|\$(?![\d.,\s])[^$\n]{1,120}\$|\$[\d.,]*\d\$|\^\{|_\{|\b[a-z]\^\d"
+)
 _COMPETITION_CUE = re.compile(
     r"\b(prove|proof|show that|determine all|find all|for all|for every|positive integers?"
     r"|real numbers|prime|divisible|divisors?|modulo|polynomial|theorem|lemma|inequality"
-    r"|partitions?|combinatori\w*|congruen\w*|rigorous\w*)\b"
+    r"|partitions?|combinatori\w*|congruen\w*|rigorous\w*|in how many (?:different )?ways"
+    r"|how many different|(?:largest|smallest|greatest|least) possible)\b"
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MATH_CUE = re.compile(
@@ -72,7 +75,9 @@ def detect_task(text: str) -> str:
     if len(_CHOICE.findall(t)) >= 3:
         return "knowledge"
     low = t.lower()
-    if _LATEX.search(t) or len(_COMPETITION_CUE.findall(low)) >= 2:
+    # The LaTeX pattern is the slowest here; text without any of its marker characters skips it.
+    typeset = ("\\" in t or "$" in t or "^" in t or "_{" in t) and _LATEX.search(t) is not None
+    if typeset or len(_COMPETITION_CUE.findall(low)) >= 2:
         return "math_competition"
     numbers = len(_NUMBER.findall(t))
     cue = _MATH_CUE.search(low) is not None

@@ -16,6 +16,11 @@ def test_detects_each_kind():
     # Proofs in plain text are competition maths too, not word problems.
     assert detect_task("Let n be a positive integer. Prove that n^3 - n is divisible by 6.") == "math_competition"
     assert detect_task("Determine all primes p such that p + 2 is also prime, and prove it.") == "math_competition"
+    # Numbers typeset as maths ($450$) and counting questions are competition style; prices are not.
+    assert detect_task("An audience of $450$ people fills a hall. How many rows are there?") == "math_competition"
+    assert detect_task("In how many ways can 6 books be arranged so that no two red books touch, and how many "
+                       "different orders put the red ones first?") == "math_competition"
+    assert detect_task("A shirt costs $12 and a hat $8. How much do 3 shirts and 2 hats cost?") == "math_word"
     assert detect_task("Is every prime number odd?") == "chat"
     assert detect_task("Which gas is most abundant?\nA. Oxygen\nB. Nitrogen\nC. Argon\nD. CO2\nAnswer:") == "knowledge"
     code = "[PYTHON]\ndef f(x):\n    return x * 2\nassert f(3) == ??\n[/PYTHON]"
