@@ -400,7 +400,10 @@ def run(args: argparse.Namespace) -> int:
         from router.classify.crossval import cv_report, loo_report, print_loo
 
         flag = "--loo" if args.loo else "--cv"
-        if (args.loo and args.cv) or args.weak or args.tiers or args.weights or args.classifier or args.benchmark or args.plot:
+        if args.loo and args.cv:
+            print("give --loo or --cv K, not both", file=sys.stderr)
+            return 2
+        if args.weak or args.tiers or args.weights or args.classifier or args.benchmark or args.plot:
             print(f"{flag} fixes pairs, tiers and classifier; it takes only --data, --json and --no-baselines", file=sys.stderr)
             return 2
         progress = sys.stderr.isatty()
