@@ -1,4 +1,7 @@
-"""Leave-one-benchmark-out evaluation: the table in the README, from one command.
+"""Held-out evaluation: the README's tables, each from one command.
+
+`router eval --cv K` refits on K-1 prompt-level folds of every benchmark and scores the
+last (cv_report); `router eval --loo`, described here, leaves whole benchmarks out.
 
 For each benchmark X in FOLDS the learned classifier is fitted without X (the
 same fit as `router train --exclude X`) and scores only X's prompts. Every
@@ -36,35 +39,44 @@ CV_FOLDS = 5
 CV_SEED = 0
 
 
+def _held_out_scores(sets: Sequence[Any], held_out: Sequence[Sequence[Any]], progress: bool = False) -> list[Any]:
+    """Every prompt's difficulty from weights fitted without the group that holds it out.
+
+    `held_out` has one entry per refit: a boolean mask per set of the rows it holds out.
+    Rows that no refit holds out only ever train; their score is NaN.
+    """
+    import numpy as np
+
+    from router.classify import train
+    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
+
+    everything = train.build_targets(sets)
+    structure, tasks = train.featurize(everything.requests, progress=progress)
+    scores = np.full(len(everything.target), np.nan)
+    iterator: Any = held_out
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(held_out, desc="folds", unit="fold", leave=False, file=sys.stderr)
+    for masks in iterator:
+        rows = np.concatenate(masks)
+        # Targets are rebuilt from the training rows only (held-out labels would move the Rasch abilities).
+        ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()])
+        params, meta = train.fit(structure[~rows], tasks[~rows], ts)
+        clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
+        scores[rows] = clf.predict(structure[rows], tasks[rows])[0]
+    return _per_set(scores, sets)
+
+
 def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: bool = False) -> tuple[list[Any], list[Any]]:
     """The labelled sets and, for each, the difficulty of every prompt from the fold that left its benchmark out.
 
     Prompts of benchmarks outside `folds` (open chat) only ever train; their score is NaN.
     """
-    import numpy as np
-
     from router import data
-    from router.classify import train
-    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
     sets = data.load(data_dir)
-    everything = train.build_targets(sets)
-    structure, tasks = train.featurize(everything.requests, progress=progress)
-    scores = np.full(len(everything.target), np.nan)
-    iterator: Any = folds
-    if progress:
-        from tqdm import tqdm
-
-        iterator = tqdm(folds, desc="folds", unit="fold", leave=False, file=sys.stderr)
-    for held_out in iterator:
-        keep = everything.benchmark != held_out
-        # Targets are rebuilt without the held-out benchmark (its labels also move the Rasch abilities).
-        ts = train.build_targets([s.subset(s.benchmark != held_out) for s in sets])
-        params, meta = train.fit(structure[keep], tasks[keep], ts)
-        clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
-        rows = ~keep
-        scores[rows] = clf.predict(structure[rows], tasks[rows])[0]
-    return sets, _per_set(scores, sets)
+    return sets, _held_out_scores(sets, [[s.benchmark == b for s in sets] for b in folds], progress)
 
 
 def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False) -> dict[str, Any]:
@@ -101,26 +113,11 @@ def cv_scores(
     Each fold's model has its own scale (its levels move with its training folds), so the
     scores of two folds must not be ranked against each other: report per fold (cv_report).
     """
-    import numpy as np
-
     from router import data
-    from router.classify import train
-    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
     sets = data.load(data_dir) if isinstance(data_dir, (str, Path)) else list(data_dir)
     folds = prompt_folds(sets, k, seed)
-    everything = train.build_targets(sets)
-    structure, tasks = train.featurize(everything.requests, progress=progress)
-    fold = np.concatenate(folds)
-    scores = np.full(len(fold), np.nan)
-    for f in range(k):
-        keep = fold != f
-        # Targets are rebuilt on the training folds only (held-out labels would move the Rasch abilities).
-        ts = train.build_targets([s.subset(fs != f) for s, fs in zip(sets, folds, strict=True) if (fs != f).any()])
-        params, meta = train.fit(structure[keep], tasks[keep], ts)
-        clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
-        scores[~keep] = clf.predict(structure[~keep], tasks[~keep])[0]
-    return sets, _per_set(scores, sets), folds
+    return sets, _held_out_scores(sets, [[fs == f for fs in folds] for f in range(k)], progress), folds
 
 
 def _per_set(scores: Any, sets: Sequence[Any]) -> list[Any]:
