@@ -139,14 +139,20 @@ def _build(
     )
 
 
-def load_zeroeval(folder: Path) -> LabelledSet:
-    prompts = _read_jsonl(folder / "prompts.jsonl.gz")
+def _read_results(folder: Path, label_column: str) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """Per-model label and cost by prompt id, from a long-format results.csv.gz (one row per model x prompt)."""
     labels: dict[str, dict[str, float]] = {}
     costs: dict[str, dict[str, float]] = {}
     for row in _read_csv_gz(folder / "results.csv.gz"):
-        labels.setdefault(row["model"], {})[row["prompt_id"]] = float(row["correct"])
+        labels.setdefault(row["model"], {})[row["prompt_id"]] = float(row[label_column])
         if row["est_cost_usd"]:
             costs.setdefault(row["model"], {})[row["prompt_id"]] = float(row["est_cost_usd"])
+    return labels, costs
+
+
+def load_zeroeval(folder: Path) -> LabelledSet:
+    prompts = _read_jsonl(folder / "prompts.jsonl.gz")
+    labels, costs = _read_results(folder, "correct")
     return _build(
         [p["prompt_id"] for p in prompts],
         [p["benchmark"] for p in prompts],
@@ -190,12 +196,7 @@ def load_routellm(folder: Path, drop_contaminated: bool = True) -> LabelledSet:
 
 def load_alpaca(folder: Path) -> LabelledSet:
     prompts = _read_jsonl(folder / "prompts.jsonl.gz")
-    labels: dict[str, dict[str, float]] = {}
-    costs: dict[str, dict[str, float]] = {}
-    for row in _read_csv_gz(folder / "results.csv.gz"):
-        labels.setdefault(row["model"], {})[row["prompt_id"]] = float(row["win_prob_vs_gpt4_turbo"])
-        if row["est_cost_usd"]:
-            costs.setdefault(row["model"], {})[row["prompt_id"]] = float(row["est_cost_usd"])
+    labels, costs = _read_results(folder, "win_prob_vs_gpt4_turbo")
     return _build(
         [p["prompt_id"] for p in prompts],
         ["alpaca"] * len(prompts),
