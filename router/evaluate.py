@@ -396,8 +396,11 @@ def run(args: argparse.Namespace) -> int:
 
     data_path = args.data or data.default_data_dir()
     baselines = [] if args.no_baselines else list(BASELINES)
+    if args.seed is not None and not args.cv:
+        print("--seed picks the --cv folds; it needs --cv K", file=sys.stderr)
+        return 2
     if args.loo or args.cv:
-        from router.classify.crossval import cv_report, loo_report, print_loo
+        from router.classify.crossval import CV_SEED, cv_report, loo_report, print_loo
 
         flag = "--loo" if args.loo else "--cv"
         if args.loo and args.cv:
@@ -413,7 +416,8 @@ def run(args: argparse.Namespace) -> int:
             if args.cv < 2:
                 print("--cv needs at least 2 folds", file=sys.stderr)
                 return 2
-            report = cv_report(data_path, baselines, k=args.cv, progress=progress)
+            seed = CV_SEED if args.seed is None else args.seed
+            report = cv_report(data_path, baselines, k=args.cv, progress=progress, seed=seed)
         if args.json:
             print(json.dumps(report))
         else:
@@ -487,6 +491,7 @@ def register(subparsers: Any) -> None:
         metavar="K",
         help="K-fold cross-validation by prompt inside each benchmark: refit on K-1 folds, report on the last",
     )
+    parser.add_argument("--seed", type=int, help="seed of the --cv folds (default 0)")
     parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
     parser.add_argument("--weak", help="weak model (pair mode; default: RouteLLM's Mixtral)")
     parser.add_argument("--strong", help="strong model (pair mode; default: RouteLLM's GPT-4)")

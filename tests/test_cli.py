@@ -153,3 +153,19 @@ def test_serve_logs_one_line_per_request_and_never_the_provider_key(fake, tmp_pa
     assert len(requests) == 1
     assert requests[0]["deployment"] == "b" and requests[0]["attempts"] == 2
     assert "say hi" not in logs  # no prompt text by default
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--loo", "--cv", "5"), "not both"),
+        (("--cv", "1"), "at least 2 folds"),
+        (("--seed", "1"), "needs --cv K"),
+        (("--seed", "1", "--loo"), "needs --cv K"),
+        (("--cv", "5", "--weak", "a", "--strong", "b"), "fixes pairs"),
+    ],
+)
+def test_eval_rejects_held_out_flags_that_do_not_go_together(args, message):
+    result = router("eval", *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr

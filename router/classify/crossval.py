@@ -51,7 +51,7 @@ def _held_out_scores(sets: Sequence[Any], held_out: Sequence[Sequence[Any]], pro
     from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
     everything = train.build_targets(sets)
-    structure, tasks = train.featurize(everything.requests, progress=progress)
+    feats = train.featurize(everything.requests, progress=progress)
     scores = np.full(len(everything.target), np.nan)
     iterator: Any = held_out
     if progress:
@@ -62,9 +62,10 @@ def _held_out_scores(sets: Sequence[Any], held_out: Sequence[Sequence[Any]], pro
         rows = np.concatenate(masks)
         # Targets are rebuilt from the training rows only (held-out labels would move the Rasch abilities).
         ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()])
-        params, meta = train.fit(structure[~rows], tasks[~rows], ts)
+        params, meta = train.fit(feats.subset(~rows), ts)
         clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
-        scores[rows] = clf.predict(structure[rows], tasks[rows])[0]
+        held = feats.subset(rows)
+        scores[rows] = clf.predict(held.structure, held.tasks, held.words)[0]
     return _per_set(scores, sets)
 
 
@@ -129,11 +130,15 @@ def _per_set(scores: Any, sets: Sequence[Any]) -> list[Any]:
 
 
 def cv_report(
-    data_dir: Path | Sequence[Any], baselines: Sequence[str], k: int = CV_FOLDS, progress: bool = False
+    data_dir: Path | Sequence[Any],
+    baselines: Sequence[str],
+    k: int = CV_FOLDS,
+    progress: bool = False,
+    seed: int = CV_SEED,
 ) -> dict[str, Any]:
     """Pairs and tiers figures on k-fold (unseen prompts, same benchmarks) scores, with the baselines."""
-    sets, learned, folds = cv_scores(data_dir, k, CV_SEED, progress)
-    return held_out_report(sets, learned, baselines, {"mode": "cv", "k": k, "seed": CV_SEED}, progress, folds)
+    sets, learned, folds = cv_scores(data_dir, k, seed, progress)
+    return held_out_report(sets, learned, baselines, {"mode": "cv", "k": k, "seed": seed}, progress, folds)
 
 
 def held_out_report(

@@ -4,6 +4,9 @@
 LaTeX, code shape, multiple choice, conversation shape). They are what
 `router route` shows. (A static word-embedding average was tried here and did
 not transfer across benchmarks; see docs/routing.md.)
+
+`words`: the set of lower-cased words (and LaTeX commands) in the head and tail
+of the conversation, for the per-task word terms of the learned score.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ _CODE_LINE = re.compile(
     re.MULTILINE,
 )
 _CODE_SYMBOLS = re.compile(r"[{}\[\]();=<>]|==|!=|\+=|->|=>|::")
+_WORD = re.compile(r"\\?[a-z]{2,}")
 _CHOICE_LINE = re.compile(r"^\s*\(?[A-Ea-e][.)]\s+\S", re.MULTILINE)
 _REASONING = re.compile(
     r"\b(prove|derive|show that|step[- ]by[- ]step|rigorous|justify|explain why|optimi[sz]e"
@@ -93,6 +97,11 @@ def conversation_text(request: ChatRequest) -> tuple[str, float, int]:
     system = sum(len(t) for role, t in parts if role in ("system", "developer"))
     turns = sum(1 for role, _ in parts if role == "user")
     return text, system / max(1, len(text)), turns
+
+
+def words(text: str) -> frozenset[str]:
+    """Distinct words of two or more letters, and LaTeX commands, in the clipped, lower-cased text."""
+    return frozenset(_WORD.findall(clip_text(text).lower()))
 
 
 def _log_count(n: int | float, scale: float) -> float:

@@ -12,10 +12,11 @@
   the mean of the other tasks' levels (a neutral prior). Levels order tasks
   against each other: they decide which tier a kind of request goes to.
 - within(x) orders prompts inside a task. A task trained on enough labelled
-  prompts has its own term: a ridge fit of every structure signal to the gain
-  a stronger model brings on the prompt (strong minus weak correctness), which
-  is what routing buys; a prompt that every model fails gains nothing from a
-  bigger model. Other tasks use the shared term, a ridge fit on the log of the
+  prompts has its own term: a ridge fit of every structure signal, and of the
+  words of the prompt where an inner cross-validation found they help, to the
+  gain a stronger model brings on the prompt (strong minus weak correctness),
+  which is what routing buys; a prompt that every model fails gains nothing
+  from a bigger model. Other tasks use the shared term, a ridge fit on the log of the
   conversation's length (the one signal that carried over to benchmarks never
   seen in training; longer -> harder). Both are fitted on differences inside
   each benchmark and have the same spread inside a task, so a task's term
@@ -40,11 +41,14 @@ from router.classify.features import (
     STRUCTURE_NAMES,
     conversation_text,
     structure_features,
+    words,
 )
 from router.classify.tasks import detect_task
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
+# `router route` shows at most this many of the words that moved a request's score.
+SHOWN_WORDS = 5
 
 
 class LearnedClassifier:
@@ -71,6 +75,10 @@ class LearnedClassifier:
         self._task_mu = params["task_mu"].astype(np.float64)
         self._task_coef = params["task_coef"].astype(np.float64)
         self._task_term = {self._class_index[c] for c in meta["task_terms"]}  # type: ignore[attr-defined]
+        self._task_offset = params["task_offset"].astype(np.float64)
+        self._words: dict[int, dict[str, float]] = {}
+        for word, i, value in zip(params["word_list"].tolist(), params["word_task"].tolist(), params["word_coef"].tolist(), strict=True):
+            self._words.setdefault(int(i), {})[str(word)] = float(value)
 
     @classmethod
     def load(cls, weights: str | Path | None = None) -> LearnedClassifier:
@@ -83,20 +91,36 @@ class LearnedClassifier:
             params = {k: f[k] for k in f.files if k != "meta"}
         return cls(params, meta)
 
-    def features(self, request: ChatRequest) -> tuple[np.ndarray, str]:
-        """(structure signals, task class) of a request."""
+    def features(self, request: ChatRequest) -> tuple[np.ndarray, str, frozenset[str]]:
+        """(structure signals, task class, words) of a request."""
         text, system_share, turns = conversation_text(request)
-        return structure_features(request, text, system_share, turns), detect_task(text)
+        return structure_features(request, text, system_share, turns), detect_task(text), words(text)
 
-    def predict(self, structure: np.ndarray, tasks: np.ndarray | list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Vectorised core: (difficulty, task level, within term) for rows of features and task classes."""
+    def word_weight(self, task_index: int, present: frozenset[str]) -> tuple[float, dict[str, float]]:
+        """The words part of a task's term (sum of the present words' weights minus the task's
+        offset) and the weight of each present word that has one."""
+        weights = self._words.get(task_index)
+        if not weights:
+            return 0.0, {}
+        hits = {w: weights[w] for w in present if w in weights}
+        return sum(hits.values()) - self._task_offset[task_index], hits
+
+    def predict(
+        self, structure: np.ndarray, tasks: np.ndarray | list[str], word_sets: list[frozenset[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vectorised core: (difficulty, task level, within term) for rows of features, task
+        classes and words (needed when a task's term weighs words)."""
         index = np.array([self._class_index.get(t, -1) for t in tasks], dtype=int)
         level = np.where(index >= 0, self._levels[index], self._prior)
         x = structure.astype(np.float64)
         within = (x[:, self._within_idx] - self._w_mu) @ self._w_coef
         for i in self._task_term:
-            rows = index == i
+            rows = np.flatnonzero(index == i)
             within[rows] = (x[rows] - self._task_mu[i]) @ self._task_coef[i]
+            if self._words.get(i) and len(rows):
+                if word_sets is None:
+                    raise ValueError(f"the {self.classes[i]} term weighs words: pass the word sets")
+                within[rows] += [self.word_weight(i, word_sets[r])[0] for r in rows]
         z = level + within
         return 1.0 / (1.0 + np.exp(-z)), level, within
 
@@ -113,8 +137,12 @@ class LearnedClassifier:
         signals: dict[str, float | str]
         if i in self._task_term:
             x = structure_features(request, text, system_share, turns).astype(np.float64)
-            within = float((x - self._task_mu[i]) @ self._task_coef[i])
+            from_words, hits = self.word_weight(i, words(text)) if i in self._words else (0.0, {})
+            within = float((x - self._task_mu[i]) @ self._task_coef[i]) + from_words
             signals = {n: round(float(v), 4) for n, v, c in zip(STRUCTURE_NAMES, x, self._task_coef[i], strict=True) if v and c}
+            if hits:
+                top = sorted(hits.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:SHOWN_WORDS]
+                signals["words"] = ", ".join(f"{w} {v:+.3f}" for w, v in top)
         else:
             values = [CHEAP_FEATURES[name](text) for name in self.within_names]
             within = float((np.asarray(values, dtype=np.float64) - self._w_mu) @ self._w_coef)

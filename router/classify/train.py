@@ -14,7 +14,10 @@ These targets fit the per-task levels and the shared length term.
 
 Gain, for the per-task within terms: what a stronger model adds on the prompt,
 the mean of (Sonnet - Haiku, Opus - Haiku) correctness on zeroeval_tiers and
-GPT-4 - Mixtral on routellm_evals (none on open chat).
+GPT-4 - Mixtral on routellm_evals (none on open chat). A task's term is a ridge
+on the structure signals, plus the presence of the task's common words where an
+inner cross-validation on the training prompts finds they predict the gain
+(see _task_term).
 
 Everything is deterministic (lbfgs / closed-form ridge, no sampling), so a
 rerun on the same data writes the same weights.
@@ -25,7 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +56,22 @@ WITHIN_ALPHA = 10.0
 # seen only on a few hundred prompts of another benchmark keeps the shared length term.
 TASK_TERM_MIN_PROMPTS = 300
 TASK_TERM_ALPHA = 10.0
+# A task term may also weigh the words of the prompt (presence of each word that occurs in at
+# least WORD_MIN_DOCS of the task's training prompts, and not in all), shrunk by one of
+# WORD_ALPHAS while the structure signals keep TASK_TERM_ALPHA. Whether a task gets words, and
+# which alpha, is decided by an inner cross-validation on the training prompts (INNER_FOLDS
+# folds by prompt text; see _task_term): words must clearly help every model pair the task is
+# labelled for. Words name what a prompt is about (an MMLU subject); on code they mostly name
+# variables, and on maths they helped GPT-4/Mixtral but not clearly the Claude pairs.
+WORD_MIN_DOCS = 20
+WORD_ALPHAS = (300.0, 1000.0, 3000.0)
+INNER_FOLDS = 5
+# A model pair joins that check when it has labels on this many of the task's prompts.
+MIN_PAIR_PROMPTS = 100
+# "Clearly": by this many standard errors of a correlation (1 / sqrt(n) each). With one standard
+# error, single folds of `router eval --cv 5` took words for maths on a lucky inner split, and
+# those folds ranked worse than the structure term.
+WORD_MIN_Z = 2.0
 # The stronger models whose gain over REFERENCE_CHEAP_MODEL the zeroeval gain averages.
 GAIN_MODELS = ("claude-3-sonnet-20240229", "claude-3-opus-20240229")
 
@@ -66,6 +85,9 @@ class TrainingSet:
     # What a stronger model adds over the cheap one on this prompt (strong - weak correctness,
     # in [-1, 1]); NaN where the data cannot say (open chat).
     gain: np.ndarray
+    # The same per model pair ("strong - weak" -> strong minus weak correctness, NaN off the pair's
+    # rows): a task term serves every pair, so the inner fit checks its words against each.
+    pair_gains: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def rasch(ls: LabelledSet) -> tuple[np.ndarray, dict[str, float]]:
@@ -105,20 +127,24 @@ def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
 
     requests: list[dict[str, Any]] = []
     targets, gains, benches, sources = [], [], [], []
+    pairs: list[dict[str, np.ndarray]] = []
     for ls in sets:
         src = str(ls.source[0]) if ls.source is not None and len(ls) else "jsonl"
         gain = np.full(len(ls), np.nan)
+        pair: dict[str, np.ndarray] = {}
         if src == "zeroeval_tiers":
             ease, ability = rasch(ls)
             cheap = ability.get(REFERENCE_CHEAP_MODEL, float(np.quantile(list(ability.values()), 0.25)))
             y = 1.0 / (1.0 + np.exp(ease + cheap))
             if REFERENCE_CHEAP_MODEL in ls.quality and all(m in ls.quality for m in GAIN_MODELS):
                 diffs = np.vstack([ls.quality[m] - ls.quality[REFERENCE_CHEAP_MODEL] for m in GAIN_MODELS])
+                pair = {f"{m} - {REFERENCE_CHEAP_MODEL}": d for m, d in zip(GAIN_MODELS, diffs, strict=True)}
                 known = ~np.isnan(diffs)
                 gain = np.where(known.any(axis=0), np.where(known, diffs, 0.0).sum(axis=0) / np.maximum(1, known.sum(axis=0)), np.nan)
         elif src == "routellm_evals":
             y = 0.7 * (1.0 - ls.quality[ROUTELLM_WEAK]) + 0.3 * (1.0 - ls.quality[ROUTELLM_STRONG])
             gain = ls.quality[ROUTELLM_STRONG] - ls.quality[ROUTELLM_WEAK]
+            pair = {f"{ROUTELLM_STRONG} - {ROUTELLM_WEAK}": gain}
         elif src == "alpacaeval2_prefs":
             win = np.nanmean(np.vstack(list(ls.quality.values())), axis=0)
             rank = np.argsort(np.argsort(-win, kind="stable"), kind="stable")
@@ -128,21 +154,45 @@ def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
         requests.extend(ls.requests)
         targets.append(y)
         gains.append(gain)
+        pairs.append(pair)
         benches.append(ls.benchmark.astype(str))
         sources.append(np.array([src] * len(ls)))
+    names = sorted({name for pair in pairs for name in pair})
+    pair_gains = {
+        name: np.concatenate([pair.get(name, np.full(len(ls), np.nan)) for ls, pair in zip(sets, pairs, strict=True)])
+        for name in names
+    }
     return TrainingSet(
-        requests, np.concatenate(targets), np.concatenate(benches), np.concatenate(sources), np.concatenate(gains)
+        requests, np.concatenate(targets), np.concatenate(benches), np.concatenate(sources), np.concatenate(gains), pair_gains
     )
 
 
-def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Structure signals and rule-detected task classes for many requests."""
+@dataclass
+class Features:
+    """What the fit reads of each request: structure signals, task class, words, inner fold."""
+
+    structure: np.ndarray
+    tasks: np.ndarray
+    words: list[frozenset[str]]
+    inner_fold: np.ndarray  # from a hash of the normalised text: a prompt's copies share a fold
+
+    def subset(self, rows: np.ndarray) -> Features:
+        import numpy as np
+
+        idx = np.flatnonzero(rows) if rows.dtype == bool else rows
+        return Features(self.structure[idx], self.tasks[idx], [self.words[i] for i in idx], self.inner_fold[idx])
+
+
+def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Features:
+    """Structure signals, rule-detected task classes and words for many requests."""
+    import zlib
+
     import numpy as np
 
-    from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features
+    from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features, words
     from router.classify.tasks import detect_task
 
-    rows, tasks = [], []
+    rows, tasks, word_sets, folds = [], [], [], []
     iterator: Any = requests
     if progress:
         from tqdm import tqdm
@@ -152,8 +202,10 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> tup
         text, share, turns = conversation_text(req)
         rows.append(structure_features(req, text, share, turns))
         tasks.append(detect_task(text))
+        word_sets.append(words(text))
+        folds.append(zlib.crc32(" ".join(text.split()).encode()) % INNER_FOLDS)
     structure = np.vstack(rows) if rows else np.zeros((0, len(STRUCTURE_NAMES)), dtype=np.float32)
-    return structure, np.array(tasks, dtype=str)
+    return Features(structure, np.array(tasks, dtype=str), word_sets, np.array(folds, dtype=int))
 
 
 def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
@@ -167,11 +219,11 @@ def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
     return w / w.mean()
 
 
-def fit(
-    structure: np.ndarray, tasks: np.ndarray, ts: TrainingSet
-) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def fit(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Fit the per-task levels and the within-task terms; returns (arrays, meta) for the .npz."""
     import numpy as np
+
+    structure, tasks = feats.structure, feats.tasks
 
     from router.classify.features import STRUCTURE_NAMES
     from router.classify.tasks import TASK_CLASSES, TASK_OF
@@ -199,24 +251,36 @@ def fit(
     coef = _ridge(xw, z, w, groups, WITHIN_ALPHA)
     shared_spread = _demeaned(xw, *groups) @ coef
 
-    # Per-task terms: every signal, fitted to the gain, rescaled to the shared term's spread
-    # inside the task (the levels and the spread keep their meaning; only the order changes).
-    x_all = structure.astype(np.float64)
+    # Per-task terms: structure signals (and words, if the inner fit picks them), fitted to the
+    # gain, rescaled to the shared term's spread inside the task (the levels and the spread keep
+    # their meaning; only the order changes).
     task_coef = np.zeros((len(classes), len(STRUCTURE_NAMES)))
     task_mu = np.zeros((len(classes), len(STRUCTURE_NAMES)))
-    with_term = []
+    task_offset = np.zeros(len(classes))
+    word_list: list[str] = []
+    word_task: list[int] = []
+    word_coef: list[float] = []
+    with_term, kinds, inner = [], {}, {}
     for i, c in enumerate(classes):
         rows = (tasks == c) & np.isfinite(ts.gain)
         if rows.sum() < TASK_TERM_MIN_PROMPTS:
             continue
-        sub = (ts.source[rows], ts.benchmark[rows])
-        c_coef = _ridge(x_all[rows], ts.gain[rows], w[rows], sub, TASK_TERM_ALPHA)
-        spread, reference = np.std(_demeaned(x_all[rows], *sub) @ c_coef), np.std(shared_spread[rows])
-        if spread <= 0 or reference <= 0:  # no signal, or no scale to put it on
+        pair_gains = {name: g[rows] for name, g in ts.pair_gains.items()}
+        term = _task_term(feats.subset(rows), ts.gain[rows], pair_gains, w[rows], (ts.source[rows], ts.benchmark[rows]))
+        reference = np.std(shared_spread[rows])
+        if term.spread <= 0 or reference <= 0:  # no signal, or no scale to put it on
             continue
-        task_coef[i] = c_coef * reference / spread
-        task_mu[i] = np.average(x_all[rows], axis=0, weights=w[rows])
+        scale = reference / term.spread
+        task_coef[i] = term.coef * scale
+        task_mu[i] = term.mu
+        task_offset[i] = term.offset * scale
+        for word, value in term.words.items():
+            word_list.append(word)
+            word_task.append(i)
+            word_coef.append(value * scale)
         with_term.append(c)
+        kinds[c] = term.kind
+        inner[c] = term.inner
 
     params = {
         "levels": levels.astype(np.float32),
@@ -224,6 +288,10 @@ def fit(
         "within_coef": coef.astype(np.float32),
         "task_mu": task_mu.astype(np.float32),
         "task_coef": task_coef.astype(np.float32),
+        "task_offset": task_offset.astype(np.float32),
+        "word_list": np.array(word_list, dtype=str),
+        "word_task": np.array(word_task, dtype=np.int16),
+        "word_coef": np.array(word_coef, dtype=np.float32),
     }
     meta = {
         "classes": classes,
@@ -232,11 +300,154 @@ def fit(
         "within_names": list(WITHIN_NAMES),
         "task_term_names": list(STRUCTURE_NAMES),
         "task_terms": with_term,
+        "task_term_kinds": kinds,
+        "task_term_inner_cv": inner,
         "reference_cheap_model": REFERENCE_CHEAP_MODEL,
         "benchmarks": sorted(set(ts.benchmark.tolist())),
         "n_prompts": int(len(ts.target)),
     }
     return params, meta
+
+
+@dataclass
+class TaskTerm:
+    """One task's within term before rescaling: (x - mu) @ coef + sum of its words' weights - offset."""
+
+    coef: np.ndarray  # per structure signal, on the raw scale
+    mu: np.ndarray
+    words: dict[str, float]
+    offset: float  # the words' mean contribution over the training prompts
+    spread: float  # std of the term inside the training benchmarks
+    kind: str  # "structure" or "words, alpha=A"
+    inner: dict[str, dict[str, float]]  # inner cross-validated correlation with each pair's gain, per option
+
+
+def _task_term(
+    feats: Features,
+    gain: np.ndarray,
+    pair_gains: dict[str, np.ndarray],
+    w: np.ndarray,
+    groups: tuple[np.ndarray, np.ndarray],
+) -> TaskTerm:
+    """Fit every option on INNER_FOLDS - 1 folds and predict the last; refit the chosen one on all rows.
+
+    Words are kept only if, for every model pair with >= MIN_PAIR_PROMPTS of the task's prompts,
+    their held-out predictions correlate with that pair's gain better than the structure
+    signals alone by more than WORD_MIN_Z standard errors of a correlation (1 / sqrt(n)):
+    thousands of word weights must clearly help every pair the term serves. Of the word options that pass, the
+    one with the largest worst-pair margin wins."""
+    import numpy as np
+
+    x = feats.structure.astype(np.float64)
+    counts: dict[str, int] = {}
+    for ws in feats.words:
+        for word in ws:
+            counts[word] = counts.get(word, 0) + 1
+    vocab = sorted(word for word, n in counts.items() if WORD_MIN_DOCS <= n < len(feats.words))
+    xw = _word_design(x, feats.words, vocab)
+
+    options: list[str | float] = ["structure", *(WORD_ALPHAS if vocab else ())]
+    held_out = {o: np.zeros(len(gain)) for o in options}
+    for k in range(INNER_FOLDS):
+        test = feats.inner_fold == k
+        if not test.any() or test.all():
+            continue
+        train_groups = (groups[0][~test], groups[1][~test])
+        held_out["structure"][test] = x[test] @ _ridge(x[~test], gain[~test], w[~test], train_groups, TASK_TERM_ALPHA)
+        if vocab:
+            gram, rhs = _gram(xw[~test], gain[~test], w[~test], train_groups)
+            for a in WORD_ALPHAS:
+                held_out[a][test] = xw[test] @ _solve(gram, rhs, _penalty(x.shape[1], len(vocab), a))
+
+    checked = {name: g for name, g in pair_gains.items() if np.isfinite(g).sum() >= MIN_PAIR_PROMPTS} or {"gain": gain}
+    inner: dict[str, dict[str, float]] = {}
+    for name, g in checked.items():
+        m = np.isfinite(g)
+        sub = (groups[0][m], groups[1][m])
+        inner[name] = {_option_name(o): round(_within_corr(held_out[o][m], g[m], w[m], sub), 4) for o in options}
+
+    def margin(option: str | float) -> float:
+        """The smallest gain in correlation over the structure term, less WORD_MIN_Z standard errors."""
+        name = _option_name(option)
+        return min(
+            c[name] - c["structure"] - WORD_MIN_Z / np.sqrt(np.isfinite(checked[p]).sum()) for p, c in inner.items()
+        )
+
+    passing = [o for o in options[1:] if margin(o) > 0]
+    best = max(passing, key=margin) if passing else "structure"
+    mu = np.average(x, axis=0, weights=w)
+    if best == "structure":
+        coef = _ridge(x, gain, w, groups, TASK_TERM_ALPHA)
+        spread = float(np.std(_demeaned(x, *groups) @ coef))
+        return TaskTerm(coef, mu, {}, 0.0, spread, "structure", inner)
+    coef = _solve(*_gram(xw, gain, w, groups), _penalty(x.shape[1], len(vocab), float(best)))
+    spread = float(np.std(_demeaned((xw @ coef)[:, None], *groups)))
+    n_struct = x.shape[1]
+    word_coef = coef[n_struct:]
+    presence = np.asarray(xw[:, n_struct:].T @ w).ravel() / w.sum()
+    words = {word: float(v) for word, v in zip(vocab, word_coef, strict=True) if v != 0.0}
+    return TaskTerm(coef[:n_struct], mu, words, float(presence @ word_coef), spread, _option_name(best), inner)
+
+
+def _option_name(option: str | float) -> str:
+    return option if isinstance(option, str) else f"words, alpha={option:g}"
+
+
+def _word_design(x: np.ndarray, word_sets: Sequence[frozenset[str]], vocab: Sequence[str]) -> Any:
+    """Sparse [x | presence of each vocab word] (CSR)."""
+    import numpy as np
+    from scipy import sparse
+
+    column = {word: j for j, word in enumerate(vocab)}
+    indptr, indices = [0], []
+    for ws in word_sets:
+        indices.extend(sorted(column[word] for word in ws if word in column))
+        indptr.append(len(indices))
+    presence = sparse.csr_matrix(
+        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(word_sets), len(vocab))
+    )
+    return sparse.hstack([sparse.csr_matrix(x), presence]).tocsr()
+
+
+def _gram(x: Any, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(Xd' W Xd, Xd' W yd) for sparse x, with x and y taken inside each group (Xd = x - group mean)."""
+    import numpy as np
+    from scipy import sparse
+
+    gram = np.zeros((x.shape[1], x.shape[1]))
+    rhs = np.zeros(x.shape[1])
+    for src, bench in sorted(set(zip(*groups, strict=True))):
+        rows = np.flatnonzero((groups[0] == src) & (groups[1] == bench))
+        xg, wg = x[rows], w[rows]
+        m = np.asarray(xg.mean(axis=0)).ravel()
+        s = np.asarray(xg.T @ wg).ravel()
+        gram += (xg.T @ sparse.diags(wg) @ xg).toarray() - np.outer(s, m) - np.outer(m, s) + wg.sum() * np.outer(m, m)
+        yd = y[rows] - y[rows].mean()
+        rhs += np.asarray(xg.T @ (wg * yd)).ravel() - m * float(wg @ yd)
+    return gram, rhs
+
+
+def _penalty(n_structure: int, n_words: int, word_alpha: float) -> np.ndarray:
+    """Ridge penalty per column: the structure signals as in the structure-only term, words by word_alpha."""
+    import numpy as np
+
+    return np.concatenate([np.full(n_structure, TASK_TERM_ALPHA), np.full(n_words, word_alpha)])
+
+
+def _solve(gram: np.ndarray, rhs: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+    import numpy as np
+    from scipy.linalg import cho_factor, cho_solve
+
+    return cho_solve(cho_factor(gram + np.diag(penalty)), rhs)
+
+
+def _within_corr(pred: np.ndarray, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> float:
+    """Weighted correlation of pred and y, both taken inside each group; 0 if either is constant."""
+    import numpy as np
+
+    p, t = _demeaned(pred[:, None], *groups)[:, 0], _demeaned(y[:, None], *groups)[:, 0]
+    denom = np.sqrt(np.sum(w * p * p) * np.sum(w * t * t))
+    return float(np.sum(w * p * t) / denom) if denom > 0 else 0.0
 
 
 def _demeaned(x: np.ndarray, source: np.ndarray, benchmark: np.ndarray) -> np.ndarray:
@@ -279,8 +490,7 @@ def train(data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = F
         sets = [s.subset(~np.isin(s.benchmark, list(exclude))) for s in sets]
         sets = [s for s in sets if len(s)]
     ts = build_targets(sets)
-    structure, tasks = featurize(ts.requests, progress=progress)
-    params, meta = fit(structure, tasks, ts)
+    params, meta = fit(featurize(ts.requests, progress=progress), ts)
     meta["excluded"] = sorted(exclude)
     save(params, meta, out)
     return meta
@@ -295,9 +505,11 @@ def run(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else default_data_dir()
     meta = train(data, Path(args.out), exclude=args.exclude or (), progress=sys.stderr.isatty())
     size = os.path.getsize(args.out)
+    terms = "; ".join(f"{c}: {kind}" for c, kind in meta["task_term_kinds"].items()) or "none"
     print(
         f"wrote {args.out} ({size / 1024:.0f} KiB): {meta['n_prompts']} prompts, "
-        f"benchmarks {', '.join(meta['benchmarks'])}, classes {', '.join(meta['classes'])}",
+        f"benchmarks {', '.join(meta['benchmarks'])}, classes {', '.join(meta['classes'])}; "
+        f"task terms: {terms}",
         file=sys.stderr,
     )
     return 0
@@ -308,7 +520,8 @@ def register(subparsers: Any) -> None:
         "train",
         help="fit the learned difficulty classifier from labelled routing data",
         description=(
-            "Fit the learned classifier (per-task levels + within-task gain or length terms) from the shared "
+            "Fit the learned classifier (per-task levels + within-task gain terms on structure signals "
+            "and words, or length terms) from the shared "
             "routing data and write a weights file. Deterministic: the same data gives "
             "the same weights."
         ),

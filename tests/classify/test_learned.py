@@ -93,8 +93,8 @@ def test_the_gateway_path_scores_like_the_training_path(learned):
     ]
     assert {learned.features(r)[1] for r in requests} >= set(learned.meta["task_terms"]) - {"math_competition"}
     for request in requests:
-        structure, task = learned.features(request)
-        expected, _, _ = learned.predict(structure[None, :], [task])
+        structure, task, words = learned.features(request)
+        expected, _, _ = learned.predict(structure[None, :], [task], [words])
         assessment = learned.score(request)
         assert abs(assessment.difficulty - float(expected[0])) < 1e-3
         assert assessment.signals["task_class"] == task

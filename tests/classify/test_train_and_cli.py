@@ -19,8 +19,7 @@ def _small_fit(shared_data):
 
     sets = [s.subset(np.arange(len(s)) % max(1, len(s) // 150) == 0) for s in data.load(shared_data)]
     ts = train.build_targets(sets)
-    structure, tasks = train.featurize(ts.requests)
-    return train.fit(structure, tasks, ts)
+    return train.fit(train.featurize(ts.requests), ts)
 
 
 def test_training_is_reproducible(shared_data, tmp_path):
@@ -84,15 +83,82 @@ def test_a_task_term_orders_prompts_by_the_gain_it_was_fitted_to():
         source=np.array(["test"] * len(texts)),
         gain=gain,
     )
-    structure, tasks = train.featurize(ts.requests)
-    assert set(tasks[:n]) == {"math_word"} and set(tasks[n:]) == {"chat"}
-    params, meta = train.fit(structure, tasks, ts)
+    feats = train.featurize(ts.requests)
+    assert set(feats.tasks[:n]) == {"math_word"} and set(feats.tasks[n:]) == {"chat"}
+    params, meta = train.fit(feats, ts)
     assert meta["task_terms"] == ["math_word"]
+    assert meta["task_term_kinds"]["math_word"] == "structure"  # the words are the same in every prompt
     clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
     many, few = _word_problem(10_001, 8), _word_problem(10_000, 2)
     assert clf.score({"messages": [{"role": "user", "content": many}]}).difficulty > clf.score(
         {"messages": [{"role": "user", "content": few}]}
     ).difficulty
-    scores = clf.predict(structure, tasks)[0]
+    scores = clf.predict(feats.structure, feats.tasks, feats.words)[0]
     assert scores[:n][gain[:n] == 1].min() > scores[:n][gain[:n] == 0].max()
     assert params["within_coef"][0] < 0  # the length term alone would have ranked them the other way
+
+
+def _choice_question(i: int, topic: str) -> str:
+    filler = " Read it twice." * (i % 3)
+    return f"Question {i} on the {topic} unit.{filler} Which option is right?\nA. one\nB. two\nC. three\nD. four"
+
+
+def test_a_task_term_weighs_words_when_the_inner_fit_finds_they_predict_the_gain():
+    """Synthetic multiple choice: two topics with words of the same length, the gain only on one
+    topic. No structure signal tells them apart, so the inner cross-validation must pick the
+    word option, and an unseen prompt on the gaining topic must score above one on the other."""
+    pytest.importorskip("sklearn", reason="training needs the 'train' extra")
+    from router.classify import train
+    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
+
+    n = 2 * train.TASK_TERM_MIN_PROMPTS
+    topics = ["negligence" if i % 2 else "enzymology" for i in range(n)]
+    texts = [_choice_question(i, t) for i, t in enumerate(topics)]
+    ts = train.TrainingSet(
+        requests=[{"messages": [{"role": "user", "content": t}]} for t in texts],
+        target=np.array([0.3 + 0.05 * (i % 3) for i in range(n)]),  # longer -> harder: a length term to scale to
+        benchmark=np.array(["synthetic"] * n),
+        source=np.array(["test"] * n),
+        gain=np.array([1.0 if t == "negligence" else 0.0 for t in topics]),
+    )
+    feats = train.featurize(ts.requests)
+    assert set(feats.tasks) == {"knowledge"}
+    params, meta = train.fit(feats, ts)
+    assert meta["task_term_kinds"]["knowledge"].startswith("words")
+    inner = meta["task_term_inner_cv"]["knowledge"]["gain"]  # no model pairs given: the gain itself
+    assert inner[meta["task_term_kinds"]["knowledge"]] > inner["structure"] + 0.5
+    clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
+    law, bio = (clf.score({"messages": [{"role": "user", "content": _choice_question(10**6, t)}]}) for t in ("negligence", "enzymology"))
+    assert law.difficulty > bio.difficulty
+    assert "negligence" in law.signals["words"] and "negligence" not in bio.signals.get("words", "")
+    scores = clf.predict(feats.structure, feats.tasks, feats.words)[0]
+    gains = ts.gain == 1
+    assert scores[gains].min() > scores[~gains].max()
+    with pytest.raises(ValueError, match="words"):
+        clf.predict(feats.structure, feats.tasks)
+
+
+def test_words_must_help_every_model_pair_the_task_serves():
+    """Same prompts, two model pairs: one gains on a topic (words see it), the other on the
+    longer prompts (structure sees it). Words would help the first pair and blur the second, so
+    the term keeps the structure signals alone."""
+    pytest.importorskip("sklearn", reason="training needs the 'train' extra")
+    from router.classify import train
+
+    n = 2 * train.TASK_TERM_MIN_PROMPTS
+    topics = ["negligence" if i % 2 else "enzymology" for i in range(n)]
+    on_topic = np.array([1.0 if t == "negligence" else 0.0 for t in topics])
+    longer = np.array([1.0 if i % 3 == 2 else 0.0 for i in range(n)])
+    ts = train.TrainingSet(
+        requests=[{"messages": [{"role": "user", "content": _choice_question(i, t)}]} for i, t in enumerate(topics)],
+        target=np.array([0.3 + 0.05 * (i % 3) for i in range(n)]),
+        benchmark=np.array(["synthetic"] * n),
+        source=np.array(["test"] * n),
+        gain=(on_topic + longer) / 2,
+        pair_gains={"big - small": on_topic, "huge - small": longer},
+    )
+    params, meta = train.fit(train.featurize(ts.requests), ts)
+    assert meta["task_term_kinds"]["knowledge"] == "structure"
+    inner = meta["task_term_inner_cv"]["knowledge"]
+    assert inner["big - small"]["words, alpha=300"] > inner["big - small"]["structure"]  # it would have helped one pair
+    assert len(params["word_list"]) == 0
