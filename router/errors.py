@@ -159,11 +159,24 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-# A root cause raised in one of these functions was reading the provider's answer.
-_READING_FRAME = re.compile(r"response|chunk|stream|pars|iter|decode", re.IGNORECASE)
+# A root cause raised in one of these functions was reading the provider's answer
+# ("response" but not "response_format": litellm maps that parameter in functions so named).
+_READING_FRAME = re.compile(r"response(?!_format)|chunk|stream|pars|iter|decode", re.IGNORECASE)
+# Set by the lean transport, which knows whether the request had gone out.
+_BEFORE_HTTP_ATTR = "tianji_failed_before_http"
+
+
+def mark_failed_before_http(exc: BaseException) -> BaseException:
+    """Tag an exception raised while the request was being built (no provider saw it)."""
+    setattr(exc, _BEFORE_HTTP_ATTR, True)
+    return exc
 
 
 def _failed_before_http(exc: BaseException) -> bool:
+    """Did litellm fail while translating the request, before any HTTP call? Known for the
+    lean transport; for litellm.acompletion, read from the root cause's traceback."""
+    if getattr(exc, _BEFORE_HTTP_ATTR, False):
+        return True
     chain = _chain(exc)
     root = chain[-1]
     if not isinstance(root, _LOCAL_ERRORS) or isinstance(root, json.JSONDecodeError):

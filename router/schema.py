@@ -132,6 +132,45 @@ class Tool(_Open):
     function: FunctionDef
 
 
+class NamedFunction(_Open):
+    name: str = Field(min_length=1, max_length=64)
+
+
+class ToolChoiceObject(_Open):
+    """`{"type": "function", "function": {"name": ...}}`, or a newer kind passed on as it is."""
+
+    type: str = Field(min_length=1)
+    function: NamedFunction | None = None
+
+    @model_validator(mode="after")
+    def _function_named(self) -> ToolChoiceObject:
+        if self.type == "function" and self.function is None:
+            raise ValueError('a tool_choice of type "function" names it: {"function": {"name": ...}}')
+        return self
+
+
+class TextFormat(_Open):
+    type: Literal["text"]
+
+
+class JsonObjectFormat(_Open):
+    type: Literal["json_object"]
+
+
+class JsonSchemaSpec(_Open):
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    strict: StrictBool | None = None
+
+
+class JsonSchemaFormat(_Open):
+    type: Literal["json_schema"]
+    json_schema: JsonSchemaSpec
+
+
+ResponseFormat = Annotated[TextFormat | JsonObjectFormat | JsonSchemaFormat, Field(discriminator="type")]
+RESPONSE_FORMATS = frozenset({"text", "json_object", "json_schema"})
+
+
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     include_usage: StrictBool = False
@@ -152,11 +191,11 @@ class ChatCompletionRequest(BaseModel):
     max_completion_tokens: StrictInt | None = Field(None, ge=1, le=MAX_OUTPUT_TOKENS)
     stop: str | list[str] | None = None
     tools: list[Tool] | None = None
-    tool_choice: str | dict[str, Any] | None = None
+    tool_choice: Literal["none", "auto", "required"] | ToolChoiceObject | None = None
     parallel_tool_calls: StrictBool | None = None
     functions: list[FunctionDef] | None = None
-    function_call: str | dict[str, Any] | None = None
-    response_format: dict[str, Any] | None = None
+    function_call: Literal["none", "auto"] | NamedFunction | None = None
+    response_format: ResponseFormat | None = None
     seed: StrictInt | None = None
     user: str | None = Field(None, max_length=256)
     n: StrictInt | None = Field(None, ge=1, le=MAX_N)
@@ -173,10 +212,15 @@ _NOT_PASSED = frozenset({"model", "messages", "stream", "stream_options"})
 PASSTHROUGH_PARAMS = frozenset(ChatCompletionRequest.model_fields) - _NOT_PASSED
 
 
+# Error types that only say the input is not of one union branch's type.
+_BRANCH_MISMATCH = frozenset({"literal_error", "model_type", "string_type", "dict_type", "list_type"})
+
+
 def validation_message(err: ValidationError) -> tuple[str, str | None]:
     """A one-line client-facing message and the offending parameter path."""
     # The deepest error is the most specific: for `content`, the branch the client meant.
-    first = max(err.errors(include_url=False), key=lambda e: len(e["loc"]))
+    # On a tie, an error inside the branch the input's type selected beats "not this branch".
+    first = max(err.errors(include_url=False), key=lambda e: (len(e["loc"]), e["type"] not in _BRANCH_MISMATCH))
     loc = [str(p) for p in first["loc"]]
     # Drop the union-branch names pydantic adds (messages.0.user.content.str: the role
     # tag after a message index, the type names of `content`'s alternatives).
@@ -185,8 +229,9 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
         for i, p in enumerate(loc)
         if not p[:1].isupper()
         and p not in ("str", "list")
-        and not p.startswith(("list[", "tagged-union["))
+        and not p.startswith(("list[", "tagged-union[", "literal[", "function-after["))
         and not (p in _TAGS and i and loc[i - 1].isdigit() and i + 1 < len(loc))
+        and not (p in RESPONSE_FORMATS and i == 1 and loc[0] == "response_format" and i + 1 < len(loc))
     )
     if first["type"] == "extra_forbidden":
         top = loc[0] if loc else "?"
@@ -198,7 +243,12 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
     if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
         tag = first.get("ctx", {}).get("discriminator", "'role'").strip("'")
         param = f"{param}.{tag}" if param else tag
-        allowed = ROLES if tag == "role" else _TAGS - ROLES
+        if tag == "role":
+            allowed = ROLES
+        elif loc[:1] == ["response_format"]:
+            allowed = RESPONSE_FORMATS
+        else:
+            allowed = _TAGS - ROLES
         first = {**first, "msg": f"must be one of {', '.join(sorted(allowed))}"}
     more = len(err.errors()) - 1
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""

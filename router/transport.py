@@ -58,6 +58,7 @@ from litellm.utils import (
     validate_openai_optional_params,
 )
 
+from router.errors import mark_failed_before_http
 from router.transport_stream import LeanStream, mapped_exception, transport_error
 
 LEAN_PROVIDERS = frozenset({"openai", "anthropic"})
@@ -156,6 +157,7 @@ class LeanTransport:
         route = self._route(kwargs["model"], kwargs.get("api_base"))
         assert route is not None, "call supports() first"
         model, provider, config = route.model, route.provider, route.config
+        sent = False  # until the request goes out, a failure is litellm's translation of it
         try:
             messages = validate_and_fix_openai_messages(messages=kwargs["messages"])
             messages = get_completion_messages(
@@ -207,6 +209,7 @@ class LeanTransport:
                         litellm_params=litellm_params,
                     ),
                 }
+            sent = True
             if stream:
                 return await self._stream(
                     url, headers, data, kwargs.get("timeout"), route, messages, json_mode,
@@ -229,7 +232,8 @@ class LeanTransport:
                 json_mode=json_mode,
             )
         except Exception as exc:  # noqa: BLE001 - mapped exactly as acompletion maps it
-            raise mapped_exception(exc, model, provider) from exc
+            mapped = mapped_exception(exc, model, provider)
+            raise (mapped if sent else mark_failed_before_http(mapped)) from exc
 
     async def _post(
         self, url: str, headers: dict[str, Any], data: dict[str, Any], timeout: Any, route: _Route

@@ -20,7 +20,7 @@ from typing import Any
 import litellm
 import pytest
 
-from router.errors import classify
+from router.errors import Kind, classify
 from router.transport import LeanTransport
 from router.upstream import quiet_litellm
 from tests.fakeprovider import Fault, FaultKind
@@ -123,6 +123,17 @@ def test_the_provider_sees_the_same_request_and_we_get_the_same_answer(fake, wir
     assert lean_call.body == ac_call.body
     for header in ("authorization", "x-api-key", "anthropic-version", "content-type"):
         assert lean_call.headers.get(header) == ac_call.headers.get(header), header
+
+
+def test_a_request_litellm_cannot_build_fails_the_same_way_and_reaches_no_provider(fake):
+    """A parameter litellm's Anthropic mapping chokes on (response_format without a type; the
+    gateway's schema rejects it first, this is the second line): both paths raise the same
+    error, read as untranslatable (not the provider's fault), and nothing is sent."""
+    out = _both(fake, "anthropic", "anthropic-unbuildable",
+                {**REQUESTS["plain"], "response_format": {"schema": {}}})
+    assert out["lean"] == out["ac"]
+    result, call = out["lean"]
+    assert result[2] == Kind.UNTRANSLATABLE.value and call is None
 
 
 @pytest.mark.parametrize("wire", ["openai", "anthropic"])

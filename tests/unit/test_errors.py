@@ -46,12 +46,12 @@ def wrong_shape_server() -> Iterator[str]:
     server.shutdown()
 
 
-def _raise(model: str, api_base: str, messages: list[dict]) -> BaseException:
+def _raise(model: str, api_base: str, messages: list[dict], **params: object) -> BaseException:
     quiet_litellm()
 
     async def call() -> None:
         await litellm.acompletion(model=model, api_base=api_base, api_key="k",
-                                  messages=messages, num_retries=0, max_retries=0)
+                                  messages=messages, num_retries=0, max_retries=0, **params)
 
     with pytest.raises(Exception) as caught:
         asyncio.run(call())
@@ -67,6 +67,14 @@ def test_a_request_litellm_cannot_build_is_untranslatable(model, path):
     failure = classify(exc)
     assert failure.kind is Kind.UNTRANSLATABLE
     assert not failure.retryable
+
+
+def test_a_parameter_litellm_cannot_map_is_untranslatable():
+    """litellm's Anthropic mapping reads response_format["type"] in a function whose name says
+    "response" (map_response_format_to_anthropic_tool): still the request's fault, not the
+    provider's, so it must not cool the deployment down."""
+    exc = _raise("anthropic/m", CLOSED, [{"role": "user", "content": "hi"}], response_format={"schema": {}})
+    assert classify(exc).kind is Kind.UNTRANSLATABLE
 
 
 @pytest.mark.parametrize("model, path", WIRES)
