@@ -114,28 +114,24 @@ def _build(
     source: str,
 ) -> LabelledSet:
     index = {pid: i for i, pid in enumerate(ids)}
-    n = len(ids)
-    quality: dict[str, np.ndarray] = {}
-    cost: dict[str, np.ndarray] = {}
-    for model, per_prompt in labels.items():
-        q = np.full(n, np.nan)
+
+    def column(per_prompt: Mapping[str, float]) -> np.ndarray:
+        """One model's values in `ids` order; NaN for the prompts it has none for."""
+        values = np.full(len(ids), np.nan)
         for pid, v in per_prompt.items():
             if pid in index:
-                q[index[pid]] = v
-        quality[model] = q
-    for model, per_prompt in costs.items():
-        c = np.full(n, np.nan)
-        for pid, v in per_prompt.items():
-            if pid in index:
-                c[index[pid]] = v
-        cost[model] = c
+                values[index[pid]] = v
+        return values
+
+    quality = {model: column(per_prompt) for model, per_prompt in labels.items()}
+    cost = {model: column(per_prompt) for model, per_prompt in costs.items()}
     return LabelledSet(
         ids=ids,
         benchmark=np.array(bench, dtype=object),
         requests=requests,
         quality=quality,
         cost=cost,
-        source=np.array([source] * n, dtype=object),
+        source=np.array([source] * len(ids), dtype=object),
     )
 
 

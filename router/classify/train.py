@@ -177,10 +177,10 @@ class Features:
     inner_fold: np.ndarray  # from a hash of the normalised text: a prompt's copies share a fold
 
     def subset(self, rows: np.ndarray) -> Features:
+        """The rows where the boolean mask `rows` is true."""
         import numpy as np
 
-        idx = np.flatnonzero(rows) if rows.dtype == bool else rows
-        return Features(self.structure[idx], self.tasks[idx], [self.words[i] for i in idx], self.inner_fold[idx])
+        return Features(self.structure[rows], self.tasks[rows], [self.words[i] for i in np.flatnonzero(rows)], self.inner_fold[rows])
 
 
 def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Features:
