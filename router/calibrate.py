@@ -7,6 +7,8 @@ Three targets:
   everything to the top tier.
 - `--tier-mix 60,30,10`: thresholds at the score quantiles of real (unlabelled)
   traffic, e.g. a JSONL of logged requests, so 60% go to the first tier, etc.
+- `--current`: no target; the expected quality and cost of the thresholds the
+  config already has (nothing is written).
 
 The labelled modes map the config's tiers onto models with outcomes in the data
 (`--models`, default Claude 3 Haiku, Sonnet, Opus) and sweep thresholds over
@@ -62,14 +64,10 @@ def choose_labelled(
     scores: Any, quality: Any, cost: Any, target_quality: float | None, max_cost_share: float | None
 ) -> dict[str, Any] | None:
     """The sweep point meeting the target (cheapest, or best quality under the cost cap)."""
-    from router.evaluate import assign_tiers, pareto, policy_outcome, threshold_grid
+    from router.evaluate import pareto, threshold_grid
 
     top_q, top_c = float(quality[-1].mean()), float(cost[-1].sum())
-    points = []
-    for t in threshold_grid(scores, quality.shape[0], steps=100):
-        q, c = policy_outcome(assign_tiers(scores, t), quality, cost)
-        points.append({"thresholds": list(t), "quality": q, "cost": c})
-    front = pareto(points)
+    front = pareto([labelled_outcome(scores, quality, cost, t) for t in threshold_grid(scores, quality.shape[0], steps=100)])
     if target_quality is not None:
         ok = [p for p in front if p["quality"] >= target_quality * top_q - 1e-12]
         best = ok[0] if ok else None
@@ -77,9 +75,21 @@ def choose_labelled(
         assert max_cost_share is not None
         ok = [p for p in front if p["cost"] <= max_cost_share * top_c + 1e-12]
         best = ok[-1] if ok else None
-    if best is not None:
-        best = {**best, "quality_share": best["quality"] / top_q, "cost_share": best["cost"] / top_c}
     return best
+
+
+def labelled_outcome(scores: Any, quality: Any, cost: Any, thresholds: Any) -> dict[str, Any]:
+    """Quality and cost of routing by these thresholds, also as shares of the top tier's."""
+    from router.evaluate import assign_tiers, policy_outcome
+
+    q, c = policy_outcome(assign_tiers(scores, thresholds), quality, cost)
+    return {
+        "thresholds": list(thresholds),
+        "quality": q,
+        "cost": c,
+        "quality_share": q / float(quality[-1].mean()),
+        "cost_share": c / float(cost[-1].sum()),
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -90,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from router.evaluate import assign_tiers, score_requests
 
     config = Path(args.config)
-    names, _, block = read_tiers(config)
+    names, limits, block = read_tiers(config)
     clf = load_classifier(args.classifier or str(block.get("kind", "learned")), args.weights or block.get("weights"))
     n_cut = len(names) - 1
     progress = sys.stderr.isatty()
@@ -112,8 +122,12 @@ def run(args: argparse.Namespace) -> int:
         summary = "traffic mix " + ", ".join(f"{n} {g:.0%}" for n, g in zip(names, got, strict=True))
         summary += f" over {len(scores)} requests"
     else:
-        if (args.target_quality is None) == (args.max_cost_share is None):
-            print("give one of --target-quality, --max-cost-share or --tier-mix", file=sys.stderr)
+        if not args.current and (args.target_quality is None) == (args.max_cost_share is None):
+            print("give one of --target-quality, --max-cost-share, --tier-mix or --current", file=sys.stderr)
+            return 2
+        current = limits[:n_cut]
+        if args.current and not all(isinstance(t, int | float) for t in current):
+            print(f"--current needs a max_difficulty number on each of the first {n_cut} tiers", file=sys.stderr)
             return 2
         models = [m.strip() for m in args.models.split(",")]
         if len(models) != len(names):
@@ -129,7 +143,10 @@ def run(args: argparse.Namespace) -> int:
         quality = np.vstack([ls.quality[m] for m in models])
         cost = np.vstack([ls.cost[m] for m in models])
         scores = score_requests(lambda r: clf.score(r).difficulty, ls.requests, progress)
-        best = choose_labelled(scores, quality, cost, args.target_quality, args.max_cost_share)
+        if args.current:
+            best = labelled_outcome(scores, quality, cost, current)
+        else:
+            best = choose_labelled(scores, quality, cost, args.target_quality, args.max_cost_share)
         if best is None:
             print("no thresholds meet the target on this data", file=sys.stderr)
             return 1
@@ -140,6 +157,8 @@ def run(args: argparse.Namespace) -> int:
         )
     thresholds = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
     print(summary, file=sys.stderr)
+    if args.current:
+        return 0
     if args.print:
         print("tiers:")
         for name, t in zip(names, thresholds + [None], strict=True):
@@ -163,6 +182,7 @@ def register(subparsers: Any) -> None:
             "examples:\n"
             "  router calibrate --config config/default.yaml --target-quality 0.95\n"
             "  router calibrate --config config/default.yaml --max-cost-share 0.3 --print\n"
+            "  router calibrate --config config/default.yaml --current   # what the thresholds it has give\n"
             "  router calibrate --config config/default.yaml --tier-mix 60,30,10 --requests logged.jsonl\n"
             "  router calibrate --config my.yaml --target-quality 0.9 --data ../shared/data/routellm_evals \\\n"
             "      --models mixtral-8x7b-instruct,gpt-4-1106-preview   # a two-tier config\n"
@@ -174,6 +194,9 @@ def register(subparsers: Any) -> None:
     target.add_argument("--target-quality", type=float, help="fraction of the top tier's quality to keep (labelled data)")
     target.add_argument("--max-cost-share", type=float, help="cap on cost as a fraction of the top tier's (labelled data)")
     target.add_argument("--tier-mix", help="percent of traffic per tier, e.g. 60,30,10 (needs --requests)")
+    target.add_argument(
+        "--current", action="store_true", help="report the expected quality and cost of the config's thresholds; change nothing"
+    )
     parser.add_argument("--requests", help="JSONL of requests ({prompt} or {messages}) for --tier-mix")
     parser.add_argument(
         "--data",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from router.calibrate import choose_labelled, rewrite_thresholds
+from router.calibrate import choose_labelled, labelled_outcome, rewrite_thresholds
 
 # Six prompts; the score ranks them by how strong a tier they need.
 SCORES = np.array([0.05, 0.10, 0.30, 0.40, 0.80, 0.90])
@@ -53,3 +53,11 @@ def test_rewrite_keeps_comments_and_layout():
     assert "    max_difficulty: 0.2000    # scored <= this go here\n" in out
     assert "    max_difficulty: 0.5000\n" in out
     assert out.count("\n") == text.count("\n") and "# cheapest first" in out
+
+
+def test_the_outcome_of_given_thresholds_is_reported_as_shares_of_the_top_tier():
+    got = labelled_outcome(SCORES, QUALITY, COST, [0.2, 0.5])  # the oracle's routing
+    assert got["quality"] == pytest.approx(1.0) and got["quality_share"] == pytest.approx(1.0)
+    assert got["cost"] == pytest.approx(222) and got["cost_share"] == pytest.approx(222 / 600)
+    everything_small = labelled_outcome(SCORES, QUALITY, COST, [1.0, 1.0])
+    assert everything_small["quality"] == pytest.approx(2 / 6) and everything_small["cost_share"] == pytest.approx(6 / 600)

@@ -162,3 +162,17 @@ def test_words_must_help_every_model_pair_the_task_serves():
     inner = meta["task_term_inner_cv"]["knowledge"]
     assert inner["big - small"]["words, alpha=300"] > inner["big - small"]["structure"]  # it would have helped one pair
     assert len(params["word_list"]) == 0
+
+
+def test_calibrate_current_reports_the_configs_thresholds_and_writes_nothing(shared_data, tmp_path):
+    config = tmp_path / "c.yaml"
+    text = (REPO / "config" / "default.yaml").read_text(encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "router.cli", "calibrate", "--config", str(config), "--current",
+         "--data", str(shared_data / "zeroeval_tiers")],
+        capture_output=True, text=True, cwd=REPO, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "expected quality" in result.stderr and "of claude-3-opus-20240229 alone" in result.stderr
+    assert result.stdout == "" and config.read_text(encoding="utf-8") == text
