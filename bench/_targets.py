@@ -28,7 +28,7 @@ _ENV = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONUNBUFFERED": "1"}
 def start_fake(workdir: Path) -> Proc:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    return spawn("fake upstream", [sys.executable, "-m", "tests.fakeprovider", "--host",
+    return spawn("fake upstream", [sys.executable, "-m", "router.fakeprovider", "--host",
                                    "127.0.0.1", "--port", str(port)],
                  url, "/_admin/health", workdir / "fake.log", env=_ENV, cwd=str(REPO))
 

@@ -4,7 +4,7 @@
     /work/main/.venv/bin/python -m bench.gateway_perf --quick    # ~1 minute
     /work/main/.venv/bin/python -m bench.gateway_perf --json     # machine-readable
 
-Starts the fake upstream (tests/fakeprovider, its own process), then in turn
+Starts the fake upstream (router/fakeprovider, its own process), then in turn
 Tianji (`router serve`, routing on: the learned classifier when its weights
 exist, else `rules`) with 1 and 2 workers and the LiteLLM proxy 1.106.2 (in its
 own venv, bench/.venv-litellm-proxy, installed on first use), all pointed at the

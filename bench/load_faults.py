@@ -3,7 +3,7 @@
     /work/main/.venv/bin/python -m bench.load_faults            # 10,000 requests, c=64, <= 600 s
     /work/main/.venv/bin/python -m bench.load_faults --quick    # 1,000 requests, <= 120 s
 
-Starts the fake provider (tests/fakeprovider, its own process) with random failures on
+Starts the fake provider (router/fakeprovider, its own process) with random failures on
 every deployment, and the gateway (`router serve`, its own process) with three tiers of
 two or three deployments each, mixing OpenAI-wire and Anthropic-wire endpoints. Then an
 asyncio client (aiohttp, `--concurrency` connections) sends a mix of streaming and
@@ -143,7 +143,7 @@ def write_config(fake_url: str, path: Path) -> None:
 
 def start_fake(workdir: Path, failure_rate: float, seed: int) -> Proc:
     port = free_port()
-    argv = [sys.executable, "-m", "tests.fakeprovider", "--host", "127.0.0.1", "--port",
+    argv = [sys.executable, "-m", "router.fakeprovider", "--host", "127.0.0.1", "--port",
             str(port), "--failure-rate", str(failure_rate), "--seed", str(seed),
             "--random-faults", json.dumps(FAULTS)]
     return spawn("fake provider", argv, f"http://127.0.0.1:{port}", "/_admin/health",

@@ -15,7 +15,7 @@ import httpx
 import openai
 import pytest
 
-from tests.fakeprovider import Fault, FaultKind
+from router.fakeprovider import Fault, FaultKind
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = str(ROOT / "config" / "default.yaml")

@@ -1,5 +1,5 @@
 """The fake provider speaks well enough that real litellm parses it, and its faults
-surface in litellm as the exceptions listed in tests/fakeprovider/README.md."""
+surface in litellm as the exceptions listed in router/fakeprovider/README.md."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import openai
 import pytest
 from litellm.exceptions import MidStreamFallbackError
 
-from tests.fakeprovider import FakeProvider, Fault, FaultKind, closed_port_url
+from router.fakeprovider import FakeProvider, Fault, FaultKind, closed_port_url
 
 K = FaultKind
 PROVIDERS = ["openai", "anthropic"]
@@ -427,7 +427,7 @@ def test_standalone_server_starts_and_answers() -> None:
     with FakeProvider() as probe:
         port = int(probe.url.rsplit(":", 1)[1])  # free once the probe stops
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakeprovider", "--port", str(port), "--failure-rate", "0"],
+        [sys.executable, "-m", "router.fakeprovider", "--port", str(port), "--failure-rate", "0"],
         stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None and "listening" in server.stdout.readline()

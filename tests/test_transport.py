@@ -23,7 +23,7 @@ import pytest
 from router.errors import Kind, classify
 from router.transport import LeanTransport
 from router.upstream import quiet_litellm
-from tests.fakeprovider import Fault, FaultKind
+from router.fakeprovider import Fault, FaultKind
 
 KEY = "sk-fake-transport-key-0123456789abcdef"
 MODELS = {"openai": "openai/gpt-fake", "anthropic": "anthropic/claude-fake"}
@@ -78,7 +78,7 @@ def _base(fake: Any, wire: str, dep: str) -> str:
 
 def _call(fn: Any, wire: str, base: str, request: dict[str, Any]) -> Any:
     # The keyword arguments router/upstream.py passes, the same both ways (_skip_mcp_handler:
-    # see tests/fakeprovider/README.md; the lean path must not send it to the provider).
+    # see router/fakeprovider/README.md; the lean path must not send it to the provider).
     kwargs = {"timeout": 10, **request}
     return fn(model=MODELS[wire], api_base=base, api_key=KEY, num_retries=0,
               max_retries=0, drop_params=True, stream=False, _skip_mcp_handler=True, **kwargs)

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from tests.conftest import deployment, run_gateway
-from tests.fakeprovider import Fault, FaultKind, closed_port_url
+from router.fakeprovider import Fault, FaultKind, closed_port_url
 from tests.faults.support import (
     NO_HANG_S,
     STALL_ATTEMPT,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import deployment, make_config, run_gateway
-from tests.fakeprovider import Fault, FaultKind
+from router.fakeprovider import Fault, FaultKind
 from tests.faults.support import assert_served, chat, deployments_state, fast_config, log_records
 
 

@@ -14,7 +14,7 @@ import openai
 import pytest
 
 from tests.conftest import deployment
-from tests.fakeprovider import Fault, FaultKind
+from router.fakeprovider import Fault, FaultKind
 from tests.faults.support import (
     NO_HANG_S,
     STALL_ATTEMPT,

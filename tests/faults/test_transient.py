@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import deployment
-from tests.fakeprovider import Fault, FaultKind, closed_port_url
+from router.fakeprovider import Fault, FaultKind, closed_port_url
 from tests.faults.support import (
     NO_HANG_S,
     STALL_ATTEMPT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.conftest import deployment, make_config, run_gateway
-from tests.fakeprovider import Fault, FaultKind
+from router.fakeprovider import Fault, FaultKind
 
 
 def metric(text: str, name: str, **labels: str) -> float:

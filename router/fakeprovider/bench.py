@@ -1,6 +1,6 @@
 """Measure the fake's throughput and CPU cost per request, bounded in time.
 
-    python -m tests.fakeprovider.bench --seconds 5 --connections 32 [--stream]
+    python -m router.fakeprovider.bench --seconds 5 --connections 32 [--stream]
 
 The server runs in a subprocess pinned to CPU 0, the load generator (raw
 keep-alive sockets on uvloop) on CPU 1. `req/s per server core` is requests
@@ -58,7 +58,7 @@ async def _load(port: int, connections: int, seconds: float, stream: bool) -> in
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakeprovider.bench")
+    parser = argparse.ArgumentParser(prog="python -m router.fakeprovider.bench")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--stream", action="store_true")
@@ -67,7 +67,7 @@ def main() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "tests.fakeprovider", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "router.fakeprovider", "--port", str(port)],
                               stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None

@@ -1,4 +1,4 @@
-"""Run the fake provider standalone: `python -m tests.fakeprovider --port 9000`."""
+"""Run the fake provider standalone: `python -m router.fakeprovider --port 9000`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .service import Behaviour, Service
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.fakeprovider",
+        prog="python -m router.fakeprovider",
         description="Fault-injecting fake OpenAI/Anthropic provider. Deployment <id> lives at "
                     "http://HOST:PORT/d/<id>/v1 (openai api_base) and http://HOST:PORT/d/<id> "
                     "(anthropic api_base); steer it with /_admin/... (see README.md).",
