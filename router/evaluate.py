@@ -394,6 +394,10 @@ def classifier_from_config(path: str | None) -> tuple[str, str | None]:
 def run(args: argparse.Namespace) -> int:
     from router import data
 
+    if args.cascade or args.partner or args.benchmarks:
+        from router import cascade_eval
+
+        return cascade_eval.run(args)
     data_path = args.data or data.default_data_dir()
     baselines = [] if args.no_baselines else list(BASELINES)
     if args.seed is not None and not args.cv:
@@ -452,6 +456,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
+    from router import cascade_eval
+
     parser = subparsers.add_parser(
         "eval",
         help="measure routing quality on labelled data (APGR, CPT, AUC, cost vs quality)",
@@ -472,6 +478,7 @@ def register(subparsers: Any) -> None:
             "  router eval --data ../shared/data/zeroeval_tiers --benchmark gsm8k --benchmark cruxeval_o \\\n"
             "      --tiers claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229\n"
             "  router eval --data ../shared/data/routellm_evals --weights /tmp/no_mmlu.npz --json\n"
+            "  router eval --cascade        # the verified cascade on recorded answers (README table)\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -502,4 +509,5 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-baselines", action="store_true", help="skip random/length/rules")
     parser.add_argument("--plot", metavar="PNG", help="draw the curve(s) to this file")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
+    cascade_eval.add_arguments(parser)
     parser.set_defaults(func=run)
