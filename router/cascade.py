@@ -49,10 +49,11 @@ from enum import StrEnum
 MAX_LITERAL_CHARS = 20_000
 MAX_JSON_RESTARTS = 8
 
-# Answers are parsed under this file name, so that the SyntaxWarnings Python emits for
-# odd text ("1abc") are silenced for them and nowhere else.
+# Answers are parsed under this file name, so that the warnings Python's parser emits for
+# odd text ("1abc", "'\\['") are silenced for them and nowhere else.
 _PARSED_AS = "<answer>"
-warnings.filterwarnings("ignore", category=SyntaxWarning, module=_PARSED_AS)
+for _category in (SyntaxWarning, DeprecationWarning):
+    warnings.filterwarnings("ignore", category=_category, module=_PARSED_AS)
 
 
 class Kind(StrEnum):

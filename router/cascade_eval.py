@@ -358,6 +358,7 @@ def tiers_report(
     rule = outcome.summary(top_cost, len(tiers))
     gap = q_top - q_cheap
     rule["pgr"] = (rule["accuracy"] - q_cheap) / gap if abs(gap) > _EPS else 0.0
+    rule["reaches_top_accuracy"] = rule["accuracy"] >= q_top - _EPS
     # From every cheap answer (partner paid), through the rule's point, to the top tier
     # answering the prompts the rule left below it: the expected values of doing the next
     # step on a random part of the prompts lie on the straight lines between.

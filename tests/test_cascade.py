@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from router.cascade import Answer, Kind, agree, explain, extract, kind_for_task, parse
+
+# pytest resets warning filters per test; router.cascade installs its own (see
+# test_odd_answers_print_no_parser_warnings).
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::SyntaxWarning:<answer>", "ignore::DeprecationWarning:<answer>"
+)
 
 # ---------------------------------------------------------------- outputs as models write them
 
@@ -332,3 +341,14 @@ def test_hostile_inputs_stay_bounded_and_total() -> None:
     assert extract("[" * 5000, "literal") is not None  # not a literal: kept as text, no crash
     assert parse("9" * 5000, "literal").parsed is False  # type: ignore[union-attr]
     assert extract("answer: " + "1/" * 2000 + "1", "numeric") is not None
+
+
+def test_odd_answers_print_no_parser_warnings() -> None:
+    # Python warns about "1abc" or "'\\['" when parsing them; a gateway log must not fill up.
+    code = (
+        "from router.cascade import parse; parse('1abc', 'literal'); parse(\"'\\\\['\", 'literal')"
+    )
+    run = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert run.stderr == ""
