@@ -47,6 +47,8 @@ from enum import StrEnum
 
 # Bounds that keep extraction linear and cheap on any output a model may send.
 MAX_LITERAL_CHARS = 20_000
+MAX_ARITHMETIC_CHARS = 200
+MAX_ASSERT_LINES = 20
 MAX_JSON_RESTARTS = 8
 
 # Answers are parsed under this file name, so that the warnings Python's parser emits for
@@ -135,7 +137,7 @@ def _same_number(x: object, y: object) -> bool:
 def _same_literal(x: object, y: object) -> bool:
     try:
         return bool(x == y)
-    except Exception:  # a literal's __eq__ cannot fail today; stay total anyway
+    except RecursionError:  # values nested deeper than the interpreter compares
         return False
 
 
@@ -340,7 +342,7 @@ _COMMENT = re.compile(r"\s+#.*$")
 
 
 def _assert_rhs(text: str) -> str | None:
-    for line in reversed(_ASSERT.findall(text)):
+    for line in _ASSERT.findall(text)[-MAX_ASSERT_LINES:][::-1]:
         parts = line.split("==")
         for i in range(1, len(parts)):
             rhs = "==".join(parts[i:]).strip()
@@ -362,7 +364,7 @@ def _code_block(text: str) -> str | None:
 # --- last line, lone letter
 
 
-_LONE_LETTER = re.compile(r"^[\s*_`]*\(?([A-J])\)?[.)]?[\s*_`]*$", re.MULTILINE)
+_LONE_LETTER = re.compile(r"^[ \t*_`]*\(?([A-J])\)?[.)]?[ \t*_`]*$", re.MULTILINE)
 
 
 def _last_line(text: str) -> str | None:
@@ -415,7 +417,7 @@ def _number(text: str) -> float | None:
     s = _LATEX_TEXT.sub(r"\1", s)
     s = _FRAC.sub(r"(\1)/(\2)", s)
     s = s.replace("$", "").replace(",", "").replace("#", "").replace("\\%", "%").strip()
-    if "/" in s and _ARITHMETIC.fullmatch(s):
+    if "/" in s and len(s) <= MAX_ARITHMETIC_CHARS and _ARITHMETIC.fullmatch(s):
         value = _arithmetic(s)
         if value is not None:
             return value

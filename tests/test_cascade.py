@@ -337,6 +337,10 @@ def test_tasks_choose_the_kind() -> None:
 
 
 def test_hostile_inputs_stay_bounded_and_total() -> None:
+    # Blank lines took quadratic time with a letter pattern that could span lines (minutes here).
+    assert extract("\n" * 50_000 + "C", "choice").value == "C"  # type: ignore[union-attr]
+    # Only the last assert lines are tried.
+    assert extract("assert f() == ??\n" * 5_000, "literal").parsed is False  # type: ignore[union-attr]
     assert extract("{" * 5000 + '"answer": 3', "numeric").value == 3.0  # type: ignore[union-attr]
     assert extract("[" * 5000, "literal") is not None  # not a literal: kept as text, no crash
     assert parse("9" * 5000, "literal").parsed is False  # type: ignore[union-attr]
