@@ -25,7 +25,8 @@ _STEP = (
 
 
 def _reasoning(chars: int) -> str:
-    out, n = [], 1
+    out: list[str] = []
+    n = 1
     while sum(len(s) for s in out) < chars:
         out.append(_STEP.format(n=n))
         n += 1

@@ -443,7 +443,7 @@ def _arithmetic(expr: str) -> float | None:
 
 
 def _arith_node(node: ast.AST) -> float:
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         return float(node.value)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
         value = _arith_node(node.operand)

@@ -355,7 +355,7 @@ def tiers_report(
     top_cost = float(rec.cost[tiers[-1]].sum())
     q_cheap, q_top = float(rec.correct[tiers[0]].mean()), float(rec.correct[tiers[-1]].mean())
     outcome = replay(rec, tiers, partner)
-    rule = outcome.summary(top_cost, len(tiers))
+    rule: dict[str, Any] = dict(outcome.summary(top_cost, len(tiers)))
     gap = q_top - q_cheap
     rule["pgr"] = (rule["accuracy"] - q_cheap) / gap if abs(gap) > _EPS else 0.0
     rule["reaches_top_accuracy"] = rule["accuracy"] >= q_top - _EPS

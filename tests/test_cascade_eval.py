@@ -29,7 +29,7 @@ H, S, O, P = "haiku-1", "sonnet-1", "opus-1", "mini-1"  # noqa: E741
 PRICE = {H: 0.01, P: 0.01, S: 0.1, O: 1.0}  # USD per call, the same on every prompt
 
 # prompt id -> (benchmark, gold, {model: recorded answer or None when unparsed})
-PROMPTS = {
+PROMPTS: dict[str, tuple[str, str, dict[str, str | None]]] = {
     # cheap and partner agree and are right: Haiku's answer, 2 cents
     "g1": ("gsm8k", "# 18", {H: "18", P: "$18", S: "18", O: "18"}),
     # disagree; Sonnet matches the partner: Sonnet's answer, 12 cents
