@@ -15,8 +15,9 @@ column of ../shared/data/zeroeval_tiers):
    an `answer` key; then a regex on `"answer": ...` for JSON that does not parse;
 2. the last `\\boxed{...}` (nested braces), then the last `#### ...` line;
 3. the last "final answer: ...", "the answer is ...", "answer: ..." or "the output is ...";
-4. for Python literals, the last `assert ... == X` line whose X parses, then the last code
-   block holding a literal; for multiple choice, the last line holding only a letter;
+4. for Python literals, the last `assert ... == X` line whose X parses (else the last X that
+   is not `??`), then the last code block holding a literal; for multiple choice, the last
+   line holding only a letter;
 5. the last non-empty line.
 No answer found, or nothing comparable in it (no number for a numeric answer, no letter for
 a choice), gives None, and None never agrees with anything.
@@ -342,13 +343,19 @@ _COMMENT = re.compile(r"\s+#.*$")
 
 
 def _assert_rhs(text: str) -> str | None:
-    for line in _ASSERT.findall(text)[-MAX_ASSERT_LINES:][::-1]:
+    """X of the last `assert ... == X` whose X parses; else of the last one that is not `??`."""
+    lines = _ASSERT.findall(text)[-MAX_ASSERT_LINES:][::-1]
+    for line in lines:
         parts = line.split("==")
         for i in range(1, len(parts)):
             rhs = "==".join(parts[i:]).strip()
             for candidate in (rhs, _COMMENT.sub("", rhs)):
                 if _literal(candidate)[0]:
                     return candidate
+    for line in lines:
+        rhs = _COMMENT.sub("", line.rpartition("==")[2]).strip()
+        if "==" in line and rhs and rhs != "??":
+            return rhs
     return None
 
 

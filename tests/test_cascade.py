@@ -189,6 +189,17 @@ def test_assert_with_a_comment_and_placeholder_lines() -> None:
     assert answer is not None and answer.value == "cba" and answer.source == "assert"
 
 
+def test_assert_with_a_bare_string_still_gives_its_right_hand_side() -> None:
+    text = "Tracing the loop, the result is\nassert f('abc') == cba"
+    answer = extract(text, "literal")
+    assert answer is not None and (answer.text, answer.source, answer.parsed) == (
+        "cba",
+        "assert",
+        False,
+    )
+    assert agree(answer, parse("'cba'", "literal"))
+
+
 def test_assert_with_equals_inside_a_string_argument() -> None:
     answer = extract("assert f('a==b') == ['a', 'b']", "literal")
     assert answer is not None and answer.value == ["a", "b"]
