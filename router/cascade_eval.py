@@ -13,8 +13,8 @@ The two-tier variant (first tier -> top tier) is reported beside it. Every call 
 Compared with prompt-only routers (prompt length, random: each ranks the prompts and sends
 the top of the ranking up) and with a ranking by the cheap model's own output alone
 ("self": unparsed answers first, then the longest outputs; it pays the cheap call on every
-prompt). Nothing here is fitted: the rule has no parameter and the figures are measured on
-the data shipped with the repository's sibling folder, not on held-out prompts.
+prompt). Nothing here is fitted: the rule has no parameter. The figures are measured on the
+prompts in the shared data folder; its held-out part is not there.
 
 Figures, for the two-tier pair (cheap -> top) on each benchmark and pooled:
 - APGR over calls: the area under PGR against the share of prompts sent to the top tier
@@ -23,8 +23,8 @@ Figures, for the two-tier pair (cheap -> top) on each benchmark and pooled:
 - APGR over cost: the area under PGR against cost / top-only cost, on [0, 1];
 - the rule's own point (accuracy, cost share, share escalated); rankings at the same share;
 - cost at top-tier accuracy: the cheapest point of the curve reaching the top tier's accuracy.
-For three or more tiers: accuracy, cost, share escalated and reaching the top, the gap
-recovered, and against the same rankings under threshold sweeps (evaluate.evaluate_tiers).
+For three tiers: accuracy, cost, share escalated and reaching the top, the gap recovered,
+cost at top-tier accuracy, and the same rankings under threshold sweeps (evaluate_tiers).
 
 numpy is imported inside functions: the CLI imports this module to build --help.
 """
@@ -347,7 +347,7 @@ def _apgr_calls(curve: dict[str, np.ndarray]) -> float:
 def tiers_report(
     rec: Recorded, tiers: Sequence[str], partner: str, baselines: dict[str, np.ndarray]
 ) -> dict[str, Any]:
-    """Three or more tiers on one group: the rule's point against threshold sweeps."""
+    """Three tiers on one group: the rule's point against threshold sweeps."""
     import numpy as np
 
     from router.evaluate import evaluate_tiers
@@ -378,9 +378,6 @@ def tiers_report(
     sweeps = {"self": (self_signal(rec, tiers[0]), after_cheap)}
     sweeps.update({name: (scores, cost) for name, scores in baselines.items()})
     for name, (scores, tier_cost) in sweeps.items():
-        if len(tiers) > 3:
-            policies[name] = None
-            continue
         swept = evaluate_tiers(scores, quality, tier_cost)
         affordable = [p for p in swept["frontier"] if p["cost"] <= rule["cost"] + _EPS]
         policies[name] = {
@@ -445,14 +442,14 @@ def report(
     benchmarks: Sequence[str] | None = None,
     baselines: Sequence[str] = BASELINES,
 ) -> dict[str, Any]:
-    """The pair tables (first -> last tier) and, for three or more tiers, the tier tables."""
+    """The pair tables (first -> last tier) and, for three tiers, the tier tables."""
     import numpy as np
 
     available = recorded_models(folder)
     tiers = [resolve_model(t, available) for t in tiers]
+    if len(tiers) not in (2, 3) or len(set(tiers)) != len(tiers):
+        raise SystemExit("--tiers takes two or three different models, cheapest first")
     partner = resolve_model(partner, available)
-    if len(tiers) < 2 or len(set(tiers)) != len(tiers):
-        raise SystemExit("--tiers needs two or more different models, cheapest first")
     if partner in tiers:
         raise SystemExit("the partner must not be one of the tiers")
     cheap, top = tiers[0], tiers[-1]
@@ -534,7 +531,7 @@ def print_report(r: dict[str, Any]) -> None:
             f"{_pct(c['cost_share_at_top_accuracy'])}"
         )
         for pname, p in g["policies"].items():
-            if pname == "cascade" or p is None:
+            if pname == "cascade":
                 continue
             acc = p["accuracy_at_cascade_cost"]
             print(

@@ -217,6 +217,10 @@ def test_bad_options_are_refused(folder: Path, capsys: pytest.CaptureFixture[str
         cascade_eval.report(folder, ["nobody", O], P)
     with pytest.raises(SystemExit, match="unknown benchmark"):
         cascade_eval.report(folder, [H, O], P, ["mmlu"])
+    with pytest.raises(SystemExit, match="two or three different models"):
+        cascade_eval.report(folder, [H, S, P, O], "nobody")
+    with pytest.raises(SystemExit, match="two or three different models"):
+        cascade_eval.report(folder, [H, H], P)
     with pytest.raises(SystemExit, match="partner must not be one of the tiers"):
         cascade_eval.report(folder, [H, O], H)
 
