@@ -166,6 +166,8 @@ def extract(text: str, kind: Kind | str) -> Answer | None:
             if kind is Kind.NUMERIC and source in _PROSE and "=" in found:
                 # "so 9 * 2 = $18": the result is what follows the last `=`.
                 found = found.rsplit("=", 1)[1].strip()
+            elif kind is Kind.LITERAL and source in _PROSE:
+                found = _literal_prefix(found)
         return parse(found, kind, source)
     return None
 
@@ -479,6 +481,22 @@ def _letter(text: str) -> str | None:
         if m:
             return m.group(1).upper()
     return None
+
+
+_CLOSERS = re.compile(r"[)\]}'\"]")
+MAX_PREFIX_TRIES = 12
+
+
+def _literal_prefix(text: str) -> str:
+    """The longest start of a prose answer that is a literal: "[1, 2], since ..." -> "[1, 2]"."""
+    if _literal(text)[0]:
+        return text
+    first_word = text.split(maxsplit=1)[0].rstrip(",;:") if text.strip() else ""
+    ends = [m.end() for m in _CLOSERS.finditer(text)][::-1][:MAX_PREFIX_TRIES]
+    for candidate in [text[:end] for end in ends] + [first_word]:
+        if candidate and _literal(candidate)[0]:
+            return candidate
+    return text
 
 
 def _literal(text: str) -> tuple[bool, object]:

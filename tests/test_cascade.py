@@ -200,6 +200,26 @@ def test_assert_with_a_bare_string_still_gives_its_right_hand_side() -> None:
     assert agree(answer, parse("'cba'", "literal"))
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("So the output is [1, 2], since the list is sorted first.", [1, 2]),
+        ("The answer is {'a': (1, 'x)')} because of the update.", {"a": (1, "x)")}),
+        ("The output is True because 3 > 2.", True),
+        ("The output is 'abc' (the reversed string).", "abc"),
+    ],
+)
+def test_a_literal_followed_by_prose(text: str, value: object) -> None:
+    answer = extract(text, "literal")
+    assert answer is not None and answer.parsed and answer.value == value
+
+
+def test_prose_that_is_no_literal_is_kept_as_text() -> None:
+    answer = extract("The output is hello world, I think.", "literal")
+    assert answer is not None and not answer.parsed
+    assert answer.text == "hello world, I think"
+
+
 def test_assert_with_equals_inside_a_string_argument() -> None:
     answer = extract("assert f('a==b') == ['a', 'b']", "literal")
     assert answer is not None and answer.value == ["a", "b"]
