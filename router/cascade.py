@@ -19,6 +19,8 @@ column of ../shared/data/zeroeval_tiers):
    is not `??`), then the last code block holding a literal; for multiple choice, the last
    line holding only a letter;
 5. the last non-empty line.
+From prose (3 and 5) a number is what follows the last `=`, a literal the longest start of
+the text that parses ("[1, 2], since ..." gives [1, 2]).
 No answer found, or nothing comparable in it (no number for a numeric answer, no letter for
 a choice), gives None, and None never agrees with anything.
 
