@@ -7,7 +7,16 @@ import sys
 
 import pytest
 
-from router.cascade import Answer, Kind, agree, explain, extract, kind_for_task, parse
+from router.cascade import (
+    CHECKABLE_TASKS,
+    Answer,
+    Kind,
+    agree,
+    explain,
+    extract,
+    kind_for_task,
+    parse,
+)
 
 # pytest resets warning filters per test; router.cascade installs its own (see
 # test_odd_answers_print_no_parser_warnings).
@@ -365,6 +374,7 @@ def test_tasks_choose_the_kind() -> None:
     assert kind_for_task("code_output") is Kind.LITERAL
     assert kind_for_task("short_answer") is Kind.TEXT
     assert kind_for_task("chat") is None
+    assert CHECKABLE_TASKS == ("math", "multiple_choice", "code_output", "short_answer")
 
 
 def test_hostile_inputs_stay_bounded_and_total() -> None:
