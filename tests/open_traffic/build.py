@@ -1,0 +1,77 @@
+"""Write requests.jsonl, the open-traffic check set, from the hand-written items.
+
+    python tests/open_traffic/build.py          # rewrites tests/open_traffic/requests.jsonl
+
+The requests, labels and reasons are written by hand in the `items_*.py` modules;
+long pasted material (logs, tables, a contract, articles, code) comes from
+`texts.py` and `docs/`. The output is deterministic; a test checks that the
+committed file is what this script writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "requests.jsonl"
+BATCHES = (
+    "items_short_hard",
+    "items_long_easy",
+)
+
+
+def doc(name: str) -> str:
+    """A document from docs/, as pasted into a request."""
+    return (HERE / "docs" / name).read_text(encoding="utf-8").strip()
+
+
+def item(
+    id: str,
+    tier: str,
+    kind: str,
+    domain: str,
+    reason: str,
+    user: str,
+    *,
+    system: str | None = None,
+    turns: list[tuple[str, str]] | None = None,
+    group: str | None = None,
+    pair: str | None = None,
+    **request: Any,
+) -> dict[str, Any]:
+    """One labelled request: optional system prompt, earlier turns, then the user's message."""
+    messages: list[dict[str, Any]] = []
+    if system:
+        messages.append({"role": "system", "content": system})
+    for role, content in turns or ():
+        messages.append({"role": role, "content": content})
+    messages.append({"role": "user", "content": user})
+    row: dict[str, Any] = {"id": id, "messages": messages, **request, "tier": tier, "reason": reason,
+                           "kind": kind, "domain": domain}
+    if group:
+        row["group"] = group
+    if pair:
+        row["pair"] = pair
+    return row
+
+
+def build() -> list[dict[str, Any]]:
+    sys.path.insert(0, str(HERE))
+    rows: list[dict[str, Any]] = []
+    for name in BATCHES:
+        module = __import__(name)
+        rows.extend(module.ITEMS)
+    return rows
+
+
+def main() -> None:
+    rows = build()
+    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} requests to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
