@@ -20,6 +20,8 @@ OUT = HERE / "requests.jsonl"
 BATCHES = (
     "items_short_hard",
     "items_long_easy",
+    "items_everyday",
+    "items_work",
 )
 
 
@@ -37,17 +39,21 @@ def item(
     user: str,
     *,
     system: str | None = None,
-    turns: list[tuple[str, str]] | None = None,
+    turns: list[tuple[str, str] | dict[str, Any]] | None = None,
     group: str | None = None,
     pair: str | None = None,
     **request: Any,
 ) -> dict[str, Any]:
-    """One labelled request: optional system prompt, earlier turns, then the user's message."""
+    """One labelled request: optional system prompt, earlier turns, then the user's message.
+
+    A turn is (role, text) or a full message dict (assistant tool calls, tool results);
+    extra keyword arguments (tools, response_format, max_tokens) go into the request body.
+    """
     messages: list[dict[str, Any]] = []
     if system:
         messages.append({"role": "system", "content": system})
-    for role, content in turns or ():
-        messages.append({"role": role, "content": content})
+    for turn in turns or ():
+        messages.append(turn if isinstance(turn, dict) else {"role": turn[0], "content": turn[1]})
     messages.append({"role": "user", "content": user})
     row: dict[str, Any] = {"id": id, "messages": messages, **request, "tier": tier, "reason": reason,
                            "kind": kind, "domain": domain}
