@@ -22,6 +22,8 @@ BATCHES = (
     "items_long_easy",
     "items_everyday",
     "items_work",
+    "items_expert",
+    "items_deep",
 )
 
 
