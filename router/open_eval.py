@@ -81,7 +81,9 @@ def _item(raw: Any, where: str) -> CheckItem:
         raise CheckSetError(f"{where}: unknown tier {tier!r}; expected one of {', '.join(LABELS)}")
     group = raw.get("group")
     if group is not None and group not in GROUPS:
-        raise CheckSetError(f"{where}: unknown group {group!r}; expected one of {', '.join(GROUPS)}")
+        raise CheckSetError(
+            f"{where}: unknown group {group!r}; expected one of {', '.join(GROUPS)}"
+        )
     request = {k: v for k, v in raw.items() if k not in LABEL_FIELDS}
     return CheckItem(str(raw["id"]), LABELS.index(tier), request, group)
 
@@ -116,7 +118,10 @@ def load_check_set(path: str | Path) -> list[CheckItem]:
 
 
 def figures(
-    labels: Sequence[int], chosen: Sequence[int], scores: Sequence[float], groups: Sequence[str | None]
+    labels: Sequence[int],
+    chosen: Sequence[int],
+    scores: Sequence[float],
+    groups: Sequence[str | None],
 ) -> dict[str, Any]:
     """Confusion table, misroute shares and AUCs for one router on the check set."""
     from router.evaluate import auc
@@ -132,7 +137,9 @@ def figures(
 
     hard = [s for s, g in zip(scores, groups, strict=True) if g == "short_hard"]
     easy = [s for s, g in zip(scores, groups, strict=True) if g == "long_easy"]
-    extremes = [(s, lab == large) for s, lab in zip(scores, labels, strict=True) if lab in (large, small)]
+    extremes = [
+        (s, lab == large) for s, lab in zip(scores, labels, strict=True) if lab in (large, small)
+    ]
 
     def auc_of(pairs: Sequence[tuple[float, bool]]) -> float | None:
         value = auc([s for s, _ in pairs], [p for _, p in pairs])
@@ -146,7 +153,9 @@ def figures(
         "above_label": share(sum(g > w for w, g in zip(labels, chosen, strict=True)), n),
         "exact": share(sum(g == w for w, g in zip(labels, chosen, strict=True)), n),
         "auc_large_vs_small": auc_of(extremes),
-        "auc_short_hard_vs_long_easy": auc_of([(s, True) for s in hard] + [(s, False) for s in easy]),
+        "auc_short_hard_vs_long_easy": auc_of(
+            [(s, True) for s in hard] + [(s, False) for s in easy]
+        ),
     }
 
 
@@ -251,7 +260,9 @@ def print_report(report: dict[str, Any]) -> None:
           + (f" ({c['weights']})" if c["weights"] else "") + f"; {bounds}")
     clf, length = report["routers"]["classifier"], report["routers"]["length"]
     _print_table("classifier: labelled tier vs chosen tier", clf["confusion"], names)
-    _print_table("length only (same tier mix): labelled tier vs chosen tier", length["confusion"], names)
+    _print_table(
+        "length only (same tier mix): labelled tier vs chosen tier", length["confusion"], names
+    )
     print(f"\n  {'':<36}{'classifier':>12}{'length':>12}")
     for key, text, fmt in (
         ("large_to_small", "large-labelled sent to small", _pct),
@@ -278,13 +289,17 @@ def run_open(args: argparse.Namespace) -> int:
         ("--tiers", args.tiers), ("--plot", args.plot), ("--no-baselines", args.no_baselines),
     ) if value]
     if others:
-        print(f"--open takes only --config, --classifier, --weights and --json, not {', '.join(others)}",
-              file=sys.stderr)
+        print(
+            "--open takes only --config, --classifier, --weights and --json, "
+            f"not {', '.join(others)}",
+            file=sys.stderr,
+        )
         return 2
     from router.config import ConfigError
 
     try:
-        report = evaluate_open(args.open, args.config or DEFAULT_CONFIG, args.classifier, args.weights)
+        config = args.config or DEFAULT_CONFIG
+        report = evaluate_open(args.open, config, args.classifier, args.weights)
     except (CheckSetError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 """Write requests.jsonl, the open-traffic check set, from the hand-written items.
 
     python tests/open_traffic/build.py          # rewrites tests/open_traffic/requests.jsonl
+    python tests/open_traffic/build.py --check  # exit 1 if the committed file differs
 
 The requests, labels and reasons are written by hand in the `items_*.py` modules;
 long pasted material (logs, tables, a contract, articles, code) comes from
@@ -57,8 +58,8 @@ def item(
     for turn in turns or ():
         messages.append(turn if isinstance(turn, dict) else {"role": turn[0], "content": turn[1]})
     messages.append({"role": "user", "content": user})
-    row: dict[str, Any] = {"id": id, "messages": messages, **request, "tier": tier, "reason": reason,
-                           "kind": kind, "domain": domain}
+    row: dict[str, Any] = {"id": id, "messages": messages, **request}
+    row.update(tier=tier, reason=reason, kind=kind, domain=domain)
     if group:
         row["group"] = group
     if pair:
@@ -75,11 +76,24 @@ def build() -> list[dict[str, Any]]:
     return rows
 
 
-def main() -> None:
+def render(rows: list[dict[str, Any]]) -> str:
+    """The JSONL text of the check set: one request per line, UTF-8 kept as written."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def main(argv: list[str]) -> int:
     rows = build()
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    text = render(rows)
+    if argv == ["--check"]:
+        if OUT.read_text(encoding="utf-8") != text:
+            print(f"{OUT} is not what build.py writes; run build.py", file=sys.stderr)
+            return 1
+        print(f"{OUT}: {len(rows)} requests, as build.py writes them")
+        return 0
+    OUT.write_text(text, encoding="utf-8")
     print(f"wrote {len(rows)} requests to {OUT}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main(sys.argv[1:]))

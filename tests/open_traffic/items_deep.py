@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (request texts and reasons are data: one request per call, not wrapped)
 """More top-tier work of every length: pasted code and output with hard asks, regulated advice."""
 
 from build import doc, item
@@ -163,4 +164,31 @@ ITEMS = [
     item("dp-030", "large", "expert_analysis", "cs_engineering",
          "Distributed systems theory with a precise impossibility result.",
          "Explain the FLP impossibility result and how Paxos and Raft sidestep it in practice. What exactly do they give up?", group=SH),
+    item("dp-031", "large", "creative_writing", "linguistics",
+         "Verse translation that keeps meaning, metre and rhyme at once; the top tier is clearly better and the user asked for all three.",
+         "Translate Rilke's 'Der Panther' into English verse, keeping the iambic pentameter and the ABAB rhymes as far as possible without losing the meaning. Then note where you had to compromise.\n\n"
+         "Sein Blick ist vom Vorübergehn der Stäbe\nso müd geworden, daß er nichts mehr hält.\nIhm ist, als ob es tausend Stäbe gäbe\nund hinter tausend Stäben keine Welt.\n\n"
+         "Der weiche Gang geschmeidig starker Schritte,\nder sich im allerkleinsten Kreise dreht,\nist wie ein Tanz von Kraft um eine Mitte,\nin der betäubt ein großer Wille steht.\n\n"
+         "Nur manchmal schiebt der Vorhang der Pupille\nsich lautlos auf –. Dann geht ein Bild hinein,\ngeht durch der Glieder angespannte Stille –\nund hört im Herzen auf zu sein."),
+    item("dp-032", "large", "summarisation", "medicine",
+         "An evidence summary naming specific trials is where cheaper models invent studies and results.",
+         "Summarise the RCT evidence on time-restricted eating vs plain calorie restriction for weight loss. Name the main trials, their size and results.", group=SH),
+    item("dp-033", "large", "extraction_classification", "medicine",
+         "Coding adverse events to MedDRA terms and grading them (CTCAE) is specialist work that feeds safety reporting.",
+         "From this trial narrative, extract each adverse event, map it to a MedDRA preferred term, grade it by CTCAE v5 and say whether it's serious:\n\n"
+         "'Subject 014 (F, 61) developed a maculopapular rash over 40% of the body surface on day 12, with pruritus, managed with topical steroids. On day 19 she presented with ALT 6x ULN and bilirubin 1.2x ULN; study drug was interrupted. On day 23 she was admitted for febrile neutropenia (ANC 0.4, temp 38.6 C) and received IV antibiotics for 5 days.'"),
+    item("dp-034", "large", "rewrite_translate_format", "law",
+         "A legally equivalent translation of a liability clause for use before a German court needs legal terminology (Vorsatz, grobe Fahrlässigkeit, AGB-Kontrolle).",
+         f"{MSA}\n\nTranslate clause 8 into German so that it can be used in a German-law version of this contract, and flag where a literal translation would be invalid under German AGB law (§§ 307, 309 BGB)."),
+    item("dp-035", "medium", "expert_analysis", "psychology", "A practical psychology explanation with known techniques; moderate stakes.",
+         "What CBT techniques actually help with procrastination? Give me a short plan I can try for two weeks."),
+    item("dp-036", "medium", "factual_lookup", "history", "A short overview of a debated history question.",
+         "Why did the Roman Republic fall? Give the main explanations historians offer, in about 300 words."),
+    item("dp-037", "medium", "expert_analysis", "chemistry", "Balancing a redox equation by half-reactions: standard but multi-step.",
+         "Balance in acidic solution: MnO4- + Fe2+ -> Mn2+ + Fe3+. Show the half-reactions."),
+    item("dp-038", "medium", "expert_analysis", "philosophy", "An intro-level philosophy explanation.",
+         "Explain Hume's problem of induction with an everyday example, and one famous response to it."),
+    item("dp-039", "small", "factual_lookup", "history", "A well-known history fact.", "who was the first roman emperor"),
+    item("dp-040", "small", "small_talk", "linguistics", "Light conversational practice with gentle corrections.",
+         "Let's practise Spanish. You're a waiter in a café in Madrid and I'm ordering. Correct my mistakes gently. Empiezo: 'Hola, quiero un café con leche y uno tostada, por favor.'"),
 ]

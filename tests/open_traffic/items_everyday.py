@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (request texts and reasons are data: one request per call, not wrapped)
 """Everyday app and chat traffic: small talk, quick facts, rewrites, simple code and sums."""
 
 from build import item

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (request texts and reasons are data: one request per call, not wrapped)
 """Expert and high-stakes work, long and short, plus multiple-choice / open pairs."""
 
 from build import doc, item

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (request texts and reasons are data: one request per call, not wrapped)
 """Long requests the small tier handles (group `long_easy`): lookups, translation, short summaries."""
 
 from build import doc, item

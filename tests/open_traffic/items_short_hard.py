@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (request texts and reasons are data: one request per call, not wrapped)
 """Short requests that only the top tier should get (group `short_hard`)."""
 
 from build import item

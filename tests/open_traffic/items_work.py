@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (request texts and reasons are data: one request per call, not wrapped)
 """Work traffic the middle tier should get: real code, queries, posts, analysis with some depth."""
 
 from build import doc, item

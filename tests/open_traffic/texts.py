@@ -56,15 +56,22 @@ def service_log(seed: int, lines: int = 110, first_error_at: int = 70) -> tuple[
         stamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
         if level == "ERROR" and not first_error:
             first_error = stamp
-        message = template.format(n=rng.randint(1000, 99999), ms=rng.randint(3, 2400), pct=rng.randint(1, 9))
-        out.append(f"{stamp} {level:<5} [{service}] [req-{rng.randint(10**7, 10**8 - 1):x}] {message}")
+        message = template.format(
+            n=rng.randint(1000, 99999), ms=rng.randint(3, 2400), pct=rng.randint(1, 9)
+        )
+        request_id = f"req-{rng.randint(10**7, 10**8 - 1):x}"
+        out.append(f"{stamp} {level:<5} [{service}] [{request_id}] {message}")
     return "\n".join(out), first_error
 
 
 _PATHS = ("/", "/products/espresso-grinder", "/cart", "/checkout", "/api/search?q=kettle",
           "/static/app.3f9a.js", "/account/orders", "/login", "/robots.txt", "/favicon.ico")
-_AGENTS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1) Safari/604.1",
-           "curl/8.5.0", "Googlebot/2.1 (+http://www.google.com/bot.html)")
+_AGENTS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1) Safari/604.1",
+    "curl/8.5.0",
+    "Googlebot/2.1 (+http://www.google.com/bot.html)",
+)
 
 
 def access_log(seed: int, lines: int = 90) -> str:
@@ -74,7 +81,9 @@ def access_log(seed: int, lines: int = 90) -> str:
     out = []
     for _ in range(lines):
         t += timedelta(seconds=rng.randint(0, 9))
-        ip = f"{rng.choice((81, 92, 185, 203))}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+        octets = (rng.choice((81, 92, 185, 203)), rng.randint(0, 255), rng.randint(0, 255),
+                  rng.randint(1, 254))
+        ip = ".".join(map(str, octets))
         path = rng.choice(_PATHS)
         status = rng.choices((200, 304, 404, 500, 302), weights=(70, 10, 8, 3, 9))[0]
         out.append(
@@ -93,7 +102,8 @@ def orders_csv(seed: int, rows: int = 80) -> str:
     day = datetime(2026, 10, 1)
     for i in range(rows):
         day += timedelta(hours=rng.randint(1, 14))
-        status = rng.choices(("shipped", "delivered", "refunded", "pending"), weights=(30, 55, 5, 10))[0]
+        status = rng.choices(("shipped", "delivered", "refunded", "pending"),
+                             weights=(30, 55, 5, 10))[0]
         out.append(
             f"{10400 + i},{day.date().isoformat()},{rng.choice(cities)},{rng.choice(items)},"
             f"{rng.randint(1, 4)},{rng.choice((12.5, 19.9, 34.0, 89.0, 149.0, 6.5))},{status}"
