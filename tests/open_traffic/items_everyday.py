@@ -94,4 +94,13 @@ ITEMS = [
          "Summarise in one sentence: 'The library will extend its opening hours during the exam period, from 1 to 20 June. On weekdays it will open at 7am and close at midnight; at weekends it will open from 9am to 9pm. Group study rooms must be booked online and can be reserved for up to three hours a day.'"),
     item("ev-091", "small", "summarisation", "general", "Short message gist.",
          "what's the gist: 'hey, so the plumber can't come tuesday anymore, he said thursday morning between 8 and 10 works, can someone be home? also he'll need access to the boiler cupboard'"),
+    # --- easy debugging and word problems
+    item("ev-100", "small", "debugging_review", "cs_engineering", "A typo in a one-line error; the message says it all.",
+         "NameError: name 'pritn' is not defined. what did i do wrong"),
+    item("ev-101", "small", "debugging_review", "cs_engineering", "A beginner mistake every model spots (string + int).",
+         "why does this fail? age = 30; print('I am ' + age + ' years old')"),
+    item("ev-102", "small", "word_problems", "general", "One-step everyday word problem.",
+         "I have 3 boxes of 12 eggs and used 7 for a cake. How many eggs are left?"),
+    item("ev-103", "small", "word_problems", "general", "Two-step everyday time problem.",
+         "My train leaves at 14:47 and the trip takes 2 h 38 min. When do I arrive?"),
 ]
