@@ -25,8 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,10 +39,13 @@ REQUIRED_FIELDS = ("id", "messages", "tier", "reason", "kind", "domain")
 DEFAULT_CONFIG = os.environ.get("TIANJI_CONFIG", "config/default.yaml")
 MISROUTES_SHOWN = 10
 CORNER = "labelled \\ chosen"
+PLACEHOLDER = "offline-eval"
+# The ${VAR} / ${VAR:-default} syntax of router/config.py.
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 class CheckSetError(ValueError):
-    """The check set cannot be read: names the file and line."""
+    """The check set, the config or the classifier cannot be used: names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -52,17 +56,18 @@ class CheckItem:
     group: str | None
 
 
-class _OfflineEnv(Mapping[str, str]):
-    """An environment in which every variable is set: routing offline needs no real keys."""
+def offline_env(config_text: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` plus a placeholder for each credential variable it lacks.
 
-    def __getitem__(self, key: str) -> str:
-        return "offline-eval"
+    Routing offline needs no real keys, but a deployment without credentials is skipped
+    by the policy, which would hide its window and capability rules. `${VAR:-default}`
+    references keep their defaults.
+    """
+    from router.credentials import IMPLICIT_KEY_ENV
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
+    needed = {m.group(1) for m in _ENV_REF.finditer(config_text) if m.group(2) is None}
+    needed |= set(IMPLICIT_KEY_ENV.values())
+    return {**{name: PLACEHOLDER for name in needed}, **{k: v for k, v in environ.items() if v}}
 
 
 def _item(raw: Any, where: str) -> CheckItem:
@@ -124,6 +129,8 @@ def figures(
     groups: Sequence[str | None],
 ) -> dict[str, Any]:
     """Confusion table, misroute shares and AUCs for one router on the check set."""
+    import numpy as np
+
     from router.evaluate import auc
 
     n = len(labels)
@@ -142,7 +149,7 @@ def figures(
     ]
 
     def auc_of(pairs: Sequence[tuple[float, bool]]) -> float | None:
-        value = auc([s for s, _ in pairs], [p for _, p in pairs])
+        value = auc(np.array([s for s, _ in pairs], dtype=float), np.array([p for _, p in pairs]))
         return None if value != value else round(value, 4)
 
     return {
@@ -181,7 +188,11 @@ def evaluate_open(path: str | Path, config_path: str | Path, kind: str | None = 
     from router.policy import PolicyError, Route, decide, needs_of
 
     items = load_check_set(path)
-    config = load_config(config_path, env=_OfflineEnv())
+    try:
+        config_text = Path(config_path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise CheckSetError(f"cannot read config {config_path}: {err.strerror}") from None
+    config = load_config(config_path, env=offline_env(config_text, os.environ))
     if len(config.tiers) != len(LABELS):
         raise CheckSetError(
             f"the check set labels {', '.join(LABELS)} need a config with three tiers; "
@@ -189,16 +200,22 @@ def evaluate_open(path: str | Path, config_path: str | Path, kind: str | None = 
         )
     kind = kind or config.classifier.kind
     weights = weights or config.classifier.weights
-    classifier = load_classifier(kind, weights)
+    try:
+        classifier = load_classifier(kind, weights)
+    except (OSError, ValueError) as err:
+        source = weights or "shipped weights"
+        raise CheckSetError(f"cannot load the {kind} classifier ({source}): {err}") from None
     catalog = build_catalog(config)
     names = [t.name for t in config.tiers]
     rows: list[dict[str, Any]] = []
+    scores: list[float] = []
     for item in items:
         assessment = classifier.score(item.request)
         try:
             decision = decide(config, catalog, needs_of(item.request), assessment, Route())
         except PolicyError as err:
             raise CheckSetError(f"request {item.id!r} cannot be routed: {err}") from None
+        scores.append(assessment.difficulty)
         rows.append({
             "id": item.id,
             "label": LABELS[item.label],
@@ -221,7 +238,7 @@ def evaluate_open(path: str | Path, config_path: str | Path, kind: str | None = 
         "n": len(items),
         "groups": {g: groups.count(g) for g in GROUPS},
         "routers": {
-            "classifier": figures(labels, chosen, [r["difficulty"] for r in rows], groups),
+            "classifier": figures(labels, chosen, scores, groups),
             "length": figures(labels, length_tiers(lengths, counts), lengths, groups),
         },
         "requests": rows,

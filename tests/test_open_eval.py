@@ -4,6 +4,8 @@ The fixture routes through a real classifier and the real policy. Its config put
 difficulty in the small tier, so the tiers it chooses come from the policy's hard rules
 alone (the small tier's context window and its lack of tool support) and can be worked
 out by hand; the classifier's AUCs are checked against a pairwise count of its scores.
+Its deployments lack credentials (an unset ${VAR}, an implicit ANTHROPIC_API_KEY), as on a
+laptop: the evaluation must still apply those rules.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from router.cli import main
-from router.open_eval import GROUPS, LABELS, figures, load_check_set
+from router.open_eval import GROUPS, LABELS, PLACEHOLDER, figures, load_check_set, offline_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "tests" / "open_traffic" / "requests.jsonl"
@@ -36,16 +38,17 @@ tiers:
   - name: small
     max_difficulty: 0.9999
     deployments:
-      - {name: s, model: openai/s-model, api_key: sk-x, max_context: 300, supports: [json],
+      - {name: s, model: openai/s-model, api_key: "${OPEN_EVAL_UNSET_KEY}",
+         max_context: "${OPEN_EVAL_UNSET_WINDOW:-300}", supports: [json],
          price: {input: 1, output: 1}}
   - name: medium
     max_difficulty: 1.0
     deployments:
-      - {name: m, model: openai/m-model, api_key: sk-x, max_context: 100000,
+      - {name: m, model: openai/m-model, api_key: "${OPEN_EVAL_UNSET_KEY}", max_context: 100000,
          supports: [tools, json], price: {input: 3, output: 3}}
   - name: large
     deployments:
-      - {name: l, model: openai/l-model, api_key: sk-x, max_context: 200000,
+      - {name: l, model: anthropic/l-model, max_context: 200000,
          supports: [tools, json], price: {input: 15, output: 15}}
 """
 
@@ -194,6 +197,29 @@ def test_eval_open_runs_as_a_command_on_the_default_config() -> None:
     assert report["n"] == len(SHIPPED.read_text(encoding="utf-8").splitlines())
     table = report["routers"]["classifier"]["confusion"]
     assert sum(map(sum, table)) == report["n"]
+
+
+def test_offline_env_fills_missing_credentials_and_keeps_defaults() -> None:
+    text = 'api_key: ${A_KEY}\nregion: ${REGION:-us-east-1}\nother: ${SET_KEY}\n'
+    env = offline_env(text, {"SET_KEY": "real", "EMPTY": ""})
+    assert env["A_KEY"] == PLACEHOLDER and env["ANTHROPIC_API_KEY"] == PLACEHOLDER
+    assert env["SET_KEY"] == "real"
+    assert "REGION" not in env and "EMPTY" not in env
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--config", "/no/such/config.yaml"], "cannot read config /no/such/config.yaml"),
+        (["--weights", "/no/such/weights.npz"], "cannot load the learned classifier"),
+    ],
+)
+def test_a_missing_config_or_weights_file_is_a_clear_error(capsys, fixture_files, flags,
+                                                          message) -> None:
+    data, _ = fixture_files
+    code, out, err = _run(capsys, "--open", str(data), *flags)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
 
 
 def test_missing_file_is_a_clear_error(capsys, tmp_path) -> None:
