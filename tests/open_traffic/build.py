@@ -25,6 +25,7 @@ BATCHES = (
     "items_work",
     "items_expert",
     "items_deep",
+    "items_review",
 )
 
 
