@@ -53,6 +53,7 @@ class CheckItem:
     id: str
     label: int
     request: Mapping[str, Any]
+    kind: str
     group: str | None
 
 
@@ -90,7 +91,7 @@ def _item(raw: Any, where: str) -> CheckItem:
             f"{where}: unknown group {group!r}; expected one of {', '.join(GROUPS)}"
         )
     request = {k: v for k, v in raw.items() if k not in LABEL_FIELDS}
-    return CheckItem(str(raw["id"]), LABELS.index(tier), request, group)
+    return CheckItem(str(raw["id"]), LABELS.index(tier), request, str(raw["kind"]), group)
 
 
 def load_check_set(path: str | Path) -> list[CheckItem]:
@@ -218,6 +219,8 @@ def evaluate_open(path: str | Path, config_path: str | Path, kind: str | None = 
         scores.append(assessment.difficulty)
         rows.append({
             "id": item.id,
+            "kind": item.kind,
+            "group": item.group,
             "label": LABELS[item.label],
             "chosen": decision.tier,
             "difficulty": round(assessment.difficulty, 4),

@@ -171,6 +171,7 @@ def test_eval_open_json_agrees_with_the_scores(capsys, fixture_files) -> None:
     assert code == 0, err
     report = json.loads(out)
     assert report["tiers"] == ["small", "medium", "large"]
+    assert {r["id"]: r["group"] for r in report["requests"]}["c"] == "long_easy"
     chosen = {r["id"]: r["chosen"] for r in report["requests"]}
     assert chosen == {"a": "small", "b": "small", "c": "medium", "d": "medium", "e": "small",
                       "f": "small", "g": "medium"}
