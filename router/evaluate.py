@@ -398,6 +398,10 @@ def run(args: argparse.Namespace) -> int:
         from router import cascade_eval
 
         return cascade_eval.run(args)
+    if args.open:
+        from router.open_eval import run_open
+
+        return run_open(args)
     data_path = args.data or data.default_data_dir()
     baselines = [] if args.no_baselines else list(BASELINES)
     if args.seed is not None and not args.cv:
@@ -510,4 +514,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--plot", metavar="PNG", help="draw the curve(s) to this file")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     cascade_eval.add_arguments(parser)
+    parser.add_argument(
+        "--open",
+        metavar="FILE",
+        help="route a labelled open-traffic check set (tests/open_traffic/requests.jsonl) through "
+        "--config (default config/default.yaml): confusion table, misroute shares, AUCs",
+    )
     parser.set_defaults(func=run)
