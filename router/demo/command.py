@@ -1,0 +1,135 @@
+"""The `router demo` command: start the demo, print how to use it, or send traffic."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from types import FrameType
+from typing import Any
+
+from router.demo.world import CLOUDS, TIERS
+
+CURL_PROMPT = "Show that every group of order p^2, where p is prime, is abelian."
+SDK_PROMPT = "Translate 'good morning' into French."
+
+
+def _stop_on_sigterm() -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.traffic is not None and args.traffic < 1:
+        print("error: --traffic needs a number of requests >= 1", file=sys.stderr)
+        return 2
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:  # a line at a time, also into a pipe
+        reconfigure(line_buffering=True)
+    _stop_on_sigterm()
+    try:
+        if args.traffic is not None:
+            return _traffic(args.port if args.port is not None else 0, args.traffic)
+        return _interactive(args.port)
+    except KeyboardInterrupt:
+        return 130 if args.traffic is not None else 0
+
+
+def _setting_lines(demo: Any) -> list[str]:
+    lines = ["simulated clouds (127.0.0.1):"]
+    for cloud in CLOUDS:
+        lines.append(f"  sim-{cloud.name:<10} {demo.clouds[cloud.name].url:<24} "
+                     f"{cloud.description}")
+    lines.append("tiers (model; USD per 1M input/output tokens; first token; speed):")
+    for tier in TIERS:
+        lines.append(f"  {tier.name:<6} {tier.alias:<6} {tier.model:<18} "
+                     f"${tier.price[0]:g}/${tier.price[1]:g}   ~{tier.ttft_s:g} s   "
+                     f"~{tier.tokens_per_s:g} tokens/s")
+    return lines
+
+
+def _try_lines(url: str, config_path: str) -> list[str]:
+    body = ('{"model": "auto", "messages": [{"role": "user", "content": "'
+            + CURL_PROMPT + '"}]}')
+    return [
+        "try it:",
+        "  curl (the x-tianji-* headers say which tier and deployment answered):",
+        f"    curl -s -D - {url}/v1/chat/completions -H 'content-type: application/json' \\",
+        f"      -d '{body}'",
+        "",
+        "  openai SDK (pip install openai), in Python:",
+        "    from openai import OpenAI",
+        f'    client = OpenAI(base_url="{url}/v1", api_key="any")',
+        "    reply = client.chat.completions.with_raw_response.create(",
+        f'        model="auto", messages=[{{"role": "user", "content": "{SDK_PROMPT}"}}])',
+        '    print(reply.headers["x-tianji-tier"], reply.headers["x-tianji-provider"],',
+        '          "attempts", reply.headers["x-tianji-attempts"])',
+        "    print(reply.parse().choices[0].message.content)",
+        "",
+        "  the routing decision alone (offline, no call):",
+        f'    router route --config {config_path} "{CURL_PROMPT}"',
+        "",
+        "  50 mixed requests and a summary, in a demo of their own:",
+        "    router demo --traffic 50",
+    ]
+
+
+def _interactive(port: int | None) -> int:
+    from router.demo.report import money_lines, outcome_line
+    from router.demo.stack import running
+
+    with running(port, on_outcome=lambda o: print(outcome_line(o), flush=True)) as demo:
+        top = _top_tier_label(demo)
+        print("\n".join([
+            f"Tianji demo: the gateway is at {demo.url}/v1 (any API key; no provider key "
+            "needed)",
+            "models: auto, or a tier: small|medium|large, haiku|sonnet|opus",
+            *_setting_lines(demo),
+            f"config: {demo.config_path} (removed on exit)",
+            "",
+            *_try_lines(demo.url, str(demo.config_path)),
+            "",
+            "Each request is shown below when it is answered. Ctrl-C stops the demo.",
+        ]), flush=True)
+        try:
+            while True:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            outcomes = demo.recorder.outcomes()
+            fallbacks = sum(1 for o in outcomes if o.failed)
+            print(f"\nstopping: {len(outcomes)} requests, {fallbacks} after a fallback",
+                  flush=True)
+            if outcomes:
+                print("\n".join(money_lines(outcomes, top)), flush=True)
+    print("demo stopped: gateway and simulated clouds are down", flush=True)
+    return 0
+
+
+def _top_tier_label(demo: Any) -> str:
+    from router.costs import reference_deployment
+
+    name = reference_deployment(demo.config)
+    tier = TIERS[-1]
+    return (f"{tier.name} ({name}, {tier.model} at ${tier.price[0]:g}/${tier.price[1]:g} "
+            "per 1M tokens)")
+
+
+def _traffic(port: int, n: int) -> int:
+    from router.demo.report import summary
+    from router.demo.stack import running
+    from router.demo.traffic import CONCURRENCY, send
+
+    with running(port) as demo:
+        print(f"Tianji demo: gateway at {demo.url}/v1; {n} requests, {CONCURRENCY} at a time",
+              flush=True)
+        print("\n".join(_setting_lines(demo)), flush=True)
+        results, seconds = send(demo.url, n)
+        outcomes = demo.recorder.wait_for({r.request_id for r in results}, timeout_s=10)
+        tier_names = [t.name for t in demo.config.tiers]
+        print("\n" + summary(results, outcomes, demo.injected_faults(), seconds, tier_names,
+                             _top_tier_label(demo)), flush=True)
+    lost = sum(r.verdict == "lost" for r in results)
+    return 1 if lost else 0
