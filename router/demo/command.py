@@ -15,10 +15,15 @@ CURL_PROMPT = "Show that every group of order p^2, where p is prime, is abelian.
 SDK_PROMPT = "Translate 'good morning' into French."
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM stop the demo cleanly, also when started in the background
+    (where a shell starts the process with SIGINT ignored)."""
     def handler(signum: int, frame: FrameType | None) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second one must not cut the clean-up
+            signal.signal(sig, signal.SIG_IGN)
         raise KeyboardInterrupt
 
+    signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
 
 
@@ -29,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # a line at a time, also into a pipe
         reconfigure(line_buffering=True)
-    _stop_on_sigterm()
+    _stop_on_signals()
     try:
         if args.traffic is not None:
             return _traffic(args.port if args.port is not None else 0, args.traffic)
@@ -99,11 +104,13 @@ def _interactive(port: int | None) -> int:
                 time.sleep(0.5)
         except KeyboardInterrupt:
             outcomes = demo.recorder.outcomes()
-            fallbacks = sum(1 for o in outcomes if o.failed)
-            print(f"\nstopping: {len(outcomes)} requests, {fallbacks} after a fallback",
-                  flush=True)
-            if outcomes:
-                print("\n".join(money_lines(outcomes, top)), flush=True)
+            answered = [o for o in outcomes if o.deployment is not None]
+            fallbacks = sum(1 for o in answered if o.failed)
+            noun = "request" if len(answered) == 1 else "requests"
+            print(f"\nstopping: {len(answered)} {noun} answered, {fallbacks} of them after a "
+                  f"fallback, {len(outcomes) - len(answered)} failed", flush=True)
+            if answered:
+                print("\n".join(money_lines(answered, top)), flush=True)
     print("demo stopped: gateway and simulated clouds are down", flush=True)
     return 0
 
