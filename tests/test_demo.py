@@ -6,7 +6,9 @@
   official SDK), the answer names its tier and deployment, and the first request shows a
   fallback;
 - SIGINT stops it: exit code 0, its ports closed, its temporary config removed, no process
-  left behind.
+  left behind;
+- the simulated models: answer length within the profile and `max_tokens`, usage that
+  counts the answer, and no change for deployments without a profile.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+
+from router.fakeprovider.simulate import Profile, SimulatedProvider
 
 TRAFFIC_TIMEOUT_S = 120
 START_TIMEOUT_S = 60
@@ -183,3 +188,21 @@ def test_printed_openai_snippet_answers_with_a_fallback_and_sigint_stops_everyth
     assert not any(Path(f"/proc/{pid}").exists() for pid in below)
     assert refuses(gateway) and all(refuses(url) for url in clouds)
     assert not config.exists()
+
+
+def test_simulated_answers_name_their_source_and_respect_max_tokens():
+    profile = Profile("small", "claude-haiku-4-5", ttft_s=0.01, tokens_per_s=1000,
+                      answer_tokens=(40, 60))
+    with SimulatedProvider({"sim": profile}, seed=1) as sim, httpx.Client(timeout=10) as http:
+        def ask(dep_id: str, **extra: object) -> tuple[str, int]:
+            body = {"model": "m", "messages": [{"role": "user", "content": "Say {hi}"}], **extra}
+            data = http.post(sim.openai_base(dep_id) + "/chat/completions", json=body).json()
+            return data["choices"][0]["message"]["content"], data["usage"]["completion_tokens"]
+
+        text, tokens = ask("sim")
+        assert text.startswith("[tier small | deployment sim | model claude-haiku-4-5] ")
+        assert 'You asked: "Say {hi}"' in text
+        assert 40 <= tokens <= 60 and len(text.split(" ")) == tokens
+        text, tokens = ask("sim", max_tokens=5)
+        assert tokens == 5 and text == "[tier small | deployment sim"
+        assert ask("plain") == ("Hello from plain! This is a fake answer.", 8)

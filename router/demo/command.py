@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import signal
 import sys
 import time
@@ -35,10 +37,15 @@ def run(args: argparse.Namespace) -> int:
     if reconfigure is not None:  # a line at a time, also into a pipe
         reconfigure(line_buffering=True)
     _stop_on_signals()
+    from router.demo.stack import DemoError
+
     try:
         if args.traffic is not None:
             return _traffic(args.port if args.port is not None else 0, args.traffic)
         return _interactive(args.port)
+    except DemoError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130 if args.traffic is not None else 0
 
@@ -56,7 +63,20 @@ def _setting_lines(demo: Any) -> list[str]:
     return lines
 
 
+def _router_command() -> str:
+    """How to run `router` from here: `router` when that is on PATH, else the path that ran
+    this one (`./tianji demo` runs .venv/bin/router)."""
+    argv0 = sys.argv[0]
+    if os.path.basename(argv0) != "router":
+        return "router"
+    on_path = shutil.which("router")
+    if on_path and os.path.samefile(on_path, argv0):
+        return "router"
+    return argv0
+
+
 def _try_lines(url: str, config_path: str) -> list[str]:
+    router = _router_command()
     body = ('{"model": "auto", "messages": [{"role": "user", "content": "'
             + CURL_PROMPT + '"}]}')
     return [
@@ -75,23 +95,26 @@ def _try_lines(url: str, config_path: str) -> list[str]:
         "    print(reply.parse().choices[0].message.content)",
         "",
         "  the routing decision alone (offline, no call):",
-        f'    router route --config {config_path} "{CURL_PROMPT}"',
+        f'    {router} route --config {config_path} "{CURL_PROMPT}"',
         "",
         "  50 mixed requests and a summary, in a demo of their own:",
-        "    router demo --traffic 50",
+        f"    {router} demo --traffic 50",
     ]
 
 
 def _interactive(port: int | None) -> int:
     from router.demo.report import money_lines, outcome_line
-    from router.demo.stack import running
+    from router.demo.stack import DEFAULT_PORT, running
 
     with running(port, on_outcome=lambda o: print(outcome_line(o), flush=True)) as demo:
         top = _top_tier_label(demo)
+        if port is None and not demo.url.endswith(f":{DEFAULT_PORT}"):
+            print(f"(port {DEFAULT_PORT} is taken, so the demo took a free one)")
         print("\n".join([
             f"Tianji demo: the gateway is at {demo.url}/v1 (any API key; no provider key "
             "needed)",
             "models: auto, or a tier: small|medium|large, haiku|sonnet|opus",
+            f"any OpenAI SDK: OPENAI_BASE_URL={demo.url}/v1 OPENAI_API_KEY=any",
             *_setting_lines(demo),
             f"config: {demo.config_path} (removed on exit)",
             "",

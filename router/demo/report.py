@@ -60,7 +60,7 @@ def summary(results: list[Result], outcomes: Mapping[str, Outcome],
     tiers = Counter(r.tier for r in results if r.verdict == "answered")
     lines.append("tier mix:  " + ", ".join(
         f"{tier} {tiers[tier]} ({_share(tiers[tier], n)})" for tier in tier_names))
-    lines.append(f"{'by kind':<41} sent streamed     cost  top tier  answered by")
+    lines.append(f"{'by kind':<41} sent streamed     cost  top tier saved  answered by")
     for kind, label in KIND_LABELS.items():
         of_kind = [r for r in results if r.planned.kind == kind]
         if not of_kind:
@@ -72,7 +72,7 @@ def summary(results: list[Result], outcomes: Mapping[str, Outcome],
         served = _counts(f"{r.tier}/{r.deployment}" if r.verdict == "answered" else r.verdict
                          for r in of_kind)
         lines.append(f"  {label:<39} {len(of_kind):>4} {streamed:>8} {_usd(cost):>8} "
-                     f"{_usd(baseline):>9}  {served}")
+                     f"{_usd(baseline):>9} {_share(baseline - cost, baseline):>5}  {served}")
     retried = [r for r in results if r.attempts > 1]
     lines.append(f"fallbacks: {len(retried)} requests took more than one attempt "
                  "(x-tianji-attempts > 1)")

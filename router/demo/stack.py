@@ -33,6 +33,10 @@ STOP_TIMEOUT_S = 10
 SEED = 7  # the simulated clouds' random draws, so that a run can be repeated
 
 
+class DemoError(RuntimeError):
+    """The demo could not start (its message says why, for the user)."""
+
+
 @dataclass
 class Demo:
     url: str  # the gateway, without /v1
@@ -59,13 +63,16 @@ def bind(port: int | None) -> socket.socket:
     is taken), or a free port for 0."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    wanted = DEFAULT_PORT if port is None else port
     try:
-        sock.bind((HOST, DEFAULT_PORT if port is None else port))
+        sock.bind((HOST, wanted))
     except OSError as err:
-        if port is not None or err.errno != errno.EADDRINUSE:
-            sock.close()
-            raise
-        sock.bind((HOST, 0))
+        if port is None and err.errno == errno.EADDRINUSE:
+            sock.bind((HOST, 0))
+            return sock
+        sock.close()
+        raise DemoError(f"cannot listen on {HOST}:{wanted}: {err.strerror}; "
+                        "pick another --port (0: a free one)") from None
     return sock
 
 
@@ -95,15 +102,16 @@ def running(port: int | None = None,
     from router.server import create_app
 
     with contextlib.ExitStack() as stack:
+        sock = stack.enter_context(bind(port))
+        gateway_port = sock.getsockname()[1]
         clouds: dict[str, SimulatedProvider] = {}
         for cloud in CLOUDS:
-            sim = stack.enter_context(SimulatedProvider(profiles(cloud), seed=SEED))
+            sim = SimulatedProvider(profiles(cloud), seed=SEED)
+            stack.enter_context(sim)
             if cloud.flaky:
                 for dep_id in profiles(cloud):
                     sim.set_fault(dep_id, *FLAKY_FAULTS)
             clouds[cloud.name] = sim
-        sock = stack.enter_context(bind(port))
-        gateway_port = sock.getsockname()[1]
         raw = demo_config({name: sim.url for name, sim in clouds.items()}, gateway_port)
         config = parse_config(raw, env={})
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tianji-demo-")))
@@ -124,6 +132,6 @@ def running(port: int | None = None,
         deadline = time.monotonic() + START_TIMEOUT_S
         while not server.started:
             if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the demo gateway did not start")
+                raise DemoError("the demo gateway did not start (see the log above)")
             time.sleep(0.02)
         yield Demo(f"http://{HOST}:{gateway_port}", config_path, config, clouds, recorder)
