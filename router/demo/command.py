@@ -9,9 +9,12 @@ import signal
 import sys
 import time
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING
 
 from router.demo.world import CLOUDS, TIERS
+
+if TYPE_CHECKING:
+    from router.demo.stack import Demo
 
 CURL_PROMPT = "Show that every group of order p^2, where p is prime, is abelian."
 SDK_PROMPT = "Translate 'good morning' into French."
@@ -30,6 +33,8 @@ def _stop_on_signals() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Exit status: 0 after Ctrl-C or a run where every request got an answer or a correct
+    error; 1 if one got neither; 2 if the demo could not start; 130 if --traffic was cut."""
     if args.traffic is not None and args.traffic < 1:
         print("error: --traffic needs a number of requests >= 1", file=sys.stderr)
         return 2
@@ -50,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 130 if args.traffic is not None else 0
 
 
-def _setting_lines(demo: Any) -> list[str]:
+def _setting_lines(demo: Demo) -> list[str]:
     lines = ["simulated clouds (127.0.0.1):"]
     for cloud in CLOUDS:
         lines.append(f"  sim-{cloud.name:<10} {demo.clouds[cloud.name].url:<24} "
@@ -138,7 +143,7 @@ def _interactive(port: int | None) -> int:
     return 0
 
 
-def _top_tier_label(demo: Any) -> str:
+def _top_tier_label(demo: Demo) -> str:
     from router.costs import reference_deployment
 
     name = reference_deployment(demo.config)

@@ -76,21 +76,25 @@ def summary(results: list[Result], outcomes: Mapping[str, Outcome],
     retried = [r for r in results if r.attempts > 1]
     lines.append(f"fallbacks: {len(retried)} requests took more than one attempt "
                  "(x-tianji-attempts > 1)")
-    paths: dict[str, list[str]] = {}
+    paths: Counter[str] = Counter()
+    whys: dict[str, list[str]] = {}
     for r in retried:
         outcome = outcomes.get(r.request_id)
         failed = outcome.failed if outcome else ()
         tried = " then ".join(f.deployment for f in failed) or "?"
-        paths.setdefault(f"{tried} failed -> {r.deployment} answered", []).extend(
-            f.why for f in failed)
-    lines += [f"  {path}: {len(whys)} ({_counts(whys)})"
-              for path, whys in sorted(paths.items(), key=lambda kv: -len(kv[1]))]
+        path = f"{tried} failed -> {r.deployment} answered"
+        paths[path] += 1
+        whys.setdefault(path, []).extend(f.why for f in failed)
+    lines += [f"  {path}: {count} ({_counts(whys[path])})" for path, count in paths.most_common()]
     faults = sum(len(v) for v in injected.values())
     lines.append(f"  the simulated clouds injected {faults} failures: " + (
         "; ".join(f"{dep} {_counts(kinds)}" for dep, kinds in sorted(injected.items()))
         or "none"))
     lines += money_lines((outcomes[r.request_id] for r in results if r.request_id in outcomes),
                          top_tier)
+    unlogged = n - sum(r.request_id in outcomes for r in results)
+    if unlogged:
+        lines.append(f"  (the gateway logged no record for {unlogged} requests: not counted)")
     problems = [r for r in results if r.verdict == "lost"]
     lines += [f"  lost: {r.request_id} ({r.planned.kind}): {r.detail}" for r in problems[:10]]
     return "\n".join(lines)

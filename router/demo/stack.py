@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
+from router.config import Config, parse_config
 from router.demo.events import Outcome, Recorder
 from router.demo.world import CLOUDS, FLAKY_FAULTS, demo_config, profiles
 from router.fakeprovider.simulate import SimulatedProvider
@@ -41,7 +41,7 @@ class DemoError(RuntimeError):
 class Demo:
     url: str  # the gateway, without /v1
     config_path: Path
-    config: Any  # router.config.Config
+    config: Config
     clouds: dict[str, SimulatedProvider]
     recorder: Recorder
 
@@ -76,7 +76,7 @@ def bind(port: int | None) -> socket.socket:
     return sock
 
 
-def _quiet_logging(config: Any, recorder: Recorder) -> None:
+def _quiet_logging(config: Config, recorder: Recorder) -> None:
     """The gateway's JSON lines go to the recorder; stderr shows warnings and errors only."""
     from router.logs import configure_logging
     from router.redact import Redactor, secret_values
@@ -98,7 +98,6 @@ def running(port: int | None = None,
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     import uvicorn
 
-    from router.config import parse_config
     from router.server import create_app
 
     with contextlib.ExitStack() as stack:
