@@ -128,8 +128,10 @@ def _interactive(port: int | None) -> int:
             "Each request is shown below when it is answered. Ctrl-C stops the demo.",
         ]), flush=True)
         try:
-            while True:
+            while demo.gateway_alive():
                 time.sleep(0.5)
+            print("error: the demo gateway stopped", file=sys.stderr)
+            return 1
         except KeyboardInterrupt:
             outcomes = demo.recorder.outcomes()
             answered = [o for o in outcomes if o.deployment is not None]

@@ -44,6 +44,10 @@ class Demo:
     config: Config
     clouds: dict[str, SimulatedProvider]
     recorder: Recorder
+    gateway: threading.Thread
+
+    def gateway_alive(self) -> bool:
+        return self.gateway.is_alive()
 
     def injected_faults(self) -> dict[str, list[str]]:
         """The faults each simulated deployment injected so far, by deployment."""
@@ -133,4 +137,5 @@ def running(port: int | None = None,
             if time.monotonic() > deadline or not thread.is_alive():
                 raise DemoError("the demo gateway did not start (see the log above)")
             time.sleep(0.02)
-        yield Demo(f"http://{HOST}:{gateway_port}", config_path, config, clouds, recorder)
+        yield Demo(f"http://{HOST}:{gateway_port}", config_path, config, clouds, recorder,
+                   thread)
