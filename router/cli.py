@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "router.score_cmd",
     "router.evaluate",
     "router.calibrate",
+    "router.demo",
 )
 _DEFAULT_CONFIG = os.environ.get("TIANJI_CONFIG", "config/default.yaml")
 

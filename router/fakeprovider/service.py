@@ -146,6 +146,7 @@ class Service:
                                 request.headers, body, stream,
                                 fault.kind.value if fault else None)
             self._calls.setdefault(dep_id, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(call)
+        behaviour = self.shape(dep_id, body, stream, fault, behaviour)
         text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
         turn = wire.turn(dep_id, body, text)
         status, steps = _plan(wire, turn, stream, fault, behaviour)
@@ -156,6 +157,12 @@ class Service:
             call.disconnected = client_left
 
         return Exchange(steps, on_end)
+
+    def shape(self, dep_id: str, body: JSON, stream: bool, fault: Fault | None,
+              behaviour: Behaviour) -> Behaviour:
+        """How this one call is answered: the deployment's `Behaviour` as configured.
+        `simulate.SimulatedProvider` overrides it to vary latency and text per request."""
+        return behaviour
 
     def _next_fault(self, dep_id: str) -> Fault | None:
         schedule = self._faults.get(dep_id)
