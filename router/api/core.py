@@ -1,0 +1,125 @@
+"""The request path every front door shares: body reading, upstream call, the stream
+commit point, cost, metrics, the request log line and the x-tianji-* headers.
+
+A front door parses and validates its own wire format, asks the `Gateway` for a
+Decision, and hands the rest to the functions here; it writes answers and errors
+in its own wire format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from router.api.gateway import Gateway
+from router.errors import GatewayError
+from router.policy import Decision
+from router.upstream import Served
+
+log = logging.getLogger("tianji.request")
+JSON = "application/json"
+
+
+def json_bytes(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def error_response(err: GatewayError, request_id: str | None = None) -> Response:
+    headers = dict(err.headers)
+    if request_id:
+        headers["x-request-id"] = request_id
+    return Response(json_bytes(err.to_body()), err.status, headers, media_type=JSON)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def tianji_headers(decision: Decision, served: Served, cost: float | None) -> dict[str, str]:
+    dep = served.candidate.deployment
+    headers = {
+        "x-tianji-tier": served.candidate.tier,
+        "x-tianji-model": dep.model,
+        "x-tianji-provider": dep.name,
+        "x-tianji-difficulty": f"{decision.assessment.difficulty:.4f}",
+        "x-tianji-attempts": str(served.calls),
+    }
+    if cost is not None:
+        headers["x-tianji-cost-usd"] = f"{cost:.8f}"
+    return headers
+
+
+@dataclass(frozen=True)
+class Call:
+    """One chat request, for its metrics and its log line."""
+
+    request_id: str
+    decision: Decision
+    started: float
+    stream: bool
+    messages: list[Any] | None  # only with server.log_prompts: true
+
+
+def record(
+    gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int
+) -> float:
+    prompt = int(usage.get("prompt_tokens") or 0)
+    completion = int(usage.get("completion_tokens") or 0)
+    cost = gw.catalog[served.candidate.deployment.name].cost(prompt, completion)
+    baseline = gw.reference.cost(prompt, completion)
+    gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
+    log_request(call, served, status, cost, baseline)
+    return cost
+
+
+def log_request(
+    call: Call,
+    served: Served | None,
+    status: int,
+    cost: float | None,
+    baseline: float | None = None,
+) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    decision = call.decision
+    entry = {
+        "event": "request",
+        "request_id": call.request_id,
+        "status": status,
+        "tier": served.candidate.tier if served else decision.tier,
+        "deployment": served.candidate.deployment.name if served else None,
+        "attempts": served.calls if served else None,
+        "difficulty": decision.assessment.difficulty,
+        "task": decision.assessment.task,
+        "stream": call.stream,
+        "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
+        "cost_usd": None if cost is None else round(cost, 8),
+        "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
+    }
+    if call.messages is not None:
+        entry["messages"] = call.messages  # the log handler's redaction still applies
+    log.info(json.dumps(entry, ensure_ascii=False))
+
+
+async def shielded_close(served: Served) -> None:
+    assert served.close is not None
+    with contextlib.suppress(BaseException):  # the stream is gone either way
+        await asyncio.shield(served.close())
