@@ -125,8 +125,32 @@ class Tier(_Strict):
     deployments: list[Deployment] = Field(min_length=1)
 
 
+class ModelRule(_Strict):
+    """How a client's model name routes on the Anthropic front door. `match` is a glob
+    (`claude-*sonnet*`); `tier` pins a tier, `max_tier` routes by difficulty up to a
+    tier, neither routes by difficulty over every tier."""
+
+    match: str = Field(min_length=1)
+    tier: str | None = None
+    max_tier: str | None = None
+
+
+# The default: a real Claude id routes by difficulty with its own family as the ceiling
+# (a rule whose tier label the config lacks is left out).
+DEFAULT_MODEL_RULES = (
+    ModelRule(match="claude-*opus*", max_tier="opus"),
+    ModelRule(match="claude-*sonnet*", max_tier="sonnet"),
+    ModelRule(match="claude-*haiku*", max_tier="haiku"),
+)
+
+
+class AnthropicConfig(_Strict):
+    models: list[ModelRule] | None = None
+
+
 class Config(_Strict):
     server: ServerConfig = Field(default_factory=ServerConfig)
+    anthropic: AnthropicConfig = Field(default_factory=AnthropicConfig)
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     tiers: list[Tier] = Field(min_length=1)
@@ -158,7 +182,23 @@ class Config(_Strict):
             raise ValueError(
                 f"deployment names must be unique (set `name:`); repeated: {', '.join(dupes)}"
             )
+        for i, rule in enumerate(self.anthropic.models or ()):
+            if rule.tier is not None and rule.max_tier is not None:
+                raise ValueError(f"anthropic.models.{i}: set tier (pin) or max_tier, not both")
+            for label in (rule.tier, rule.max_tier):
+                if label is not None and label not in seen:
+                    raise ValueError(f"anthropic.models.{i}: {label!r} is not a tier or alias")
         return self
+
+    def model_rules(self) -> tuple[ModelRule, ...]:
+        """The Anthropic front door's model rules: the configured ones, else the defaults
+        whose tier labels this config has."""
+        if self.anthropic.models is not None:
+            return tuple(self.anthropic.models)
+        return tuple(
+            r for r in DEFAULT_MODEL_RULES
+            if all(self.tier_index(x) is not None for x in (r.tier, r.max_tier) if x)
+        )
 
     def tier_index(self, label: str) -> int | None:
         """Index of the tier whose name or alias is `label`."""

@@ -3,7 +3,8 @@ routes (health, readiness, models, deployments, metrics) and the published schem
 
     app = create_app(load_config("config/default.yaml"))
 
-Front doors: router/api/chat.py (OpenAI chat completions and /v1/route). Every
+Front doors: router/api/chat.py (OpenAI chat completions and /v1/route),
+router/api/messages.py (Anthropic Messages). Every
 error is the front door's error JSON; every answer carries x-tianji-* headers.
 """
 
@@ -13,6 +14,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,7 +24,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from router.api import chat
+from router.api import chat, messages
 from router.api.core import JSON, error_response, json_bytes
 from router.api.gateway import Gateway
 from router.classify import Classifier
@@ -46,10 +48,21 @@ _HEADERS_TOO_LARGE = GatewayError(
 )
 _UNAUTHORIZED = GatewayError(
     401,
-    "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
+    "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>' or "
+    "'x-api-key: <key>'.",
     "authentication_error",
     "invalid_api_key",
 )
+
+
+def _error_writer(path: str, headers: Headers) -> Callable[..., Response]:
+    """The error shape of the front door a request came to."""
+    return messages.error_response if messages.wants_anthropic(path, headers) else error_response
+
+
+def _answer_error(request: Request, err: GatewayError) -> Response:
+    request_id = getattr(request.state, "request_id", None)
+    return _error_writer(request.url.path, request.headers)(err, request_id)
 
 
 class _Guard:
@@ -70,11 +83,12 @@ class _Guard:
             await error_response(_HEADERS_TOO_LARGE)(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        answer_error = _error_writer(scope["path"], headers)
         supplied = headers.get("x-request-id", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         if scope["path"].startswith("/v1/") and not self.gateway.authorized(headers):
-            await error_response(_UNAUTHORIZED, request_id)(scope, receive, send)
+            await answer_error(_UNAUTHORIZED, request_id)(scope, receive, send)
             return
         id_header = (b"x-request-id", request_id.encode())
 
@@ -101,16 +115,16 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, err: GatewayError) -> Response:
-        return error_response(err)
+        return _answer_error(request, err)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
         message = {404: "Unknown path.", 405: "Method not allowed."}.get(err.status_code)
-        return error_response(GatewayError(err.status_code, message or str(err.detail)))
+        return _answer_error(request, GatewayError(err.status_code, message or str(err.detail)))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, err: RequestValidationError) -> Response:
-        return error_response(GatewayError(400, "Invalid request.", code="invalid_request"))
+        return _answer_error(request, GatewayError(400, "Invalid request.", code="invalid_request"))
 
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, err: Exception) -> Response:
@@ -120,8 +134,9 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
                 {"event": "internal_error", "request_id": request_id, "error": type(err).__name__}
             )
         )
-        return error_response(
-            GatewayError(500, "Internal error in Tianji.", "server_error", "internal_error")
+        return _answer_error(
+            request,
+            GatewayError(500, "Internal error in Tianji.", "server_error", "internal_error"),
         )
 
     @app.get("/healthz")
@@ -145,7 +160,9 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         return Response(json_bytes(body), 200 if ready else 503, media_type=JSON)
 
     @app.get("/v1/models")
-    async def models() -> dict[str, Any]:
+    async def models(request: Request) -> dict[str, Any]:
+        if "anthropic-version" in request.headers:
+            return messages.models_list(config)
         created = 0
         return {
             "object": "list",
@@ -185,6 +202,14 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     @app.post("/v1/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
         return await chat.chat_completions(gw, request)
+
+    @app.post("/v1/messages", response_model=None)
+    async def anthropic_messages(request: Request) -> Response:
+        return await messages.messages(gw, request)
+
+    @app.post("/v1/messages/count_tokens")
+    async def anthropic_count_tokens(request: Request) -> dict[str, Any]:
+        return await messages.count_tokens(gw, request)
 
     app.openapi = lambda: _openapi(app, config)  # type: ignore[method-assign]
     return app

@@ -4,7 +4,6 @@ answer, its SSE chunks and its error event."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -21,11 +20,11 @@ from router.api.core import (
     log_request,
     read_body,
     record,
-    shielded_close,
+    relay_stream,
     tianji_headers,
 )
 from router.api.gateway import Gateway
-from router.errors import GatewayError, classify
+from router.errors import GatewayError
 from router.policy import needs_of
 from router.schema import PASSTHROUGH_PARAMS, ChatCompletionRequest, validation_message
 from router.upstream import Served, openai_dict
@@ -105,61 +104,35 @@ def _sse_event(data: dict[str, Any]) -> bytes:
     return b"data: " + json_bytes(data) + b"\n\n"
 
 
-async def _sse(
-    gw: Gateway, call: Call, served: Served, include_usage: bool, deadline: float
-) -> AsyncIterator[bytes]:
-    """Relay the upstream stream. After the first byte there is no fallback: a failure
-    ends the stream with an OpenAI-style error event and no [DONE]. A stream that ends
-    without the provider's own finish reason is such a failure, and so is a gap between
-    chunks longer than `attempt_timeout_s` (when set) or the rest of the deadline."""
-    assert served.first_chunk is not None and served.chunks is not None
-    idle_s = gw.config.resilience.attempt_timeout_s
-    usage: dict[str, Any] = {}
-    finished = False
-    status = 200
+class _ChatStream:
+    """OpenAI's chat.completion.chunk events, `data: [DONE]`, and an error event."""
 
-    def relay(chunk: dict[str, Any]) -> bytes | None:
-        nonlocal finished
+    def __init__(self, include_usage: bool) -> None:
+        self.include_usage = include_usage
+        self.usage: dict[str, Any] = {}
+        self.finished = False
+
+    def event(self, chunk: Any) -> bytes | None:
+        chunk = openai_dict(chunk)
         if chunk.get("usage"):
-            usage.update(chunk["usage"])
+            self.usage.update(chunk["usage"])
             if not chunk.get("choices"):
-                return _sse_event(chunk) if include_usage else None
-            if not include_usage:
+                return _sse_event(chunk) if self.include_usage else None
+            if not self.include_usage:
                 chunk = {k: v for k, v in chunk.items() if k != "usage"}
         if any(c.get("finish_reason") for c in chunk.get("choices") or ()):
-            finished = True
+            self.finished = True
         return _sse_event(chunk)
 
-    try:
-        first = relay(served.first_chunk)
-        if first:
-            yield first
-        while True:
-            wait_s = max(0.0, deadline - time.monotonic())
-            async with asyncio.timeout(min(wait_s, idle_s) if idle_s else wait_s):
-                try:
-                    chunk = await anext(served.chunks)
-                except StopAsyncIteration:
-                    break
-            data = relay(openai_dict(chunk))
-            if data:
-                yield data
-        if not finished or (served.provider_finished and not served.provider_finished()):
-            raise ConnectionError("the provider's stream ended before the answer was complete")
-        yield b"data: [DONE]\n\n"
-    except asyncio.CancelledError:
-        status = 499  # the client went away; closing the upstream below cancels its request
-        raise
-    except (Exception, TimeoutError) as exc:
-        failure = classify(exc)
-        status = 502
-        message = (
-            "The upstream stream failed after the answer had started, so it could not be "
-            f"retried elsewhere: {failure.error_class}: {gw.redact(failure.message)}"
-        )
-        error = GatewayError(502, message, "upstream_error", "stream_interrupted")
-        yield _sse_event(error.to_body())
-    finally:
-        if served.close is not None:
-            await shielded_close(served)
-        record(gw, call, served, usage, status)
+    def done(self) -> bytes:
+        return b"data: [DONE]\n\n"
+
+    def error(self, err: GatewayError) -> bytes:
+        return _sse_event(err.to_body())
+
+
+def _sse(
+    gw: Gateway, call: Call, served: Served, include_usage: bool, deadline: float
+) -> AsyncIterator[bytes]:
+    """The chat completions stream (see `relay_stream` for the commit point)."""
+    return relay_stream(gw, call, served, deadline, _ChatStream(include_usage))

@@ -13,14 +13,15 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from router.api.gateway import Gateway
-from router.errors import GatewayError
+from router.errors import GatewayError, classify
 from router.policy import Decision
 from router.upstream import Served
 
@@ -123,3 +124,65 @@ async def shielded_close(served: Served) -> None:
     assert served.close is not None
     with contextlib.suppress(BaseException):  # the stream is gone either way
         await asyncio.shield(served.close())
+
+
+class StreamWriter(Protocol):
+    """A front door's stream format: how to write each upstream chunk, the end and a failure.
+
+    `usage` collects prompt_tokens/completion_tokens for `record`; `finished` is True once
+    the provider's own end of answer has been relayed."""
+
+    usage: dict[str, Any]
+    finished: bool
+
+    def event(self, chunk: Any) -> bytes | None: ...
+
+    def done(self) -> bytes: ...
+
+    def error(self, err: GatewayError) -> bytes: ...
+
+
+async def relay_stream(
+    gw: Gateway, call: Call, served: Served, deadline: float, writer: StreamWriter
+) -> AsyncIterator[bytes]:
+    """Relay the upstream stream. After the first byte there is no fallback: a failure
+    ends the stream with the writer's error event and no end marker. A stream that ends
+    without the provider's own finish reason is such a failure, and so is a gap between
+    chunks longer than `attempt_timeout_s` (when set) or the rest of the deadline."""
+    assert served.first_chunk is not None and served.chunks is not None
+    idle_s = gw.config.resilience.attempt_timeout_s
+    status = 200
+    try:
+        first = writer.event(served.first_chunk)
+        if first:
+            yield first
+        while True:
+            wait_s = max(0.0, deadline - time.monotonic())
+            async with asyncio.timeout(min(wait_s, idle_s) if idle_s else wait_s):
+                try:
+                    chunk = await anext(served.chunks)
+                except StopAsyncIteration:
+                    break
+            data = writer.event(chunk)
+            if data:
+                yield data
+        if not writer.finished or (served.provider_finished and not served.provider_finished()):
+            raise ConnectionError("the provider's stream ended before the answer was complete")
+        end = writer.done()
+        if end:
+            yield end
+    except asyncio.CancelledError:
+        status = 499  # the client went away; closing the upstream below cancels its request
+        raise
+    except (Exception, TimeoutError) as exc:
+        failure = classify(exc)
+        status = 502
+        message = (
+            "The upstream stream failed after the answer had started, so it could not be "
+            f"retried elsewhere: {failure.error_class}: {gw.redact(failure.message)}"
+        )
+        yield writer.error(GatewayError(502, message, "upstream_error", "stream_interrupted"))
+    finally:
+        if served.close is not None:
+            await shielded_close(served)
+        record(gw, call, served, writer.usage, status)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+import httpx
 from fastapi import Request
 from starlette.datastructures import Headers
 
@@ -36,6 +37,9 @@ class Gateway:
         self.upstream = Upstream(config, self.health, self.redact)
         self.reference = self.catalog[reference_deployment(config)]
         self.metrics = Metrics()
+        # Native Anthropic Messages calls (router/upstream_messages.py); connections pooled.
+        self.messages_http = httpx.AsyncClient(timeout=None, limits=httpx.Limits(
+            max_connections=1000, max_keepalive_connections=100))
         self._api_keys = [k.encode() for k in config.server.api_keys]
 
     def authorized(self, headers: Headers) -> bool:
@@ -65,8 +69,12 @@ class Gateway:
                 code="model_not_found",
                 param="model",
             )
-        assessment = self.classifier.score(body)
+        return self.decide_route(body, route)
+
+    def decide_route(self, view: dict[str, Any], route: Route) -> Decision:
+        """The Decision for a chat-shaped request (`view`) and what the client asked for."""
+        assessment = self.classifier.score(view)
         try:
-            return decide(self.config, self.catalog, needs_of(body), assessment, route)
+            return decide(self.config, self.catalog, needs_of(view), assessment, route)
         except PolicyError as err:
             raise GatewayError(400, str(err), code=err.code, param=err.param) from None

@@ -19,6 +19,7 @@ class Turn:
     prompt_tokens: int
     tool: str | None  # the function the request forces a call to
     include_usage: bool
+    thinking: bool = False  # the request turned extended thinking on (Anthropic wire)
 
     @property
     def pieces(self) -> list[str]:

@@ -1,4 +1,7 @@
-"""Anthropic messages: `message` objects, the real SSE event sequence, error bodies."""
+"""Anthropic messages: `message` objects, the real SSE event sequence, error bodies.
+
+A request with `thinking` on (`enabled` or `adaptive`) is answered with a thinking
+block (and its signature) before the text or tool call, as Claude does."""
 
 from __future__ import annotations
 
@@ -7,6 +10,12 @@ import itertools
 from .wire import JSON, Turn, count_tokens, dumps
 
 _IDS = itertools.count(1)
+THINKING = "Let me think about this."
+
+
+def signature(dep_id: str) -> str:
+    """The thinking signature a deployment signs with (a test can check it came back)."""
+    return f"sig-{dep_id}-EqQBCkYIARgC"
 
 _ERRORS: dict[int, tuple[str, str]] = {
     400: ("invalid_request_error", "Invalid request."),
@@ -49,12 +58,13 @@ class AnthropicWire:
             prompt_tokens=count_tokens([body.get("system"), body.get("messages", [])]),
             tool=_forced_tool(body),
             include_usage=True,
+            thinking=(body.get("thinking") or {}).get("type") in ("enabled", "adaptive"),
         )
 
     def answer(self, turn: Turn) -> JSON:
         return {
             **self._message(turn),
-            "content": [self._block(turn, full=True)],
+            "content": [*self._thinking(turn, full=True), self._block(turn, full=True)],
             "stop_reason": "end_turn" if turn.tool is None else "tool_use",
             "usage": {"input_tokens": turn.prompt_tokens,
                       "output_tokens": self._output_tokens(turn)},
@@ -67,13 +77,24 @@ class AnthropicWire:
             deltas = [{"type": "text_delta", "text": piece} for piece in turn.pieces]
         else:
             deltas = [{"type": "input_json_delta", "partial_json": "{}"}]
+        index = 1 if turn.thinking else 0
+        thinking = [
+            _event("content_block_start",
+                   {"index": 0, "content_block": self._thinking(turn, full=False)[0]}),
+            _event("content_block_delta", {"index": 0, "delta": {
+                "type": "thinking_delta", "thinking": THINKING}}),
+            _event("content_block_delta", {"index": 0, "delta": {
+                "type": "signature_delta", "signature": signature(turn.dep_id)}}),
+            _event("content_block_stop", {"index": 0}),
+        ] if turn.thinking else []
         return [
             _event("message_start", {"message": start}),
+            *thinking,
             _event("content_block_start",
-                   {"index": 0, "content_block": self._block(turn, full=False)}),
+                   {"index": index, "content_block": self._block(turn, full=False)}),
             _event("ping", {}),
-            *(_event("content_block_delta", {"index": 0, "delta": d}) for d in deltas),
-            _event("content_block_stop", {"index": 0}),
+            *(_event("content_block_delta", {"index": index, "delta": d}) for d in deltas),
+            _event("content_block_stop", {"index": index}),
             _event("message_delta", {
                 "delta": {"stop_reason": "end_turn" if turn.tool is None else "tool_use",
                           "stop_sequence": None},
@@ -103,6 +124,13 @@ class AnthropicWire:
     def _message(turn: Turn) -> JSON:
         return {"id": f"msg_fake{next(_IDS)}", "type": "message", "role": "assistant",
                 "model": turn.model, "stop_sequence": None}
+
+    @staticmethod
+    def _thinking(turn: Turn, *, full: bool) -> list[JSON]:
+        if not turn.thinking:
+            return []
+        return [{"type": "thinking", "thinking": THINKING if full else "",
+                 "signature": signature(turn.dep_id) if full else ""}]
 
     @staticmethod
     def _block(turn: Turn, *, full: bool) -> JSON:

@@ -1,0 +1,303 @@
+"""The Anthropic Messages front door: POST /v1/messages, POST /v1/messages/count_tokens,
+and GET /v1/models in Anthropic's shape (when the client sends `anthropic-version`).
+
+It parses and checks the Messages body, maps the client's model name to routing
+(`auto`, a tier or alias, or a real Claude id through `anthropic.models` rules),
+gives the classifier and policy a chat-shaped view of the conversation, and runs
+the shared request path with a Messages call per deployment
+(router/upstream_messages.py). Answers, SSE events and errors are Anthropic's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from fnmatch import fnmatchcase
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.datastructures import Headers
+
+from router.api.core import (
+    JSON,
+    Call,
+    json_bytes,
+    log_request,
+    read_body,
+    record,
+    relay_stream,
+    tianji_headers,
+)
+from router.api.gateway import Gateway
+from router.config import Config
+from router.errors import GatewayError
+from router.policy import Decision, Route, needs_of
+from router.upstream import Served
+from router.upstream_messages import CLAUDE_NATIVE, DEFAULT_VERSION, MessagesCall, MessagesRequest
+
+# Anthropic's error types by status; 503 (nothing could answer) is Anthropic's 529.
+_ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
+                403: "permission_error", 404: "not_found_error", 413: "request_too_large",
+                429: "rate_limit_error", 504: "timeout_error", 529: "overloaded_error"}
+_STATUS = {503: 529, 431: 400}
+_ROLES = ("user", "assistant")
+
+
+def wants_anthropic(path: str, headers: Headers) -> bool:
+    """Does this request get Anthropic's error shape?"""
+    return path.startswith("/v1/messages") or (
+        path == "/v1/models" and "anthropic-version" in headers
+    )
+
+
+def error_body(err: GatewayError) -> tuple[int, JSON]:
+    status = _STATUS.get(err.status, err.status)
+    kind = _ERROR_TYPES.get(status, "api_error")
+    return status, {"type": "error", "error": {"type": kind, "message": err.message}}
+
+
+def error_response(err: GatewayError, request_id: str | None = None) -> Response:
+    status, body = error_body(err)
+    headers = dict(err.headers)
+    if request_id:
+        headers["x-request-id"] = headers["request-id"] = request_id
+    return Response(json_bytes(body), status, headers, media_type=JSON)
+
+
+def _invalid(message: str) -> GatewayError:
+    return GatewayError(400, message, code="invalid_request")
+
+
+def parse_messages_body(raw: bytes, max_messages: int, *, count_only: bool = False) -> JSON:
+    """The Messages body as sent, after the checks Anthropic's API makes first."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise _invalid("The request body is not valid JSON (UTF-8).") from None
+    if not isinstance(data, dict):
+        raise _invalid("The request body must be a JSON object.")
+    if not isinstance(data.get("model"), str) or not data["model"]:
+        raise _invalid("model: Field required (a string).")
+    if not count_only:
+        max_tokens = data.get("max_tokens")
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+            raise _invalid("max_tokens: Field required (an integer >= 1).")
+    messages = data.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise _invalid("messages: Field required (a non-empty list).")
+    if len(messages) > max_messages:
+        raise _invalid(f"messages: too many, at most {max_messages}.")
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict) or message.get("role") not in _ROLES:
+            raise _invalid(f"messages.{i}.role: must be 'user' or 'assistant'.")
+        content = message.get("content")
+        if isinstance(content, list):
+            if not all(isinstance(b, dict) and isinstance(b.get("type"), str) for b in content):
+                raise _invalid(f"messages.{i}.content: each block needs a string 'type'.")
+        elif not isinstance(content, str):
+            raise _invalid(f"messages.{i}.content: a string or a list of content blocks.")
+    system = data.get("system")
+    if system is not None and not isinstance(system, str) and not (
+        isinstance(system, list) and all(isinstance(b, dict) for b in system)
+    ):
+        raise _invalid("system: a string or a list of text blocks.")
+    tools = data.get("tools")
+    if tools is not None and not (
+        isinstance(tools, list) and all(isinstance(t, dict) and t.get("name") for t in tools)
+    ):
+        raise _invalid("tools: a list of tools, each with a name.")
+    if "stream" in data and not isinstance(data["stream"], bool):
+        raise _invalid("stream: a boolean.")
+    return data
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(_text_of(b) for b in value)
+    if isinstance(value, dict):
+        kind = value.get("type")
+        if kind == "text":
+            return str(value.get("text", ""))
+        if kind == "tool_use":
+            return f"{value.get('name', '')} {json.dumps(value.get('input', {}))}"
+        if kind == "tool_result":
+            return _text_of(value.get("content", ""))
+    return ""
+
+
+def chat_view(body: JSON) -> JSON:
+    """The conversation as a chat request, for the classifier and the policy's needs:
+    text of every turn (tool calls and results included), images as image parts,
+    tools by name and description, max_tokens."""
+    messages: list[JSON] = []
+    if body.get("system"):
+        messages.append({"role": "system", "content": _text_of(body["system"])})
+    for message in body["messages"]:
+        content = message["content"]
+        if isinstance(content, list):
+            parts: list[JSON] = [{"type": "text", "text": _text_of(content)}]
+            parts += [{"type": "image_url", "image_url": {"url": ""}}
+                      for b in content if b.get("type") in ("image", "document")]
+            messages.append({"role": message["role"], "content": parts})
+        else:
+            messages.append({"role": message["role"], "content": content})
+    view: JSON = {"messages": messages, "max_tokens": body.get("max_tokens") or 0}
+    if body.get("tools"):
+        view["tools"] = [{"type": "function", "function": {
+            "name": t.get("name", ""), "description": t.get("description", "")}}
+            for t in body["tools"]]
+    return view
+
+
+def route_for(config: Config, model: str, headers: Headers) -> Route:
+    """What the client's model name asks for, bounded by x-tianji-min/max-tier."""
+    floor = headers.get("x-tianji-min-tier")
+    ceiling = headers.get("x-tianji-max-tier")
+    if model == "auto" or config.tier_index(model) is not None:
+        return Route(model=model, min_tier=floor, max_tier=ceiling)
+    for rule in config.model_rules():
+        if not fnmatchcase(model, rule.match):
+            continue
+        if rule.tier is not None:
+            return Route(model=rule.tier, min_tier=floor, max_tier=ceiling)
+        if rule.max_tier is not None:
+            ceiling = _lower(config, rule.max_tier, ceiling)
+        return Route(model="auto", min_tier=floor, max_tier=ceiling)
+    offered = [*config.model_names(), *(r.match for r in config.model_rules())]
+    raise GatewayError(
+        404, f"The model {model!r} does not exist. Available models: {', '.join(offered)}.",
+        code="model_not_found", param="model")
+
+
+def _lower(config: Config, rule_ceiling: str, header_ceiling: str | None) -> str:
+    """The lower of two ceilings (an unknown header label is kept for the policy's 400)."""
+    header_index = config.tier_index(header_ceiling) if header_ceiling else None
+    if header_ceiling is None or header_index is None:
+        return header_ceiling or rule_ceiling
+    rule_index = config.tier_index(rule_ceiling)
+    return rule_ceiling if rule_index is not None and rule_index <= header_index else (
+        header_ceiling)
+
+
+def _upstream_request(body: JSON, headers: Headers) -> MessagesRequest:
+    betas = tuple(b.strip() for b in headers.get("anthropic-beta", "").split(",") if b.strip())
+    upstream_body = {k: v for k, v in body.items() if k != "model"}
+    return MessagesRequest(upstream_body, headers.get("anthropic-version", DEFAULT_VERSION), betas)
+
+
+def _claude_only(decision: Decision) -> Decision:
+    """Leave out deployments whose wire cannot carry thinking blocks faithfully."""
+    keep = tuple(c for c in decision.candidates if c.deployment.provider in CLAUDE_NATIVE)
+    if len(keep) == len(decision.candidates):
+        return decision
+    if not keep:
+        raise _invalid("The conversation carries thinking blocks, which only Claude deployments "
+                       "(anthropic/, bedrock/, vertex_ai/) keep, and none can take it.")
+    excluded = {**decision.excluded, **{
+        c.deployment.name: "cannot carry thinking blocks (not a Claude wire)"
+        for c in decision.candidates if c not in keep}}
+    return dataclasses.replace(decision, candidates=keep, excluded=excluded)
+
+
+def usage_of(usage: JSON) -> JSON:
+    """Anthropic usage as the prompt/completion token counts `record` reads."""
+    prompt = sum(int(usage.get(k) or 0) for k in (
+        "input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"))
+    return {"prompt_tokens": prompt, "completion_tokens": int(usage.get("output_tokens") or 0)}
+
+
+async def messages(gw: Gateway, request: Request) -> Response:
+    config = gw.config
+    started = time.monotonic()
+    request_id: str = request.state.request_id
+    body = parse_messages_body(
+        await read_body(request, config.server.max_body_bytes), config.server.max_messages
+    )
+    view = chat_view(body)
+    decision = gw.decide_route(view, route_for(config, body["model"], request.headers))
+    upstream = _upstream_request(body, request.headers)
+    if upstream.has_thinking_history:
+        decision = _claude_only(decision)
+    stream = bool(body.get("stream"))
+    call = Call(request_id, decision, started, stream,
+                body["messages"] if config.server.log_prompts else None)
+    deadline = started + config.resilience.request_timeout_s
+    try:
+        served = await gw.upstream.complete(
+            decision, {}, stream=stream, deadline=deadline, request_id=request_id,
+            call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport),
+        )
+    except GatewayError as err:
+        log_request(call, None, err.status, None)
+        gw.metrics.observe_error(decision.tier, err.status)
+        raise
+    if not stream:
+        assert served.response is not None
+        cost = record(gw, call, served, usage_of(served.response.get("usage") or {}), 200)
+        headers = tianji_headers(decision, served, cost)
+        return Response(json_bytes(served.response), 200, headers, media_type=JSON)
+    prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
+        needs_of(view).prompt_tokens, 0
+    )
+    return StreamingResponse(
+        _events(gw, call, served, deadline),
+        headers={**tianji_headers(decision, served, prompt_cost), "cache-control": "no-cache"},
+        media_type="text/event-stream",
+    )
+
+
+def _event(data: JSON) -> bytes:
+    return b"event: " + str(data.get("type")).encode() + b"\ndata: " + json_bytes(data) + b"\n\n"
+
+
+class _MessagesStream:
+    """Anthropic's events as the provider sent them; `event: error` on a failure."""
+
+    def __init__(self) -> None:
+        self.usage: JSON = {}
+        self._usage: JSON = {}
+        self.finished = False
+
+    def event(self, chunk: Any) -> bytes | None:
+        kind = chunk.get("type")
+        if kind == "message_start":
+            self._usage.update((chunk.get("message") or {}).get("usage") or {})
+        elif kind == "message_delta":
+            self._usage.update(chunk.get("usage") or {})
+        elif kind == "message_stop":
+            self.finished = True
+        self.usage = usage_of(self._usage)
+        return _event(chunk)
+
+    def done(self) -> bytes:
+        return b""
+
+    def error(self, err: GatewayError) -> bytes:
+        return _event({"type": "error", "error": {"type": "api_error", "message": err.message}})
+
+
+def _events(gw: Gateway, call: Call, served: Served, deadline: float) -> Any:
+    return relay_stream(gw, call, served, deadline, _MessagesStream())
+
+
+async def count_tokens(gw: Gateway, request: Request) -> JSON:
+    """The prompt's token count as the policy estimates it (about four characters per
+    token, images counted flat); no provider is called."""
+    body = parse_messages_body(
+        await read_body(request, gw.config.server.max_body_bytes), gw.config.server.max_messages,
+        count_only=True,
+    )
+    route_for(gw.config, body["model"], request.headers)
+    return {"input_tokens": needs_of(chat_view(body)).prompt_tokens}
+
+
+def models_list(config: Config) -> JSON:
+    """GET /v1/models in Anthropic's shape: auto, the tiers and aliases."""
+    names = config.model_names()
+    data = [{"type": "model", "id": name, "display_name": f"Tianji {name}",
+             "created_at": "2025-01-01T00:00:00Z"} for name in names]
+    return {"data": data, "has_more": False, "first_id": names[0], "last_id": names[-1]}

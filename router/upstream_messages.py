@@ -1,0 +1,300 @@
+"""One Anthropic Messages call to one deployment, in the wire that deployment speaks.
+
+`Upstream.complete(..., call=MessagesCall(...))` walks the Decision's deployments
+exactly as for chat completions (retries, health, fallback, escalation, stream
+commit point); only the call itself differs:
+
+| deployment              | what is sent                                                   |
+|-------------------------|----------------------------------------------------------------|
+| `anthropic/...`         | the client's Messages body as sent (every top-level field,     |
+|                         | thinking signatures, cache_control, documents), `model` set to |
+|                         | the deployment's id; only `anthropic-version`/`anthropic-beta` |
+|                         | headers from the client; the deployment's own key              |
+| `bedrock/`, `vertex_ai/`| litellm's native Messages handler (SigV4 / Google auth, the    |
+|                         | cloud's model id and `anthropic_version`): the Messages fields |
+|                         | litellm knows; betas the cloud does not accept are dropped     |
+| anything else           | litellm's Anthropic adapter: translated to chat completions    |
+|                         | and back (requests with thinking signatures never get here)    |
+
+A call returns the Anthropic `message` dict, or an `EventStream` of Anthropic
+event dicts whose first event has arrived. An `error` event inside a stream
+raises, so the caller fails over before the first byte and ends the stream
+with an error event after it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import litellm
+
+# litellm would fetch its beta-header table from GitHub on first use: use the bundled one.
+os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
+
+from litellm.anthropic_beta_headers_manager import (  # noqa: E402
+    filter_and_transform_beta_headers,
+)
+from litellm.llms.anthropic.pass_through.adapters.streaming_iterator import (  # noqa: E402
+    AnthropicStreamWrapper,
+)
+from litellm.llms.anthropic.pass_through.adapters.transformation import (  # noqa: E402
+    AnthropicAdapter,
+)
+
+from router.transport import LeanTransport  # noqa: E402
+
+JSON = dict[str, Any]
+DEFAULT_VERSION = "2023-06-01"
+ANTHROPIC_API = "https://api.anthropic.com"
+# Providers that take the Messages body natively; the rest get the chat translation.
+CLAUDE_NATIVE = frozenset({"anthropic", "bedrock", "vertex_ai"})
+# Fields litellm's Bedrock/Vertex Messages handlers accept by name.
+_LITELLM_FIELDS = ("max_tokens", "messages", "metadata", "stop_sequences", "system",
+                   "temperature", "thinking", "tool_choice", "tools", "top_k", "top_p")
+_LITELLM_EXTRA_FIELDS = ("context_management", "output_config", "output_format", "container",
+                         "mcp_servers", "cache_control", "inference_geo", "speed")
+# Deployment parameters that are not credentials or endpoints: never sent as headers.
+_CALL_KEYS = ("timeout", "num_retries", "max_retries", "drop_params", "_skip_mcp_handler",
+              "stream_options", "stream", "model")
+_ADAPTER = AnthropicAdapter()
+
+
+@dataclass(frozen=True)
+class MessagesRequest:
+    """What the client sent that goes upstream: the body and the allowlisted headers."""
+
+    body: JSON
+    version: str = DEFAULT_VERSION
+    betas: tuple[str, ...] = ()
+
+    @property
+    def has_thinking_history(self) -> bool:
+        """Thinking blocks (with signatures) in earlier assistant turns: only Claude keeps
+        them; a chat translation would drop them, so such a request skips other wires."""
+        for message in self.body.get("messages") or ():
+            content = message.get("content") if isinstance(message, Mapping) else None
+            if isinstance(content, list) and any(
+                isinstance(b, Mapping) and b.get("type") in ("thinking", "redacted_thinking")
+                for b in content
+            ):
+                return True
+        return False
+
+
+def cloud_betas(betas: tuple[str, ...], provider: str) -> list[str]:
+    """The betas `provider` accepts (renamed where the cloud names them differently)."""
+    if provider == "anthropic":
+        return list(betas)
+    return filter_and_transform_beta_headers(list(betas), provider)
+
+
+class EventStream:
+    """Anthropic stream events as dicts. Ends after `message_stop`; an `error` event raises.
+
+    `received_finish_reason` stays None until `message_stop`, so the upstream's and the
+    relay's "did the provider finish" checks hold for this wire too.
+    """
+
+    def __init__(self, events: AsyncIterator[JSON], close: Any, provider: str, model: str,
+                 source: Any = None) -> None:
+        self._events = events
+        self._close = close
+        self._provider = provider
+        self._model = model
+        self._source = source  # a translated chat stream: did *it* see the provider finish?
+        self.received_finish_reason: str | None = None
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> JSON:
+        if self.received_finish_reason is not None:
+            raise StopAsyncIteration
+        event = await anext(self._events)
+        kind = event.get("type")
+        if kind == "error":
+            error = event.get("error") or {}
+            raise status_error(_EVENT_ERROR_STATUS.get(error.get("type"), 500),
+                               str(error.get("message") or "error event"), self._provider,
+                               self._model)
+        if kind == "message_stop":
+            if getattr(self._source, "received_finish_reason", "stop") is None:
+                raise ConnectionError("the provider's stream ended before the answer was "
+                                      "complete")
+            self.received_finish_reason = "stop"
+        return event
+
+    async def aclose(self) -> None:
+        if self._close is not None:
+            await self._close()
+
+
+_EVENT_ERROR_STATUS = {"overloaded_error": 529, "rate_limit_error": 429, "api_error": 500,
+                       "invalid_request_error": 400, "timeout_error": 504}
+
+
+def status_error(status: int, message: str, provider: str, model: str,
+                 response: httpx.Response | None = None) -> Exception:
+    """A provider's HTTP error as the litellm exception `router.errors.classify` reads."""
+    args = {"message": message, "model": model, "llm_provider": provider}
+    if status == 400 and "prompt is too long" in message:
+        return litellm.ContextWindowExceededError(**args, response=response)
+    if status == 400 and "content filtering" in message:
+        return litellm.ContentPolicyViolationError(**args, response=response)
+    if status == 400:
+        return litellm.BadRequestError(**args, response=response)
+    if status == 401:
+        return litellm.AuthenticationError(**args, response=response)
+    if status == 403:
+        request = httpx.Request("POST", "https://provider.invalid")
+        return litellm.PermissionDeniedError(
+            **args, response=response or httpx.Response(403, request=request))
+    if status == 404:
+        return litellm.NotFoundError(**args, response=response)
+    if status == 429:
+        return litellm.RateLimitError(**args, response=response)
+    error = litellm.APIError(status, message, provider, model)
+    error.response = response  # type: ignore[assignment]  # Retry-After is read from it
+    return error
+
+
+async def _sse_events(lines: AsyncIterator[str]) -> AsyncIterator[JSON]:
+    """Parse `event:`/`data:` lines into event dicts (the data line carries `type`)."""
+    data: list[str] = []
+    async for line in lines:
+        if line.startswith("data:"):
+            data.append(line[5:].lstrip())
+        elif not line and data:
+            yield json.loads("\n".join(data))
+            data = []
+    if data:
+        yield json.loads("\n".join(data))
+
+
+class MessagesCall:
+    """The `call` Upstream uses for a Messages request: `await call(**kwargs)` with the
+    kwargs Upstream builds (deployment parameters, `model`, `stream`, timeouts)."""
+
+    def __init__(self, request: MessagesRequest, http: httpx.AsyncClient,
+                 transport: LeanTransport | None) -> None:
+        self.request = request
+        self.http = http
+        self.transport = transport
+
+    async def __call__(self, **kwargs: Any) -> JSON | EventStream:
+        model: str = kwargs["model"]
+        provider = model.split("/", 1)[0] if "/" in model else "openai"
+        stream = bool(kwargs.get("stream"))
+        if provider == "anthropic":
+            return await self._anthropic(model.split("/", 1)[1], stream, kwargs)
+        if provider in CLAUDE_NATIVE:
+            return await self._litellm_native(provider, stream, kwargs)
+        return await self._translated(provider, stream, kwargs)
+
+    async def _anthropic(self, model: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
+        base = str(kwargs.get("api_base") or ANTHROPIC_API).rstrip("/")
+        url = base if base.endswith("/v1/messages") else f"{base}/v1/messages"
+        headers = {"x-api-key": str(kwargs.get("api_key") or os.environ.get(
+            "ANTHROPIC_API_KEY", "")), "anthropic-version": self.request.version,
+            "content-type": "application/json", "accept": "application/json"}
+        if self.request.betas:
+            headers["anthropic-beta"] = ",".join(self.request.betas)
+        body = {**self.request.body, "model": model}
+        if stream:
+            body["stream"] = True
+        else:
+            body.pop("stream", None)
+        request = self.http.build_request("POST", url, content=json.dumps(body).encode(),
+                                          headers=headers)
+        response = await self.http.send(request, stream=stream)
+        if response.status_code >= 400:
+            text = (await response.aread()).decode("utf-8", "replace")
+            await response.aclose()
+            raise status_error(response.status_code, _error_message(text),
+                               "anthropic", model, response)
+        if not stream:
+            return dict(response.json())
+        return EventStream(_sse_events(response.aiter_lines()), response.aclose,
+                           "anthropic", model)
+
+    async def _litellm_native(self, provider: str, stream: bool,
+                              kwargs: Mapping[str, Any]) -> Any:
+        body = self.request.body
+        fields = {k: body[k] for k in (*_LITELLM_FIELDS, *_LITELLM_EXTRA_FIELDS) if k in body}
+        deployment = {k: v for k, v in kwargs.items() if k not in _CALL_KEYS}
+        betas = cloud_betas(self.request.betas, provider)
+        if betas:
+            deployment["extra_headers"] = {"anthropic-beta": ",".join(betas)}
+        result = await litellm.anthropic_messages(
+            **fields, **deployment, model=kwargs["model"], stream=stream,
+            _skip_mcp_handler=True, timeout=kwargs.get("timeout"))
+        if not stream:
+            return dict(result)  # type: ignore[call-overload]
+        return EventStream(_sse_events(_byte_lines(result)), getattr(result, "aclose", None),
+                           provider, str(kwargs["model"]))
+
+    async def _translated(self, provider: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
+        body = self.request.body
+        anthropic_request = {k: body[k] for k in (*_LITELLM_FIELDS, "output_config",
+                                                  "output_format") if k in body}
+        anthropic_request["model"] = kwargs["model"]
+        openai_request, tool_names = _ADAPTER.translate_completion_input_params_with_tool_mapping(
+            anthropic_request, custom_llm_provider=provider)
+        if openai_request is None:
+            raise ValueError("litellm could not translate the request to chat completions")
+        call_kwargs = {**kwargs, **openai_request, "model": kwargs["model"]}
+        lean = self.transport is not None and self.transport.supports(
+            call_kwargs["model"], {k: v for k, v in kwargs.items() if k not in _CALL_KEYS},
+            stream=stream)
+        acompletion = self.transport.acompletion if lean and self.transport else (
+            litellm.acompletion)
+        response = await acompletion(**call_kwargs)
+        if not stream:
+            translated = _ADAPTER.translate_completion_output_params(
+                response, tool_name_mapping=tool_names)
+            return dict(translated or {})
+        # Wait for the provider's first chunk here, so that a failure before it still
+        # fails over (the adapter invents `message_start` before reading anything).
+        try:
+            first = await anext(response)
+        except BaseException:
+            await response.aclose()
+            raise
+        local_model = str(kwargs["model"]).split("/", 1)[-1]
+        wrapper = AnthropicStreamWrapper(completion_stream=_prepend(first, response),
+                                         model=local_model, tool_name_mapping=tool_names)
+        return EventStream(aiter(wrapper), response.aclose, provider, local_model, response)
+
+
+async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    yield first
+    async for item in rest:
+        yield item
+
+
+async def _byte_lines(chunks: Any) -> AsyncIterator[str]:
+    """Lines of an SSE byte stream that may split lines across chunks."""
+    buffer = b""
+    async for chunk in chunks:
+        buffer += chunk if isinstance(chunk, bytes) else str(chunk).encode()
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            yield line.rstrip(b"\r").decode("utf-8", "replace")
+    if buffer:
+        yield buffer.decode("utf-8", "replace")
+
+
+def _error_message(text: str) -> str:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text[:600]
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    return text[:600]
