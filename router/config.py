@@ -136,7 +136,7 @@ class ModelRule(_Strict):
 
 
 # The default: a real Claude id routes by difficulty with its own family as the ceiling
-# (a rule whose tier label the config lacks is left out).
+# (when the config has no tier by that family's name, with no ceiling).
 DEFAULT_MODEL_RULES = (
     ModelRule(match="claude-*opus*", max_tier="opus"),
     ModelRule(match="claude-*sonnet*", max_tier="sonnet"),
@@ -192,12 +192,13 @@ class Config(_Strict):
 
     def model_rules(self) -> tuple[ModelRule, ...]:
         """The Anthropic front door's model rules: the configured ones, else the defaults
-        whose tier labels this config has."""
+        (a default ceiling this config has no tier for is dropped)."""
         if self.anthropic.models is not None:
             return tuple(self.anthropic.models)
         return tuple(
-            r for r in DEFAULT_MODEL_RULES
-            if all(self.tier_index(x) is not None for x in (r.tier, r.max_tier) if x)
+            r if r.max_tier and self.tier_index(r.max_tier) is not None
+            else ModelRule(match=r.match)
+            for r in DEFAULT_MODEL_RULES
         )
 
     def tier_index(self, label: str) -> int | None:

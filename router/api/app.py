@@ -61,8 +61,8 @@ def _error_writer(path: str, headers: Headers) -> Callable[..., Response]:
 
 
 def _answer_error(request: Request, err: GatewayError) -> Response:
-    request_id = getattr(request.state, "request_id", None)
-    return _error_writer(request.url.path, request.headers)(err, request_id)
+    """The error in the request's front door's shape (the guard adds x-request-id)."""
+    return _error_writer(request.url.path, request.headers)(err)
 
 
 class _Guard:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
 from fnmatch import fnmatchcase
 from typing import Any
@@ -41,7 +42,7 @@ from router.upstream_messages import CLAUDE_NATIVE, DEFAULT_VERSION, MessagesCal
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
                 403: "permission_error", 404: "not_found_error", 413: "request_too_large",
                 429: "rate_limit_error", 504: "timeout_error", 529: "overloaded_error"}
-_STATUS = {503: 529, 431: 400}
+_STATUS = {503: 529}
 _ROLES = ("user", "assistant")
 
 
@@ -62,7 +63,7 @@ def error_response(err: GatewayError, request_id: str | None = None) -> Response
     status, body = error_body(err)
     headers = dict(err.headers)
     if request_id:
-        headers["x-request-id"] = headers["request-id"] = request_id
+        headers["x-request-id"] = request_id
     return Response(json_bytes(body), status, headers, media_type=JSON)
 
 
@@ -183,9 +184,26 @@ def _lower(config: Config, rule_ceiling: str, header_ceiling: str | None) -> str
         header_ceiling)
 
 
+# Top-level fields newer than Tianji pass through to Claude deployments, but never one
+# named like a credential, an endpoint or a header (a client must not smuggle those).
+_UNSAFE_FIELD = re.compile(r"api|key|url|base|header|secret|credential|auth|endpoint")
+_MESSAGES_FIELDS = frozenset({
+    "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature",
+    "top_k", "top_p", "thinking", "tools", "tool_choice", "service_tier", "container",
+    "context_management", "output_config", "output_format", "mcp_servers", "cache_control",
+    "inference_geo", "speed"})
+
+
+def upstream_fields(body: JSON) -> JSON:
+    """The body that goes upstream: Messages fields, and unknown snake_case fields that do
+    not look like credentials or endpoints. `model` is the deployment's."""
+    return {k: v for k, v in body.items() if k in _MESSAGES_FIELDS or (
+        k != "model" and re.fullmatch(r"[a-z][a-z0-9_]*", k) and not _UNSAFE_FIELD.search(k))}
+
+
 def _upstream_request(body: JSON, headers: Headers) -> MessagesRequest:
     betas = tuple(b.strip() for b in headers.get("anthropic-beta", "").split(",") if b.strip())
-    upstream_body = {k: v for k, v in body.items() if k != "model"}
+    upstream_body = upstream_fields(body)
     return MessagesRequest(upstream_body, headers.get("anthropic-version", DEFAULT_VERSION), betas)
 
 
