@@ -43,7 +43,9 @@ _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
                 403: "permission_error", 404: "not_found_error", 413: "request_too_large",
                 429: "rate_limit_error", 504: "timeout_error", 529: "overloaded_error"}
 _STATUS = {503: 529}
-_ROLES = ("user", "assistant")
+# "system" turns inside `messages` are what Claude Code sends with its
+# mid-conversation-tool-changes beta.
+_ROLES = ("user", "assistant", "system")
 
 
 def wants_anthropic(path: str, headers: Headers) -> bool:
@@ -92,7 +94,7 @@ def parse_messages_body(raw: bytes, max_messages: int, *, count_only: bool = Fal
         raise _invalid(f"messages: too many, at most {max_messages}.")
     for i, message in enumerate(messages):
         if not isinstance(message, dict) or message.get("role") not in _ROLES:
-            raise _invalid(f"messages.{i}.role: must be 'user' or 'assistant'.")
+            raise _invalid(f"messages.{i}.role: must be 'user', 'assistant' or 'system'.")
         content = message.get("content")
         if isinstance(content, list):
             if not all(isinstance(b, dict) and isinstance(b.get("type"), str) for b in content):
