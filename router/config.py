@@ -74,10 +74,22 @@ class ClassifierConfig(_Strict):
 
 
 class Price(_Strict):
-    """USD per one million tokens."""
+    """USD per one million tokens. Cache prices default to 0.1x (read) and 1.25x (a
+    5-minute write) of `input`, Anthropic's multipliers."""
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)
+    cache_read: float | None = Field(None, ge=0)
+    cache_write: float | None = Field(None, ge=0)
+
+
+class AffinityConfig(_Strict):
+    """Conversation affinity: stay on the deployment that holds a conversation's prompt
+    cache while it is likely warm (see router/affinity.py)."""
+
+    enabled: bool = True
+    cache_ttl_s: float = Field(300.0, gt=0)
+    max_conversations: int = Field(100_000, ge=1)
 
 
 class Deployment(BaseModel):
@@ -151,6 +163,7 @@ class AnthropicConfig(_Strict):
 class Config(_Strict):
     server: ServerConfig = Field(default_factory=ServerConfig)
     anthropic: AnthropicConfig = Field(default_factory=AnthropicConfig)
+    affinity: AffinityConfig = Field(default_factory=AffinityConfig)
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     tiers: list[Tier] = Field(min_length=1)

@@ -21,6 +21,8 @@ from router.api.core import (
     read_body,
     record,
     relay_stream,
+    remember,
+    steer_by_affinity,
     tianji_headers,
 )
 from router.api.gateway import Gateway
@@ -69,7 +71,9 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     body = parse_chat_body(
         await read_body(request, config.server.max_body_bytes), config.server.max_messages
     )
-    decision = gw.decide(body, request)
+    decision, affinity = await steer_by_affinity(
+        gw, request.headers, body, body, gw.decide(body, request)
+    )
     params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
     params["messages"] = body["messages"]
     stream = bool(body.get("stream"))
@@ -84,10 +88,11 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
         log_request(call, None, err.status, None)
         gw.metrics.observe_error(decision.tier, err.status)
         raise
+    label = await remember(gw, affinity, served)
     if not stream:
         assert served.response is not None
         cost = record(gw, call, served, served.usage, 200)
-        headers = tianji_headers(decision, served, cost)
+        headers = tianji_headers(decision, served, cost, label)
         return Response(json_bytes(served.response), 200, headers, media_type=JSON)
     include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
     prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
@@ -95,7 +100,8 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     )
     return StreamingResponse(
         _sse(gw, call, served, include_usage, deadline),
-        headers={**tianji_headers(decision, served, prompt_cost), "cache-control": "no-cache"},
+        headers={**tianji_headers(decision, served, prompt_cost, label),
+                 "cache-control": "no-cache"},
         media_type="text/event-stream",
     )
 

@@ -13,16 +13,18 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
 
+from router.affinity import Memory, Steer, Turn, conversation_key, served_label, steer
 from router.api.gateway import Gateway
+from router.costs import Tokens
 from router.errors import GatewayError, classify
-from router.policy import Decision
+from router.policy import Decision, needs_of
 from router.upstream import Served
 
 log = logging.getLogger("tianji.request")
@@ -54,7 +56,9 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def tianji_headers(decision: Decision, served: Served, cost: float | None) -> dict[str, str]:
+def tianji_headers(
+    decision: Decision, served: Served, cost: float | None, affinity: str | None = None
+) -> dict[str, str]:
     dep = served.candidate.deployment
     headers = {
         "x-tianji-tier": served.candidate.tier,
@@ -65,7 +69,51 @@ def tianji_headers(decision: Decision, served: Served, cost: float | None) -> di
     }
     if cost is not None:
         headers["x-tianji-cost-usd"] = f"{cost:.8f}"
+    if affinity is not None:
+        headers["x-tianji-affinity"] = affinity
     return headers
+
+
+# What a turn's output is expected to be for affinity's cost comparison: max_tokens is a
+# cap (Claude Code sends 128000), not an estimate.
+EXPECTED_OUTPUT_TOKENS = 1024
+
+
+@dataclass(frozen=True)
+class Affinity:
+    """The affinity step of one request: its conversation, the steer and the turn size."""
+
+    key: str
+    steer: Steer
+    turn: Turn
+
+
+async def steer_by_affinity(
+    gw: Gateway, headers: Mapping[str, str], body: dict[str, Any], view: dict[str, Any],
+    decision: Decision,
+) -> tuple[Decision, Affinity | None]:
+    """The Decision after conversation affinity (router/affinity.py), when it is on."""
+    if not gw.config.affinity.enabled:
+        return decision, None
+    needs = needs_of(view)
+    turn = Turn(needs.prompt_tokens, min(needs.output_tokens or EXPECTED_OUTPUT_TOKENS,
+                                         EXPECTED_OUTPUT_TOKENS))
+    key = conversation_key(headers, body, view)
+    # A request without an earlier assistant turn starts a conversation: nothing to keep.
+    continues = any(m.get("role") == "assistant" for m in view.get("messages") or ())
+    memory = await gw.affinity.get(key) if continues else None
+    steered = steer(decision, memory, time.time(), turn, gw.catalog, gw.config)
+    return steered.decision, Affinity(key, steered, turn)
+
+
+async def remember(gw: Gateway, affinity: Affinity | None, served: Served) -> str | None:
+    """Store where the conversation was served; the x-tianji-affinity value."""
+    if affinity is None:
+        return None
+    name = served.candidate.deployment.name
+    await gw.affinity.put(affinity.key, Memory(served.candidate.tier, name, time.time(),
+                                               affinity.turn.prompt_tokens))
+    return served_label(affinity.steer, name)
 
 
 @dataclass(frozen=True)
@@ -82,10 +130,12 @@ class Call:
 def record(
     gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int
 ) -> float:
-    prompt = int(usage.get("prompt_tokens") or 0)
-    completion = int(usage.get("completion_tokens") or 0)
-    cost = gw.catalog[served.candidate.deployment.name].cost(prompt, completion)
-    baseline = gw.reference.cost(prompt, completion)
+    """Cost (cache reads and writes at their prices), metrics and the log line of a call.
+    `usage` is the provider's, in either wire's shape. The baseline is the same tokens on
+    the reference deployment."""
+    tokens = Tokens.of(usage)
+    cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens)
+    baseline = gw.reference.cost_of(tokens)
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
     log_request(call, served, status, cost, baseline)
     return cost

@@ -10,6 +10,7 @@ import httpx
 from fastapi import Request
 from starlette.datastructures import Headers
 
+from router.affinity_store import AffinityStore, InProcessAffinity
 from router.classify import Classifier, load_classifier
 from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
@@ -37,6 +38,7 @@ class Gateway:
         self.upstream = Upstream(config, self.health, self.redact)
         self.reference = self.catalog[reference_deployment(config)]
         self.metrics = Metrics()
+        self.affinity: AffinityStore = InProcessAffinity(config.affinity.max_conversations)
         # Native Anthropic Messages calls (router/upstream_messages.py); connections pooled.
         self.messages_http = httpx.AsyncClient(timeout=None, limits=httpx.Limits(
             max_connections=1000, max_keepalive_connections=100))

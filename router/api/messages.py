@@ -29,6 +29,8 @@ from router.api.core import (
     read_body,
     record,
     relay_stream,
+    remember,
+    steer_by_affinity,
     tianji_headers,
 )
 from router.api.gateway import Gateway
@@ -223,13 +225,6 @@ def _claude_only(decision: Decision) -> Decision:
     return dataclasses.replace(decision, candidates=keep, excluded=excluded)
 
 
-def usage_of(usage: JSON) -> JSON:
-    """Anthropic usage as the prompt/completion token counts `record` reads."""
-    prompt = sum(int(usage.get(k) or 0) for k in (
-        "input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens"))
-    return {"prompt_tokens": prompt, "completion_tokens": int(usage.get("output_tokens") or 0)}
-
-
 async def messages(gw: Gateway, request: Request) -> Response:
     config = gw.config
     started = time.monotonic()
@@ -242,6 +237,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
     upstream = _upstream_request(body, request.headers)
     if upstream.has_thinking_history:
         decision = _claude_only(decision)
+    decision, affinity = await steer_by_affinity(gw, request.headers, body, view, decision)
     stream = bool(body.get("stream"))
     call = Call(request_id, decision, started, stream,
                 body["messages"] if config.server.log_prompts else None)
@@ -255,17 +251,19 @@ async def messages(gw: Gateway, request: Request) -> Response:
         log_request(call, None, err.status, None)
         gw.metrics.observe_error(decision.tier, err.status)
         raise
+    label = await remember(gw, affinity, served)
     if not stream:
         assert served.response is not None
-        cost = record(gw, call, served, usage_of(served.response.get("usage") or {}), 200)
-        headers = tianji_headers(decision, served, cost)
+        cost = record(gw, call, served, served.response.get("usage") or {}, 200)
+        headers = tianji_headers(decision, served, cost, label)
         return Response(json_bytes(served.response), 200, headers, media_type=JSON)
     prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
         needs_of(view).prompt_tokens, 0
     )
     return StreamingResponse(
         _events(gw, call, served, deadline),
-        headers={**tianji_headers(decision, served, prompt_cost), "cache-control": "no-cache"},
+        headers={**tianji_headers(decision, served, prompt_cost, label),
+                 "cache-control": "no-cache"},
         media_type="text/event-stream",
     )
 
@@ -279,18 +277,16 @@ class _MessagesStream:
 
     def __init__(self) -> None:
         self.usage: JSON = {}
-        self._usage: JSON = {}
         self.finished = False
 
     def event(self, chunk: Any) -> bytes | None:
         kind = chunk.get("type")
         if kind == "message_start":
-            self._usage.update((chunk.get("message") or {}).get("usage") or {})
+            self.usage.update((chunk.get("message") or {}).get("usage") or {})
         elif kind == "message_delta":
-            self._usage.update(chunk.get("usage") or {})
+            self.usage.update(chunk.get("usage") or {})
         elif kind == "message_stop":
             self.finished = True
-        self.usage = usage_of(self._usage)
         return _event(chunk)
 
     def done(self) -> bytes:
