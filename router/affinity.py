@@ -8,10 +8,13 @@ conversation was served last (a `Memory`):
 - a first turn (no earlier assistant turn), nothing remembered, or longer ago than the
   cache lives: `new`, the Decision as is;
 - the turn needs a higher tier than the one remembered: `moved-up`, as decided;
-- otherwise compare this turn's expected cost on the remembered deployment (the
-  prefix read from cache) with its cost on the Decision's first choice (the prefix
-  written anew): stay (`kept`, the remembered deployment tried first) unless moving
-  is cheaper (`moved-down` to a lower tier, or to another deployment of the tier).
+  (a deployment of that tier that already holds the conversation's cache goes first);
+- otherwise compare the expected cost of the next `horizon_turns` turns (each costed
+  like this one) on the remembered deployment, its cache read, with the cost on the
+  Decision's first choice, where the first turn reads whatever cache that deployment
+  still holds of the conversation and writes the rest: stay (`kept`, the remembered
+  deployment tried first) unless moving is cheaper (`moved-down`: a lower tier, or a
+  cheaper deployment of the tier).
 
 If the deployment it stayed on fails, the next candidate answers: `failed-over`.
 
@@ -37,12 +40,23 @@ NEW, KEPT, MOVED_UP, MOVED_DOWN, FAILED_OVER = (
 
 @dataclass(frozen=True)
 class Memory:
-    """Where a conversation was served last, when, and how long its prompt was then."""
+    """Where a conversation was served last, and every deployment whose prompt cache holds
+    it: deployment name -> (when it served the conversation, the prompt's tokens then)."""
 
     tier: str
     deployment: str
-    at: float
-    prompt_tokens: int
+    warm: Mapping[str, tuple[float, int]]
+
+    def then(self, tier: str, deployment: str, at: float, prompt_tokens: int,
+             ttl_s: float) -> Memory:
+        """This memory after `deployment` served a turn (caches older than the TTL dropped)."""
+        warm = {d: w for d, w in self.warm.items() if at - w[0] <= ttl_s}
+        warm[deployment] = (at, prompt_tokens)
+        return Memory(tier, deployment, warm)
+
+    @staticmethod
+    def first(tier: str, deployment: str, at: float, prompt_tokens: int) -> Memory:
+        return Memory(tier, deployment, {deployment: (at, prompt_tokens)})
 
 
 @dataclass(frozen=True)
@@ -82,14 +96,17 @@ def conversation_key(headers: Mapping[str, str], body: Mapping[str, Any],
     return f"prefix:{digest}"
 
 
-def turn_cost(info: ModelInfo, turn: Turn, cached: int, *, warm: bool) -> float:
-    """Expected USD of this turn with `cached` prefix tokens: read from the cache when
-    `warm`, otherwise written to it anew; the rest of the prompt is written too (the
-    client marks the end of each turn for caching)."""
-    fresh = max(0, turn.prompt_tokens - cached)
-    tokens = (Tokens(output=turn.output_tokens, cache_read=cached, cache_write=fresh) if warm
-              else Tokens(output=turn.output_tokens, cache_write=cached + fresh))
-    return info.cost_of(tokens)
+def turn_cost(info: ModelInfo, turn: Turn, cached: int) -> float:
+    """Expected USD of this turn when `cached` prompt tokens are read from the cache; the
+    rest of the prompt is written to it (the client marks each turn's end for caching)."""
+    cached = min(cached, turn.prompt_tokens)
+    return info.cost_of(Tokens(output=turn.output_tokens, cache_read=cached,
+                               cache_write=turn.prompt_tokens - cached))
+
+
+def _warm_tokens(memory: Memory, deployment: str, now: float, ttl_s: float) -> int:
+    at, tokens = memory.warm.get(deployment, (0.0, 0))
+    return tokens if deployment in memory.warm and now - at <= ttl_s else 0
 
 
 def _tier_index(config: Config, tier: str) -> int:
@@ -107,32 +124,51 @@ def _remembered(memory: Memory, decision: Decision) -> Candidate | None:
     return None
 
 
+def _first(decision: Decision, candidate: Candidate, label: str, reason: str) -> Steer:
+    rest = tuple(c for c in decision.candidates if c is not candidate)
+    steered = dataclasses.replace(
+        decision, tier=candidate.tier, candidates=(candidate, *rest),
+        reason=f"{decision.reason}; affinity: {candidate.deployment.name} first ({reason})")
+    return Steer(steered, label, candidate.deployment.name, reason)
+
+
 def steer(decision: Decision, memory: Memory | None, now: float, turn: Turn,
           catalog: Mapping[str, ModelInfo], config: Config) -> Steer:
     """Where this turn should go, given where the conversation was (see module doc)."""
     settings: AffinityConfig = config.affinity
-    if memory is None or not decision.candidates or now - memory.at > settings.cache_ttl_s:
+    ttl = settings.cache_ttl_s
+    if memory is None or not decision.candidates or not any(
+            now - at <= ttl for at, _ in memory.warm.values()):
         return Steer(decision, NEW)
-    stay = _remembered(memory, decision)
+
+    def cost(candidate: Candidate, cached: int) -> float:
+        return turn_cost(catalog[candidate.deployment.name], turn, cached)
+
+    def warm(candidate: Candidate) -> int:
+        return _warm_tokens(memory, candidate.deployment.name, now, ttl)
+
     wanted = decision.candidates[0]
-    if stay is None:
-        up = _tier_index(config, wanted.tier) > _tier_index(config, memory.tier)
-        return Steer(decision, MOVED_UP if up else MOVED_DOWN,
-                     reason="the remembered deployment cannot take this turn")
     if _tier_index(config, decision.tier) > _tier_index(config, memory.tier):
+        # Up: within the new tier, a deployment that already holds the conversation first.
+        same_tier = [c for c in decision.candidates if c.tier == decision.tier]
+        best = min(same_tier, key=lambda c: cost(c, warm(c)))
+        if best is not wanted:
+            return _first(decision, best, MOVED_UP, "its cache is warm")
         return Steer(decision, MOVED_UP)
-    cached = min(memory.prompt_tokens, turn.prompt_tokens)
-    stay_usd = turn_cost(catalog[stay.deployment.name], turn, cached, warm=True)
-    move_usd = turn_cost(catalog[wanted.deployment.name], turn, cached, warm=False)
-    reason = f"stay ${stay_usd:.6f} vs move ${move_usd:.6f}"
-    if wanted.deployment.name != stay.deployment.name and move_usd < stay_usd:
-        # Another deployment of the same tier (another cloud) that is cheaper is a move down
-        # in cost as well.
+    stay = _remembered(memory, decision)
+    if stay is None:
+        return Steer(decision, MOVED_DOWN, reason="the remembered deployment cannot take it")
+    if stay is wanted:
+        return _first(decision, stay, KEPT, "it served the conversation last")
+    # Stay, or move and pay for the cache once: compare over the next `horizon_turns`
+    # turns, each costed as this one (after a move, the new deployment's cache is warm).
+    horizon = settings.horizon_turns
+    stay_usd = horizon * cost(stay, warm(stay))
+    move_usd = cost(wanted, warm(wanted)) + (horizon - 1) * cost(wanted, turn.prompt_tokens)
+    reason = f"{horizon} turns: stay ${stay_usd:.6f}, move ${move_usd:.6f}"
+    if move_usd < stay_usd:
         return Steer(decision, MOVED_DOWN, reason=reason)
-    rest = tuple(c for c in decision.candidates if c.deployment.name != stay.deployment.name)
-    kept = dataclasses.replace(decision, tier=stay.tier, candidates=(stay, *rest),
-                               reason=f"{decision.reason}; affinity keeps {stay.deployment.name}")
-    return Steer(kept, KEPT, stay.deployment.name, reason)
+    return _first(decision, stay, KEPT, reason)
 
 
 def served_label(steered: Steer, served_deployment: str) -> str:

@@ -89,6 +89,7 @@ class AffinityConfig(_Strict):
 
     enabled: bool = True
     cache_ttl_s: float = Field(300.0, gt=0)
+    horizon_turns: int = Field(1, ge=1, description="turns a move down is expected to last")
     max_conversations: int = Field(100_000, ge=1)
 
 

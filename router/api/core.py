@@ -86,6 +86,7 @@ class Affinity:
     key: str
     steer: Steer
     turn: Turn
+    memory: Memory | None
 
 
 async def steer_by_affinity(
@@ -103,16 +104,19 @@ async def steer_by_affinity(
     continues = any(m.get("role") == "assistant" for m in view.get("messages") or ())
     memory = await gw.affinity.get(key) if continues else None
     steered = steer(decision, memory, time.time(), turn, gw.catalog, gw.config)
-    return steered.decision, Affinity(key, steered, turn)
+    return steered.decision, Affinity(key, steered, turn, memory)
 
 
 async def remember(gw: Gateway, affinity: Affinity | None, served: Served) -> str | None:
     """Store where the conversation was served; the x-tianji-affinity value."""
     if affinity is None:
         return None
-    name = served.candidate.deployment.name
-    await gw.affinity.put(affinity.key, Memory(served.candidate.tier, name, time.time(),
-                                               affinity.turn.prompt_tokens))
+    name, tier, now = served.candidate.deployment.name, served.candidate.tier, time.time()
+    tokens = affinity.turn.prompt_tokens
+    memory = affinity.memory
+    await gw.affinity.put(affinity.key, memory.then(
+        tier, name, now, tokens, gw.config.affinity.cache_ttl_s
+    ) if memory else Memory.first(tier, name, now, tokens))
     return served_label(affinity.steer, name)
 
 

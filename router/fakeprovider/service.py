@@ -25,6 +25,7 @@ from .httpserver import (
     full_response,
     head,
 )
+from .prompt_cache import PromptCache
 from .wire import JSON, Turn, Wire, dumps
 from .wire_anthropic import AnthropicWire
 from .wire_openai import OpenAIWire
@@ -62,6 +63,7 @@ class RecordedCall:
     started: float = field(default_factory=time.time)
     completed: bool = False  # the server finished its answer (or its fault)
     disconnected: bool = False  # the client closed the connection before that
+    usage: JSON | None = None  # the usage a successful answer reported
 
     def to_json(self) -> JSON:
         return asdict(self)
@@ -85,6 +87,7 @@ class Service:
         self._initial = behaviour
         self._default = behaviour
         self._calls: dict[str, deque[RecordedCall]] = {}
+        self._prompt_cache = PromptCache()
 
     # control
 
@@ -120,6 +123,7 @@ class Service:
             self._behaviours.clear()
             self._default = self._initial
             self._calls.clear()
+            self._prompt_cache.clear()
             self._rng = random.Random(self._seed)
 
     # serving
@@ -148,8 +152,14 @@ class Service:
             self._calls.setdefault(dep_id, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(call)
         text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
         turn = wire.turn(dep_id, body, text)
+        if wire.name == "anthropic" and (fault is None or fault.kind is FaultKind.STALL):
+            with self._lock:
+                read, write = self._prompt_cache.use(dep_id, body, time.time())
+            turn = replace(turn, cache_read=read, cache_write=write)
         status, steps = _plan(wire, turn, stream, fault, behaviour)
         call.status = status
+        if status == 200:
+            call.usage = wire.usage(turn)
 
         def on_end(client_left: bool) -> None:
             call.completed = True

@@ -42,6 +42,14 @@ def _forced_tool(body: JSON) -> str | None:
     return None
 
 
+def _prompt_usage(turn: Turn) -> JSON:
+    usage: JSON = {"input_tokens": turn.prompt_tokens - turn.cache_read - turn.cache_write}
+    if turn.cache_read or turn.cache_write:
+        usage["cache_read_input_tokens"] = turn.cache_read
+        usage["cache_creation_input_tokens"] = turn.cache_write
+    return usage
+
+
 def _event(name: str, data: JSON) -> bytes:
     return b"event: " + name.encode() + b"\ndata: " + dumps({"type": name, **data}) + b"\n\n"
 
@@ -66,13 +74,12 @@ class AnthropicWire:
             **self._message(turn),
             "content": [*self._thinking(turn, full=True), self._block(turn, full=True)],
             "stop_reason": "end_turn" if turn.tool is None else "tool_use",
-            "usage": {"input_tokens": turn.prompt_tokens,
-                      "output_tokens": self._output_tokens(turn)},
+            "usage": self.usage(turn),
         }
 
     def stream(self, turn: Turn) -> list[bytes]:
         start = {**self._message(turn), "content": [], "stop_reason": None,
-                 "usage": {"input_tokens": turn.prompt_tokens, "output_tokens": 1}}
+                 "usage": {**_prompt_usage(turn), "output_tokens": 1}}
         if turn.tool is None:
             deltas = [{"type": "text_delta", "text": piece} for piece in turn.pieces]
         else:
@@ -119,6 +126,9 @@ class AnthropicWire:
             "type": "invalid_request_error",
             "message": "Output blocked by content filtering policy",
         }}
+
+    def usage(self, turn: Turn) -> JSON:
+        return {**_prompt_usage(turn), "output_tokens": self._output_tokens(turn)}
 
     @staticmethod
     def _message(turn: Turn) -> JSON:
