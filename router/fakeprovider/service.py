@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -33,6 +34,9 @@ from .wire_openai import OpenAIWire
 DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
 MAX_CALLS_PER_DEPLOYMENT = 10_000
 _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire()}
+# Bedrock InvokeModel for Claude (`{api_base}/model/{model id}/invoke`): Anthropic's body
+# with `anthropic_version` (and betas as `anthropic_beta`) in it; no streaming here.
+_BEDROCK_INVOKE = re.compile(r"model/[^/]+/invoke")
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
 _STREAM_HEAD = {"content-type": "text/event-stream", "transfer-encoding": "chunked",
                 "cache-control": "no-cache"}
@@ -133,6 +137,8 @@ class Service:
             return self._admin(request)
         parts = request.path.split("/", 3)  # "", "d", dep_id, rest
         wire = _ROUTES.get("/" + parts[3]) if len(parts) == 4 and parts[1] == "d" else None
+        if wire is None and len(parts) == 4 and _BEDROCK_INVOKE.fullmatch(parts[3]):
+            wire = _ROUTES["/v1/messages"]  # Bedrock's InvokeModel: the Messages body
         if wire is None or request.method != "POST":
             return _json_exchange(404, {"error": {"message": f"no route {request.path}"}})
         try:
