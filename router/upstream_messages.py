@@ -24,14 +24,19 @@ with an error event after it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import httpx
 import litellm
+from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
+from litellm.llms.custom_httpx.http_handler import get_ssl_configuration
 
 # litellm would fetch its beta-header table from GitHub on first use: use the bundled one.
 os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
@@ -180,7 +185,7 @@ class MessagesCall:
     """The `call` Upstream uses for a Messages request: `await call(**kwargs)` with the
     kwargs Upstream builds (deployment parameters, `model`, `stream`, timeouts)."""
 
-    def __init__(self, request: MessagesRequest, http: httpx.AsyncClient,
+    def __init__(self, request: MessagesRequest, http: HTTPPool,
                  transport: LeanTransport | None) -> None:
         self.request = request
         self.http = http
@@ -209,18 +214,30 @@ class MessagesCall:
             body["stream"] = True
         else:
             body.pop("stream", None)
-        request = self.http.build_request("POST", url, content=json.dumps(body).encode(),
-                                          headers=headers)
-        response = await self.http.send(request, stream=stream)
-        if response.status_code >= 400:
-            text = (await response.aread()).decode("utf-8", "replace")
-            await response.aclose()
-            raise status_error(response.status_code, _error_message(text),
-                               "anthropic", model, response)
-        if not stream:
-            return dict(response.json())
-        return EventStream(_sse_events(response.aiter_lines()), response.aclose,
-                           "anthropic", model)
+        with map_aiohttp_exceptions():
+            response = await self.http.session().post(url, data=json.dumps(body).encode(),
+                                                      headers=headers)
+            if response.status >= 400:
+                text = (await response.read()).decode("utf-8", "replace")
+                response.release()
+                status = httpx.Response(response.status, headers=dict(response.headers),
+                                        request=httpx.Request("POST", url))
+                raise status_error(response.status, _error_message(text), "anthropic", model,
+                                   status)
+            if not stream:
+                try:
+                    return dict(json.loads(await response.read()))
+                finally:
+                    response.release()
+
+        async def close() -> None:
+            # A stream read to its end goes back to the pool; one cut short is closed.
+            if response.content.at_eof():
+                response.release()
+            else:
+                response.close()
+
+        return EventStream(_sse_events(_aiohttp_lines(response)), close, "anthropic", model)
 
     async def _litellm_native(self, provider: str, stream: bool,
                               kwargs: Mapping[str, Any]) -> Any:
@@ -275,6 +292,47 @@ async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:
     yield first
     async for item in rest:
         yield item
+
+
+class HTTPPool:
+    """One pooled aiohttp session per event loop for native Anthropic calls (the chat
+    path's lean transport does the same: httpx's pool is slow under concurrency)."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._keeper: asyncio.Task[None] | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._loop is not loop or self._session.closed:
+            tls = get_ssl_configuration()
+            connector = aiohttp.TCPConnector(
+                limit=0, ttl_dns_cache=300, ssl=True if isinstance(tls, str) else tls)
+            self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=bool(urllib.request.getproxies()))
+            self._loop = loop
+            # Closed when the loop shuts down (asyncio.run cancels pending tasks).
+            self._keeper = loop.create_task(_close_on_cancel(self._session))
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+async def _close_on_cancel(session: aiohttp.ClientSession) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await session.close()
+
+
+async def _aiohttp_lines(response: aiohttp.ClientResponse) -> AsyncIterator[str]:
+    with map_aiohttp_exceptions():
+        async for line in response.content:
+            yield line.decode("utf-8", "replace").rstrip("\r\n")
 
 
 async def _byte_lines(chunks: Any) -> AsyncIterator[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-import httpx
 from fastapi import Request
 from starlette.datastructures import Headers
 
@@ -20,6 +19,7 @@ from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
 from router.telemetry import Metrics
 from router.upstream import Upstream
+from router.upstream_messages import HTTPPool
 
 
 class Gateway:
@@ -40,8 +40,7 @@ class Gateway:
         self.metrics = Metrics()
         self.affinity: AffinityStore = InProcessAffinity(config.affinity.max_conversations)
         # Native Anthropic Messages calls (router/upstream_messages.py); connections pooled.
-        self.messages_http = httpx.AsyncClient(timeout=None, limits=httpx.Limits(
-            max_connections=1000, max_keepalive_connections=100))
+        self.messages_http = HTTPPool()
         self._api_keys = [k.encode() for k in config.server.api_keys]
 
     def authorized(self, headers: Headers) -> bool:
