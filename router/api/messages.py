@@ -205,10 +205,21 @@ def upstream_fields(body: JSON) -> JSON:
         k != "model" and re.fullmatch(r"[a-z][a-z0-9_]*", k) and not _UNSAFE_FIELD.search(k))}
 
 
+_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BETA = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+
+
 def _upstream_request(body: JSON, headers: Headers) -> MessagesRequest:
-    betas = tuple(b.strip() for b in headers.get("anthropic-beta", "").split(",") if b.strip())
-    upstream_body = upstream_fields(body)
-    return MessagesRequest(upstream_body, headers.get("anthropic-version", DEFAULT_VERSION), betas)
+    """The body and the two allowlisted headers (a malformed one is a 400)."""
+    betas = tuple(b for b in (x.strip() for x in headers.get("anthropic-beta", "").split(","))
+                  if b)
+    bad = [b for b in betas if not _BETA.fullmatch(b)]
+    if bad:
+        raise _invalid(f"anthropic-beta: malformed value {bad[0][:40]!r}.")
+    version = headers.get("anthropic-version", DEFAULT_VERSION)
+    if not _VERSION.fullmatch(version):
+        raise _invalid("anthropic-version: expected a date such as 2023-06-01.")
+    return MessagesRequest(upstream_fields(body), version, betas)
 
 
 def _claude_only(decision: Decision) -> Decision:

@@ -49,6 +49,11 @@ def test_invalid_request_error(gw, claude):
                 b'{"model": "auto", "max_tokens": 5, "messages": [{"role": "system"}]}'):
         response = gw.http.post("/v1/messages", content=bad, headers=headers)
         assert error_of(response) == (400, "invalid_request_error"), bad
+    good = {"model": "auto", "max_tokens": 5, "messages": user("hi")}
+    for header in ({"anthropic-version": "latest"}, {"anthropic-beta": "ok-1,bad value"}):
+        response = gw.http.post("/v1/messages", json=good, headers={**headers, **header})
+        assert error_of(response) == (400, "invalid_request_error"), header
+        assert next(iter(header)) in response.json()["error"]["message"]
 
 
 def test_authentication_error_and_both_ways_to_send_the_key(gw, claude):
