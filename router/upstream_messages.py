@@ -12,7 +12,8 @@ commit point); only the call itself differs:
 |                         | headers from the client; the deployment's own key              |
 | `bedrock/`, `vertex_ai/`| litellm's native Messages handler (SigV4 / Google auth, the    |
 |                         | cloud's model id and `anthropic_version`): the Messages fields |
-|                         | litellm knows; betas the cloud does not accept are dropped     |
+|                         | litellm knows; betas the cloud does not accept are dropped;    |
+|                         | a stream is the whole message relayed as one burst of events   |
 | anything else           | litellm's Anthropic adapter: translated to chat completions    |
 |                         | and back (requests with thinking signatures never get here)    |
 
@@ -247,13 +248,15 @@ class MessagesCall:
         betas = cloud_betas(self.request.betas, provider)
         if betas:
             deployment["extra_headers"] = {"anthropic-beta": ",".join(betas)}
-        result = await litellm.anthropic_messages(
-            **fields, **deployment, model=kwargs["model"], stream=stream,
-            _skip_mcp_handler=True, timeout=kwargs.get("timeout"))
+        # litellm 1.106.2's streaming Messages path imports its proxy's optional packages
+        # (orjson, soundfile): ask for the whole message and relay it as one burst of events.
+        result = dict(await litellm.anthropic_messages(  # type: ignore[call-overload]
+            **fields, **deployment, model=kwargs["model"], stream=False,
+            _skip_mcp_handler=True, timeout=kwargs.get("timeout")))
         if not stream:
-            return dict(result)  # type: ignore[call-overload]
-        return EventStream(_sse_events(_byte_lines(result)), getattr(result, "aclose", None),
-                           provider, str(kwargs["model"]))
+            return result
+        return EventStream(_as_events(message_events(result)), None, provider,
+                           str(kwargs["model"]))
 
     async def _translated(self, provider: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
         body = self.request.body
@@ -335,16 +338,41 @@ async def _aiohttp_lines(response: aiohttp.ClientResponse) -> AsyncIterator[str]
             yield line.decode("utf-8", "replace").rstrip("\r\n")
 
 
-async def _byte_lines(chunks: Any) -> AsyncIterator[str]:
-    """Lines of an SSE byte stream that may split lines across chunks."""
-    buffer = b""
-    async for chunk in chunks:
-        buffer += chunk if isinstance(chunk, bytes) else str(chunk).encode()
-        *lines, buffer = buffer.split(b"\n")
-        for line in lines:
-            yield line.rstrip(b"\r").decode("utf-8", "replace")
-    if buffer:
-        yield buffer.decode("utf-8", "replace")
+def message_events(message: JSON) -> list[JSON]:
+    """A complete `message` as the stream events that would have carried it."""
+    usage = dict(message.get("usage") or {})
+    start = {**message, "content": [], "stop_reason": None, "stop_sequence": None,
+             "usage": {**usage, "output_tokens": 0}}
+    events: list[JSON] = [{"type": "message_start", "message": start}]
+    for index, block in enumerate(message.get("content") or ()):
+        kind = block.get("type")
+        empty = {"text": {"text": ""}, "thinking": {"thinking": "", "signature": ""},
+                 "tool_use": {"input": {}}}.get(kind, {})
+        events.append({"type": "content_block_start", "index": index,
+                       "content_block": {**block, **empty}})
+        deltas: list[JSON] = []
+        if kind == "text":
+            deltas = [{"type": "text_delta", "text": block.get("text", "")}]
+        elif kind == "thinking":
+            deltas = [{"type": "thinking_delta", "thinking": block.get("thinking", "")},
+                      {"type": "signature_delta", "signature": block.get("signature", "")}]
+        elif kind == "tool_use":
+            deltas = [{"type": "input_json_delta",
+                       "partial_json": json.dumps(block.get("input") or {})}]
+        events += [{"type": "content_block_delta", "index": index, "delta": d}
+                   for d in deltas]
+        events.append({"type": "content_block_stop", "index": index})
+    events.append({"type": "message_delta",
+                   "delta": {"stop_reason": message.get("stop_reason"),
+                             "stop_sequence": message.get("stop_sequence")},
+                   "usage": {"output_tokens": usage.get("output_tokens", 0)}})
+    events.append({"type": "message_stop"})
+    return events
+
+
+async def _as_events(events: list[JSON]) -> AsyncIterator[JSON]:
+    for event in events:
+        yield event
 
 
 def _error_message(text: str) -> str:

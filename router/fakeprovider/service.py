@@ -138,7 +138,7 @@ class Service:
         parts = request.path.split("/", 3)  # "", "d", dep_id, rest
         wire = _ROUTES.get("/" + parts[3]) if len(parts) == 4 and parts[1] == "d" else None
         if wire is None and len(parts) == 4 and _BEDROCK_INVOKE.fullmatch(parts[3]):
-            wire = _ROUTES["/v1/messages"]  # Bedrock's InvokeModel: the Messages body
+            wire = _ROUTES["/v1/messages"]
         if wire is None or request.method != "POST":
             return _json_exchange(404, {"error": {"message": f"no route {request.path}"}})
         try:

@@ -50,8 +50,12 @@ def _prompt_usage(turn: Turn) -> JSON:
     return usage
 
 
-def _event(name: str, data: JSON) -> bytes:
-    return b"event: " + name.encode() + b"\ndata: " + dumps({"type": name, **data}) + b"\n\n"
+def _ev(name: str, data: JSON) -> JSON:
+    return {"type": name, **data}
+
+
+def _sse(event: JSON) -> bytes:
+    return b"event: " + str(event["type"]).encode() + b"\ndata: " + dumps(event) + b"\n\n"
 
 
 class AnthropicWire:
@@ -77,7 +81,8 @@ class AnthropicWire:
             "usage": self.usage(turn),
         }
 
-    def stream(self, turn: Turn) -> list[bytes]:
+    def events(self, turn: Turn) -> list[JSON]:
+        """The events of a streamed answer, in order."""
         start = {**self._message(turn), "content": [], "stop_reason": None,
                  "usage": {**_prompt_usage(turn), "output_tokens": 1}}
         if turn.tool is None:
@@ -86,29 +91,32 @@ class AnthropicWire:
             deltas = [{"type": "input_json_delta", "partial_json": "{}"}]
         index = 1 if turn.thinking else 0
         thinking = [
-            _event("content_block_start",
+            _ev("content_block_start",
                    {"index": 0, "content_block": self._thinking(turn, full=False)[0]}),
-            _event("content_block_delta", {"index": 0, "delta": {
+            _ev("content_block_delta", {"index": 0, "delta": {
                 "type": "thinking_delta", "thinking": THINKING}}),
-            _event("content_block_delta", {"index": 0, "delta": {
+            _ev("content_block_delta", {"index": 0, "delta": {
                 "type": "signature_delta", "signature": signature(turn.dep_id)}}),
-            _event("content_block_stop", {"index": 0}),
+            _ev("content_block_stop", {"index": 0}),
         ] if turn.thinking else []
         return [
-            _event("message_start", {"message": start}),
+            _ev("message_start", {"message": start}),
             *thinking,
-            _event("content_block_start",
+            _ev("content_block_start",
                    {"index": index, "content_block": self._block(turn, full=False)}),
-            _event("ping", {}),
-            *(_event("content_block_delta", {"index": index, "delta": d}) for d in deltas),
-            _event("content_block_stop", {"index": index}),
-            _event("message_delta", {
+            _ev("ping", {}),
+            *(_ev("content_block_delta", {"index": index, "delta": d}) for d in deltas),
+            _ev("content_block_stop", {"index": index}),
+            _ev("message_delta", {
                 "delta": {"stop_reason": "end_turn" if turn.tool is None else "tool_use",
                           "stop_sequence": None},
                 "usage": {"output_tokens": self._output_tokens(turn)},
             }),
-            _event("message_stop", {}),
+            _ev("message_stop", {}),
         ]
+
+    def stream(self, turn: Turn) -> list[bytes]:
+        return [_sse(event) for event in self.events(turn)]
 
     def error(self, status: int) -> JSON:
         kind, message = _ERRORS.get(status, _SERVER_ERROR)

@@ -1,6 +1,6 @@
 """Claude on Bedrock through litellm's native Messages handler: SigV4-signed InvokeModel with
 Bedrock's model id, `anthropic_version` in the body and only the betas Bedrock accepts.
-(The fake speaks Bedrock's InvokeModel, not its event-stream streaming.)"""
+A stream is served from one InvokeModel call, relayed as Anthropic's events."""
 
 from __future__ import annotations
 
@@ -36,3 +36,19 @@ def test_bedrock_gets_the_messages_body_signed_with_its_model_id(fake, claude):
     headers = {k.lower(): v for k, v in call.headers.items()}
     assert headers["authorization"].startswith(f"AWS4-HMAC-SHA256 Credential={AWS_KEY_ID}/")
     assert "client-key" not in str(call.headers)
+
+
+def test_a_bedrock_stream_is_the_whole_message_as_events(fake, claude):
+    bedrock = {"name": "bedrock-haiku", "model": f"bedrock/{BEDROCK_ID}",
+               "api_base": f"{fake.url}/d/bedrock-haiku", "aws_region_name": "us-east-1",
+               "aws_access_key_id": AWS_KEY_ID, "aws_secret_access_key": AWS_SECRET,
+               "price": {"input": 1.0, "output": 5.0}}
+    with run_gateway(make_config([[bedrock]])) as gw, claude(gw).messages.stream(
+            model="haiku", max_tokens=64, messages=[{"role": "user", "content": "hi"}],
+            thinking={"type": "enabled", "budget_tokens": 1024}) as stream:
+        final = stream.get_final_message()
+    assert [b.type for b in final.content] == ["thinking", "text"]
+    assert final.content[1].text == "Hello from bedrock-haiku! This is a fake answer."
+    (call,) = fake.calls("bedrock-haiku")
+    assert call.path == f"/d/bedrock-haiku/model/{BEDROCK_ID}/invoke"
+    assert call.body["thinking"] == {"type": "enabled", "budget_tokens": 1024}

@@ -1,5 +1,6 @@
 """Claude Code itself (`claude -p`, the pinned npm package `.ci/run` installs) through
-Tianji to the fake provider, with the first deployment of its tier failing.
+Tianji to the fake provider: the Anthropic API deployment of its tier fails, Claude on
+Bedrock answers.
 
 Skipped when the binary is absent outside CI (install it with `.ci/run`, or point
 $TIANJI_CLAUDE_BIN at one); in CI (CI=true) an absent binary fails the test.
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CLAUDE = Path(os.environ.get("TIANJI_CLAUDE_BIN")
               or ROOT / ".tools/claude-code/node_modules/.bin/claude")
 CLIENT_KEY = "sk-ant-client-key-not-for-upstream"
+BEDROCK_OPUS = "us.anthropic.claude-opus-4-5-20251101-v1:0"
+AWS_SECRET = "fake-aws-secret-for-claude-code-0123456789"
 
 
 def _claude_binary() -> Path:
@@ -37,7 +40,10 @@ def test_claude_code_headless_through_tianji_with_failover(fake, tmp_path):
         [deployment(fake, "cc-small", "anthropic")],
         [deployment(fake, "cc-medium", "anthropic")],
         [deployment(fake, "cc-anthropic-opus", "anthropic"),
-         deployment(fake, "cc-bedrock-opus", "anthropic")],
+         {"name": "cc-bedrock-opus", "model": f"bedrock/{BEDROCK_OPUS}",
+          "api_base": f"{fake.url}/d/cc-bedrock-opus", "aws_region_name": "us-east-1",
+          "aws_access_key_id": "AKIAFAKECLAUDECODE01", "aws_secret_access_key": AWS_SECRET,
+          "price": {"input": 5.0, "output": 25.0}}],
     ])
     env = {
         "PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path),
@@ -53,17 +59,29 @@ def test_claude_code_headless_through_tianji_with_failover(fake, tmp_path):
             env=env, cwd=tmp_path, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip() == "Hello from cc-bedrock-opus! This is a fake answer."
+    # The Anthropic API got Claude Code's request as sent, and failed.
     failed = fake.calls("cc-anthropic-opus")
     assert failed and all(c.status == 529 for c in failed)
-    (served,) = [c for c in fake.calls("cc-bedrock-opus") if c.status == 200]
-    body = served.body
-    assert body["model"] == "claude-fake-cc-bedrock-opus"
-    assert body["stream"] is True
-    assert {"Bash", "Read", "Edit"} <= {t["name"] for t in body["tools"]}
-    assert any("cache_control" in block for block in body["system"])
-    assert body["thinking"]["type"] in ("adaptive", "enabled")
-    assert "context_management" in body and "metadata" in body
-    headers = {k.lower(): v for k, v in served.headers.items()}
+    native = failed[0].body
+    assert native["model"] == "claude-fake-cc-anthropic-opus" and native["stream"] is True
+    assert {"Bash", "Read", "Edit"} <= {t["name"] for t in native["tools"]}
+    assert any("cache_control" in block for block in native["system"])
+    assert native["thinking"]["type"] in ("adaptive", "enabled")
+    assert "context_management" in native and "metadata" in native
+    headers = {k.lower(): v for k, v in failed[0].headers.items()}
     assert "claude-code-20250219" in headers["anthropic-beta"].split(",")
     assert headers["x-api-key"] == ANTHROPIC_KEY
-    assert CLIENT_KEY not in str(served.headers) and CLIENT_KEY not in str(body)
+    # Bedrock answered: its model id, its anthropic_version, only the betas it accepts.
+    (served,) = fake.calls("cc-bedrock-opus")
+    assert served.path == f"/d/cc-bedrock-opus/model/{BEDROCK_OPUS}/invoke"
+    body = served.body
+    assert body["anthropic_version"] == "bedrock-2023-05-31"
+    assert {"Bash", "Read", "Edit"} <= {t["name"] for t in body["tools"]}
+    assert any("cache_control" in block for block in body["system"])
+    assert "thinking" in body
+    assert "claude-code-20250219" not in body.get("anthropic_beta", [])
+    assert set(body.get("anthropic_beta", [])) <= set(headers["anthropic-beta"].split(",")) | {
+        "tool-search-tool-2025-10-19"}
+    for call in (*failed, served):
+        assert CLIENT_KEY not in str(call.headers) and CLIENT_KEY not in str(call.body)
+    assert AWS_SECRET not in done.stdout + done.stderr
