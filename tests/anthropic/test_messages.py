@@ -260,3 +260,26 @@ def test_newer_fields_pass_but_credential_like_fields_do_not(gw, fake, claude):
     sent = fake.calls("ant-small")[-1].body
     assert sent["brand_new_option"] == {"x": 1}
     assert not {"api_key", "upstream_url", "x-odd"} & set(sent)
+
+
+def test_translated_stream_cut_ends_with_an_error_event(fake, claude):
+    config = make_config([[deployment(fake, "oai")]])
+    fake.set_fault("oai", Fault(FaultKind.STREAM_CUT, after_chunks=3))
+    with run_gateway(config) as gw:
+        response = gw.http.post("/v1/messages", headers={"anthropic-version": "2023-06-01"},
+                                json={"model": "auto", "max_tokens": 64, "stream": True,
+                                      "messages": user("hi")})
+        metrics = gw.http.get("/metrics").text
+    assert response.status_code == 200
+    assert "event: message_start" in response.text and "event: error" in response.text
+    assert "message_stop" not in response.text
+    assert 'deployment="oai"' in metrics
+
+
+def test_messages_are_counted_in_metrics_and_logged(gw, claude, log_lines):
+    claude(gw).messages.create(model="haiku", max_tokens=16, messages=user("hi"))
+    metrics = gw.http.get("/metrics").text
+    assert 'deployment="ant-small",status="200"' in metrics.replace(" ", "")
+    records = [line for line in log_lines if '"event": "request"' in line]
+    assert records and '"deployment": "ant-small"' in records[-1]
+    assert ANTHROPIC_KEY not in "\n".join(log_lines)
