@@ -40,7 +40,8 @@ from router.policy import Decision, Route, needs_of
 from router.upstream import Served
 from router.upstream_messages import CLAUDE_NATIVE, DEFAULT_VERSION, MessagesCall, MessagesRequest
 
-# Anthropic's error types by status; 503 (nothing could answer) is Anthropic's 529.
+# Anthropic's error types by status; 503 (every deployment failed or is cooling down) is
+# Anthropic's 529; other statuses without a type of their own are api_error.
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
                 403: "permission_error", 404: "not_found_error", 413: "request_too_large",
                 429: "rate_limit_error", 504: "timeout_error", 529: "overloaded_error"}
@@ -57,8 +58,12 @@ def wants_anthropic(path: str, headers: Headers) -> bool:
     )
 
 
+# 503s that are the configuration's doing, not the providers' load: not "overloaded".
+_CONFIG_CODES = frozenset({"missing_credentials", "no_deployment"})
+
+
 def error_body(err: GatewayError) -> tuple[int, JSON]:
-    status = _STATUS.get(err.status, err.status)
+    status = err.status if err.code in _CONFIG_CODES else _STATUS.get(err.status, err.status)
     kind = _ERROR_TYPES.get(status, "api_error")
     return status, {"type": "error", "error": {"type": kind, "message": err.message}}
 

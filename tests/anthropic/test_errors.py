@@ -136,3 +136,13 @@ def test_provider_key_never_appears_in_an_error(gw, fake, claude):
                                                 messages=user("hi"))
     text = err.value.response.text
     assert ANTHROPIC_KEY not in text and PROVIDER_KEY not in text and KEY not in text
+
+
+def test_missing_credentials_is_a_503_api_error_not_overloaded(fake, claude):
+    dep = deployment(fake, "a", "anthropic", api_key="${UNSET_TEST_KEY}")
+    with run_gateway(make_config([[dep]])) as gw, pytest.raises(
+            anthropic.InternalServerError) as err:
+        claude(gw).messages.create(model="auto", max_tokens=5, messages=user("hi"))
+    assert err.value.status_code == 503
+    assert err.value.body["error"]["type"] == "api_error"
+    assert "UNSET_TEST_KEY" in err.value.message
