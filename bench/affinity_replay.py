@@ -7,9 +7,10 @@ prompt and the latest turn marked with `cache_control`, tool calls and tool resu
 growing the conversation), interleaved with Claude Code's small background calls on
 `claude-haiku-4-5`. Each main-loop turn's difficulty is set by a marker in its last
 user message, read by a stand-in classifier, so the per-turn tiers are fixed. Every
-answer is about 400 tokens (thinking and a tool call); the Anthropic API (each tier's first
-deployment) is down for one turn mid-session, so every mode fails over to Bedrock. Every call goes through the real
-gateway to the fake provider, which simulates Claude's prompt cache per deployment
+answer is about 400 tokens (thinking and a tool call); the Anthropic API (each tier's
+first deployment) is down for one turn mid-session, so every mode fails over to the
+second deployment of its tier. Every call goes through the real gateway to the fake
+provider, which simulates Claude's prompt cache per deployment
 (router/fakeprovider/prompt_cache.py); costs are the gateway's x-tianji-cost-usd
 (input, output, cache reads at 0.1x and 5-minute writes at 1.25x the input price).
 
