@@ -4,6 +4,10 @@
     /work/main/.venv/bin/python -m bench.gateway_perf --quick    # ~1 minute
     /work/main/.venv/bin/python -m bench.gateway_perf --json     # machine-readable
 
+Each Tianji target is measured on both front doors: OpenAI chat completions and,
+on the same server, the Anthropic Messages API (`/v1/messages`, skip with
+--no-messages); the last lines compare what each door adds.
+
 Starts the fake upstream (router/fakeprovider, its own process), then in turn
 Tianji (`router serve`, routing on: the learned classifier when its weights
 exist, else `rules`) with 1 and 2 workers and the LiteLLM proxy 1.106.2 (in its
@@ -141,6 +145,11 @@ def run(args: argparse.Namespace) -> tuple[list[Measured], dict[str, Any]]:
                 try:
                     results.append(measure(name, f"{proc.url}/v1/chat/completions", "auto",
                                            chat_extra, proc, seconds, workdir, workers))
+                    if name.startswith("tianji") and not args.no_messages:
+                        # The Anthropic front door on the same server, same load.
+                        results.append(measure(f"{name} messages", f"{proc.url}/v1/messages",
+                                               "auto", {"max_tokens": 256}, proc, seconds,
+                                               workdir, workers))
                 except RuntimeError as exc:
                     failed[name] = str(exc).splitlines()[0]
                     say(f"  {name}: failed: {exc}")
@@ -160,6 +169,20 @@ def ratio(results: list[Measured], proxy_workers: int) -> float | None:
     if not (proxy and tianji and proxy.c32 and tianji.c32 and proxy.c32.rps):
         return None
     return tianji.c32.rps / proxy.c32.rps
+
+
+def front_door_overhead(results: list[Measured]) -> list[tuple[str, float, float]]:
+    """Per Tianji target: (name, ms the chat door adds, ms the messages door adds) at c=1
+    p50, over the direct upstream figure."""
+    direct = results[0].c1
+    by_name = {r.name: r for r in results}
+    rows = []
+    for r in results:
+        messages = by_name.get(f"{r.name} messages")
+        if direct and r.c1 and messages and messages.c1:
+            rows.append((r.name, r.c1.p50_ms - direct.p50_ms,
+                         messages.c1.p50_ms - direct.p50_ms))
+    return rows
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -209,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-proxy", action="store_true", help="skip the LiteLLM proxy")
     parser.add_argument("--acompletion", action="store_true",
                         help="also run Tianji 1w with TIANJI_LEAN_TRANSPORT=0 (the old path)")
+    parser.add_argument("--no-messages", action="store_true",
+                        help="skip Tianji's Anthropic front door (/v1/messages)")
     parser.add_argument("--wire", choices=("openai", "anthropic"), default="openai",
                         help="wire format of the fake deployments (openai)")
     args = parser.parse_args(argv)
@@ -233,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     if r is not None:
         print(f"\nreq/s at c=32, Tianji {args.proxy_workers}w / LiteLLM proxy "
               f"{args.proxy_workers}w: {r:.2f}x")
+    for name, chat, messages in front_door_overhead(results):
+        print(f"{name}: added latency c=1 p50, /v1/chat/completions {chat:.2f} ms, "
+              f"/v1/messages {messages:.2f} ms ({messages / chat:.2f}x)")
     return 0
 
 

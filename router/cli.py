@@ -134,7 +134,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
              f"{', '.join(t.name for t in config.tiers)})")
     os.environ["TIANJI_CONFIG"] = os.path.abspath(args.config)
     uvicorn.run(
-        "router.server:app_from_env",
+        "router.api:app_from_env",
         factory=True,
         host=host,
         port=port,

@@ -74,10 +74,23 @@ class ClassifierConfig(_Strict):
 
 
 class Price(_Strict):
-    """USD per one million tokens."""
+    """USD per one million tokens. Cache prices default to 0.1x (read) and 1.25x (a
+    5-minute write) of `input`, Anthropic's multipliers."""
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)
+    cache_read: float | None = Field(None, ge=0)
+    cache_write: float | None = Field(None, ge=0)
+
+
+class AffinityConfig(_Strict):
+    """Conversation affinity: stay on the deployment that holds a conversation's prompt
+    cache while it is likely warm (see router/affinity.py)."""
+
+    enabled: bool = True
+    cache_ttl_s: float = Field(300.0, gt=0)
+    horizon_turns: int = Field(1, ge=1, description="turns a move down is expected to last")
+    max_conversations: int = Field(100_000, ge=1)
 
 
 class Deployment(BaseModel):
@@ -125,8 +138,33 @@ class Tier(_Strict):
     deployments: list[Deployment] = Field(min_length=1)
 
 
+class ModelRule(_Strict):
+    """How a client's model name routes on the Anthropic front door. `match` is a glob
+    (`claude-*sonnet*`); `tier` pins a tier, `max_tier` routes by difficulty up to a
+    tier, neither routes by difficulty over every tier."""
+
+    match: str = Field(min_length=1)
+    tier: str | None = None
+    max_tier: str | None = None
+
+
+# The default: a real Claude id routes by difficulty with its own family as the ceiling
+# (when the config has no tier by that family's name, with no ceiling).
+DEFAULT_MODEL_RULES = (
+    ModelRule(match="claude-*opus*", max_tier="opus"),
+    ModelRule(match="claude-*sonnet*", max_tier="sonnet"),
+    ModelRule(match="claude-*haiku*", max_tier="haiku"),
+)
+
+
+class AnthropicConfig(_Strict):
+    models: list[ModelRule] | None = None
+
+
 class Config(_Strict):
     server: ServerConfig = Field(default_factory=ServerConfig)
+    anthropic: AnthropicConfig = Field(default_factory=AnthropicConfig)
+    affinity: AffinityConfig = Field(default_factory=AffinityConfig)
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     tiers: list[Tier] = Field(min_length=1)
@@ -158,7 +196,24 @@ class Config(_Strict):
             raise ValueError(
                 f"deployment names must be unique (set `name:`); repeated: {', '.join(dupes)}"
             )
+        for i, rule in enumerate(self.anthropic.models or ()):
+            if rule.tier is not None and rule.max_tier is not None:
+                raise ValueError(f"anthropic.models.{i}: set tier (pin) or max_tier, not both")
+            for label in (rule.tier, rule.max_tier):
+                if label is not None and label not in seen:
+                    raise ValueError(f"anthropic.models.{i}: {label!r} is not a tier or alias")
         return self
+
+    def model_rules(self) -> tuple[ModelRule, ...]:
+        """The Anthropic front door's model rules: the configured ones, else the defaults
+        (a default ceiling this config has no tier for is dropped)."""
+        if self.anthropic.models is not None:
+            return tuple(self.anthropic.models)
+        return tuple(
+            r if r.max_tier and self.tier_index(r.max_tier) is not None
+            else ModelRule(match=r.match)
+            for r in DEFAULT_MODEL_RULES
+        )
 
     def tier_index(self, label: str) -> int | None:
         """Index of the tier whose name or alias is `label`."""

@@ -19,8 +19,44 @@ from typing import Any
 from router.config import ALL_CAPABILITIES, Config, Deployment
 
 _TABLE_FILE = "model_prices_and_context_window_backup.json"
+# Anthropic's prompt-cache multipliers of the input price, used when neither `price:` nor
+# litellm's table gives a cache price: a read costs 0.1x, a 5-minute write 1.25x.
+CACHE_READ_MULTIPLIER = 0.1
+CACHE_WRITE_MULTIPLIER = 1.25
 # Region prefixes of cross-region inference profiles (Bedrock: us.anthropic...).
 _REGION_PREFIXES = ("us.", "eu.", "apac.", "global.", "jp.", "au.")
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A call's token counts. `input` excludes the cached part: `cache_read` tokens were
+    read from the prompt cache, `cache_write` tokens written to it."""
+
+    input: int = 0
+    output: int = 0
+    cache_read: int = 0
+    cache_write: int = 0
+
+    @property
+    def prompt(self) -> int:
+        return self.input + self.cache_read + self.cache_write
+
+    @classmethod
+    def of(cls, usage: Mapping[str, Any]) -> Tokens:
+        """From an Anthropic usage (input_tokens, cache_*_input_tokens, output_tokens) or an
+        OpenAI one (prompt_tokens with prompt_tokens_details.cached_tokens, and litellm's
+        cache_creation_input_tokens)."""
+        def n(key: str, source: Mapping[str, Any] = usage) -> int:
+            value = source.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+        read, write = n("cache_read_input_tokens"), n("cache_creation_input_tokens")
+        if "input_tokens" in usage or "output_tokens" in usage:
+            return cls(n("input_tokens"), n("output_tokens"), read, write)
+        details = usage.get("prompt_tokens_details")
+        cached = n("cached_tokens", details) if isinstance(details, Mapping) else 0
+        read = max(read, cached)
+        return cls(max(0, n("prompt_tokens") - read - write), n("completion_tokens"), read, write)
 
 
 @dataclass(frozen=True)
@@ -31,6 +67,8 @@ class ModelInfo:
     output_cost: float | None
     max_context: int | None
     supports: frozenset[str]
+    cache_read_cost: float | None = None
+    cache_write_cost: float | None = None
 
     @property
     def priced(self) -> bool:
@@ -42,6 +80,19 @@ class ModelInfo:
             return 0.0
         assert self.input_cost is not None and self.output_cost is not None
         return prompt_tokens * self.input_cost + completion_tokens * self.output_cost
+
+    def cost_of(self, tokens: Tokens) -> float:
+        """USD for one call with its cache reads and writes at their prices."""
+        if not self.priced:
+            return 0.0
+        assert self.input_cost is not None
+        read = self.cache_read_cost
+        write = self.cache_write_cost
+        return (
+            self.cost(tokens.input, tokens.output)
+            + tokens.cache_read * (read if read is not None else self.input_cost)
+            + tokens.cache_write * (write if write is not None else self.input_cost)
+        )
 
 
 @lru_cache(maxsize=1)
@@ -82,12 +133,21 @@ def lookup(model: str, table: Mapping[str, Mapping[str, Any]] | None = None) -> 
 
 def model_info(dep: Deployment, table: Mapping[str, Mapping[str, Any]] | None = None) -> ModelInfo:
     entry = lookup(dep.model, table)
+    cache_read: float | None
+    cache_write: float | None
     if dep.price is not None:
         input_cost: float | None = dep.price.input / 1e6
         output_cost: float | None = dep.price.output / 1e6
+        cache_read = None if dep.price.cache_read is None else dep.price.cache_read / 1e6
+        cache_write = None if dep.price.cache_write is None else dep.price.cache_write / 1e6
     else:
         input_cost = entry.get("input_cost_per_token")
         output_cost = entry.get("output_cost_per_token")
+        cache_read = entry.get("cache_read_input_token_cost")
+        cache_write = entry.get("cache_creation_input_token_cost")
+    if input_cost is not None:
+        cache_read = input_cost * CACHE_READ_MULTIPLIER if cache_read is None else cache_read
+        cache_write = input_cost * CACHE_WRITE_MULTIPLIER if cache_write is None else cache_write
     max_context = dep.max_context or entry.get("max_input_tokens") or entry.get("max_tokens")
     if dep.supports is not None:
         supports = frozenset(dep.supports)
@@ -106,7 +166,7 @@ def model_info(dep: Deployment, table: Mapping[str, Mapping[str, Any]] | None = 
             supports |= {"json"}
     else:
         supports = ALL_CAPABILITIES
-    return ModelInfo(input_cost, output_cost, max_context, supports)
+    return ModelInfo(input_cost, output_cost, max_context, supports, cache_read, cache_write)
 
 
 def build_catalog(config: Config) -> dict[str, ModelInfo]:

@@ -198,6 +198,8 @@ class ChatCompletionRequest(BaseModel):
     response_format: ResponseFormat | None = None
     seed: StrictInt | None = None
     user: str | None = Field(None, max_length=256)
+    # OpenAI's prompt-cache routing hint; Tianji's conversation affinity reads it too.
+    prompt_cache_key: str | None = Field(None, max_length=1024)
     n: StrictInt | None = Field(None, ge=1, le=MAX_N)
     presence_penalty: float | None = Field(None, ge=-2, le=2)
     frequency_penalty: float | None = Field(None, ge=-2, le=2)

@@ -43,7 +43,7 @@ def transport_error(exc: httpx.TransportError, route: "_Route", timeout: Any) ->
 
 class LeanStream:
     """A provider's SSE answer as litellm `ModelResponseStream` chunks, for router/upstream.py
-    and router/server.py: what they use of litellm's `CustomStreamWrapper`, and stricter.
+    and router/api/chat.py: what they use of litellm's `CustomStreamWrapper`, and stricter.
 
     - OpenAI chunks pass through as they are (one `ModelResponseStream` each); Anthropic
       events go through litellm's own `ModelResponseIterator.chunk_parser`, then, as

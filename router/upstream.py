@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,8 +123,12 @@ class Upstream:
         stream: bool,
         deadline: float,
         request_id: str,
+        call: Callable[..., Awaitable[Any]] | None = None,
     ) -> Served:
-        """Serve the request from the first deployment that answers; raise GatewayError if none."""
+        """Serve the request from the first deployment that answers; raise GatewayError if none.
+
+        `call` replaces the chat-completions call (litellm or the lean transport) for another
+        wire; it gets the same keyword arguments (see router/upstream_messages.py)."""
         attempts: list[Attempt] = []
         failures: list[Failure] = []
         failed_window: int | None = None
@@ -144,7 +148,9 @@ class Upstream:
             if deadline - time.monotonic() <= 0:
                 break
             try:
-                served = await self._serve_from(cand, params, stream, deadline, attempts, request_id)
+                served = await self._serve_from(
+                    cand, params, stream, deadline, attempts, request_id, call
+                )
             except _AttemptFailed as err:
                 failure = err.failure
                 failures.append(failure)
@@ -164,6 +170,7 @@ class Upstream:
         deadline: float,
         attempts: list[Attempt],
         request_id: str,
+        call: Callable[..., Awaitable[Any]] | None = None,
     ) -> Served:
         """Call one deployment, retrying transient failures; raise _AttemptFailed when done."""
         r = self.config.resilience
@@ -193,7 +200,9 @@ class Upstream:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._call_once(cand, params, stream, deadline, attempts, request_id)
+                return await self._call_once(
+                    cand, params, stream, deadline, attempts, request_id, call
+                )
         raise AssertionError("unreachable: tenacity reraises the last failure")
 
     async def _call_once(
@@ -204,6 +213,7 @@ class Upstream:
         deadline: float,
         attempts: list[Attempt],
         request_id: str,
+        wire_call: Callable[..., Awaitable[Any]] | None = None,
     ) -> Served:
         dep = cand.deployment
         r = self.config.resilience
@@ -230,6 +240,7 @@ class Upstream:
             dep.model, dep.litellm_params, stream=stream
         )
         call = self.transport.acompletion if lean and self.transport else litellm.acompletion
+        call = wire_call or call
         started = time.monotonic()
         response: Any = None
         try:

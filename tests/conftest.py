@@ -30,7 +30,7 @@ from router.classify.base import Assessment, ChatRequest  # noqa: E402
 from router.config import Config, parse_config  # noqa: E402
 from router.logs import configure_logging  # noqa: E402
 from router.redact import Redactor, secret_values  # noqa: E402
-from router.server import create_app  # noqa: E402
+from router.api import create_app  # noqa: E402
 from router.fakeprovider import FakeProvider  # noqa: E402
 
 PROVIDER_KEY = "sk-fake-provider-key-0123456789abcdef"

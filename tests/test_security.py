@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from starlette.datastructures import Headers
 
-import router.server
+import router.api.gateway
 from router.config import ServerConfig, load_config
 from router.schema import PASSTHROUGH_PARAMS
 from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, deployment, make_config, run_gateway
@@ -185,7 +185,7 @@ def test_non_ascii_api_key_is_a_401_not_a_crash(gw):
 def test_api_key_check_uses_compare_digest_against_every_key(monkeypatch, fake):
     config = make_config([[deployment(fake, "a")]],
                          server={"api_keys": [GATEWAY_KEY, OTHER_GATEWAY_KEY, "third-key-xyz"]})
-    gateway = router.server.Gateway(config, classifier=object())  # type: ignore[arg-type]
+    gateway = router.api.gateway.Gateway(config, classifier=object())  # type: ignore[arg-type]
     compared: list[tuple[bytes, bytes]] = []
     real = hmac.compare_digest
 
@@ -193,7 +193,7 @@ def test_api_key_check_uses_compare_digest_against_every_key(monkeypatch, fake):
         compared.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(router.server.hmac, "compare_digest", spy)
+    monkeypatch.setattr(router.api.gateway.hmac, "compare_digest", spy)
     for token, ok in ((GATEWAY_KEY, True), ("nope", False), (OTHER_GATEWAY_KEY, True)):
         compared.clear()
         assert gateway.authorized(Headers({"authorization": f"Bearer {token}"})) is ok

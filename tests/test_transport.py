@@ -286,7 +286,7 @@ def test_a_stream_sends_the_same_request_and_gives_the_same_answer(fake, wire, c
     assert lean["call"].body == ac["call"].body
     for header in ("authorization", "x-api-key", "anthropic-version", "content-type"):
         assert lean["call"].headers.get(header) == ac["call"].headers.get(header), header
-    # Every chunk is OpenAI's chat.completion.chunk, as router/server.py relays it.
+    # Every chunk is OpenAI's chat.completion.chunk, as router/api/chat.py relays it.
     for chunk in lean["chunks"]:
         assert chunk["object"] == "chat.completion.chunk" and "choices" in chunk
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -25,6 +26,7 @@ from .httpserver import (
     full_response,
     head,
 )
+from .prompt_cache import PromptCache
 from .wire import JSON, Turn, Wire, dumps
 from .wire_anthropic import AnthropicWire
 from .wire_openai import OpenAIWire
@@ -32,6 +34,9 @@ from .wire_openai import OpenAIWire
 DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
 MAX_CALLS_PER_DEPLOYMENT = 10_000
 _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire()}
+# Bedrock InvokeModel for Claude (`{api_base}/model/{model id}/invoke`): Anthropic's body
+# with `anthropic_version` (and betas as `anthropic_beta`) in it; no streaming here.
+_BEDROCK_INVOKE = re.compile(r"model/[^/]+/invoke")
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
 _STREAM_HEAD = {"content-type": "text/event-stream", "transfer-encoding": "chunked",
                 "cache-control": "no-cache"}
@@ -62,6 +67,7 @@ class RecordedCall:
     started: float = field(default_factory=time.time)
     completed: bool = False  # the server finished its answer (or its fault)
     disconnected: bool = False  # the client closed the connection before that
+    usage: JSON | None = None  # the usage a successful answer reported
 
     def to_json(self) -> JSON:
         return asdict(self)
@@ -85,6 +91,7 @@ class Service:
         self._initial = behaviour
         self._default = behaviour
         self._calls: dict[str, deque[RecordedCall]] = {}
+        self._prompt_cache = PromptCache()
 
     # control
 
@@ -120,6 +127,7 @@ class Service:
             self._behaviours.clear()
             self._default = self._initial
             self._calls.clear()
+            self._prompt_cache.clear()
             self._rng = random.Random(self._seed)
 
     # serving
@@ -129,6 +137,8 @@ class Service:
             return self._admin(request)
         parts = request.path.split("/", 3)  # "", "d", dep_id, rest
         wire = _ROUTES.get("/" + parts[3]) if len(parts) == 4 and parts[1] == "d" else None
+        if wire is None and len(parts) == 4 and _BEDROCK_INVOKE.fullmatch(parts[3]):
+            wire = _ROUTES["/v1/messages"]
         if wire is None or request.method != "POST":
             return _json_exchange(404, {"error": {"message": f"no route {request.path}"}})
         try:
@@ -149,8 +159,14 @@ class Service:
         behaviour = self.shape(dep_id, body, stream, fault, behaviour)
         text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
         turn = wire.turn(dep_id, body, text)
+        if wire.name == "anthropic" and (fault is None or fault.kind is FaultKind.STALL):
+            with self._lock:
+                read, write = self._prompt_cache.use(dep_id, body, time.time())
+            turn = replace(turn, cache_read=read, cache_write=write)
         status, steps = _plan(wire, turn, stream, fault, behaviour)
         call.status = status
+        if status == 200:
+            call.usage = wire.usage(turn)
 
         def on_end(client_left: bool) -> None:
             call.completed = True

@@ -19,6 +19,9 @@ class Turn:
     prompt_tokens: int
     tool: str | None  # the function the request forces a call to
     include_usage: bool
+    thinking: bool = False  # the request turned extended thinking on (Anthropic wire)
+    cache_read: int = 0  # prompt tokens read from / written to the prompt cache (Anthropic)
+    cache_write: int = 0
 
     @property
     def pieces(self) -> list[str]:
@@ -46,6 +49,10 @@ class Wire(Protocol):
 
     def stream(self, turn: Turn) -> list[bytes]:
         """Every SSE event of a streamed answer, each ending in a blank line."""
+        ...
+
+    def usage(self, turn: Turn) -> JSON:
+        """The token usage an answer to `turn` reports."""
         ...
 
     def error(self, status: int) -> JSON: ...

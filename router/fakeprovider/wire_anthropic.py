@@ -1,4 +1,7 @@
-"""Anthropic messages: `message` objects, the real SSE event sequence, error bodies."""
+"""Anthropic messages: `message` objects, the real SSE event sequence, error bodies.
+
+A request with `thinking` on (`enabled` or `adaptive`) is answered with a thinking
+block (and its signature) before the text or tool call, as Claude does."""
 
 from __future__ import annotations
 
@@ -7,6 +10,12 @@ import itertools
 from .wire import JSON, Turn, count_tokens, dumps
 
 _IDS = itertools.count(1)
+THINKING = "Let me think about this."
+
+
+def signature(dep_id: str) -> str:
+    """The thinking signature a deployment signs with (a test can check it came back)."""
+    return f"sig-{dep_id}-EqQBCkYIARgC"
 
 _ERRORS: dict[int, tuple[str, str]] = {
     400: ("invalid_request_error", "Invalid request."),
@@ -33,8 +42,20 @@ def _forced_tool(body: JSON) -> str | None:
     return None
 
 
-def _event(name: str, data: JSON) -> bytes:
-    return b"event: " + name.encode() + b"\ndata: " + dumps({"type": name, **data}) + b"\n\n"
+def _prompt_usage(turn: Turn) -> JSON:
+    usage: JSON = {"input_tokens": turn.prompt_tokens - turn.cache_read - turn.cache_write}
+    if turn.cache_read or turn.cache_write:
+        usage["cache_read_input_tokens"] = turn.cache_read
+        usage["cache_creation_input_tokens"] = turn.cache_write
+    return usage
+
+
+def _ev(name: str, data: JSON) -> JSON:
+    return {"type": name, **data}
+
+
+def _sse(event: JSON) -> bytes:
+    return b"event: " + str(event["type"]).encode() + b"\ndata: " + dumps(event) + b"\n\n"
 
 
 class AnthropicWire:
@@ -49,38 +70,53 @@ class AnthropicWire:
             prompt_tokens=count_tokens([body.get("system"), body.get("messages", [])]),
             tool=_forced_tool(body),
             include_usage=True,
+            thinking=(body.get("thinking") or {}).get("type") in ("enabled", "adaptive"),
         )
 
     def answer(self, turn: Turn) -> JSON:
         return {
             **self._message(turn),
-            "content": [self._block(turn, full=True)],
+            "content": [*self._thinking(turn, full=True), self._block(turn, full=True)],
             "stop_reason": "end_turn" if turn.tool is None else "tool_use",
-            "usage": {"input_tokens": turn.prompt_tokens,
-                      "output_tokens": self._output_tokens(turn)},
+            "usage": self.usage(turn),
         }
 
-    def stream(self, turn: Turn) -> list[bytes]:
+    def events(self, turn: Turn) -> list[JSON]:
+        """The events of a streamed answer, in order."""
         start = {**self._message(turn), "content": [], "stop_reason": None,
-                 "usage": {"input_tokens": turn.prompt_tokens, "output_tokens": 1}}
+                 "usage": {**_prompt_usage(turn), "output_tokens": 1}}
         if turn.tool is None:
             deltas = [{"type": "text_delta", "text": piece} for piece in turn.pieces]
         else:
             deltas = [{"type": "input_json_delta", "partial_json": "{}"}]
+        index = 1 if turn.thinking else 0
+        thinking = [
+            _ev("content_block_start",
+                   {"index": 0, "content_block": self._thinking(turn, full=False)[0]}),
+            _ev("content_block_delta", {"index": 0, "delta": {
+                "type": "thinking_delta", "thinking": THINKING}}),
+            _ev("content_block_delta", {"index": 0, "delta": {
+                "type": "signature_delta", "signature": signature(turn.dep_id)}}),
+            _ev("content_block_stop", {"index": 0}),
+        ] if turn.thinking else []
         return [
-            _event("message_start", {"message": start}),
-            _event("content_block_start",
-                   {"index": 0, "content_block": self._block(turn, full=False)}),
-            _event("ping", {}),
-            *(_event("content_block_delta", {"index": 0, "delta": d}) for d in deltas),
-            _event("content_block_stop", {"index": 0}),
-            _event("message_delta", {
+            _ev("message_start", {"message": start}),
+            *thinking,
+            _ev("content_block_start",
+                   {"index": index, "content_block": self._block(turn, full=False)}),
+            _ev("ping", {}),
+            *(_ev("content_block_delta", {"index": index, "delta": d}) for d in deltas),
+            _ev("content_block_stop", {"index": index}),
+            _ev("message_delta", {
                 "delta": {"stop_reason": "end_turn" if turn.tool is None else "tool_use",
                           "stop_sequence": None},
                 "usage": {"output_tokens": self._output_tokens(turn)},
             }),
-            _event("message_stop", {}),
+            _ev("message_stop", {}),
         ]
+
+    def stream(self, turn: Turn) -> list[bytes]:
+        return [_sse(event) for event in self.events(turn)]
 
     def error(self, status: int) -> JSON:
         kind, message = _ERRORS.get(status, _SERVER_ERROR)
@@ -99,10 +135,20 @@ class AnthropicWire:
             "message": "Output blocked by content filtering policy",
         }}
 
+    def usage(self, turn: Turn) -> JSON:
+        return {**_prompt_usage(turn), "output_tokens": self._output_tokens(turn)}
+
     @staticmethod
     def _message(turn: Turn) -> JSON:
         return {"id": f"msg_fake{next(_IDS)}", "type": "message", "role": "assistant",
                 "model": turn.model, "stop_sequence": None}
+
+    @staticmethod
+    def _thinking(turn: Turn, *, full: bool) -> list[JSON]:
+        if not turn.thinking:
+            return []
+        return [{"type": "thinking", "thinking": THINKING if full else "",
+                 "signature": signature(turn.dep_id) if full else ""}]
 
     @staticmethod
     def _block(turn: Turn, *, full: bool) -> JSON:

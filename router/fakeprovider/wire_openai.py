@@ -70,7 +70,7 @@ class OpenAIWire:
                 "logprobs": None,
                 "finish_reason": "stop" if turn.tool is None else "tool_calls",
             }],
-            "usage": self._usage(turn),
+            "usage": self.usage(turn),
         }
 
     def stream(self, turn: Turn) -> list[bytes]:
@@ -95,7 +95,7 @@ class OpenAIWire:
                 chunk({}, "tool_calls"),
             ]
         if turn.include_usage:
-            final = {**envelope, "choices": [], "usage": self._usage(turn)}
+            final = {**envelope, "choices": [], "usage": self.usage(turn)}
             events.append(b"data: " + dumps(final) + b"\n\n")
         events.append(b"data: [DONE]\n\n")
         return events
@@ -130,7 +130,7 @@ class OpenAIWire:
                 "model": turn.model, "system_fingerprint": "fp_fake"}
 
     @staticmethod
-    def _usage(turn: Turn) -> JSON:
+    def usage(turn: Turn) -> JSON:
         completion = 2 if turn.tool is not None else turn.completion_tokens
         return {"prompt_tokens": turn.prompt_tokens, "completion_tokens": completion,
                 "total_tokens": turn.prompt_tokens + completion}

@@ -1,0 +1,144 @@
+"""The OpenAI chat completions front door: POST /v1/chat/completions (and /v1/route,
+which reads the same body). Parses and validates OpenAI's request, writes OpenAI's
+answer, its SSE chunks and its error event."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import ValidationError
+
+from router.api.core import (
+    JSON,
+    Call,
+    json_bytes,
+    log_request,
+    read_body,
+    record,
+    relay_stream,
+    remember,
+    steer_by_affinity,
+    tianji_headers,
+)
+from router.api.gateway import Gateway
+from router.errors import GatewayError
+from router.policy import needs_of
+from router.schema import PASSTHROUGH_PARAMS, ChatCompletionRequest, validation_message
+from router.upstream import Served, openai_dict
+
+
+def parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise GatewayError(
+            400, "The request body is not valid JSON (UTF-8).", code="invalid_json"
+        ) from None
+    if not isinstance(data, dict):
+        raise GatewayError(400, "The request body must be a JSON object.", code="invalid_json")
+    try:
+        ChatCompletionRequest.model_validate(data)
+    except ValidationError as err:
+        message, param = validation_message(err)
+        raise GatewayError(400, message, code="invalid_request", param=param) from None
+    except RecursionError:
+        raise GatewayError(
+            400, "The request body is nested too deeply.", code="invalid_json"
+        ) from None
+    if len(data["messages"]) > max_messages:
+        raise GatewayError(
+            400, f"Too many messages: at most {max_messages}.", param="messages", code="too_many"
+        )
+    return data
+
+
+async def route(gw: Gateway, request: Request) -> dict[str, Any]:
+    """POST /v1/route: the Decision for a chat request, without calling anyone."""
+    server = gw.config.server
+    body = parse_chat_body(await read_body(request, server.max_body_bytes), server.max_messages)
+    return gw.decide(body, request).explain()
+
+
+async def chat_completions(gw: Gateway, request: Request) -> Response:
+    config = gw.config
+    started = time.monotonic()
+    request_id: str = request.state.request_id
+    body = parse_chat_body(
+        await read_body(request, config.server.max_body_bytes), config.server.max_messages
+    )
+    decision, affinity = await steer_by_affinity(
+        gw, request.headers, body, body, gw.decide(body, request)
+    )
+    params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
+    params["messages"] = body["messages"]
+    stream = bool(body.get("stream"))
+    call = Call(request_id, decision, started, stream,
+                body["messages"] if config.server.log_prompts else None)
+    deadline = started + config.resilience.request_timeout_s
+    try:
+        served = await gw.upstream.complete(
+            decision, params, stream=stream, deadline=deadline, request_id=request_id
+        )
+    except GatewayError as err:
+        log_request(call, None, err.status, None)
+        gw.metrics.observe_error(decision.tier, err.status)
+        raise
+    label = await remember(gw, affinity, served)
+    if not stream:
+        assert served.response is not None
+        cost = record(gw, call, served, served.usage, 200)
+        headers = tianji_headers(decision, served, cost, label)
+        return Response(json_bytes(served.response), 200, headers, media_type=JSON)
+    include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+    prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
+        needs_of(body).prompt_tokens, 0
+    )
+    return StreamingResponse(
+        _sse(gw, call, served, include_usage, deadline),
+        headers={**tianji_headers(decision, served, prompt_cost, label),
+                 "cache-control": "no-cache"},
+        media_type="text/event-stream",
+    )
+
+
+def _sse_event(data: dict[str, Any]) -> bytes:
+    return b"data: " + json_bytes(data) + b"\n\n"
+
+
+class _ChatStream:
+    """OpenAI's chat.completion.chunk events, `data: [DONE]`, and an error event."""
+
+    def __init__(self, include_usage: bool) -> None:
+        self.include_usage = include_usage
+        self.usage: dict[str, Any] = {}
+        self.finished = False
+
+    def event(self, chunk: Any) -> bytes | None:
+        chunk = openai_dict(chunk)
+        if chunk.get("usage"):
+            self.usage.update(chunk["usage"])
+            if not chunk.get("choices"):
+                return _sse_event(chunk) if self.include_usage else None
+            if not self.include_usage:
+                chunk = {k: v for k, v in chunk.items() if k != "usage"}
+        if any(c.get("finish_reason") for c in chunk.get("choices") or ()):
+            self.finished = True
+        return _sse_event(chunk)
+
+    def done(self) -> bytes:
+        return b"data: [DONE]\n\n"
+
+    def error(self, err: GatewayError) -> bytes:
+        return _sse_event(err.to_body())
+
+
+def _sse(
+    gw: Gateway, call: Call, served: Served, include_usage: bool, deadline: float
+) -> AsyncIterator[bytes]:
+    """The chat completions stream (see `relay_stream` for the commit point)."""
+    return relay_stream(gw, call, served, deadline, _ChatStream(include_usage))

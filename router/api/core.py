@@ -1,0 +1,242 @@
+"""The request path every front door shares: body reading, upstream call, the stream
+commit point, cost, metrics, the request log line and the x-tianji-* headers.
+
+A front door parses and validates its own wire format, asks the `Gateway` for a
+Decision, and hands the rest to the functions here; it writes answers and errors
+in its own wire format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from router.affinity import Memory, Steer, Turn, conversation_key, served_label, steer
+from router.api.gateway import Gateway
+from router.costs import Tokens
+from router.errors import GatewayError, classify
+from router.policy import Decision, needs_of
+from router.upstream import Served
+
+log = logging.getLogger("tianji.request")
+JSON = "application/json"
+
+
+def json_bytes(data: Any) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def error_response(err: GatewayError, request_id: str | None = None) -> Response:
+    headers = dict(err.headers)
+    if request_id:
+        headers["x-request-id"] = request_id
+    return Response(json_bytes(err.to_body()), err.status, headers, media_type=JSON)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def tianji_headers(
+    decision: Decision, served: Served, cost: float | None, affinity: str | None = None
+) -> dict[str, str]:
+    dep = served.candidate.deployment
+    headers = {
+        "x-tianji-tier": served.candidate.tier,
+        "x-tianji-model": dep.model,
+        "x-tianji-provider": dep.name,
+        "x-tianji-difficulty": f"{decision.assessment.difficulty:.4f}",
+        "x-tianji-attempts": str(served.calls),
+    }
+    if cost is not None:
+        headers["x-tianji-cost-usd"] = f"{cost:.8f}"
+    if affinity is not None:
+        headers["x-tianji-affinity"] = affinity
+    return headers
+
+
+# What a turn's output is expected to be for affinity's cost comparison: max_tokens is a
+# cap (Claude Code sends 128000), not an estimate.
+EXPECTED_OUTPUT_TOKENS = 1024
+
+
+@dataclass(frozen=True)
+class Affinity:
+    """The affinity step of one request: its conversation, the steer and the turn size."""
+
+    key: str
+    steer: Steer
+    turn: Turn
+    memory: Memory | None
+
+
+async def steer_by_affinity(
+    gw: Gateway, headers: Mapping[str, str], body: dict[str, Any], view: dict[str, Any],
+    decision: Decision,
+) -> tuple[Decision, Affinity | None]:
+    """The Decision after conversation affinity (router/affinity.py), when it is on."""
+    if not gw.config.affinity.enabled:
+        return decision, None
+    needs = needs_of(view)
+    turn = Turn(needs.prompt_tokens, min(needs.output_tokens or EXPECTED_OUTPUT_TOKENS,
+                                         EXPECTED_OUTPUT_TOKENS))
+    key = conversation_key(headers, body, view)
+    # A request without an earlier assistant turn starts a conversation: nothing to keep.
+    continues = any(m.get("role") == "assistant" for m in view.get("messages") or ())
+    memory = await gw.affinity.get(key) if continues else None
+    steered = steer(decision, memory, time.time(), turn, gw.catalog, gw.config)
+    return steered.decision, Affinity(key, steered, turn, memory)
+
+
+async def remember(gw: Gateway, affinity: Affinity | None, served: Served) -> str | None:
+    """Store where the conversation was served; the x-tianji-affinity value."""
+    if affinity is None:
+        return None
+    name, tier, now = served.candidate.deployment.name, served.candidate.tier, time.time()
+    tokens = affinity.turn.prompt_tokens
+    memory = affinity.memory
+    await gw.affinity.put(affinity.key, memory.then(
+        tier, name, now, tokens, gw.config.affinity.cache_ttl_s
+    ) if memory else Memory.first(tier, name, now, tokens))
+    return served_label(affinity.steer, name)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One chat request, for its metrics and its log line."""
+
+    request_id: str
+    decision: Decision
+    started: float
+    stream: bool
+    messages: list[Any] | None  # only with server.log_prompts: true
+
+
+def record(
+    gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int
+) -> float:
+    """Cost (cache reads and writes at their prices), metrics and the log line of a call.
+    `usage` is the provider's, in either wire's shape. The baseline is the same tokens on
+    the reference deployment."""
+    tokens = Tokens.of(usage)
+    cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens)
+    baseline = gw.reference.cost_of(tokens)
+    gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
+    log_request(call, served, status, cost, baseline)
+    return cost
+
+
+def log_request(
+    call: Call,
+    served: Served | None,
+    status: int,
+    cost: float | None,
+    baseline: float | None = None,
+) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    decision = call.decision
+    entry = {
+        "event": "request",
+        "request_id": call.request_id,
+        "status": status,
+        "tier": served.candidate.tier if served else decision.tier,
+        "deployment": served.candidate.deployment.name if served else None,
+        "attempts": served.calls if served else None,
+        "difficulty": decision.assessment.difficulty,
+        "task": decision.assessment.task,
+        "stream": call.stream,
+        "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
+        "cost_usd": None if cost is None else round(cost, 8),
+        "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
+    }
+    if call.messages is not None:
+        entry["messages"] = call.messages  # the log handler's redaction still applies
+    log.info(json.dumps(entry, ensure_ascii=False))
+
+
+async def shielded_close(served: Served) -> None:
+    assert served.close is not None
+    with contextlib.suppress(BaseException):  # the stream is gone either way
+        await asyncio.shield(served.close())
+
+
+class StreamWriter(Protocol):
+    """A front door's stream format: how to write each upstream chunk, the end and a failure.
+
+    `usage` collects prompt_tokens/completion_tokens for `record`; `finished` is True once
+    the provider's own end of answer has been relayed."""
+
+    usage: dict[str, Any]
+    finished: bool
+
+    def event(self, chunk: Any) -> bytes | None: ...
+
+    def done(self) -> bytes: ...
+
+    def error(self, err: GatewayError) -> bytes: ...
+
+
+async def relay_stream(
+    gw: Gateway, call: Call, served: Served, deadline: float, writer: StreamWriter
+) -> AsyncIterator[bytes]:
+    """Relay the upstream stream. After the first byte there is no fallback: a failure
+    ends the stream with the writer's error event and no end marker. A stream that ends
+    without the provider's own finish reason is such a failure, and so is a gap between
+    chunks longer than `attempt_timeout_s` (when set) or the rest of the deadline."""
+    assert served.first_chunk is not None and served.chunks is not None
+    idle_s = gw.config.resilience.attempt_timeout_s
+    status = 200
+    try:
+        first = writer.event(served.first_chunk)
+        if first:
+            yield first
+        while True:
+            wait_s = max(0.0, deadline - time.monotonic())
+            async with asyncio.timeout(min(wait_s, idle_s) if idle_s else wait_s):
+                try:
+                    chunk = await anext(served.chunks)
+                except StopAsyncIteration:
+                    break
+            data = writer.event(chunk)
+            if data:
+                yield data
+        if not writer.finished or (served.provider_finished and not served.provider_finished()):
+            raise ConnectionError("the provider's stream ended before the answer was complete")
+        end = writer.done()
+        if end:
+            yield end
+    except asyncio.CancelledError:
+        status = 499  # the client went away; closing the upstream below cancels its request
+        raise
+    except (Exception, TimeoutError) as exc:
+        failure = classify(exc)
+        status = 502
+        message = (
+            "The upstream stream failed after the answer had started, so it could not be "
+            f"retried elsewhere: {failure.error_class}: {gw.redact(failure.message)}"
+        )
+        yield writer.error(GatewayError(502, message, "upstream_error", "stream_interrupted"))
+    finally:
+        if served.close is not None:
+            await shielded_close(served)
+        record(gw, call, served, writer.usage, status)

@@ -1,0 +1,335 @@
+"""The Anthropic Messages front door: POST /v1/messages, POST /v1/messages/count_tokens,
+and GET /v1/models in Anthropic's shape (when the client sends `anthropic-version`).
+
+It parses and checks the Messages body, maps the client's model name to routing
+(`auto`, a tier or alias, or a real Claude id through `anthropic.models` rules),
+gives the classifier and policy a chat-shaped view of the conversation, and runs
+the shared request path with a Messages call per deployment
+(router/upstream_messages.py). Answers, SSE events and errors are Anthropic's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from fnmatch import fnmatchcase
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.datastructures import Headers
+
+from router.api.core import (
+    JSON,
+    Call,
+    json_bytes,
+    log_request,
+    read_body,
+    record,
+    relay_stream,
+    remember,
+    steer_by_affinity,
+    tianji_headers,
+)
+from router.api.gateway import Gateway
+from router.config import Config
+from router.errors import GatewayError
+from router.policy import Decision, Route, needs_of
+from router.upstream import Served
+from router.upstream_messages import CLAUDE_NATIVE, DEFAULT_VERSION, MessagesCall, MessagesRequest
+
+# Anthropic's error types by status; 503 (every deployment failed or is cooling down) is
+# Anthropic's 529; other statuses without a type of their own are api_error.
+_ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
+                403: "permission_error", 404: "not_found_error", 413: "request_too_large",
+                429: "rate_limit_error", 504: "timeout_error", 529: "overloaded_error"}
+_STATUS = {503: 529}
+# "system" turns inside `messages` are what Claude Code sends with its
+# mid-conversation-tool-changes beta.
+_ROLES = ("user", "assistant", "system")
+
+
+def wants_anthropic(path: str, headers: Headers) -> bool:
+    """Does this request get Anthropic's error shape?"""
+    return path.startswith("/v1/messages") or (
+        path == "/v1/models" and "anthropic-version" in headers
+    )
+
+
+# 503s that are the configuration's doing, not the providers' load: not "overloaded".
+_CONFIG_CODES = frozenset({"missing_credentials", "no_deployment"})
+
+
+def error_body(err: GatewayError) -> tuple[int, JSON]:
+    status = err.status if err.code in _CONFIG_CODES else _STATUS.get(err.status, err.status)
+    kind = _ERROR_TYPES.get(status, "api_error")
+    return status, {"type": "error", "error": {"type": kind, "message": err.message}}
+
+
+def error_response(err: GatewayError, request_id: str | None = None) -> Response:
+    status, body = error_body(err)
+    headers = dict(err.headers)
+    if request_id:
+        headers["x-request-id"] = request_id
+    return Response(json_bytes(body), status, headers, media_type=JSON)
+
+
+def _invalid(message: str) -> GatewayError:
+    return GatewayError(400, message, code="invalid_request")
+
+
+def parse_messages_body(raw: bytes, max_messages: int, *, count_only: bool = False) -> JSON:
+    """The Messages body as sent, after the checks Anthropic's API makes first."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise _invalid("The request body is not valid JSON (UTF-8).") from None
+    if not isinstance(data, dict):
+        raise _invalid("The request body must be a JSON object.")
+    if not isinstance(data.get("model"), str) or not data["model"]:
+        raise _invalid("model: Field required (a string).")
+    if not count_only:
+        max_tokens = data.get("max_tokens")
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or max_tokens < 1:
+            raise _invalid("max_tokens: Field required (an integer >= 1).")
+    messages = data.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise _invalid("messages: Field required (a non-empty list).")
+    if len(messages) > max_messages:
+        raise _invalid(f"messages: too many, at most {max_messages}.")
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict) or message.get("role") not in _ROLES:
+            raise _invalid(f"messages.{i}.role: must be 'user', 'assistant' or 'system'.")
+        content = message.get("content")
+        if isinstance(content, list):
+            if not all(isinstance(b, dict) and isinstance(b.get("type"), str) for b in content):
+                raise _invalid(f"messages.{i}.content: each block needs a string 'type'.")
+        elif not isinstance(content, str):
+            raise _invalid(f"messages.{i}.content: a string or a list of content blocks.")
+    system = data.get("system")
+    if system is not None and not isinstance(system, str) and not (
+        isinstance(system, list) and all(isinstance(b, dict) for b in system)
+    ):
+        raise _invalid("system: a string or a list of text blocks.")
+    tools = data.get("tools")
+    if tools is not None and not (
+        isinstance(tools, list) and all(isinstance(t, dict) and t.get("name") for t in tools)
+    ):
+        raise _invalid("tools: a list of tools, each with a name.")
+    if "stream" in data and not isinstance(data["stream"], bool):
+        raise _invalid("stream: a boolean.")
+    return data
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(_text_of(b) for b in value)
+    if isinstance(value, dict):
+        kind = value.get("type")
+        if kind == "text":
+            return str(value.get("text", ""))
+        if kind == "tool_use":
+            return f"{value.get('name', '')} {json.dumps(value.get('input', {}))}"
+        if kind == "tool_result":
+            return _text_of(value.get("content", ""))
+    return ""
+
+
+def chat_view(body: JSON) -> JSON:
+    """The conversation as a chat request, for the classifier and the policy's needs:
+    text of every turn (tool calls and results included), images as image parts,
+    tools by name and description, max_tokens."""
+    messages: list[JSON] = []
+    if body.get("system"):
+        messages.append({"role": "system", "content": _text_of(body["system"])})
+    for message in body["messages"]:
+        content = message["content"]
+        if isinstance(content, list):
+            parts: list[JSON] = [{"type": "text", "text": _text_of(content)}]
+            parts += [{"type": "image_url", "image_url": {"url": ""}}
+                      for b in content if b.get("type") in ("image", "document")]
+            messages.append({"role": message["role"], "content": parts})
+        else:
+            messages.append({"role": message["role"], "content": content})
+    view: JSON = {"messages": messages, "max_tokens": body.get("max_tokens") or 0}
+    if body.get("tools"):
+        view["tools"] = [{"type": "function", "function": {
+            "name": t.get("name", ""), "description": t.get("description", "")}}
+            for t in body["tools"]]
+    return view
+
+
+def route_for(config: Config, model: str, headers: Headers) -> Route:
+    """What the client's model name asks for, bounded by x-tianji-min/max-tier."""
+    floor = headers.get("x-tianji-min-tier")
+    ceiling = headers.get("x-tianji-max-tier")
+    if model == "auto" or config.tier_index(model) is not None:
+        return Route(model=model, min_tier=floor, max_tier=ceiling)
+    for rule in config.model_rules():
+        if not fnmatchcase(model, rule.match):
+            continue
+        if rule.tier is not None:
+            return Route(model=rule.tier, min_tier=floor, max_tier=ceiling)
+        if rule.max_tier is not None:
+            ceiling = _lower(config, rule.max_tier, ceiling)
+        return Route(model="auto", min_tier=floor, max_tier=ceiling)
+    offered = [*config.model_names(), *(r.match for r in config.model_rules())]
+    raise GatewayError(
+        404, f"The model {model!r} does not exist. Available models: {', '.join(offered)}.",
+        code="model_not_found", param="model")
+
+
+def _lower(config: Config, rule_ceiling: str, header_ceiling: str | None) -> str:
+    """The lower of two ceilings (an unknown header label is kept for the policy's 400)."""
+    header_index = config.tier_index(header_ceiling) if header_ceiling else None
+    if header_ceiling is None or header_index is None:
+        return header_ceiling or rule_ceiling
+    rule_index = config.tier_index(rule_ceiling)
+    return rule_ceiling if rule_index is not None and rule_index <= header_index else (
+        header_ceiling)
+
+
+# Top-level fields newer than Tianji pass through to Claude deployments, but never one
+# named like a credential, an endpoint or a header (a client must not smuggle those).
+_UNSAFE_FIELD = re.compile(r"api|key|url|base|header|secret|credential|auth|endpoint")
+_MESSAGES_FIELDS = frozenset({
+    "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream", "temperature",
+    "top_k", "top_p", "thinking", "tools", "tool_choice", "service_tier", "container",
+    "context_management", "output_config", "output_format", "mcp_servers", "cache_control",
+    "inference_geo", "speed"})
+
+
+def upstream_fields(body: JSON) -> JSON:
+    """The body that goes upstream: Messages fields, and unknown snake_case fields that do
+    not look like credentials or endpoints. `model` is the deployment's."""
+    return {k: v for k, v in body.items() if k in _MESSAGES_FIELDS or (
+        k != "model" and re.fullmatch(r"[a-z][a-z0-9_]*", k) and not _UNSAFE_FIELD.search(k))}
+
+
+_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BETA = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
+
+
+def _upstream_request(body: JSON, headers: Headers) -> MessagesRequest:
+    """The body and the two allowlisted headers (a malformed one is a 400)."""
+    betas = tuple(b for b in (x.strip() for x in headers.get("anthropic-beta", "").split(","))
+                  if b)
+    bad = [b for b in betas if not _BETA.fullmatch(b)]
+    if bad:
+        raise _invalid(f"anthropic-beta: malformed value {bad[0][:40]!r}.")
+    version = headers.get("anthropic-version", DEFAULT_VERSION)
+    if not _VERSION.fullmatch(version):
+        raise _invalid("anthropic-version: expected a date such as 2023-06-01.")
+    return MessagesRequest(upstream_fields(body), version, betas)
+
+
+def _claude_only(decision: Decision) -> Decision:
+    """Leave out deployments whose wire cannot carry thinking blocks faithfully."""
+    keep = tuple(c for c in decision.candidates if c.deployment.provider in CLAUDE_NATIVE)
+    if len(keep) == len(decision.candidates):
+        return decision
+    if not keep:
+        raise _invalid("The conversation carries thinking blocks, which only Claude deployments "
+                       "(anthropic/, bedrock/, vertex_ai/) keep, and none can take it.")
+    excluded = {**decision.excluded, **{
+        c.deployment.name: "cannot carry thinking blocks (not a Claude wire)"
+        for c in decision.candidates if c not in keep}}
+    return dataclasses.replace(decision, candidates=keep, excluded=excluded)
+
+
+async def messages(gw: Gateway, request: Request) -> Response:
+    config = gw.config
+    started = time.monotonic()
+    request_id: str = request.state.request_id
+    body = parse_messages_body(
+        await read_body(request, config.server.max_body_bytes), config.server.max_messages
+    )
+    view = chat_view(body)
+    decision = gw.decide_route(view, route_for(config, body["model"], request.headers))
+    upstream = _upstream_request(body, request.headers)
+    if upstream.has_thinking_history:
+        decision = _claude_only(decision)
+    decision, affinity = await steer_by_affinity(gw, request.headers, body, view, decision)
+    stream = bool(body.get("stream"))
+    call = Call(request_id, decision, started, stream,
+                body["messages"] if config.server.log_prompts else None)
+    deadline = started + config.resilience.request_timeout_s
+    try:
+        served = await gw.upstream.complete(
+            decision, {}, stream=stream, deadline=deadline, request_id=request_id,
+            call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport),
+        )
+    except GatewayError as err:
+        log_request(call, None, err.status, None)
+        gw.metrics.observe_error(decision.tier, err.status)
+        raise
+    label = await remember(gw, affinity, served)
+    if not stream:
+        assert served.response is not None
+        cost = record(gw, call, served, served.response.get("usage") or {}, 200)
+        headers = tianji_headers(decision, served, cost, label)
+        return Response(json_bytes(served.response), 200, headers, media_type=JSON)
+    prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
+        needs_of(view).prompt_tokens, 0
+    )
+    return StreamingResponse(
+        _events(gw, call, served, deadline),
+        headers={**tianji_headers(decision, served, prompt_cost, label),
+                 "cache-control": "no-cache"},
+        media_type="text/event-stream",
+    )
+
+
+def _event(data: JSON) -> bytes:
+    return b"event: " + str(data.get("type")).encode() + b"\ndata: " + json_bytes(data) + b"\n\n"
+
+
+class _MessagesStream:
+    """Anthropic's events as the provider sent them; `event: error` on a failure."""
+
+    def __init__(self) -> None:
+        self.usage: JSON = {}
+        self.finished = False
+
+    def event(self, chunk: Any) -> bytes | None:
+        kind = chunk.get("type")
+        if kind == "message_start":
+            self.usage.update((chunk.get("message") or {}).get("usage") or {})
+        elif kind == "message_delta":
+            self.usage.update(chunk.get("usage") or {})
+        elif kind == "message_stop":
+            self.finished = True
+        return _event(chunk)
+
+    def done(self) -> bytes:
+        return b""
+
+    def error(self, err: GatewayError) -> bytes:
+        return _event({"type": "error", "error": {"type": "api_error", "message": err.message}})
+
+
+def _events(gw: Gateway, call: Call, served: Served, deadline: float) -> Any:
+    return relay_stream(gw, call, served, deadline, _MessagesStream())
+
+
+async def count_tokens(gw: Gateway, request: Request) -> JSON:
+    """The prompt's token count as the policy estimates it (about four characters per
+    token, images counted flat); no provider is called."""
+    body = parse_messages_body(
+        await read_body(request, gw.config.server.max_body_bytes), gw.config.server.max_messages,
+        count_only=True,
+    )
+    route_for(gw.config, body["model"], request.headers)
+    return {"input_tokens": needs_of(chat_view(body)).prompt_tokens}
+
+
+def models_list(config: Config) -> JSON:
+    """GET /v1/models in Anthropic's shape: auto, the tiers and aliases."""
+    names = config.model_names()
+    data = [{"type": "model", "id": name, "display_name": f"Tianji {name}",
+             "created_at": "2025-01-01T00:00:00Z"} for name in names]
+    return {"data": data, "has_more": False, "first_id": names[0], "last_id": names[-1]}

@@ -1,0 +1,386 @@
+"""One Anthropic Messages call to one deployment, in the wire that deployment speaks.
+
+`Upstream.complete(..., call=MessagesCall(...))` walks the Decision's deployments
+exactly as for chat completions (retries, health, fallback, escalation, stream
+commit point); only the call itself differs:
+
+| deployment              | what is sent                                                   |
+|-------------------------|----------------------------------------------------------------|
+| `anthropic/...`         | the client's Messages body as sent (every top-level field,     |
+|                         | thinking signatures, cache_control, documents), `model` set to |
+|                         | the deployment's id; only `anthropic-version`/`anthropic-beta` |
+|                         | headers from the client; the deployment's own key              |
+| `bedrock/`, `vertex_ai/`| litellm's native Messages handler (SigV4 / Google auth, the    |
+|                         | cloud's model id and `anthropic_version`): the Messages fields |
+|                         | litellm knows; betas the cloud does not accept are dropped;    |
+|                         | a stream is the whole message relayed as one burst of events   |
+| anything else           | litellm's Anthropic adapter: translated to chat completions    |
+|                         | and back (requests with thinking signatures never get here)    |
+
+A call returns the Anthropic `message` dict, or an `EventStream` of Anthropic
+event dicts whose first event has arrived. An `error` event inside a stream
+raises, so the caller fails over before the first byte and ends the stream
+with an error event after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import urllib.request
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import httpx
+import litellm
+from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
+from litellm.llms.custom_httpx.http_handler import get_ssl_configuration
+
+# litellm would fetch its beta-header table from GitHub on first use: use the bundled one.
+os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
+
+from litellm.anthropic_beta_headers_manager import (  # noqa: E402
+    filter_and_transform_beta_headers,
+)
+from litellm.llms.anthropic.pass_through.adapters.streaming_iterator import (  # noqa: E402
+    AnthropicStreamWrapper,
+)
+from litellm.llms.anthropic.pass_through.adapters.transformation import (  # noqa: E402
+    AnthropicAdapter,
+)
+
+from router.transport import LeanTransport  # noqa: E402
+
+JSON = dict[str, Any]
+DEFAULT_VERSION = "2023-06-01"
+ANTHROPIC_API = "https://api.anthropic.com"
+# Providers that take the Messages body natively; the rest get the chat translation.
+CLAUDE_NATIVE = frozenset({"anthropic", "bedrock", "vertex_ai"})
+# Fields litellm's Bedrock/Vertex Messages handlers accept by name.
+_LITELLM_FIELDS = ("max_tokens", "messages", "metadata", "stop_sequences", "system",
+                   "temperature", "thinking", "tool_choice", "tools", "top_k", "top_p")
+_LITELLM_EXTRA_FIELDS = ("context_management", "output_config", "output_format", "container",
+                         "mcp_servers", "cache_control", "inference_geo", "speed")
+# Deployment parameters that are not credentials or endpoints: never sent as headers.
+_CALL_KEYS = ("timeout", "num_retries", "max_retries", "drop_params", "_skip_mcp_handler",
+              "stream_options", "stream", "model")
+_ADAPTER = AnthropicAdapter()
+
+
+@dataclass(frozen=True)
+class MessagesRequest:
+    """What the client sent that goes upstream: the body and the allowlisted headers."""
+
+    body: JSON
+    version: str = DEFAULT_VERSION
+    betas: tuple[str, ...] = ()
+
+    @property
+    def has_thinking_history(self) -> bool:
+        """Thinking blocks (with signatures) in earlier assistant turns: only Claude keeps
+        them; a chat translation would drop them, so such a request skips other wires."""
+        for message in self.body.get("messages") or ():
+            content = message.get("content") if isinstance(message, Mapping) else None
+            if isinstance(content, list) and any(
+                isinstance(b, Mapping) and b.get("type") in ("thinking", "redacted_thinking")
+                for b in content
+            ):
+                return True
+        return False
+
+
+def cloud_betas(betas: tuple[str, ...], provider: str) -> list[str]:
+    """The betas `provider` accepts (renamed where the cloud names them differently)."""
+    if provider == "anthropic":
+        return list(betas)
+    return filter_and_transform_beta_headers(list(betas), provider)
+
+
+class EventStream:
+    """Anthropic stream events as dicts. Ends after `message_stop`; an `error` event raises.
+
+    `received_finish_reason` stays None until `message_stop`, so the upstream's and the
+    relay's "did the provider finish" checks hold for this wire too.
+    """
+
+    def __init__(self, events: AsyncIterator[JSON], close: Any, provider: str, model: str,
+                 source: Any = None) -> None:
+        self._events = events
+        self._close = close
+        self._provider = provider
+        self._model = model
+        self._source = source  # a translated chat stream: did *it* see the provider finish?
+        self.received_finish_reason: str | None = None
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> JSON:
+        if self.received_finish_reason is not None:
+            raise StopAsyncIteration
+        event = await anext(self._events)
+        kind = event.get("type")
+        if kind == "error":
+            error = event.get("error") or {}
+            raise status_error(_EVENT_ERROR_STATUS.get(error.get("type"), 500),
+                               str(error.get("message") or "error event"), self._provider,
+                               self._model)
+        if kind == "message_stop":
+            if getattr(self._source, "received_finish_reason", "stop") is None:
+                raise ConnectionError("the provider's stream ended before the answer was "
+                                      "complete")
+            self.received_finish_reason = "stop"
+        return event
+
+    async def aclose(self) -> None:
+        if self._close is not None:
+            await self._close()
+
+
+_EVENT_ERROR_STATUS = {"overloaded_error": 529, "rate_limit_error": 429, "api_error": 500,
+                       "invalid_request_error": 400, "timeout_error": 504}
+
+
+def status_error(status: int, message: str, provider: str, model: str,
+                 response: httpx.Response | None = None) -> Exception:
+    """A provider's HTTP error as the litellm exception `router.errors.classify` reads."""
+    args = {"message": message, "model": model, "llm_provider": provider}
+    if status == 400 and "prompt is too long" in message:
+        return litellm.ContextWindowExceededError(**args, response=response)
+    if status == 400 and "content filtering" in message:
+        return litellm.ContentPolicyViolationError(**args, response=response)
+    if status == 400:
+        return litellm.BadRequestError(**args, response=response)
+    if status == 401:
+        return litellm.AuthenticationError(**args, response=response)
+    if status == 403:
+        request = httpx.Request("POST", "https://provider.invalid")
+        return litellm.PermissionDeniedError(
+            **args, response=response or httpx.Response(403, request=request))
+    if status == 404:
+        return litellm.NotFoundError(**args, response=response)
+    if status == 429:
+        return litellm.RateLimitError(**args, response=response)
+    error = litellm.APIError(status, message, provider, model)
+    error.response = response  # type: ignore[assignment]  # Retry-After is read from it
+    return error
+
+
+async def _sse_events(lines: AsyncIterator[str]) -> AsyncIterator[JSON]:
+    """Parse `event:`/`data:` lines into event dicts (the data line carries `type`)."""
+    data: list[str] = []
+    async for line in lines:
+        if line.startswith("data:"):
+            data.append(line[5:].lstrip())
+        elif not line and data:
+            yield json.loads("\n".join(data))
+            data = []
+    if data:
+        yield json.loads("\n".join(data))
+
+
+class MessagesCall:
+    """The `call` Upstream uses for a Messages request: `await call(**kwargs)` with the
+    kwargs Upstream builds (deployment parameters, `model`, `stream`, timeouts)."""
+
+    def __init__(self, request: MessagesRequest, http: HTTPPool,
+                 transport: LeanTransport | None) -> None:
+        self.request = request
+        self.http = http
+        self.transport = transport
+
+    async def __call__(self, **kwargs: Any) -> JSON | EventStream:
+        model: str = kwargs["model"]
+        provider = model.split("/", 1)[0] if "/" in model else "openai"
+        stream = bool(kwargs.get("stream"))
+        if provider == "anthropic":
+            return await self._anthropic(model.split("/", 1)[1], stream, kwargs)
+        if provider in CLAUDE_NATIVE:
+            return await self._litellm_native(provider, stream, kwargs)
+        return await self._translated(provider, stream, kwargs)
+
+    async def _anthropic(self, model: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
+        base = str(kwargs.get("api_base") or ANTHROPIC_API).rstrip("/")
+        url = base if base.endswith("/v1/messages") else f"{base}/v1/messages"
+        headers = {"x-api-key": str(kwargs.get("api_key") or os.environ.get(
+            "ANTHROPIC_API_KEY", "")), "anthropic-version": self.request.version,
+            "content-type": "application/json", "accept": "application/json"}
+        if self.request.betas:
+            headers["anthropic-beta"] = ",".join(self.request.betas)
+        body = {**self.request.body, "model": model}
+        if stream:
+            body["stream"] = True
+        else:
+            body.pop("stream", None)
+        with map_aiohttp_exceptions():
+            response = await self.http.session().post(url, data=json.dumps(body).encode(),
+                                                      headers=headers)
+            if response.status >= 400:
+                text = (await response.read()).decode("utf-8", "replace")
+                response.release()
+                status = httpx.Response(response.status, headers=dict(response.headers),
+                                        request=httpx.Request("POST", url))
+                raise status_error(response.status, _error_message(text), "anthropic", model,
+                                   status)
+            if not stream:
+                try:
+                    return dict(json.loads(await response.read()))
+                finally:
+                    response.release()
+
+        async def close() -> None:
+            # A stream read to its end goes back to the pool; one cut short is closed.
+            if response.content.at_eof():
+                response.release()
+            else:
+                response.close()
+
+        return EventStream(_sse_events(_aiohttp_lines(response)), close, "anthropic", model)
+
+    async def _litellm_native(self, provider: str, stream: bool,
+                              kwargs: Mapping[str, Any]) -> Any:
+        body = self.request.body
+        fields = {k: body[k] for k in (*_LITELLM_FIELDS, *_LITELLM_EXTRA_FIELDS) if k in body}
+        deployment = {k: v for k, v in kwargs.items() if k not in _CALL_KEYS}
+        betas = cloud_betas(self.request.betas, provider)
+        if betas:
+            deployment["extra_headers"] = {"anthropic-beta": ",".join(betas)}
+        # litellm 1.106.2's streaming Messages path imports its proxy's optional packages
+        # (orjson, soundfile): ask for the whole message and relay it as one burst of events.
+        result = dict(await litellm.anthropic_messages(  # type: ignore[call-overload]
+            **fields, **deployment, model=kwargs["model"], stream=False,
+            _skip_mcp_handler=True, timeout=kwargs.get("timeout")))
+        if not stream:
+            return result
+        return EventStream(_as_events(message_events(result)), None, provider,
+                           str(kwargs["model"]))
+
+    async def _translated(self, provider: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
+        body = self.request.body
+        anthropic_request = {k: body[k] for k in (*_LITELLM_FIELDS, "output_config",
+                                                  "output_format") if k in body}
+        anthropic_request["model"] = kwargs["model"]
+        openai_request, tool_names = _ADAPTER.translate_completion_input_params_with_tool_mapping(
+            anthropic_request, custom_llm_provider=provider)
+        if openai_request is None:
+            raise ValueError("litellm could not translate the request to chat completions")
+        call_kwargs = {**kwargs, **openai_request, "model": kwargs["model"]}
+        lean = self.transport is not None and self.transport.supports(
+            call_kwargs["model"], {k: v for k, v in kwargs.items() if k not in _CALL_KEYS},
+            stream=stream)
+        acompletion = self.transport.acompletion if lean and self.transport else (
+            litellm.acompletion)
+        response = await acompletion(**call_kwargs)
+        if not stream:
+            translated = _ADAPTER.translate_completion_output_params(
+                response, tool_name_mapping=tool_names)
+            return dict(translated or {})
+        # Wait for the provider's first chunk here, so that a failure before it still
+        # fails over (the adapter invents `message_start` before reading anything).
+        try:
+            first = await anext(response)
+        except BaseException:
+            await response.aclose()
+            raise
+        local_model = str(kwargs["model"]).split("/", 1)[-1]
+        wrapper = AnthropicStreamWrapper(completion_stream=_prepend(first, response),
+                                         model=local_model, tool_name_mapping=tool_names)
+        return EventStream(aiter(wrapper), response.aclose, provider, local_model, response)
+
+
+async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    yield first
+    async for item in rest:
+        yield item
+
+
+class HTTPPool:
+    """One pooled aiohttp session per event loop for native Anthropic calls (the chat
+    path's lean transport does the same: httpx's pool is slow under concurrency)."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._keeper: asyncio.Task[None] | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._loop is not loop or self._session.closed:
+            tls = get_ssl_configuration()
+            connector = aiohttp.TCPConnector(
+                limit=0, ttl_dns_cache=300, ssl=True if isinstance(tls, str) else tls)
+            self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=bool(urllib.request.getproxies()))
+            self._loop = loop
+            # Closed when the loop shuts down (asyncio.run cancels pending tasks).
+            self._keeper = loop.create_task(_close_on_cancel(self._session))
+        return self._session
+
+    async def aclose(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+async def _close_on_cancel(session: aiohttp.ClientSession) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await session.close()
+
+
+async def _aiohttp_lines(response: aiohttp.ClientResponse) -> AsyncIterator[str]:
+    with map_aiohttp_exceptions():
+        async for line in response.content:
+            yield line.decode("utf-8", "replace").rstrip("\r\n")
+
+
+def message_events(message: JSON) -> list[JSON]:
+    """A complete `message` as the stream events that would have carried it."""
+    usage = dict(message.get("usage") or {})
+    start = {**message, "content": [], "stop_reason": None, "stop_sequence": None,
+             "usage": {**usage, "output_tokens": 0}}
+    events: list[JSON] = [{"type": "message_start", "message": start}]
+    for index, block in enumerate(message.get("content") or ()):
+        kind = block.get("type")
+        empty = {"text": {"text": ""}, "thinking": {"thinking": "", "signature": ""},
+                 "tool_use": {"input": {}}}.get(kind, {})
+        events.append({"type": "content_block_start", "index": index,
+                       "content_block": {**block, **empty}})
+        deltas: list[JSON] = []
+        if kind == "text":
+            deltas = [{"type": "text_delta", "text": block.get("text", "")}]
+        elif kind == "thinking":
+            deltas = [{"type": "thinking_delta", "thinking": block.get("thinking", "")},
+                      {"type": "signature_delta", "signature": block.get("signature", "")}]
+        elif kind == "tool_use":
+            deltas = [{"type": "input_json_delta",
+                       "partial_json": json.dumps(block.get("input") or {})}]
+        events += [{"type": "content_block_delta", "index": index, "delta": d}
+                   for d in deltas]
+        events.append({"type": "content_block_stop", "index": index})
+    events.append({"type": "message_delta",
+                   "delta": {"stop_reason": message.get("stop_reason"),
+                             "stop_sequence": message.get("stop_sequence")},
+                   "usage": {"output_tokens": usage.get("output_tokens", 0)}})
+    events.append({"type": "message_stop"})
+    return events
+
+
+async def _as_events(events: list[JSON]) -> AsyncIterator[JSON]:
+    for event in events:
+        yield event
+
+
+def _error_message(text: str) -> str:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text[:600]
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    return text[:600]
