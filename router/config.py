@@ -73,6 +73,31 @@ class ClassifierConfig(_Strict):
     weights: str | None = None
 
 
+class LogConfig(_Strict):
+    """The request log (router/ops): one row per request, SQLite by default."""
+
+    enabled: bool = True
+    url: str | None = Field(
+        None, description="sqlite:///path.db, a file path, or postgresql://...; "
+        "default: $TIANJI_LOG_DB, else ./tianji-log.db"
+    )
+    batch_size: int = Field(100, ge=1, le=10_000)
+    flush_interval_s: float = Field(1.0, gt=0, le=60)
+    queue_size: int = Field(10_000, ge=1)
+    retention_days: float | None = Field(30, gt=0)
+    max_rows: int | None = Field(1_000_000, ge=1)
+
+    @model_validator(mode="after")
+    def _known_scheme(self) -> LogConfig:
+        scheme = self.url.split("://", 1)[0] if self.url and "://" in self.url else None
+        if scheme not in (None, "sqlite", "postgresql", "postgres"):
+            raise ValueError(
+                f"url: scheme {scheme!r} is not supported; use sqlite:///path.db, a file path, "
+                "or postgresql://user:password@host:5432/db"
+            )
+        return self
+
+
 class Price(_Strict):
     """USD per one million tokens."""
 
@@ -129,6 +154,7 @@ class Config(_Strict):
     server: ServerConfig = Field(default_factory=ServerConfig)
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
+    log: LogConfig = Field(default_factory=LogConfig)
     tiers: list[Tier] = Field(min_length=1)
 
     @model_validator(mode="after")

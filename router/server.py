@@ -33,6 +33,9 @@ from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError, classify
 from router.health import Health
+from router.ops import RequestLog
+from router.ops.record import Entry
+from router.ops.routes import ops_router
 from router.telemetry import Metrics
 from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
@@ -70,6 +73,7 @@ class Gateway:
         self.upstream = Upstream(config, self.health, self.redact)
         self.reference = self.catalog[reference_deployment(config)]
         self.metrics = Metrics()
+        self.request_log = RequestLog.open(config, self.redact, self.metrics.registry)
         self._api_keys = [k.encode() for k in config.server.api_keys]
 
     def authorized(self, headers: Headers) -> bool:
@@ -220,6 +224,7 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     )
     app.state.gateway = gw
     app.add_middleware(_Guard, gateway=gw)
+    app.include_router(ops_router(gw))  # request log: feedback, stats, dashboard
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, err: GatewayError) -> Response:
@@ -317,7 +322,8 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         params["messages"] = body["messages"]
         stream = bool(body.get("stream"))
         call = Call(request_id, decision, started, stream,
-                    body["messages"] if config.server.log_prompts else None)
+                    body["messages"] if config.server.log_prompts else None,
+                    gw.request_log.entry(request.url.path, body, request.headers))
         deadline = started + config.resilience.request_timeout_s
         try:
             served = await gw.upstream.complete(
@@ -325,6 +331,7 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
             )
         except GatewayError as err:
             _log_request(call, None, err.status, None)
+            gw.request_log.add(call, None, {}, err.status, None, None, err.code)
             gw.metrics.observe_error(decision.tier, err.status)
             raise
         if not stream:
@@ -429,6 +436,7 @@ class Call:
     started: float
     stream: bool
     messages: list[Any] | None  # only with server.log_prompts: true
+    entry: Entry  # the request log's view of the request (router/ops)
 
 
 def _record(
@@ -440,6 +448,7 @@ def _record(
     baseline = gw.reference.cost(prompt, completion)
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
     _log_request(call, served, status, cost, baseline)
+    gw.request_log.add(call, served, usage, status, cost, baseline)
     return cost
 
 
@@ -499,6 +508,7 @@ async def _sse(
                 chunk = {k: v for k, v in chunk.items() if k != "usage"}
         if any(c.get("finish_reason") for c in chunk.get("choices") or ()):
             finished = True
+        call.entry.observe(chunk)
         return _sse_event(chunk)
 
     try:
