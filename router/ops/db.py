@@ -45,6 +45,10 @@ class Database(ABC):
     def transaction(self, conn: Any) -> Iterator[None]:
         """Run the block's statements as one transaction that takes the write lock first."""
 
+    def exists(self) -> bool:
+        """Whether there is a log to read (a SQLite file is not created by reading it)."""
+        return True
+
     def sql(self, text: str) -> str:
         return text
 

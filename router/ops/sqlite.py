@@ -6,6 +6,7 @@ Several gateway workers may share one file: each write takes the lock with
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,9 @@ class SqliteDatabase(Database):
 
     def display(self) -> str:
         return self.path
+
+    def exists(self) -> bool:
+        return os.path.exists(self.path)
 
     def connect(self) -> Any:
         conn = sqlite3.connect(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 
 import openai
 import pytest
+from prometheus_client import CollectorRegistry
 
 from router.config import ConfigError
 from router.fakeprovider import Fault, FaultKind
 from router.ops.db import open_database
+from router.ops.schema import REQUEST_COLUMNS
+from router.ops.writer import INSERT, LogMetrics, LogWriter
 from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
 from tests.gateway.test_metrics import metric
 from tests.ops.conftest import count, rows, wait_for
@@ -167,3 +171,24 @@ def test_migrations_are_versioned_and_run_once(log_url):
         versions = db.fetchall(conn, "SELECT version FROM tianji_schema ORDER BY version")
     assert first == [1, 2] and again == []
     assert [v for (v,) in versions] == [1, 2]
+
+
+def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log_url):
+    db = open_database(log_url)
+    now = time.time()
+    ages_days = [40, 35, 3, 2, 1, 0.5, 0]  # two past 30 days, then five recent ones
+    values = [tuple({"request_id": f"r{i}", "ts": now - age * 86400, "front_door": "openai-chat",
+                     "model": "auto", "stream": 0, "tier": "small", "fallback": 0,
+                     "escalated": 0, "latency_ms": 1.0, "status": 200}.get(c)
+                    for c in REQUEST_COLUMNS) for i, age in enumerate(ages_days)]
+    with db.connect() as conn:
+        db.migrate(conn)
+        db.executemany(conn, INSERT, values)
+    writer = LogWriter(db, batch_size=10, flush_interval_s=0.05, queue_size=10,
+                       retention_days=30, max_rows=3, metrics=LogMetrics(CollectorRegistry()),
+                       redact=str)
+    try:
+        assert wait_for(lambda: count(db) == 3)
+    finally:
+        writer.close()
+    assert [r["request_id"] for r in rows(log_url)] == ["r4", "r5", "r6"]
