@@ -144,6 +144,7 @@ def run_gateway(config: Config, classifier: Any = None, api_key: str = "none") -
         http.close()
         server.should_exit = True
         thread.join(timeout=10)
+        app.state.gateway.request_log.close()  # lifespan is off: write what is queued, stop
 
 
 @pytest.fixture(scope="session")
