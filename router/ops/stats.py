@@ -56,11 +56,23 @@ def _rate(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
+def tier_order(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """Tiers cheapest first: by their mean price relative to the top tier (cost / baseline)."""
+    ratios: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        if r["baseline_usd"]:
+            ratios[r["tier"]].append((r["cost_usd"] or 0.0) / r["baseline_usd"])
+        else:
+            ratios.setdefault(r["tier"], [])
+    return sorted(ratios, key=lambda t: (sum(ratios[t]) / len(ratios[t]) if ratios[t] else 1.0, t))
+
+
 def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     ok = [r for r in rows if r["status"] == 200]
     spend = sum(r["cost_usd"] or 0.0 for r in rows)
     baseline = sum(r["baseline_usd"] or 0.0 for r in rows)
     tiers = Counter(r["tier"] for r in ok)
+    order = tier_order(ok)
     latencies = [r["latency_ms"] for r in ok]
     return {
         "requests": len(rows),
@@ -71,7 +83,7 @@ def summarize(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "baseline_usd": round(baseline, 8),
         "savings_usd": round(baseline - spend, 8),
         "savings_share": _rate(baseline - spend, baseline),
-        "tier_mix": {t: n / len(ok) for t, n in sorted(tiers.items())},
+        "tier_mix": {t: tiers[t] / len(ok) for t in order},
         "error_rate": _rate(len(rows) - len(ok), len(rows)),
         "fallback_rate": _rate(sum(r["fallback"] for r in ok), len(ok)),
         "escalation_rate": _rate(sum(r["escalated"] for r in ok), len(ok)),

@@ -97,7 +97,7 @@ def plot(report: dict[str, Any], out: str) -> None:
         total_b += p["baseline_usd"]
         spend.append(total_s)
         baseline.append(total_b)
-    tiers = sorted({t for p in points for t in p["tiers"]})
+    tiers = list(report["summary"]["tier_mix"])  # cheapest first
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True,
                                       gridspec_kw={"height_ratios": [3, 2]})
     top.plot(times, baseline, color="#9a3324", lw=2, label="all on the top tier (baseline)")
@@ -105,12 +105,14 @@ def plot(report: dict[str, Any], out: str) -> None:
     top.fill_between(times, spend, baseline, color="#1f6f8b", alpha=0.12, label="saved")
     top.set_ylabel("cumulative USD")
     s = report["summary"]
-    top.set_title(f"Spend {_money(s['spend_usd'])} vs baseline {_money(s['baseline_usd'])}: "
-                  f"saved {_pct(s['savings_share'])} over {s['requests']} requests")
+    title = (f"Spent {_money(s['spend_usd'])} vs a top-tier baseline of "
+             f"{_money(s['baseline_usd'])}: saved {_pct(s['savings_share'])} over "
+             f"{s['requests']} requests")
+    top.set_title(title.replace("$", r"\$"))  # not matplotlib's maths mode
     top.legend(loc="upper left", frameon=False)
     width = report["series"]["bucket_s"] / 86400 * 0.8
     bottoms = [0.0] * len(points)
-    colours = ["#7fb069", "#e6aa68", "#ca3c25", "#5b8e7d", "#8e7dbe"]
+    colours = ["#7fb069", "#e6aa68", "#ca3c25", "#5b8e7d", "#8e7dbe"]  # as the dashboard
     for i, tier in enumerate(tiers):
         shares = [p["tiers"].get(tier, 0) / max(1, sum(p["tiers"].values())) for p in points]
         bottom.bar(times, shares, width=width, bottom=bottoms, label=tier,
@@ -118,8 +120,10 @@ def plot(report: dict[str, Any], out: str) -> None:
         bottoms = [b + v for b, v in zip(bottoms, shares, strict=True)]
     bottom.set_ylabel("tier mix")
     bottom.set_ylim(0, 1)
-    bottom.legend(loc="upper left", ncol=len(tiers) or 1, frameon=False)
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d %H:%M"))
+    bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    bucket = report["series"]["bucket_s"]
+    when = "%H:%M:%S" if bucket < 600 else "%m-%d %H:%M" if bucket < 86400 else "%Y-%m-%d"
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter(when))
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(out, dpi=110)

@@ -47,6 +47,7 @@ def test_stats_reports_spend_savings_mix_and_rates_from_the_log(fake, log_url, t
     assert s["error_rate"] == pytest.approx(1 / 9)
     assert s["errors_by_status"] == {"400": 1}
     assert s["tier_mix"] == {"small": pytest.approx(6 / 8), "medium": pytest.approx(2 / 8)}
+    assert list(s["tier_mix"]) == ["small", "medium"]  # cheapest first
     assert s["fallback_rate"] == pytest.approx(1 / 8)
     assert s["escalation_rate"] == 0
     # Small answers cost 1/15 of the top tier's price; top-tier answers save nothing.
@@ -61,7 +62,7 @@ def test_stats_reports_spend_savings_mix_and_rates_from_the_log(fake, log_url, t
     text = stats("--log", log_url, "--by", "deployment", "--plot", str(tmp_path / "s.png"))
     assert text.returncode == 0, text.stderr
     assert "requests: 9 (answered 8, errors 11.1%)" in text.stdout
-    assert "tier mix: medium 25.0%  small 75.0%" in text.stdout
+    assert "tier mix: small 75.0%  medium 25.0%" in text.stdout
     table = text.stdout.split("\n\n")[1].splitlines()
     assert [line.split()[0] for line in table[:5]] == ["deployment", "-", "l1", "s1", "s2"]
     # s1 failed the first request over to s2, then answered the other five.
