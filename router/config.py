@@ -98,6 +98,20 @@ class LogConfig(_Strict):
         return self
 
 
+class ShadowConfig(_Strict):
+    """Shadow checks (router/ops/shadow.py): some cheap answers are compared with the top tier's."""
+
+    rate: float = Field(0.0, ge=0, le=1)
+    judge: str | None = Field(None, description="name of the deployment that compares answers")
+    max_daily_usd: float = Field(5.0, ge=0)
+
+    @model_validator(mode="after")
+    def _judge_when_on(self) -> ShadowConfig:
+        if self.rate > 0 and not self.judge:
+            raise ValueError("judge: required when rate > 0 (a deployment name)")
+        return self
+
+
 class Price(_Strict):
     """USD per one million tokens."""
 
@@ -155,6 +169,7 @@ class Config(_Strict):
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     log: LogConfig = Field(default_factory=LogConfig)
+    shadow: ShadowConfig = Field(default_factory=ShadowConfig)
     tiers: list[Tier] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -184,6 +199,8 @@ class Config(_Strict):
             raise ValueError(
                 f"deployment names must be unique (set `name:`); repeated: {', '.join(dupes)}"
             )
+        if self.shadow.judge and self.shadow.judge not in names:
+            raise ValueError(f"shadow.judge: no deployment is named {self.shadow.judge!r}")
         return self
 
     def tier_index(self, label: str) -> int | None:

@@ -33,7 +33,7 @@ from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError, classify
 from router.health import Health
-from router.ops import RequestLog
+from router.ops.log import RequestLog
 from router.ops.record import Entry
 from router.ops.routes import ops_router
 from router.telemetry import Metrics
@@ -73,7 +73,9 @@ class Gateway:
         self.upstream = Upstream(config, self.health, self.redact)
         self.reference = self.catalog[reference_deployment(config)]
         self.metrics = Metrics()
-        self.request_log = RequestLog.open(config, self.redact, self.metrics.registry)
+        self.request_log = RequestLog.open(
+            config, self.redact, self.metrics.registry, self.upstream, self.catalog
+        )
         self._api_keys = [k.encode() for k in config.server.api_keys]
 
     def authorized(self, headers: Headers) -> bool:

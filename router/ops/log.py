@@ -20,11 +20,14 @@ from prometheus_client import CollectorRegistry
 
 from router.config import Config
 from router.ops.db import Database, open_database
-from router.ops.record import CallLike, Entry, new_entry, row
+from router.ops.query import Reader
+from router.ops.record import CallLike, Entry, answer_text, new_entry, row
+from router.ops.shadow import Shadow
 from router.ops.writer import LogMetrics, LogWriter
 
 if TYPE_CHECKING:
-    from router.upstream import Served
+    from router.costs import ModelInfo
+    from router.upstream import Served, Upstream
 
 log = logging.getLogger("tianji.request_log")
 
@@ -37,16 +40,23 @@ class RequestLog:
         redact: Callable[[str], str],
         keep_text: bool,
         authenticated: bool,
+        shadow: Shadow | None = None,
     ) -> None:
         self.db = db
         self.writer = writer
         self.redact = redact
         self.keep_text = keep_text
         self.authenticated = authenticated
+        self.shadow = shadow
 
     @classmethod
     def open(
-        cls, config: Config, redact: Callable[[str], str], registry: CollectorRegistry
+        cls,
+        config: Config,
+        redact: Callable[[str], str],
+        registry: CollectorRegistry,
+        upstream: Upstream,
+        catalog: Mapping[str, ModelInfo],
     ) -> RequestLog:
         settings = config.log
         keep_text = config.server.log_prompts
@@ -64,10 +74,14 @@ class RequestLog:
             metrics=LogMetrics(registry),
             redact=redact,
         )
-        return cls(db, writer, redact, keep_text, authenticated)
+        shadow = None
+        if config.shadow.rate > 0:
+            shadow = Shadow(config, upstream, catalog, Reader(db), registry)
+        return cls(db, writer, redact, keep_text, authenticated, shadow)
 
     def entry(self, path: str, body: Mapping[str, Any], headers: Mapping[str, str]) -> Entry:
-        return new_entry(path, body, headers, self.authenticated, self.keep_text)
+        shadowed = self.shadow is not None and self.shadow.sample()
+        return new_entry(path, body, headers, self.authenticated, self.keep_text, shadowed)
 
     def add(
         self,
@@ -89,6 +103,8 @@ class RequestLog:
                                   "request_id": call.request_id}))
             return
         self.writer.submit(values)
+        if self.shadow is not None and served is not None and status == 200:
+            self.shadow.consider(call, served, usage, answer_text(call.entry, served))
 
     def known(self, request_id: str) -> bool:
         """Whether a row for this request is still waiting in this process's queue."""

@@ -72,6 +72,23 @@ class Reader:
         keys = ("request_id", "score", "tier", "task")
         return [dict(zip(keys, r, strict=True)) for r in found]
 
+    def add_shadow(self, row: dict[str, Any]) -> None:
+        with self._connect() as conn:
+            self.db.execute(
+                conn,
+                f"INSERT INTO shadow ({', '.join(SHADOW_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in SHADOW_COLUMNS)})",
+                tuple(row[c] for c in SHADOW_COLUMNS),
+            )
+
+    def verdicts(self, since: float | None = None) -> list[dict[str, Any]]:
+        """Shadow verdicts in the window, oldest first."""
+        where, params = _window(since, None)
+        sql = f"SELECT {', '.join(SHADOW_COLUMNS)} FROM shadow{where} ORDER BY ts"
+        with self._connect() as conn:
+            found = self.db.fetchall(conn, sql, params)
+        return [dict(zip(SHADOW_COLUMNS, r, strict=True)) for r in found]
+
     def has_request(self, request_id: str) -> bool:
         with self._connect() as conn:
             found = self.db.fetchall(
@@ -89,6 +106,10 @@ class Reader:
                 "VALUES (?, ?, ?, ?, ?)",
                 (request_id, time.time(), key_id, score, comment),
             )
+
+
+SHADOW_COLUMNS = ("request_id", "ts", "tier", "task", "difficulty", "top_deployment", "judge",
+                  "verdict", "first", "second", "cost_usd")
 
 
 def _window(since: float | None, until: float | None, column: str = "ts"

@@ -40,12 +40,15 @@ def bearer(headers: Mapping[str, str]) -> str:
 
 @dataclass
 class Entry:
-    """A request as it arrived. `observe` collects a streamed answer (only when kept)."""
+    """A request as it arrived. `observe` collects a streamed answer when it is needed:
+    to log it (`keep_text`) or for a shadow check (`shadow_messages` is set)."""
 
     ts: float
     front_door: str
     model: str
     key_id: str | None
+    keep_text: bool = False
+    shadow_messages: list[Any] | None = None
     answer_parts: list[str] | None = field(default=None)
 
     def observe(self, chunk: Mapping[str, Any]) -> None:
@@ -58,14 +61,16 @@ class Entry:
 
 
 def new_entry(path: str, body: Mapping[str, Any], headers: Mapping[str, str],
-              authenticated: bool, keep_text: bool) -> Entry:
+              authenticated: bool, keep_text: bool, shadowed: bool) -> Entry:
     token = bearer(headers) if authenticated else ""
     return Entry(
         ts=time.time(),
         front_door=FRONT_DOORS.get(path, path),
         model=str(body.get("model", "auto")),
         key_id=key_id(token) if token else None,
-        answer_parts=[] if keep_text else None,
+        keep_text=keep_text,
+        shadow_messages=list(body.get("messages") or []) if shadowed else None,
+        answer_parts=[] if keep_text or shadowed else None,
     )
 
 
@@ -80,7 +85,7 @@ class CallLike(Protocol):
     entry: Entry
 
 
-def _answer(entry: Entry, served: Served | None) -> str | None:
+def answer_text(entry: Entry, served: Served | None) -> str | None:
     if entry.answer_parts is None or served is None:
         return None
     if served.response is None:
@@ -119,10 +124,10 @@ def row(
     redact: Callable[[str], str],
 ) -> dict[str, Any]:
     entry, decision = call.entry, call.decision
-    keep_text = entry.answer_parts is not None
+    keep_text = entry.keep_text
     attempts = served.attempts if served else []
     tier = served.candidate.tier if served else decision.tier
-    answer = _answer(entry, served)
+    answer = answer_text(entry, served) if keep_text else None
     cache_read = _usage_int(usage, "prompt_tokens_details", "cached_tokens")
     if cache_read is None:
         cache_read = _usage_int(usage, "cache_read_input_tokens")

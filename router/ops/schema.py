@@ -91,6 +91,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX feedback_request_id ON feedback (request_id)",
     )),
+    Migration(3, "shadow", (
+        # verdict: cheap_better | tie | top_better, from the judge's two orders together;
+        # first / second: the judge's pick with the cheap answer shown first / second.
+        """CREATE TABLE shadow (
+            seq {id},
+            request_id TEXT NOT NULL,
+            ts {real} NOT NULL,
+            tier TEXT NOT NULL,
+            task TEXT,
+            difficulty {real},
+            top_deployment TEXT,
+            judge TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            first TEXT NOT NULL,
+            second TEXT NOT NULL,
+            cost_usd {real} NOT NULL
+        )""",
+        "CREATE INDEX shadow_ts ON shadow (ts)",
+    )),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -156,12 +156,53 @@ def feedback_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (95% for z = 1.96); None when n = 0."""
+    if not n:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def quality(verdicts: Iterable[dict[str, Any]], feedback: Iterable[dict[str, Any]]
+            ) -> list[dict[str, Any]]:
+    """Per task and tier: how often the cheap answer was as good as the top tier's (shadow
+    verdicts `cheap_better` or `tie`), and the share of feedback scores >= 0.5, each with
+    its 95% Wilson interval."""
+    checks: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for v in verdicts:
+        checks[(v["task"] or "-", v["tier"])].append(v["verdict"] in ("cheap_better", "tie"))
+    votes: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for f in feedback:
+        votes[(f["task"] or "-", f["tier"] or "-")].append(float(f["score"]))
+    out = []
+    for task, tier in sorted(set(checks) | set(votes)):
+        good = checks.get((task, tier), [])
+        scores = votes.get((task, tier), [])
+        liked = sum(1 for x in scores if x >= 0.5)
+        out.append({
+            "task": task, "tier": tier,
+            "checks": len(good),
+            "as_good_rate": sum(good) / len(good) if good else None,
+            "as_good_interval": wilson(sum(good), len(good)),
+            "feedback": len(scores),
+            "feedback_good_rate": liked / len(scores) if scores else None,
+            "feedback_good_interval": wilson(liked, len(scores)),
+        })
+    return out
+
+
 def report(rows: Sequence[dict[str, Any]], feedback: Sequence[dict[str, Any]],
-           by: str | None = None) -> dict[str, Any]:
-    """Everything `router stats --json` and the dashboard show."""
+           by: str | None = None, verdicts: Sequence[dict[str, Any]] | None = None
+           ) -> dict[str, Any]:
+    """Everything `router stats --json` and the dashboard show (`quality` with verdicts)."""
     out = {"summary": summarize(rows), "series": series(rows),
            "feedback": feedback_summary(feedback)}
     if by:
         out["by"] = by
         out["groups"] = group_by(rows, by)
+    if verdicts is not None:
+        out["quality"] = quality(verdicts, feedback)
     return out

@@ -78,7 +78,24 @@ def render_text(report: dict[str, Any], where: str) -> str:
                 f"{_pct(g['savings_share']):>7} {_pct(g['fallback_rate']):>8} "
                 f"{_ms(g['latency_ms']['p50']):>7} {_ms(g['latency_ms']['p99']):>7}"
             )
+    if "quality" in report:
+        lines += ["", "quality: how often the cheaper answer was as good as the top tier's "
+                  "(shadow checks), and feedback scored >= 0.5; 95% intervals"]
+        lines.append(f"{'task':<20} {'tier':<10} {'checks':>6} {'as good':>8} {'interval':>13}"
+                     f" {'feedback':>8} {'good':>6} {'interval':>13}")
+        for q in report["quality"]:
+            lines.append(
+                f"{q['task'][:20]:<20} {q['tier'][:10]:<10} {q['checks']:>6} "
+                f"{_pct(q['as_good_rate']):>8} {_interval(q['as_good_interval']):>13} "
+                f"{q['feedback']:>8} {_pct(q['feedback_good_rate']):>6} "
+                f"{_interval(q['feedback_good_interval']):>13}")
+        if not report["quality"]:
+            lines.append("no shadow checks or feedback in this window (see `shadow:`)")
     return "\n".join(lines)
+
+
+def _interval(bounds: list[float] | tuple[float, float] | None) -> str:
+    return "-" if bounds is None else f"{100 * bounds[0]:.0f}-{100 * bounds[1]:.0f}%"
 
 
 def plot(report: dict[str, Any], out: str) -> None:
@@ -146,7 +163,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 1
     reader = Reader(db)
     try:
-        data = report(reader.rows(since), reader.feedback(since), args.by)
+        verdicts = reader.verdicts(since) if args.quality else None
+        data = report(reader.rows(since), reader.feedback(since), args.by, verdicts)
     except db.transient as err:
         print(f"error: cannot read the request log at {db.display()}: {err}", file=sys.stderr)
         return 1
@@ -177,6 +195,7 @@ def register(subparsers: Any) -> None:
         epilog="examples:\n"
         "  router stats --since 24h\n"
         "  router stats --by tier --json\n"
+        "  router stats --since 7d --quality\n"
         "  router stats --log postgresql://tianji@db/tianji --by day --plot stats.png\n",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -188,6 +207,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--since", help="30m, 24h, 7d or an ISO date (default: the whole log)")
     parser.add_argument("--by", choices=GROUPS, help="one row per day, key, task, tier or "
                         "deployment")
+    parser.add_argument("--quality", action="store_true", help="per task and tier: how often "
+                        "the cheaper answer was as good (shadow checks) and feedback")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--plot", metavar="PNG", help="write spend vs baseline and tier mix")
     parser.set_defaults(func=cmd_stats)
