@@ -75,14 +75,20 @@ def new_entry(path: str, body: Mapping[str, Any], headers: Mapping[str, str],
 
 
 class CallLike(Protocol):
-    """What the request path knows about one call (server.Call)."""
+    """What the request path knows about one call (server.Call, a frozen dataclass)."""
 
-    request_id: str
-    decision: Decision
-    started: float
-    stream: bool
-    messages: list[Any] | None
-    entry: Entry
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def decision(self) -> Decision: ...
+    @property
+    def started(self) -> float: ...
+    @property
+    def stream(self) -> bool: ...
+    @property
+    def messages(self) -> list[Any] | None: ...
+    @property
+    def entry(self) -> Entry: ...
 
 
 def answer_text(entry: Entry, served: Served | None) -> str | None:

@@ -198,8 +198,8 @@ def report(rows: Sequence[dict[str, Any]], feedback: Sequence[dict[str, Any]],
            by: str | None = None, verdicts: Sequence[dict[str, Any]] | None = None
            ) -> dict[str, Any]:
     """Everything `router stats --json` and the dashboard show (`quality` with verdicts)."""
-    out = {"summary": summarize(rows), "series": series(rows),
-           "feedback": feedback_summary(feedback)}
+    out: dict[str, Any] = {"summary": summarize(rows), "series": series(rows),
+                           "feedback": feedback_summary(feedback)}
     if by:
         out["by"] = by
         out["groups"] = group_by(rows, by)
