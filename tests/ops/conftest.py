@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -94,8 +95,14 @@ def log_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def count(db: Database, table: str = "requests") -> int:
+    """Rows in `table`; 0 while the gateway has not created its tables yet."""
+    import psycopg
+
     with db.connect() as conn:
-        return int(db.fetchall(conn, f"SELECT count(*) FROM {table}")[0][0])
+        try:
+            return int(db.fetchall(conn, f"SELECT count(*) FROM {table}")[0][0])
+        except (sqlite3.OperationalError, psycopg.errors.UndefinedTable):
+            return 0
 
 
 def rows(url: str, table: str = "requests") -> list[dict[str, Any]]:
