@@ -105,7 +105,18 @@ def run(args: argparse.Namespace) -> int:
     n_cut = len(names) - 1
     progress = sys.stderr.isatty()
 
-    if args.tier_mix:
+    if args.from_log:
+        if args.tier_mix or args.current:
+            print("--from-log goes with --target-quality or --max-cost-share", file=sys.stderr)
+            return 2
+        from router.ops import calibrate_log
+
+        chosen = calibrate_log.run(args, names)
+        if chosen is None:
+            print("no thresholds meet the target on the logged traffic", file=sys.stderr)
+            return 1
+        thresholds, summary = chosen
+    elif args.tier_mix:
         mix = [float(x) for x in args.tier_mix.split(",")]
         if len(mix) != len(names) or any(x < 0 for x in mix) or sum(mix) <= 0:
             print(f"--tier-mix needs {len(names)} non-negative shares (one per tier)", file=sys.stderr)
@@ -184,6 +195,7 @@ def register(subparsers: Any) -> None:
             "  router calibrate --config config/default.yaml --max-cost-share 0.3 --print\n"
             "  router calibrate --config config/default.yaml --current   # what the thresholds it has give\n"
             "  router calibrate --config config/default.yaml --tier-mix 60,30,10 --requests logged.jsonl\n"
+            "  router calibrate --config config/default.yaml --target-quality 0.95 --from-log\n"
             "  router calibrate --config my.yaml --target-quality 0.9 --data ../shared/data/routellm_evals \\\n"
             "      --models mixtral-8x7b-instruct,gpt-4-1106-preview   # a two-tier config\n"
         ),
@@ -198,6 +210,11 @@ def register(subparsers: Any) -> None:
         "--current", action="store_true", help="report the expected quality and cost of the config's thresholds; change nothing"
     )
     parser.add_argument("--requests", help="JSONL of requests ({prompt} or {messages}) for --tier-mix")
+    parser.add_argument(
+        "--from-log", nargs="?", const="-", metavar="URL",
+        help="use the request log's shadow verdicts and feedback instead of labelled data "
+        "(default URL: $TIANJI_LOG_DB, else ./tianji-log.db; see router/ops/calibrate_log.py)",
+    )
     parser.add_argument(
         "--data",
         help="labelled data (default: zeroeval_tiers in $TIANJI_DATA, else in ../shared/data next to the repository)",

@@ -1,4 +1,4 @@
-"""The `router` command: serve | check | route | train | score | eval | calibrate.
+"""The `router` command: serve | check | route | train | score | eval | calibrate | stats.
 
     router serve --config config/default.yaml
     router check --config config/default.yaml
@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "router.evaluate",
     "router.calibrate",
     "router.demo",
+    "router.ops.stats_cmd",
 )
 _DEFAULT_CONFIG = os.environ.get("TIANJI_CONFIG", "config/default.yaml")
 

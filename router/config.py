@@ -73,6 +73,45 @@ class ClassifierConfig(_Strict):
     weights: str | None = None
 
 
+class LogConfig(_Strict):
+    """The request log (router/ops): one row per request, SQLite by default."""
+
+    enabled: bool = True
+    url: str | None = Field(
+        None, description="sqlite:///path.db, a file path, or postgresql://...; "
+        "default: $TIANJI_LOG_DB, else ./tianji-log.db"
+    )
+    batch_size: int = Field(100, ge=1, le=10_000)
+    flush_interval_s: float = Field(1.0, gt=0, le=60)
+    queue_size: int = Field(10_000, ge=1)
+    retention_days: float | None = Field(30, gt=0)
+    max_rows: int | None = Field(1_000_000, ge=1)
+
+    @model_validator(mode="after")
+    def _known_scheme(self) -> LogConfig:
+        scheme = self.url.split("://", 1)[0] if self.url and "://" in self.url else None
+        if scheme not in (None, "sqlite", "postgresql", "postgres"):
+            raise ValueError(
+                f"url: scheme {scheme!r} is not supported; use sqlite:///path.db, a file path, "
+                "or postgresql://user:password@host:5432/db"
+            )
+        return self
+
+
+class ShadowConfig(_Strict):
+    """Shadow checks (router/ops/shadow.py): some cheap answers are compared with the top tier's."""
+
+    rate: float = Field(0.0, ge=0, le=1)
+    judge: str | None = Field(None, description="name of the deployment that compares answers")
+    max_daily_usd: float = Field(5.0, ge=0)
+
+    @model_validator(mode="after")
+    def _judge_when_on(self) -> ShadowConfig:
+        if self.rate > 0 and not self.judge:
+            raise ValueError("judge: required when rate > 0 (a deployment name)")
+        return self
+
+
 class Price(_Strict):
     """USD per one million tokens. Cache prices default to 0.1x (read) and 1.25x (a
     5-minute write) of `input`, Anthropic's multipliers."""
@@ -167,6 +206,8 @@ class Config(_Strict):
     affinity: AffinityConfig = Field(default_factory=AffinityConfig)
     resilience: ResilienceConfig = Field(default_factory=ResilienceConfig)
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
+    log: LogConfig = Field(default_factory=LogConfig)
+    shadow: ShadowConfig = Field(default_factory=ShadowConfig)
     tiers: list[Tier] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -202,6 +243,8 @@ class Config(_Strict):
             for label in (rule.tier, rule.max_tier):
                 if label is not None and label not in seen:
                     raise ValueError(f"anthropic.models.{i}: {label!r} is not a tier or alias")
+        if self.shadow.judge and self.shadow.judge not in names:
+            raise ValueError(f"shadow.judge: no deployment is named {self.shadow.judge!r}")
         return self
 
     def model_rules(self) -> tuple[ModelRule, ...]:

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ import pytest
 import uvicorn
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+# Gateways started by tests write their request log here, not into the working directory.
+os.environ.setdefault("TIANJI_LOG_DB", os.path.join(tempfile.mkdtemp(prefix="tianji-log-"), "log.db"))
 
 from router.classify.base import Assessment, ChatRequest  # noqa: E402
 from router.config import Config, parse_config  # noqa: E402
@@ -141,6 +144,7 @@ def run_gateway(config: Config, classifier: Any = None, api_key: str = "none") -
         http.close()
         server.should_exit = True
         thread.join(timeout=10)
+        app.state.gateway.request_log.close()  # lifespan is off: write what is queued, stop
 
 
 @pytest.fixture(scope="session")

@@ -73,12 +73,12 @@ def _free_port() -> int:
 
 
 class Served:
-    def __init__(self, config: str, env: dict) -> None:
+    def __init__(self, config: str, env: dict, cwd: str | os.PathLike = ROOT) -> None:
         self.port = _free_port()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "router.cli", "serve", "--config", config,
              "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while True:

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from router.api import chat, messages
 from router.api.core import JSON, error_response, json_bytes
 from router.api.gateway import Gateway
+from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
 from router.errors import GatewayError
@@ -112,6 +113,7 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     )
     app.state.gateway = gw
     app.add_middleware(_Guard, gateway=gw)
+    app.include_router(ops_router(gw))  # request log: feedback, stats, dashboard
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, err: GatewayError) -> Response:

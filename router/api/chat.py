@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import Request
@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from router.api.core import (
     JSON,
     Call,
+    failed,
     json_bytes,
-    log_request,
     read_body,
     record,
     relay_stream,
@@ -78,15 +78,15 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     params["messages"] = body["messages"]
     stream = bool(body.get("stream"))
     call = Call(request_id, decision, started, stream,
-                body["messages"] if config.server.log_prompts else None)
+                body["messages"] if config.server.log_prompts else None,
+                gw.request_log.entry(request.url.path, body, request.headers))
     deadline = started + config.resilience.request_timeout_s
     try:
         served = await gw.upstream.complete(
             decision, params, stream=stream, deadline=deadline, request_id=request_id
         )
     except GatewayError as err:
-        log_request(call, None, err.status, None)
-        gw.metrics.observe_error(decision.tier, err.status)
+        failed(gw, call, err)
         raise
     label = await remember(gw, affinity, served)
     if not stream:
@@ -113,8 +113,9 @@ def _sse_event(data: dict[str, Any]) -> bytes:
 class _ChatStream:
     """OpenAI's chat.completion.chunk events, `data: [DONE]`, and an error event."""
 
-    def __init__(self, include_usage: bool) -> None:
+    def __init__(self, include_usage: bool, observe: Callable[[dict[str, Any]], None]) -> None:
         self.include_usage = include_usage
+        self.observe = observe  # the request log's copy of the answer (router/ops)
         self.usage: dict[str, Any] = {}
         self.finished = False
 
@@ -128,6 +129,7 @@ class _ChatStream:
                 chunk = {k: v for k, v in chunk.items() if k != "usage"}
         if any(c.get("finish_reason") for c in chunk.get("choices") or ()):
             self.finished = True
+        self.observe(chunk)
         return _sse_event(chunk)
 
     def done(self) -> bytes:
@@ -141,4 +143,4 @@ def _sse(
     gw: Gateway, call: Call, served: Served, include_usage: bool, deadline: float
 ) -> AsyncIterator[bytes]:
     """The chat completions stream (see `relay_stream` for the commit point)."""
-    return relay_stream(gw, call, served, deadline, _ChatStream(include_usage))
+    return relay_stream(gw, call, served, deadline, _ChatStream(include_usage, call.entry.observe))

@@ -24,6 +24,7 @@ from router.affinity import Memory, Steer, Turn, conversation_key, served_label,
 from router.api.gateway import Gateway
 from router.costs import Tokens
 from router.errors import GatewayError, classify
+from router.ops.record import Entry
 from router.policy import Decision, needs_of
 from router.upstream import Served
 
@@ -129,6 +130,7 @@ class Call:
     started: float
     stream: bool
     messages: list[Any] | None  # only with server.log_prompts: true
+    entry: Entry  # the request log's view of the request (router/ops)
 
 
 def record(
@@ -142,7 +144,15 @@ def record(
     baseline = gw.reference.cost_of(tokens)
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
     log_request(call, served, status, cost, baseline)
+    gw.request_log.add(call, served, usage, status, cost, baseline)
     return cost
+
+
+def failed(gw: Gateway, call: Call, err: GatewayError) -> None:
+    """The log line, request-log row and metrics of a request no deployment answered."""
+    log_request(call, None, err.status, None)
+    gw.request_log.add(call, None, {}, err.status, None, None, err.code)
+    gw.metrics.observe_error(call.decision.tier, err.status)
 
 
 def log_request(

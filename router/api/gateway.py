@@ -17,6 +17,7 @@ from router.errors import GatewayError
 from router.health import Health
 from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
+from router.ops.log import RequestLog
 from router.telemetry import Metrics
 from router.upstream import Upstream
 from router.upstream_messages import HTTPPool
@@ -38,6 +39,9 @@ class Gateway:
         self.upstream = Upstream(config, self.health, self.redact)
         self.reference = self.catalog[reference_deployment(config)]
         self.metrics = Metrics()
+        self.request_log = RequestLog.open(
+            config, self.redact, self.metrics.registry, self.upstream, self.catalog
+        )
         self.affinity: AffinityStore = InProcessAffinity(config.affinity.max_conversations)
         # Native Anthropic Messages calls (router/upstream_messages.py); connections pooled.
         self.messages_http = HTTPPool()

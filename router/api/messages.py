@@ -24,8 +24,8 @@ from starlette.datastructures import Headers
 from router.api.core import (
     JSON,
     Call,
+    failed,
     json_bytes,
-    log_request,
     read_body,
     record,
     relay_stream,
@@ -256,7 +256,8 @@ async def messages(gw: Gateway, request: Request) -> Response:
     decision, affinity = await steer_by_affinity(gw, request.headers, body, view, decision)
     stream = bool(body.get("stream"))
     call = Call(request_id, decision, started, stream,
-                body["messages"] if config.server.log_prompts else None)
+                body["messages"] if config.server.log_prompts else None,
+                gw.request_log.entry(request.url.path, body, request.headers))
     deadline = started + config.resilience.request_timeout_s
     try:
         served = await gw.upstream.complete(
@@ -264,8 +265,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
             call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport),
         )
     except GatewayError as err:
-        log_request(call, None, err.status, None)
-        gw.metrics.observe_error(decision.tier, err.status)
+        failed(gw, call, err)
         raise
     label = await remember(gw, affinity, served)
     if not stream:

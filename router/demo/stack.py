@@ -102,7 +102,7 @@ def running(port: int | None = None,
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     import uvicorn
 
-    from router.server import create_app
+    from router.api import create_app
 
     with contextlib.ExitStack() as stack:
         sock = stack.enter_context(bind(port))

@@ -1,0 +1,170 @@
+"""One request's row: what the front door knew at the start, and how the request ended.
+
+The front door makes an `Entry` when the request arrives (`RequestLog.entry`); the
+request path hands it back with the outcome (`RequestLog.add`), and `row()` turns both
+into the columns of `schema.REQUEST_COLUMNS`. Prompts and answers are kept only with
+`server.log_prompts: true`, and go through the gateway's Redactor first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from router.policy import Decision
+    from router.upstream import Served
+
+# The wire format a request came in on, by path; anything else is logged under its path.
+FRONT_DOORS = {
+    "/v1/chat/completions": "openai-chat",
+    "/v1/messages": "anthropic-messages",
+    "/v1/responses": "openai-responses",
+}
+
+
+def key_id(token: str) -> str:
+    """A stable, short name for an API key that cannot be turned back into the key."""
+    return "key-" + hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+def bearer(headers: Mapping[str, str]) -> str:
+    supplied = headers.get("authorization", "")
+    token = supplied[7:] if supplied[:7].lower() == "bearer " else ""
+    return token or headers.get("x-api-key", "")
+
+
+@dataclass
+class Entry:
+    """A request as it arrived. `observe` collects a streamed answer when it is needed:
+    to log it (`keep_text`) or for a shadow check (`shadow_messages` is set)."""
+
+    ts: float
+    front_door: str
+    model: str
+    key_id: str | None
+    keep_text: bool = False
+    shadow_messages: list[Any] | None = None
+    answer_parts: list[str] | None = field(default=None)
+
+    def observe(self, chunk: Mapping[str, Any]) -> None:
+        if self.answer_parts is None:
+            return
+        for choice in chunk.get("choices") or ():
+            content = (choice.get("delta") or {}).get("content")
+            if isinstance(content, str):
+                self.answer_parts.append(content)
+
+
+def new_entry(path: str, body: Mapping[str, Any], headers: Mapping[str, str],
+              authenticated: bool, keep_text: bool, shadowed: bool) -> Entry:
+    token = bearer(headers) if authenticated else ""
+    return Entry(
+        ts=time.time(),
+        front_door=FRONT_DOORS.get(path, path),
+        model=str(body.get("model", "auto")),
+        key_id=key_id(token) if token else None,
+        keep_text=keep_text,
+        shadow_messages=list(body.get("messages") or []) if shadowed else None,
+        answer_parts=[] if keep_text or shadowed else None,
+    )
+
+
+class CallLike(Protocol):
+    """What the request path knows about one call (server.Call, a frozen dataclass)."""
+
+    @property
+    def request_id(self) -> str: ...
+    @property
+    def decision(self) -> Decision: ...
+    @property
+    def started(self) -> float: ...
+    @property
+    def stream(self) -> bool: ...
+    @property
+    def messages(self) -> list[Any] | None: ...
+    @property
+    def entry(self) -> Entry: ...
+
+
+def answer_text(entry: Entry, served: Served | None) -> str | None:
+    if entry.answer_parts is None or served is None:
+        return None
+    if served.response is None:
+        return "".join(entry.answer_parts)
+    choices = served.response.get("choices") or [{}]
+    content = (choices[0].get("message") or {}).get("content")
+    return content if isinstance(content, str) else json.dumps(choices[0].get("message"))
+
+
+def _route(decision: Decision, keep_text: bool) -> str:
+    """`/v1/route`'s view. Without log_prompts, signals that quote the prompt are left out."""
+    view = decision.explain()
+    if not keep_text:
+        view["signals"] = {k: v for k, v in view["signals"].items()
+                           if not isinstance(v, str) or k == "task_class"}
+    return json.dumps(view, separators=(",", ":"))
+
+
+def _usage_int(usage: Mapping[str, Any], *path: str) -> int | None:
+    node: Any = usage
+    for key in path:
+        if not isinstance(node, Mapping) or node.get(key) is None:
+            return None
+        node = node[key]
+    return int(node) if isinstance(node, int | float) else None
+
+
+def row(
+    call: CallLike,
+    served: Served | None,
+    usage: Mapping[str, Any],
+    status: int,
+    cost: float | None,
+    baseline: float | None,
+    error_code: str | None,
+    redact: Callable[[str], str],
+) -> dict[str, Any]:
+    entry, decision = call.entry, call.decision
+    keep_text = entry.keep_text
+    attempts = served.attempts if served else []
+    tier = served.candidate.tier if served else decision.tier
+    answer = answer_text(entry, served) if keep_text else None
+    cache_read = _usage_int(usage, "prompt_tokens_details", "cached_tokens")
+    if cache_read is None:
+        cache_read = _usage_int(usage, "cache_read_input_tokens")
+    return {
+        "request_id": call.request_id,
+        "ts": entry.ts,
+        "key_id": entry.key_id,
+        "front_door": entry.front_door,
+        "model": entry.model,
+        "stream": int(call.stream),
+        "tier": tier,
+        "deployment": served.candidate.deployment.name if served else None,
+        "task": decision.assessment.task,
+        "difficulty": decision.assessment.difficulty,
+        "route": _route(decision, keep_text),
+        "attempts": served.calls if served else None,
+        "attempt_path": json.dumps(
+            [{"deployment": a.deployment, "outcome": a.outcome, "action": a.action}
+             for a in attempts], separators=(",", ":")),
+        "fallback": int(len(attempts) > 1),
+        "escalated": int(tier != decision.tier),
+        "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
+        "prompt_tokens": _usage_int(usage, "prompt_tokens"),
+        "completion_tokens": _usage_int(usage, "completion_tokens"),
+        "cache_read_tokens": cache_read,
+        "cache_write_tokens": _usage_int(usage, "cache_creation_input_tokens"),
+        "cost_usd": cost,
+        "baseline_usd": baseline,
+        "status": status,
+        "error_code": error_code,
+        "prompt": redact(json.dumps(call.messages, ensure_ascii=False))
+        if call.messages is not None else None,
+        "answer": redact(answer) if answer is not None else None,
+    }

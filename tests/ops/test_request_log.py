@@ -1,0 +1,194 @@
+"""The request log: one row per request through the real gateway, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import openai
+import pytest
+from prometheus_client import CollectorRegistry
+
+from router.config import ConfigError
+from router.fakeprovider import Fault, FaultKind
+from router.ops.db import open_database
+from router.ops.schema import REQUEST_COLUMNS
+from router.ops.writer import INSERT, LogMetrics, LogWriter
+from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
+from tests.gateway.test_metrics import metric
+from tests.ops.conftest import count, rows, wait_for
+
+GATEWAY_KEY = "tianji-gateway-key-0123456789"
+
+
+def _tiers(fake):
+    small = deployment(fake, "s1", price={"input": 1.0, "output": 5.0})
+    small_b = deployment(fake, "s2", "anthropic", price={"input": 1.0, "output": 5.0})
+    large = deployment(fake, "l1", price={"input": 15.0, "output": 75.0})
+    return [[small, small_b], [large]]
+
+
+def _flush(gw) -> None:
+    assert gw.app.state.gateway.request_log.writer.flush(timeout=15)
+
+
+def test_one_row_per_request_with_routing_cost_and_outcome(fake, log_url):
+    config = make_config(_tiers(fake), log={"url": log_url, "flush_interval_s": 0.05},
+                         server={"api_keys": [GATEWAY_KEY]})
+    fake.set_fault("s1", Fault(FaultKind.HTTP_ERROR, status=503, times=2))
+    with run_gateway(config, api_key=GATEWAY_KEY) as gw:
+        easy = gw.client.chat.completions.with_raw_response.create(
+            model="auto", messages=[{"role": "user", "content": "[easy] hi"}])
+        stream = gw.client.chat.completions.create(
+            model="medium", stream=True, messages=[{"role": "user", "content": "[easy] go"}],
+            stream_options={"include_usage": True})
+        streamed = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+        fake.set_fault("l1", Fault(FaultKind.HTTP_ERROR, status=500))
+        with pytest.raises(openai.APIStatusError) as failed:
+            gw.client.chat.completions.create(
+                model="auto", messages=[{"role": "user", "content": "[hard] prove it"}])
+        _flush(gw)
+    assert streamed.startswith("Hello from l1")
+    logged = rows(log_url)
+    assert [r["request_id"] for r in logged] == [
+        easy.headers["x-request-id"], logged[1]["request_id"],
+        failed.value.response.headers["x-request-id"]]
+    first, second, third = logged
+    assert (first["tier"], first["deployment"], first["status"]) == ("small", "s2", 200)
+    assert first["fallback"] == 1 and first["escalated"] == 0 and first["attempts"] == 3
+    assert [a["outcome"] for a in json.loads(first["attempt_path"])][-1] == "ok"
+    assert first["cost_usd"] == pytest.approx(float(easy.headers["x-tianji-cost-usd"]))
+    assert first["baseline_usd"] == pytest.approx(first["cost_usd"] * 15)
+    assert first["front_door"] == "openai-chat" and first["model"] == "auto"
+    assert first["task"] == "test" and first["difficulty"] == pytest.approx(0.1)
+    assert first["prompt_tokens"] > 0 and first["completion_tokens"] == 8
+    assert first["latency_ms"] > 0 and first["stream"] == 0
+    assert json.loads(first["route"])["candidates"][0]["deployment"] == "s1"
+    assert first["prompt"] is None and first["answer"] is None
+    assert second["stream"] == 1 and second["model"] == "medium" and second["deployment"] == "l1"
+    assert second["completion_tokens"] == 8 and second["cost_usd"] > 0
+    assert (third["status"], third["deployment"]) == (failed.value.status_code, None)
+    assert third["error_code"] == failed.value.body["code"] and third["cost_usd"] is None
+    # The key is named by a hash, never stored.
+    assert {r["key_id"] for r in logged} == {first["key_id"]}
+    assert first["key_id"].startswith("key-") and GATEWAY_KEY not in json.dumps(logged)
+    # Columns other features fill later exist and are empty.
+    assert first["ttft_ms"] is None and first["affinity"] is None and first["domain"] is None
+
+
+def test_prompts_and_answers_only_with_log_prompts_and_redacted(fake, log_url):
+    config = make_config(_tiers(fake), log={"url": log_url},
+                         server={"log_prompts": True})
+    with run_gateway(config) as gw:
+        gw.client.chat.completions.create(
+            model="auto", messages=[{"role": "user", "content": f"[easy] my key {PROVIDER_KEY}"}])
+        stream = gw.client.chat.completions.create(
+            model="auto", stream=True, messages=[{"role": "user", "content": "[easy] s"}])
+        list(stream)
+        _flush(gw)
+    first, second = rows(log_url)
+    assert "my key [redacted]" in first["prompt"] and PROVIDER_KEY not in first["prompt"]
+    assert first["answer"] == "Hello from s1! This is a fake answer."
+    assert second["answer"] == "Hello from s1! This is a fake answer."
+    assert first["key_id"] is None  # no api_keys configured: nobody to name
+
+
+def test_rows_are_written_in_batches(fake, tmp_path):
+    url = str(tmp_path / "log.db")
+    config = make_config(_tiers(fake), log={"url": url, "batch_size": 5, "flush_interval_s": 60})
+    db = open_database(url)
+    with run_gateway(config) as gw:
+        for i in range(7):
+            gw.client.chat.completions.create(
+                model="auto", messages=[{"role": "user", "content": f"[easy] {i}"}])
+        assert wait_for(lambda: count(db) >= 5)
+        assert count(db) == 5  # one full batch; the other two wait for the interval
+        gw.app.state.gateway.request_log.close()
+        assert count(db) == 7  # closing writes what is queued
+
+
+def test_a_log_that_cannot_be_written_never_fails_a_request(fake, tmp_path, request):
+    missing_dir = tmp_path / "not-yet"
+    url = str(missing_dir / "log.db")
+    config = make_config(_tiers(fake), log={"url": url, "queue_size": 3, "batch_size": 1})
+    with run_gateway(config) as gw:
+        log_lines = request.getfixturevalue("log_lines")  # after the gateway set up logging
+        for i in range(10):
+            reply = gw.client.chat.completions.with_raw_response.create(
+                model="auto", messages=[{"role": "user", "content": f"[easy] {i}"}])
+            assert reply.http_response.status_code == 200
+        text = gw.http.get("/metrics").text
+        # The writer holds one batch and the queue three rows; the rest are dropped, counted.
+        assert metric(text, "tianji_request_log_rows_total", outcome="dropped") >= 6
+        assert metric(text, "tianji_request_log_write_errors_total") >= 1
+        missing_dir.mkdir()
+        _flush(gw)
+        text = gw.http.get("/metrics").text
+    assert 1 <= count(open_database(url)) <= 4
+    assert metric(text, "tianji_request_log_rows_total", outcome="written") == count(
+        open_database(url))
+    events = [json.loads(line)["event"] for line in log_lines if line.startswith("{")]
+    assert "request_log_unavailable" in events and "request_log_dropping" in events
+    assert "request_log_recovered" in events
+
+
+def test_postgres_restart_mid_run_requests_answered_and_rows_resume(fake, postgres):
+    url = postgres.new_database()
+    config = make_config(_tiers(fake), log={"url": url, "flush_interval_s": 0.05})
+    db = open_database(url)
+    with run_gateway(config) as gw:
+        def send(n: int) -> None:
+            for i in range(n):
+                reply = gw.client.chat.completions.with_raw_response.create(
+                    model="auto", messages=[{"role": "user", "content": f"[easy] {i}"}])
+                assert reply.http_response.status_code == 200
+
+        send(3)
+        _flush(gw)
+        postgres.stop()
+        try:
+            send(4)  # answered while the log's server is down
+        finally:
+            postgres.start()
+        send(3)
+        _flush(gw)
+        assert count(db) == 10  # the rows queued during the outage were written after it
+        text = gw.http.get("/metrics").text
+    assert metric(text, "tianji_request_log_write_errors_total") >= 1
+    assert metric(text, "tianji_request_log_rows_total", outcome="dropped") == 0
+
+
+def test_log_config_rejects_an_unknown_url_scheme():
+    with pytest.raises(ConfigError, match=r"log: .*scheme 'mysql'"):
+        make_config([[{"model": "openai/x"}]], log={"url": "mysql://db/x"})
+
+
+def test_migrations_are_versioned_and_run_once(log_url):
+    db = open_database(log_url)
+    with db.connect() as conn:
+        first = db.migrate(conn)
+        again = db.migrate(conn)
+        versions = db.fetchall(conn, "SELECT version FROM tianji_schema ORDER BY version")
+    assert first == [1, 2, 3] and again == []
+    assert [v for (v,) in versions] == [1, 2, 3]
+
+
+def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log_url):
+    db = open_database(log_url)
+    now = time.time()
+    ages_days = [40, 35, 3, 2, 1, 0.5, 0]  # two past 30 days, then five recent ones
+    values = [tuple({"request_id": f"r{i}", "ts": now - age * 86400, "front_door": "openai-chat",
+                     "model": "auto", "stream": 0, "tier": "small", "fallback": 0,
+                     "escalated": 0, "latency_ms": 1.0, "status": 200}.get(c)
+                    for c in REQUEST_COLUMNS) for i, age in enumerate(ages_days)]
+    with db.connect() as conn:
+        db.migrate(conn)
+        db.executemany(conn, INSERT, values)
+    writer = LogWriter(db, batch_size=10, flush_interval_s=0.05, queue_size=10,
+                       retention_days=30, max_rows=3, metrics=LogMetrics(CollectorRegistry()),
+                       redact=str)
+    try:
+        assert wait_for(lambda: count(db) == 3)
+    finally:
+        writer.close()
+    assert [r["request_id"] for r in rows(log_url)] == ["r4", "r5", "r6"]

@@ -1,0 +1,122 @@
+"""Shadow checks: the top tier answers a share of cheap requests in the background, a judge
+compares both answers in both orders, and `router stats --quality` estimates the win rate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from router.config import ConfigError
+from router.ops.db import open_database
+from router.ops.shadow import DailyBudget, combine, parse_pick
+from tests.conftest import deployment, make_config, run_gateway
+from tests.gateway.test_metrics import metric
+from tests.ops.conftest import count, rows, wait_for
+from tests.ops.judge import FakeJudge
+from tests.ops.test_stats import stats
+
+
+@pytest.fixture
+def judge():
+    with FakeJudge(cheap_marker="Hello from s1") as fake_judge:
+        yield fake_judge
+
+
+def _config(fake, judge, url: str, **shadow):
+    small = deployment(fake, "s1", price={"input": 1.0, "output": 5.0})
+    large = deployment(fake, "l1", price={"input": 15.0, "output": 75.0})
+    return make_config([[small], [large, judge.deployment()]], log={"url": url},
+                       shadow={"rate": 1.0, "judge": "judge", **shadow})
+
+
+def _ask(gw, text: str) -> None:
+    """Ask, then wait for the check this started (at most 4 run at once; more are skipped)."""
+    gw.client.chat.completions.create(model="auto", messages=[{"role": "user", "content": text}])
+    assert wait_for(lambda: not gw.app.state.gateway.request_log.shadow._tasks)
+
+
+def test_quality_estimate_recovers_the_cheap_tier_win_rate(fake, judge, log_url):
+    # 20 cheap answers: the judge prefers the top tier's on 6, calls 2 a tie, the rest cheap.
+    for i in range(6):
+        judge.prefer[f"q{i}"] = "top"
+    judge.prefer.update({"q6": "tie", "q7": "tie"})
+    with run_gateway(_config(fake, judge, log_url)) as gw:
+        for i in range(20):
+            _ask(gw, f"[easy] question q{i}")
+        _ask(gw, "[hard] the top tier answers this one itself: no check")
+        db = open_database(log_url)
+        assert wait_for(lambda: count(db, "shadow") >= 20)
+        text = gw.http.get("/metrics").text
+    verdicts = rows(log_url, "shadow")
+    assert len(verdicts) == 20 and {v["tier"] for v in verdicts} == {"small"}
+    assert sorted(v["verdict"] for v in verdicts) == (
+        ["cheap_better"] * 12 + ["tie"] * 2 + ["top_better"] * 6)
+    # Both orders were asked: a preference for the top answer is B then A.
+    assert {(v["first"], v["second"]) for v in verdicts if v["verdict"] == "top_better"} == {
+        ("B", "A")}
+    assert judge.calls == 40
+    assert metric(text, "tianji_shadow_checks_total", outcome="judged") == 20
+    assert len(fake.calls("l1")) == 21  # 20 shadow answers and the hard request
+    result = stats("--log", log_url, "--quality", "--json")
+    assert result.returncode == 0, result.stderr
+    (small,) = json.loads(result.stdout)["quality"]
+    assert (small["task"], small["tier"], small["checks"]) == ("test", "small", 20)
+    assert small["as_good_rate"] == pytest.approx(0.7)
+    low, high = small["as_good_interval"]
+    assert 0.4 < low < 0.7 < high < 0.9
+    text_report = stats("--log", log_url, "--quality")
+    assert "test                 small          20    70.0%" in text_report.stdout
+
+
+def test_shadow_spend_stays_under_the_daily_cap(fake, judge, tmp_path):
+    url = str(tmp_path / "log.db")
+    # A check first reserves ~$0.0194 for the top tier's answer (up to 256 tokens at $75 per
+    # 1M) and spends ~$0.0007 on it, then the judge's share: a handful of checks fit.
+    cap = 0.021
+    with run_gateway(_config(fake, judge, url, max_daily_usd=cap)) as gw:
+        for i in range(12):
+            _ask(gw, f"[easy] q{i}")
+        text = gw.http.get("/metrics").text
+    verdicts = rows(url, "shadow")
+    assert 1 <= len(verdicts) < 12
+    spent = metric(text, "tianji_shadow_cost_usd_total")  # stopped checks' top answers too
+    assert sum(v["cost_usd"] for v in verdicts) <= spent <= cap
+    assert metric(text, "tianji_shadow_checks_total", outcome="over_budget") == 12 - len(verdicts)
+
+
+def test_the_client_does_not_wait_for_the_shadow_check(fake, judge, tmp_path):
+    url = str(tmp_path / "log.db")
+    fake.configure("l1", latency=3)  # the top tier is slow; the client never sees it
+    with run_gateway(_config(fake, judge, url)) as gw:
+        reply = gw.client.chat.completions.with_raw_response.create(  # not _ask: no waiting
+            model="auto", messages=[{"role": "user", "content": "[easy] q1"}])
+        assert reply.headers["x-tianji-tier"] == "small"
+        assert gw.app.state.gateway.request_log.writer.flush(timeout=15)  # tables exist
+        db = open_database(url)
+        assert count(db, "shadow") == 0  # answered before the top tier had said anything
+        assert wait_for(lambda: count(db, "shadow") == 1)
+
+
+def test_shadow_config_is_validated(fake):
+    small = deployment(fake, "s1")
+    with pytest.raises(ConfigError, match="shadow.judge: no deployment is named 'nobody'"):
+        make_config([[small]], shadow={"rate": 0.1, "judge": "nobody"})
+    with pytest.raises(ConfigError, match="shadow: judge: required when rate > 0"):
+        make_config([[small]], shadow={"rate": 0.1})
+
+
+def test_verdicts_cancel_position_bias_and_the_budget_rolls_over_by_day():
+    assert combine("A", "B") == "cheap_better"  # cheap picked in both positions
+    assert combine("B", "A") == "top_better"
+    assert combine("A", "A") == "tie"  # always the first answer: position bias, no signal
+    assert combine("T", "T") == "tie"
+    assert [parse_pick(t) for t in ("A", " b.", "**T**", "Neither")] == ["A", "B", "T", None]
+    now = [86400.0 * 10 + 3600]
+    budget = DailyBudget(1.0, clock=lambda: now[0])
+    assert budget.reserve(0.6) and not budget.reserve(0.6)
+    budget.settle(0.6, 0.5)
+    assert budget.reserve(0.5) and not budget.reserve(0.01)
+    now[0] += 86400
+    budget.settle(0.5, 0.4)  # settled after midnight: the new day's spend
+    assert budget.reserve(0.6) and not budget.reserve(0.01)
