@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -41,9 +42,10 @@ def router(*args: str) -> list[str]:
     return [sys.executable, "-m", "router.cli", *args]
 
 
-def test_traffic_50_reports_tier_mix_fallbacks_and_saving():
+def test_traffic_50_reports_tier_mix_fallbacks_and_saving(tmp_path):
+    env = {**ENV, "TIANJI_LOG_DB": str(tmp_path / "log.db")}
     done = subprocess.run(router("demo", "--traffic", "50"), capture_output=True, text=True,
-                          timeout=TRAFFIC_TIMEOUT_S, env=ENV)
+                          timeout=TRAFFIC_TIMEOUT_S, env=env)
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert "answers:   50 answered, 0 correct errors, 0 lost" in out, out
@@ -75,6 +77,16 @@ def test_traffic_50_reports_tier_mix_fallbacks_and_saving():
     saved, percent = float(saving.group(1)), int(saving.group(2))
     assert 0 < cost < top and saved == pytest.approx(top - cost, abs=2e-4)
     assert abs(percent - 100 * saved / top) <= 1
+
+    # the request log holds the same run: `router stats` reads it back
+    assert f"request log: {tmp_path / 'log.db'}" in out, out
+    stats = subprocess.run(router("stats", "--json"), capture_output=True, text=True,
+                           timeout=60, env=env)
+    assert stats.returncode == 0, stats.stderr
+    summary = json.loads(stats.stdout)["summary"]
+    assert summary["requests"] == 50
+    assert summary["spend_usd"] == pytest.approx(cost, abs=1e-4)
+    assert summary["baseline_usd"] == pytest.approx(top, abs=1e-4)
 
 
 class DemoProcess:

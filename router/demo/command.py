@@ -104,6 +104,9 @@ def _try_lines(url: str, config_path: str) -> list[str]:
         "",
         "  50 mixed requests and a summary, in a demo of their own:",
         f"    {router} demo --traffic 50",
+        "",
+        "  what the demo served, from the request log:",
+        f"    {router} stats        (dashboard: {url}/dashboard, any key)",
     ]
 
 
@@ -145,6 +148,12 @@ def _interactive(port: int | None) -> int:
     return 0
 
 
+def _log_location(demo: Demo) -> str:
+    from router.ops.db import open_database
+
+    return open_database(demo.config.log.url).display()
+
+
 def _top_tier_label(demo: Demo) -> str:
     from router.costs import reference_deployment
 
@@ -168,5 +177,7 @@ def _traffic(port: int, n: int) -> int:
         tier_names = [t.name for t in demo.config.tiers]
         print("\n" + summary(results, outcomes, demo.injected_faults(), seconds, tier_names,
                              _top_tier_label(demo)), flush=True)
+        print(f"request log: {_log_location(demo)} (`{_router_command()} stats` reads this run "
+              "back)", flush=True)
     lost = sum(r.verdict == "lost" for r in results)
     return 1 if lost else 0

@@ -124,9 +124,13 @@ def running(port: int | None = None,
         recorder = Recorder(on_outcome)
         _quiet_logging(config, recorder)
         stack.callback(recorder.detach)
+        app = create_app(config)
         server = uvicorn.Server(uvicorn.Config(
-            create_app(config), log_config=None, access_log=False, lifespan="off",
+            app, log_config=None, access_log=False, lifespan="off",
             timeout_graceful_shutdown=2))
+        # lifespan is off, so the request log is closed here: after the gateway stops,
+        # every queued row is written (callbacks run last-in, first-out)
+        stack.callback(app.state.gateway.request_log.close)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
                                   name="tianji-demo-gateway", daemon=True)
         thread.start()
