@@ -59,13 +59,43 @@ class ResilienceConfig(_Strict):
     retries: int = Field(2, ge=0, le=10)
     backoff_initial_s: float = Field(0.2, ge=0)
     backoff_max_s: float = Field(5.0, ge=0)
-    request_timeout_s: float = Field(60.0, gt=0)
+    request_timeout_s: float = Field(
+        60.0, gt=0, description="Deadline for the answer to start (all attempts included)."
+    )
+    first_token_timeout_s: float = Field(
+        10.0, gt=0, description="An attempt with no first token by then is left for the next "
+        "deployment (not retried)."
+    )
+    idle_timeout_s: float = Field(
+        10.0, gt=0, description="Longest gap between two chunks once an answer has started."
+    )
+    stream_timeout_s: float | None = Field(
+        None, gt=0, description="Optional cap on a whole streamed answer; default: none."
+    )
+    stream_upstream: bool = Field(
+        True, description="Stream non-streamed requests from the provider, so that time to "
+        "first token and idle gaps can be observed; the client still gets one JSON answer."
+    )
     attempt_timeout_s: float | None = Field(
-        None, gt=0, description="Cap on one upstream attempt; default: the rest of the deadline."
+        None, gt=0, description="Optional cap on one attempt, and on every gap between chunks."
     )
     cooldown_s: float = Field(30.0, ge=0)
     failures_before_cooldown: int = Field(3, ge=1)
     escalate: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ResilienceConfig:
+        if self.attempt_timeout_s is not None and self.attempt_timeout_s > self.request_timeout_s:
+            raise ValueError(
+                f"attempt_timeout_s ({self.attempt_timeout_s:g}) is longer than "
+                f"request_timeout_s ({self.request_timeout_s:g}): one attempt could never use it"
+            )
+        if self.backoff_initial_s > self.backoff_max_s:
+            raise ValueError(
+                f"backoff_initial_s ({self.backoff_initial_s:g}) is larger than "
+                f"backoff_max_s ({self.backoff_max_s:g})"
+            )
+        return self
 
 
 class ClassifierConfig(_Strict):

@@ -337,7 +337,7 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
             needs_of(body).prompt_tokens, 0
         )
         return StreamingResponse(
-            _sse(gw, call, served, include_usage, deadline),
+            _sse(gw, call, served, include_usage),
             headers={**_headers(decision, served, prompt_cost), "cache-control": "no-cache"},
             media_type="text/event-stream",
         )
@@ -477,14 +477,13 @@ def _sse_event(data: dict[str, Any]) -> bytes:
 
 
 async def _sse(
-    gw: Gateway, call: Call, served: Served, include_usage: bool, deadline: float
+    gw: Gateway, call: Call, served: Served, include_usage: bool
 ) -> AsyncIterator[bytes]:
     """Relay the upstream stream. After the first byte there is no fallback: a failure
     ends the stream with an OpenAI-style error event and no [DONE]. A stream that ends
     without the provider's own finish reason is such a failure, and so is a gap between
-    chunks longer than `attempt_timeout_s` (when set) or the rest of the deadline."""
+    chunks longer than `idle_timeout_s` (`served.chunks` enforces it)."""
     assert served.first_chunk is not None and served.chunks is not None
-    idle_s = gw.config.resilience.attempt_timeout_s
     usage: dict[str, Any] = {}
     finished = False
     status = 200
@@ -505,13 +504,7 @@ async def _sse(
         first = relay(served.first_chunk)
         if first:
             yield first
-        while True:
-            wait_s = max(0.0, deadline - time.monotonic())
-            async with asyncio.timeout(min(wait_s, idle_s) if idle_s else wait_s):
-                try:
-                    chunk = await anext(served.chunks)
-                except StopAsyncIteration:
-                    break
+        async for chunk in served.chunks:
             data = relay(openai_dict(chunk))
             if data:
                 yield data

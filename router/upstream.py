@@ -14,15 +14,26 @@ above when escalation is on):
 - return the client's own errors (bad request, content filter) without trying
   elsewhere.
 
+Time limits (router/config.py `resilience`): the request deadline bounds the
+time until an answer starts; an attempt with no first token within
+`first_token_timeout_s` is a stall (next deployment, no retry); once an answer
+has started, each gap between chunks is bounded by `idle_timeout_s`, never by
+the deadline. Non-streamed requests are streamed from the provider
+(`stream_upstream`) so that these limits can be observed, and assembled into
+the JSON answer the provider would have sent.
+
 For streams the same walk runs until the first chunk has arrived; the caller
-sends it and owns the rest of the stream (see `Served.chunks`).
+sends it and owns the rest of the stream (see `Served.chunks`, which enforces the
+idle gap and the optional `stream_timeout_s`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import AsyncIterator, Callable
@@ -33,7 +44,7 @@ import litellm
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from router.config import Config
-from router.errors import Failure, GatewayError, Kind, classify
+from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
 from router.policy import Candidate, Decision
 from router.redact import Redactor
@@ -207,15 +218,16 @@ class Upstream:
     ) -> Served:
         dep = cand.deployment
         r = self.config.resilience
-        remaining = deadline - time.monotonic()
-        timeout = min(remaining, r.attempt_timeout_s) if r.attempt_timeout_s else remaining
+        # Non-streamed requests are streamed from the provider too (`stream_upstream`), so a
+        # stall shows before the first token instead of after a whole answer's time.
+        upstream_stream = stream or r.stream_upstream
         kwargs: dict[str, Any] = {
             **params,
             **dep.litellm_params,
             "model": dep.model,
-            "stream": stream,
+            "stream": upstream_stream,
             # litellm caches its HTTP clients by parameters, timeout included: pass a constant
-            # so connections are reused; asyncio.timeout below enforces the real deadline.
+            # so connections are reused; the timers below enforce the real limits.
             "timeout": r.attempt_timeout_s or r.request_timeout_s,
             "num_retries": 0,
             "max_retries": 0,
@@ -224,20 +236,41 @@ class Upstream:
             # the `mcp` package and is not ours to use: skip it (litellm 1.106, main.py).
             "_skip_mcp_handler": True,
         }
-        if stream:
+        if upstream_stream:
             kwargs["stream_options"] = {"include_usage": True}
         lean = self.transport is not None and self.transport.supports(
-            dep.model, dep.litellm_params, stream=stream
+            dep.model, dep.litellm_params, stream=upstream_stream
         )
         call = self.transport.acompletion if lean and self.transport else litellm.acompletion
         started = time.monotonic()
+        attempt_end = started + r.attempt_timeout_s if r.attempt_timeout_s else math.inf
+        start_by = min(deadline, attempt_end)
         response: Any = None
+        body: dict[str, Any] | None = None
         try:
-            async with asyncio.timeout(timeout):
-                response = await call(**kwargs)
-                first = await anext(response) if stream else None
+            if upstream_stream:
+                first_token_by = started + r.first_token_timeout_s
+                stall = (
+                    f"no first token within first_token_timeout_s ({r.first_token_timeout_s:g}s)"
+                    if first_token_by < start_by else None
+                )
+                async with _timer(
+                    min(start_by, first_token_by) - started, Stalled(stall) if stall else None
+                ):
+                    response = await call(**kwargs)
+                    first = await _first_answer_chunk(response)
+                if not stream:
+                    chunks = _Paced(response, *self._idle(), until=attempt_end,
+                                    over=f"attempt_timeout_s ({r.attempt_timeout_s}s)")
+                    body = await _assemble(first, chunks, response, params["messages"])
+            else:
+                async with asyncio.timeout(start_by - started):
+                    response = await call(**kwargs)
+                body = openai_dict(response)
+                if not body.get("choices"):
+                    raise MalformedAnswer("the provider answered 200 with no choices")
         except (Exception, TimeoutError) as exc:
-            if stream and response is not None:
+            if upstream_stream and response is not None:
                 await _close_quietly(response)
             failure = classify(exc)
             failure = Failure(
@@ -259,17 +292,26 @@ class Upstream:
         elapsed = (time.monotonic() - started) * 1000
         attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
         _log_attempt(request_id, attempts[-1])
-        if not stream:
-            body = openai_dict(response)
+        if body is not None:
             return Served(cand, attempts, response=body, usage=body.get("usage") or {})
+        until = started + r.stream_timeout_s if r.stream_timeout_s else math.inf
         return Served(
             cand,
             attempts,
             first_chunk=openai_dict(first),
-            chunks=aiter(response),
+            chunks=_Paced(response, *self._idle(), until=until,
+                          over=f"stream_timeout_s ({r.stream_timeout_s}s)"),
             close=response.aclose,
             provider_finished=lambda: _provider_finished(response),
         )
+
+    def _idle(self) -> tuple[float, str | None]:
+        """The longest gap between two chunks, and the stall message when the gap is
+        `idle_timeout_s` (not the cap on the attempt)."""
+        r = self.config.resilience
+        if r.attempt_timeout_s is not None and r.attempt_timeout_s < r.idle_timeout_s:
+            return r.attempt_timeout_s, None
+        return r.idle_timeout_s, f"no chunk for idle_timeout_s ({r.idle_timeout_s:g}s)"
 
     def _record_failure(
         self,
@@ -384,6 +426,80 @@ class Upstream:
             type="service_unavailable",
             code="all_deployments_failed",
         )
+
+
+@contextlib.asynccontextmanager
+async def _timer(seconds: float, expired: BaseException | None) -> AsyncIterator[None]:
+    """asyncio.timeout(seconds); when it fires, raise `expired` (if given) instead."""
+    timeout = asyncio.timeout(max(0.0, seconds))
+    try:
+        async with timeout:
+            yield
+    except TimeoutError:
+        if expired is None or not timeout.expired():
+            raise
+        raise expired from None
+
+
+class _Paced:
+    """A provider's stream with its timers: at most `idle_s` between two chunks (Stalled when
+    `stall` names the limit, else a timeout), and nothing after `until` (a monotonic time,
+    `over` says which limit that is)."""
+
+    def __init__(
+        self, stream: Any, idle_s: float, stall: str | None, *, until: float, over: str
+    ) -> None:
+        self._stream = stream
+        self._idle_s = idle_s
+        self._stall = stall
+        self._until = until
+        self._over = over
+
+    def __aiter__(self) -> _Paced:
+        return self
+
+    async def __anext__(self) -> Any:
+        left = self._until - time.monotonic()
+        if left < self._idle_s:
+            expired: BaseException = TimeoutError(f"the answer took longer than {self._over}")
+        else:
+            expired = Stalled(self._stall) if self._stall else TimeoutError(
+                f"no chunk for {self._idle_s:g}s"
+            )
+        async with _timer(min(left, self._idle_s), expired):
+            return await anext(self._stream)
+
+
+async def _first_answer_chunk(stream: Any) -> Any:
+    """The first chunk that carries a choice. Chunks before it with no choices (usage only,
+    or nothing) say nothing yet; a stream that ends without any is a malformed answer."""
+    async for chunk in stream:
+        if getattr(chunk, "choices", None):
+            return chunk
+    raise MalformedAnswer("the stream ended before the provider sent any answer")
+
+
+async def _assemble(
+    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any]
+) -> dict[str, Any]:
+    """A non-streamed answer from a streamed one, as the provider's JSON answer would be:
+    litellm's chunk builder, and the provider's own usage when it sent one."""
+    received = [first]
+    async for chunk in chunks:
+        received.append(chunk)
+    if not _provider_finished(stream):
+        raise MalformedAnswer("the stream ended before the provider finished its answer")
+    built = litellm.stream_chunk_builder(received, messages=messages)
+    body = openai_dict(built)
+    for choice in body.get("choices") or ():
+        message = choice.get("message") or {}
+        if message.get("tool_calls") and not message.get("content"):
+            message.pop("content", None)  # as a JSON answer that only calls tools
+    usage = [c.usage for c in received if getattr(c, "usage", None)]
+    if usage:
+        last = usage[-1]
+        body["usage"] = last.model_dump(exclude_none=True) if hasattr(last, "model_dump") else last
+    return body
 
 
 def _is_final(chunk: Any) -> bool:

@@ -213,10 +213,16 @@ def _plan(wire: Wire, turn: Turn, stream: bool, fault: Fault | None,
     if error is not None:
         status, data = error
         return status, [*steps, Write(data)]
+    if kind in _SLOW_BODY and fault is not None:
+        return 200, [*steps, *_slow_body(wire, turn, stream, fault)]
     if stream:
-        events = [chunk(e) for e in wire.stream(turn)] + [LAST_CHUNK]
+        sse = wire.empty_stream(turn) if kind is FaultKind.EMPTY_ANSWER else wire.stream(turn)
+        events = [chunk(e) for e in sse] + [LAST_CHUNK]
         return 200, steps + _stream_steps(head(200, _STREAM_HEAD), events, fault, wire,
                                           behaviour.chunk_delay)
+    if kind is FaultKind.EMPTY_ANSWER:
+        return 200, [*steps, Write(full_response(200, dumps(wire.empty_answer(turn)),
+                                                 "application/json"))]
     body = dumps(wire.answer(turn))
     if fault is None or kind is FaultKind.STALL:
         return 200, [*steps, Write(full_response(200, body, "application/json"))]
@@ -229,6 +235,26 @@ def _plan(wire: Wire, turn: Turn, stream: bool, fault: Fault | None,
                             "content-length": str(len(body))})
     pieces = [head_bytes + body[:half], body[half:]]
     return 200, steps + _stream_steps(b"", pieces, replace(fault, after_chunks=1), wire, 0.0)
+
+
+_SLOW_BODY = (FaultKind.HEADERS_STALL, FaultKind.TRICKLE)
+
+
+def _slow_body(wire: Wire, turn: Turn, stream: bool, fault: Fault) -> list[Step]:
+    """A 200's headers at once, then the body after `delay` (HEADERS_STALL; or a close with
+    `close=True`), or one byte every `delay` seconds (TRICKLE)."""
+    if stream:
+        first = head(200, _STREAM_HEAD)
+        body = b"".join(chunk(e) for e in wire.stream(turn)) + LAST_CHUNK
+    else:
+        body = dumps(wire.answer(turn))
+        first = head(200, {"content-type": "application/json", "content-length": str(len(body))})
+    if fault.kind is FaultKind.HEADERS_STALL:
+        return [Write(first), Sleep(fault.delay), Close() if fault.close else Write(body)]
+    steps: list[Step] = [Write(first)]
+    for index in range(len(body)):
+        steps += [Sleep(fault.delay), Write(body[index:index + 1])]
+    return steps
 
 
 def _error_response(wire: Wire, turn: Turn, fault: Fault | None) -> tuple[int, bytes] | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from router.config import ConfigError, load_config, parse_config
+from router.config import ConfigError, ResilienceConfig, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,3 +89,26 @@ def test_load_config_reports_unreadable_and_invalid_yaml(tmp_path):
     bad.write_text("tiers: [\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
+
+
+def _readme_reference() -> dict:
+    """The YAML block of the README's "Configuration reference"."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Configuration reference", 1)[1]
+    block = section.split("```yaml", 1)[1].split("```", 1)[0]
+    return yaml.safe_load(block)
+
+
+def test_the_shipped_time_limits_are_the_ones_the_readme_and_default_config_state():
+    """The defaults that leave a stalled provider within seconds and never cut a healthy
+    long answer (bench/load_faults.py times them); the README documents these values."""
+    defaults = ResilienceConfig()
+    assert (defaults.request_timeout_s, defaults.first_token_timeout_s,
+            defaults.idle_timeout_s) == (60, 10, 10)
+    assert defaults.stream_upstream is True
+    assert defaults.attempt_timeout_s is None and defaults.stream_timeout_s is None
+    documented = _readme_reference()["resilience"]
+    assert set(documented) == set(ResilienceConfig.model_fields)
+    assert ResilienceConfig(**documented) == defaults
+    shipped = load_config(ROOT / "config" / "default.yaml", env={}).resilience
+    assert shipped == defaults
