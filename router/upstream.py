@@ -47,7 +47,7 @@ from router.config import Config
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
 from router.policy import Candidate, Decision
-from router.redact import Redactor
+from router.redact import Redactor, StreamScrubber
 from router.transport import LeanTransport
 
 log = logging.getLogger("tianji.upstream")
@@ -293,14 +293,24 @@ class Upstream:
         attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
         _log_attempt(request_id, attempts[-1])
         if body is not None:
+            if self.redact.has_secrets:
+                body, found = self.redact.scrub(body)
+                if found:
+                    _log_redaction(request_id, dep.name, "answer")
             return Served(cand, attempts, response=body, usage=body.get("usage") or {})
         until = started + r.stream_timeout_s if r.stream_timeout_s else math.inf
+        each: Callable[[Any], Any] = openai_dict
+        if self.redact.has_secrets:
+            scrubber = StreamScrubber(
+                self.redact, lambda: _log_redaction(request_id, dep.name, "stream")
+            )
+            each = lambda chunk: scrubber(openai_dict(chunk))  # noqa: E731
         return Served(
             cand,
             attempts,
-            first_chunk=openai_dict(first),
+            first_chunk=each(first),
             chunks=_Paced(response, *self._idle(), until=until,
-                          over=f"stream_timeout_s ({r.stream_timeout_s}s)"),
+                          over=f"stream_timeout_s ({r.stream_timeout_s}s)", each=each),
             close=response.aclose,
             provider_finished=lambda: _provider_finished(response),
         )
@@ -444,11 +454,13 @@ async def _timer(seconds: float, expired: BaseException | None) -> AsyncIterator
 class _Paced:
     """A provider's stream with its timers: at most `idle_s` between two chunks (Stalled when
     `stall` names the limit, else a timeout), and nothing after `until` (a monotonic time,
-    `over` says which limit that is)."""
+    `over` says which limit that is). Each chunk goes through `each` on its way out."""
 
     def __init__(
-        self, stream: Any, idle_s: float, stall: str | None, *, until: float, over: str
+        self, stream: Any, idle_s: float, stall: str | None, *, until: float, over: str,
+        each: Callable[[Any], Any] = lambda chunk: chunk,
     ) -> None:
+        self._each = each
         self._stream = stream
         self._idle_s = idle_s
         self._stall = stall
@@ -467,7 +479,8 @@ class _Paced:
                 f"no chunk for {self._idle_s:g}s"
             )
         async with _timer(min(left, self._idle_s), expired):
-            return await anext(self._stream)
+            chunk = await anext(self._stream)
+        return self._each(chunk)
 
 
 async def _first_answer_chunk(stream: Any) -> Any:
@@ -518,6 +531,12 @@ async def _close_quietly(stream: Any) -> None:
         await stream.aclose()
     except Exception:  # noqa: BLE001 - closing a broken stream may fail again; nothing to do
         pass
+
+
+def _log_redaction(request_id: str, deployment: str, where: str) -> None:
+    """A provider's answer carried a configured secret (it echoed what it was sent)."""
+    log.warning(json.dumps({"event": "secret_redacted", "request_id": request_id,
+                            "deployment": deployment, "where": where}))
 
 
 def _log_attempt(request_id: str, a: Attempt) -> None:

@@ -18,6 +18,7 @@ from starlette.datastructures import Headers
 
 import router.server
 from router.config import ServerConfig, load_config
+from router.fakeprovider import Fault, FaultKind
 from router.schema import PASSTHROUGH_PARAMS
 from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, deployment, make_config, run_gateway
 from tests.faults.support import NO_HANG_S, assert_openai_error, chat, post_raw
@@ -309,6 +310,66 @@ def test_provider_errors_echoing_credentials_leak_nothing(echo, provider, status
         assert secret not in exposed, f"secret {secret[:8]}... leaked: {exposed[:3000]}"
     assert "Traceback" not in exposed and 'File "/srv' not in exposed
     assert error["message"]
+
+
+# Secrets the key shapes do not know: header values, hex keys, echoed in errors and answers
+
+AZURE_STYLE_KEY = "3f9a1c0e7b5d42a8961e0c4b7d2f8a65"  # 32 hex digits, as Azure's keys
+GATEWAY_PASS = "hunter2-gateway-pass"  # a header value with a secret-sounding name
+TRACE_TOKEN = "9e107d9d372bb6826bd81d3542a419d6"  # a token-like value under any name
+HEADER_SECRETS = (AZURE_STYLE_KEY, GATEWAY_PASS, TRACE_TOKEN)
+
+
+def _echo_config(fake):
+    headers = {"X-Gateway-Pass": GATEWAY_PASS, "X-Request-Source": TRACE_TOKEN}
+    return make_config([[deployment(fake, "a", api_key=AZURE_STYLE_KEY, extra_headers=headers),
+                         deployment(fake, "b", "anthropic", extra_headers=headers)]],
+                       resilience={"retries": 0})
+
+
+def _exposed(gateway, result, lines) -> str:
+    seen = [result.raw.decode(), json.dumps(result.headers), *lines]
+    for path in ("/v1/deployments", "/metrics", "/readyz"):
+        seen.append(gateway.http.get(path).text)
+    return "\n".join(seen)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+def test_secrets_a_provider_echoes_in_its_errors_reach_no_response_or_log(fake, stream, request):
+    with run_gateway(_echo_config(fake)) as gateway:
+        lines = request.getfixturevalue("log_lines")
+        for dep in ("a", "b"):
+            fake.set_fault(dep, Fault(FaultKind.ECHO_HEADERS, status=503))
+        result = chat(gateway, stream=stream)
+        exposed = _exposed(gateway, result, lines)
+    assert result.status == 503
+    assert "x-gateway-pass" in [k for c in fake.calls("a") for k in c.headers]
+    assert "You sent" in exposed  # the provider's message got through, without the secrets
+    for secret in HEADER_SECRETS:
+        assert secret not in exposed, f"{secret} leaked: {exposed[:2000]}"
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+@pytest.mark.parametrize("wire_dep", ["a", "b"], ids=["openai", "anthropic"])
+def test_a_secret_echoed_in_a_successful_answer_is_redacted_and_the_redaction_logged(
+    fake, stream, wire_dep, request
+):
+    with run_gateway(_echo_config(fake)) as gateway:
+        lines = request.getfixturevalue("log_lines")
+        if wire_dep == "b":
+            gateway.health.record_failure("a", "test", cool_now=True)
+        fake.set_fault(wire_dep, Fault(FaultKind.ECHO_HEADERS, status=200))
+        result = chat(gateway, stream=stream)
+        exposed = _exposed(gateway, result, lines)
+    assert result.status == 200 and result.headers["x-tianji-provider"] == wire_dep
+    if stream:
+        assert result.done and not result.error_events
+    assert result.text.startswith("You sent") and "[redacted]" in result.text
+    for secret in HEADER_SECRETS + ((PROVIDER_KEY,) if wire_dep == "a" else (ANTHROPIC_KEY,)):
+        assert secret not in exposed, f"{secret} leaked: {exposed[:2000]}"
+    redactions = [json.loads(line) for line in lines if '"secret_redacted"' in line]
+    assert [(r["deployment"], r["where"]) for r in redactions] == [
+        (wire_dep, "stream" if stream else "answer")]
 
 
 # Size and header limits

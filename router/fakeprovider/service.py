@@ -33,6 +33,9 @@ DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
 MAX_CALLS_PER_DEPLOYMENT = 10_000
 _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire()}
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
+# Transport and SDK headers ECHO_HEADERS leaves out, so the echo stays short.
+_UNECHOED = ("host", "accept", "connection", "content-", "user-agent", "x-stainless-",
+             "anthropic-version")
 _STREAM_HEAD = {"content-type": "text/event-stream", "transfer-encoding": "chunked",
                 "cache-control": "no-cache"}
 
@@ -147,6 +150,9 @@ class Service:
                                 fault.kind.value if fault else None)
             self._calls.setdefault(dep_id, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(call)
         text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
+        if fault is not None and fault.kind is FaultKind.ECHO_HEADERS:
+            text = "You sent " + " ".join(f"{k}={v}" for k, v in request.headers.items()
+                                          if not k.startswith(_UNECHOED))
         turn = wire.turn(dep_id, body, text)
         status, steps = _plan(wire, turn, stream, fault, behaviour)
         call.status = status
@@ -264,6 +270,10 @@ def _error_response(wire: Wire, turn: Turn, fault: Fault | None) -> tuple[int, b
         extra = {} if fault.retry_after is None else {"retry-after": f"{fault.retry_after:g}"}
         body = dumps(wire.error(fault.status))
         return fault.status, full_response(fault.status, body, "application/json", extra)
+    if fault.kind is FaultKind.ECHO_HEADERS and fault.status != 200:
+        body = wire.error(fault.status)
+        body["error"]["message"] = turn.text
+        return fault.status, full_response(fault.status, dumps(body), "application/json")
     if fault.kind is FaultKind.NON_JSON:
         return fault.status, full_response(fault.status, _NON_JSON_BODY, "text/html")
     if fault.kind is FaultKind.CONTEXT_LENGTH:
