@@ -43,6 +43,7 @@ from typing import Any
 import litellm
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
+from router.attachments import inline_remote_images, needs_inlined_images, remote_images
 from router.config import Config
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
@@ -139,6 +140,7 @@ class Upstream:
         attempts: list[Attempt] = []
         failures: list[Failure] = []
         failed_window: int | None = None
+        inlined: list[Any] | None = None  # the messages with remote images as data: URLs
         for cand in decision.candidates:
             name = cand.deployment.name
             cooling = self.health.cooling_for(name)
@@ -154,8 +156,19 @@ class Upstream:
                 continue
             if deadline - time.monotonic() <= 0:
                 break
+            call_params = params
+            if needs_inlined_images(cand.deployment.provider) and any(
+                remote_images(params["messages"])
+            ):
+                if inlined is None:  # the client's attachments: fetched once, never a failure
+                    timeout = min(self.config.server.attachment_timeout_s,
+                                  deadline - time.monotonic())
+                    inlined = await inline_remote_images(params["messages"], timeout)
+                call_params = {**params, "messages": inlined}
             try:
-                served = await self._serve_from(cand, params, stream, deadline, attempts, request_id)
+                served = await self._serve_from(
+                    cand, call_params, stream, deadline, attempts, request_id
+                )
             except _AttemptFailed as err:
                 failure = err.failure
                 failures.append(failure)
