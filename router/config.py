@@ -47,6 +47,9 @@ class ServerConfig(_Strict):
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     max_messages: int = Field(1000, ge=1)
     log_prompts: bool = False
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins browsers may call from; none: no CORS."
+    )
     attachment_timeout_s: float = Field(
         10.0, gt=0, description="Time to fetch the images a request points to (400 after)."
     )

@@ -26,12 +26,14 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from router.classify import Classifier, load_classifier
 from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError, classify
+from router.guards import cors_options, require_json
 from router.health import Health
 from router.telemetry import Metrics
 from router.policy import Decision, PolicyError, Route, decide, needs_of
@@ -107,6 +109,7 @@ class Gateway:
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
+    require_json(request.headers)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
@@ -220,6 +223,8 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     )
     app.state.gateway = gw
     app.add_middleware(_Guard, gateway=gw)
+    if config.server.cors_origins:  # outermost: a preflight carries no API key
+        app.add_middleware(CORSMiddleware, **cors_options(config.server.cors_origins))
 
     @app.exception_handler(GatewayError)
     async def _gateway_error(request: Request, err: GatewayError) -> Response:
@@ -367,6 +372,7 @@ _ERROR_STATUSES = {
     "401": "Missing or wrong API key",
     "404": "Unknown model",
     "413": "Body too large",
+    "415": "The body is not declared as application/json",
     "429": "Every deployment is rate-limited (Retry-After when the providers gave one)",
     "431": "Request headers too large",
     "503": "No deployment could answer; the message lists what was tried",

@@ -372,6 +372,67 @@ def test_a_secret_echoed_in_a_successful_answer_is_redacted_and_the_redaction_lo
         (wire_dep, "stream" if stream else "answer")]
 
 
+# Cross-site requests: JSON only, no CORS unless configured
+
+CHAT = json.dumps({"model": "auto", "messages": [{"role": "user", "content": "hi"}]}).encode()
+
+
+@pytest.mark.parametrize("content_type", [
+    None, "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x", "application/jsonx", "text/json",
+])
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/route"])
+def test_a_post_not_declared_json_is_415_and_calls_no_provider(fake, content_type, path):
+    """A browser sends these cross-site without a preflight: they must not be served."""
+    config = make_config([[deployment(fake, "a")]])
+    with run_gateway(config) as gateway:
+        headers = {} if content_type is None else {"content-type": content_type}
+        response = gateway.http.post(path, content=CHAT, headers=headers)
+    assert response.status_code == 415, response.text
+    assert_openai_error(response.json(), "unsupported_media_type")
+    assert response.headers["x-request-id"]
+    assert fake.calls("a") == []
+
+
+def test_json_with_a_charset_is_served(fake):
+    config = make_config([[deployment(fake, "a")]])
+    with run_gateway(config) as gateway:
+        response = gateway.http.post("/v1/chat/completions", content=CHAT,
+                                     headers={"content-type": "application/json; charset=utf-8"})
+    assert response.status_code == 200, response.text
+
+
+PREFLIGHT = {"origin": "https://evil.example", "access-control-request-method": "POST",
+             "access-control-request-headers": "content-type, authorization"}
+
+
+def test_no_cors_by_default(fake):
+    config = make_config([[deployment(fake, "a")]])
+    with run_gateway(config) as gateway:
+        preflight = gateway.http.options("/v1/chat/completions", headers=PREFLIGHT)
+        post = gateway.http.post("/v1/chat/completions", content=CHAT, headers={
+            "origin": "https://evil.example", "content-type": "application/json"})
+    assert "access-control-allow-origin" not in preflight.headers
+    assert "access-control-allow-origin" not in post.headers
+
+
+def test_cors_answers_only_the_configured_origins(fake):
+    config = make_config([[deployment(fake, "a")]],
+                         server={"cors_origins": ["https://app.example"]})
+    with run_gateway(config) as gateway:
+        allowed = gateway.http.options("/v1/chat/completions",
+                                       headers={**PREFLIGHT, "origin": "https://app.example"})
+        other = gateway.http.options("/v1/chat/completions", headers=PREFLIGHT)
+        post = gateway.http.post("/v1/chat/completions", content=CHAT, headers={
+            "origin": "https://app.example", "content-type": "application/json"})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in other.headers
+    assert post.status_code == 200
+    assert post.headers["access-control-allow-origin"] == "https://app.example"
+    assert "x-tianji-tier" in post.headers["access-control-expose-headers"]
+
+
 # Size and header limits
 
 
