@@ -47,6 +47,9 @@ class ServerConfig(_Strict):
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     max_messages: int = Field(1000, ge=1)
     log_prompts: bool = False
+    public_metrics: bool = Field(
+        False, description="Serve /metrics and /readyz without the API key."
+    )
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins browsers may call from; none: no CORS."
     )

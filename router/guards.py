@@ -1,4 +1,9 @@
-"""Guards for browsers: JSON bodies only, and CORS only when configured.
+"""Guards: which paths need the API key; for browsers, JSON bodies only and CORS only
+when configured.
+
+`/metrics` and `/readyz` name every deployment, its state and the spend, so they
+need the API key like `/v1/` unless `server.public_metrics` says otherwise;
+`/healthz` (liveness, says nothing) is always open.
 
 A browser sends a cross-site POST without asking first (no CORS preflight) only when
 its content type is `text/plain`, a form or multipart. Refusing every POST that is
@@ -14,6 +19,14 @@ from typing import Any
 from starlette.datastructures import Headers
 
 from router.errors import GatewayError
+
+OPS_PATHS = frozenset({"/metrics", "/readyz"})
+
+
+def needs_key(path: str, public_metrics: bool) -> bool:
+    """Whether a request to `path` must carry a valid API key (when keys are configured)."""
+    return path.startswith("/v1/") or (path in OPS_PATHS and not public_metrics)
+
 
 CORS_HEADERS = ("authorization", "content-type", "x-api-key", "x-request-id",
                 "x-tianji-min-tier", "x-tianji-max-tier")

@@ -33,7 +33,7 @@ from router.classify import Classifier, load_classifier
 from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError, classify
-from router.guards import cors_options, require_json
+from router.guards import cors_options, needs_key, require_json
 from router.health import Health
 from router.telemetry import Metrics
 from router.policy import Decision, PolicyError, Route, decide, needs_of
@@ -179,7 +179,8 @@ _UNAUTHORIZED = GatewayError(
 
 
 class _Guard:
-    """Pure ASGI middleware: a request id on every answer, and the API-key check on /v1/."""
+    """Pure ASGI middleware: a request id on every answer, and the API-key check on /v1/
+    (and on /metrics and /readyz unless `server.public_metrics`)."""
 
     def __init__(self, app: ASGIApp, gateway: Gateway) -> None:
         self.app = app
@@ -199,7 +200,8 @@ class _Guard:
         supplied = headers.get("x-request-id", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        if scope["path"].startswith("/v1/") and not self.gateway.authorized(headers):
+        public = self.gateway.config.server.public_metrics
+        if needs_key(scope["path"], public) and not self.gateway.authorized(headers):
             await error_response(_UNAUTHORIZED, request_id)(scope, receive, send)
             return
         id_header = (b"x-request-id", request_id.encode())
@@ -405,7 +407,7 @@ def _openapi(app: FastAPI, config: Config) -> dict[str, Any]:
     }
     for path, operation in doc["paths"].items():
         for op in operation.values():
-            if path.startswith("/v1/"):
+            if needs_key(path, config.server.public_metrics):
                 op["security"] = [{"bearer": []}] if config.server.api_keys else []
                 op["responses"].update({k: v for k, v in errors.items() if k in ("401", "431")})
     for path in ("/v1/chat/completions", "/v1/route"):

@@ -203,12 +203,33 @@ def test_api_key_check_uses_compare_digest_against_every_key(monkeypatch, fake):
         assert [b for _, b in compared] == [k.encode() for k in config.server.api_keys]
 
 
-def test_health_endpoints_are_open_but_carry_no_secrets(gw):
+def test_health_endpoints_carry_no_secrets(gw):
     for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
-        response = gw.http.get(path)
+        response = gw.http.get(path, headers=AUTH)
         assert response.status_code in (200, 503), path
         for secret in (GATEWAY_KEY, PROVIDER_KEY, ANTHROPIC_KEY):
             assert secret not in response.text, path
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/readyz"])
+def test_metrics_and_readiness_need_the_api_key(gw, path):
+    """They name every deployment, its state and the spend."""
+    for headers in ({}, {"authorization": "Bearer wrong-key-0123456789abcdef"}):
+        response = gw.http.get(path, headers=headers)
+        assert response.status_code == 401, (path, response.text)
+        assert_openai_error(response.json(), "invalid_api_key")
+        assert "tianji_" not in response.text and "available" not in response.text
+    assert gw.http.get(path, headers=AUTH).status_code in (200, 503)  # as Prometheus scrapes
+    assert gw.http.get("/healthz").status_code == 200  # liveness stays open
+
+
+def test_public_metrics_opens_metrics_and_readiness_but_not_the_api(fake):
+    config = make_config([[deployment(fake, "a")]],
+                         server={"api_keys": [GATEWAY_KEY], "public_metrics": True})
+    with run_gateway(config, api_key=GATEWAY_KEY) as gateway:
+        assert gateway.http.get("/metrics").status_code == 200
+        assert gateway.http.get("/readyz").status_code == 200
+        assert gateway.http.get("/v1/deployments").status_code == 401
 
 
 # No provider key, signed header or traceback in responses or logs
