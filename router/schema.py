@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -278,3 +279,17 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
     message = first["msg"].removeprefix("Value error, ")
     return f"Invalid value for '{param or 'body'}': {message}{suffix}", param or None
+
+
+def non_finite_path(data: Any, path: str = "") -> str | None:
+    """The path of the first NaN or Infinity in a parsed body (Python's JSON reader takes
+    them; JSON has no such numbers, so sent on they make an invalid request upstream)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return path or "body"
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(
+        data, list) else ()
+    for key, value in items:
+        found = non_finite_path(value, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None

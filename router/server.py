@@ -38,7 +38,12 @@ from router.health import Health
 from router.telemetry import Metrics
 from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
-from router.schema import PASSTHROUGH_PARAMS, ChatCompletionRequest, validation_message
+from router.schema import (
+    PASSTHROUGH_PARAMS,
+    ChatCompletionRequest,
+    non_finite_path,
+    validation_message,
+)
 from router.upstream import Served, Upstream, openai_dict
 
 log = logging.getLogger("tianji.request")
@@ -132,6 +137,9 @@ def _parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise GatewayError(400, "The request body must be a JSON object.", code="invalid_json")
+    if (where := non_finite_path(data)) is not None:
+        raise GatewayError(400, f"Invalid value for '{where}': NaN and Infinity are not JSON "
+                           "numbers.", code="invalid_request", param=where)
     try:
         ChatCompletionRequest.model_validate(data)
     except ValidationError as err:

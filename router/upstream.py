@@ -496,11 +496,26 @@ class _Paced:
         return self._each(chunk)
 
 
+_DELTA_FIELDS = ("role", "content", "tool_calls", "function_call", "reasoning_content",
+                 "thinking_blocks")
+
+
+def _carries_answer(chunk: Any) -> bool:
+    """A choice with a finish reason or a delta that says something (a role included)."""
+    for choice in getattr(chunk, "choices", None) or ():
+        delta = getattr(choice, "delta", None)
+        if getattr(choice, "finish_reason", None) or any(
+            getattr(delta, name, None) is not None for name in _DELTA_FIELDS
+        ):
+            return True
+    return False
+
+
 async def _first_answer_chunk(stream: Any) -> Any:
-    """The first chunk that carries a choice. Chunks before it with no choices (usage only,
-    or nothing) say nothing yet; a stream that ends without any is a malformed answer."""
+    """The first chunk that carries an answer. Chunks before it with no choices, only usage
+    or empty deltas say nothing yet; a stream that ends without one is a malformed answer."""
     async for chunk in stream:
-        if getattr(chunk, "choices", None):
+        if _carries_answer(chunk):
             return chunk
     raise MalformedAnswer("the stream ended before the provider sent any answer")
 

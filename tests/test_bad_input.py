@@ -86,6 +86,15 @@ CASES = {
     "temperature a string": (body(temperature="hot"), "invalid_request", "temperature"),
     "temperature NaN": (b'{"model":"auto","messages":[{"role":"user","content":"hi"}],'
                         b'"temperature":NaN}', None, "temperature"),
+    "NaN in logit_bias": (b'{"model":"auto","messages":[{"role":"user","content":"hi"}],'
+                          b'"logit_bias":{"50256":NaN}}', "invalid_request", "logit_bias.50256"),
+    "Infinity in a tool schema": (
+        b'{"model":"auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":'
+        b'"function","function":{"name":"f","parameters":{"maximum":Infinity}}}]}',
+        "invalid_request", "tools.0.function.parameters.maximum"),
+    "-Infinity in a message's extra field": (
+        b'{"model":"auto","messages":[{"role":"user","content":"hi","weight":-Infinity}]}',
+        "invalid_request", "messages.0.weight"),
     "stream not a bool": (body(stream="yes please"), "invalid_request", "stream"),
     "stop a number": (body(stop=5), "invalid_request", "stop"),
     "tools a string": (body(tools="all"), "invalid_request", "tools"),
