@@ -13,9 +13,10 @@ answer.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,13 +24,31 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from router.credentials import implicit_missing
+from router.providers import LITELLM_PROVIDERS
 
 Capability = Literal["tools", "vision", "json"]
 ALL_CAPABILITIES: frozenset[str] = frozenset({"tools", "vision", "json"})
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-# Keys Tianji reads itself; everything else on a deployment goes to litellm as-is.
-TIANJI_DEPLOYMENT_KEYS = frozenset({"model", "name", "max_context", "supports", "price"})
+# Keys Tianji reads itself on a deployment.
+TIANJI_DEPLOYMENT_KEYS = frozenset(
+    {"model", "name", "max_context", "supports", "price", "litellm_params"}
+)
+# Provider arguments a deployment may set directly; they go to litellm as they are. Any
+# other litellm argument goes under `litellm_params:`, which is passed on unchecked.
+PROVIDER_PARAMS = frozenset({
+    "api_key", "api_base", "api_version", "organization", "extra_headers", "headers",
+    "extra_body",
+    # AWS Bedrock
+    "aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+    "aws_profile_name", "aws_role_name", "aws_session_name", "aws_web_identity_token",
+    "aws_sts_endpoint", "aws_bedrock_runtime_endpoint",
+    # Google Vertex AI
+    "vertex_project", "vertex_location", "vertex_credentials",
+    # Azure
+    "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_username",
+    "azure_password",
+})
 
 
 class ConfigError(ValueError):
@@ -120,15 +139,17 @@ class Price(_Strict):
 
 
 class Deployment(BaseModel):
-    """One model at one provider. Unknown keys are litellm parameters (api_key, api_base, ...)."""
+    """One model at one provider: Tianji's keys, provider arguments from `PROVIDER_PARAMS`,
+    and anything else litellm takes under `litellm_params:` (passed on unchecked)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
 
     model: str = Field(min_length=1)
     name: str = ""
     max_context: int | None = Field(None, gt=0)
     supports: frozenset[Capability] | None = None
     price: Price | None = None
+    extra_params: dict[str, Any] = Field(default_factory=dict, alias="litellm_params")
 
     _missing_env: tuple[str, ...] = PrivateAttr(default=())
 
@@ -138,6 +159,25 @@ class Deployment(BaseModel):
             object.__setattr__(self, "name", self.model)
         return self
 
+    @model_validator(mode="after")
+    def _known_keys(self) -> Deployment:
+        unknown = sorted(set(self.model_extra or {}) - PROVIDER_PARAMS)
+        if unknown:
+            raise ValueError("; ".join(
+                f"unknown key {key!r}{did_you_mean(key, TIANJI_DEPLOYMENT_KEYS | PROVIDER_PARAMS)}"
+                for key in unknown
+            ) + " (other litellm arguments go under `litellm_params:`, passed on unchecked)")
+        if "/" in self.model:
+            prefix = self.model.split("/", 1)[0]
+            known = LITELLM_PROVIDERS
+            if prefix not in known:
+                raise ValueError(
+                    f"model {self.model!r}: unknown provider prefix {prefix!r}"
+                    f"{did_you_mean(prefix, known)} (litellm's providers: "
+                    "https://docs.litellm.ai/docs/providers)"
+                )
+        return self
+
     @property
     def provider(self) -> str:
         """The litellm provider prefix (`anthropic`, `bedrock`, `openai`, ...)."""
@@ -145,8 +185,9 @@ class Deployment(BaseModel):
 
     @property
     def litellm_params(self) -> dict[str, Any]:
-        """Everything that is not Tianji's own key, passed to litellm unchanged."""
-        return {k: v for k, v in (self.model_extra or {}).items() if v is not None}
+        """The provider arguments and the `litellm_params:` block, passed to litellm as-is."""
+        params = {**(self.model_extra or {}), **self.extra_params}
+        return {k: v for k, v in params.items() if v is not None}
 
     @property
     def missing_env(self) -> tuple[str, ...]:
@@ -211,6 +252,18 @@ class Config(_Strict):
         return ["auto", *(label for t in self.tiers for label in (t.name, *t.aliases))]
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _config_keys() -> frozenset[str]:
+    models: list[type[BaseModel]] = [Config, ServerConfig, ResilienceConfig, ClassifierConfig,
+                                     Tier, Price]
+    return frozenset(name for m in models for name in m.model_fields)
+
+
 def expand_env(
     node: Any, env: Mapping[str, str], path: tuple[Any, ...], missing: dict[tuple[Any, ...], str]
 ) -> Any:
@@ -242,6 +295,8 @@ def _format_errors(err: ValidationError) -> str:
     for e in err.errors():
         where = ".".join(str(p) for p in e["loc"]) or "(top level)"
         message = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden" and e["loc"]:
+            message = f"unknown key{did_you_mean(str(e['loc'][-1]), _config_keys())}"
         lines.append(f"  {where}: {message}")
     return "invalid configuration:\n" + "\n".join(lines)
 
@@ -253,6 +308,11 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     missing: dict[tuple[Any, ...], str] = {}
     expanded = expand_env(raw, env, (), missing)
+    unset_keys = [(p, v) for p, v in missing.items() if p[:2] == ("server", "api_keys")]
+    if unset_keys:
+        raise ConfigError("invalid configuration:\n" + "\n".join(
+            f"  {'.'.join(map(str, p))}: ${{{v}}} is not set (write ${{{v}:-}} to run "
+            "without a key when it is unset)" for p, v in unset_keys))
     try:
         config = Config.model_validate(expanded)
     except ValidationError as err:
@@ -261,7 +321,8 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None) -> Config:
         for di, dep in enumerate(tier.deployments):
             prefix = ("tiers", ti, "deployments", di)
             names = {v for p, v in missing.items() if p[:4] == prefix}
-            names.update(implicit_missing(dep.provider, dep.model_extra or {}, env))
+            raw_params = {**(dep.model_extra or {}), **dep.extra_params}
+            names.update(implicit_missing(dep.provider, raw_params, env))
             dep._missing_env = tuple(sorted(names))
     return config
 
