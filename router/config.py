@@ -72,6 +72,12 @@ class ServerConfig(_Strict):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins browsers may call from; none: no CORS."
     )
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="Time for a request's headers to arrive (408 after)."
+    )
+    body_timeout_s: float = Field(
+        30.0, gt=0, description="Time for a request's body to arrive (408 after)."
+    )
     attachment_timeout_s: float = Field(
         10.0, gt=0, description="Time to fetch the images a request points to (400 after)."
     )

@@ -1,5 +1,5 @@
-"""Guards: which paths need the API key; for browsers, JSON bodies only and CORS only
-when configured.
+"""Guards: which paths need the API key; the body's time limit; for browsers, JSON
+bodies only and CORS only when configured.
 
 `/metrics` and `/readyz` name every deployment, its state and the spend, so they
 need the API key like `/v1/` unless `server.public_metrics` says otherwise;
@@ -14,6 +14,9 @@ answers no preflight unless `server.cors_origins` lists the page's origin.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -48,6 +51,20 @@ def require_json(headers: Headers) -> None:
             415, "The request body must be JSON, sent with 'Content-Type: application/json'.",
             code="unsupported_media_type",
         )
+
+
+@contextlib.asynccontextmanager
+async def body_deadline(timeout_s: float) -> AsyncIterator[None]:
+    """The body must arrive within `timeout_s`: a 408 otherwise (a slow client holds a
+    connection, never the request deadline, which starts after the body is read)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            yield
+    except TimeoutError:
+        raise GatewayError(
+            408, f"The request body did not arrive within {timeout_s:g}s.",
+            code="request_timeout",
+        ) from None
 
 
 def cors_options(origins: list[str]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from router.classify import Classifier, load_classifier
 from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError, classify
-from router.guards import cors_options, needs_key, require_json
+from router.guards import body_deadline, cors_options, needs_key, require_json
 from router.health import Health
 from router.telemetry import Metrics
 from router.policy import Decision, PolicyError, Route, decide, needs_of
@@ -120,11 +120,15 @@ async def _read_body(request: Request, limit: int) -> bytes:
         raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
     chunks = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
-        chunks.append(chunk)
+    timeout_s = request.app.state.gateway.config.server.body_timeout_s
+    async with body_deadline(timeout_s):
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise GatewayError(
+                    413, f"Request body is larger than {limit} bytes.", code="too_large"
+                )
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
@@ -327,13 +331,14 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         body = _parse_chat_body(
             await _read_body(request, config.server.max_body_bytes), config.server.max_messages
         )
+        read = time.monotonic()  # the deadline starts once the body is in
         decision = gw.decide(body, request)
         params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
         params["messages"] = body["messages"]
         stream = bool(body.get("stream"))
         call = Call(request_id, decision, started, stream,
                     body["messages"] if config.server.log_prompts else None)
-        deadline = started + config.resilience.request_timeout_s
+        deadline = read + config.resilience.request_timeout_s
         try:
             served = await gw.upstream.complete(
                 decision, params, stream=stream, deadline=deadline, request_id=request_id

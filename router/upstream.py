@@ -428,20 +428,22 @@ class Upstream:
                 code="rate_limit_exceeded",
                 headers=headers,
             )
-        if time.monotonic() >= deadline and failures:
-            return GatewayError(
-                504,
-                f"The request deadline of {self.config.resilience.request_timeout_s:g}s passed "
-                f"before any deployment answered. Tried: {tried}",
-                type="timeout",
-                code="deadline_exceeded",
-            )
-        if not failures:
+        # "Cooling down" only when it is true of every deployment that could take it.
+        cooling = [a for a in attempts if a.detail.startswith("cooldown")]
+        if not failures and cooling and len(cooling) == len(decision.candidates):
             return GatewayError(
                 503,
                 f"Every deployment that could take this request is cooling down. Skipped: {tried}",
                 type="service_unavailable",
                 code="all_deployments_cooling_down",
+            )
+        if time.monotonic() >= deadline:
+            return GatewayError(
+                504,
+                f"The request deadline of {self.config.resilience.request_timeout_s:g}s passed "
+                f"before any deployment answered. Tried: {tried or 'none'}",
+                type="timeout",
+                code="deadline_exceeded",
             )
         return GatewayError(
             503,

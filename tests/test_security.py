@@ -9,6 +9,7 @@ import json
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -452,6 +453,121 @@ def test_cors_answers_only_the_configured_origins(fake):
     assert post.status_code == 200
     assert post.headers["access-control-allow-origin"] == "https://app.example"
     assert "x-tianji-tier" in post.headers["access-control-expose-headers"]
+
+
+# Slow clients: the head and the body have time limits; the deadline starts after the body
+
+SLOW = {"header_timeout_s": 0.5, "body_timeout_s": 0.5}
+CONNECTIONS = 20
+
+
+def _gateway_address(gateway) -> tuple[str, int]:
+    host, port = gateway.url.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def _answer_to(sock: socket.socket) -> bytes:
+    """Everything the gateway writes until it closes the connection."""
+    data = b""
+    while True:
+        try:
+            piece = sock.recv(65536)
+        except (ConnectionResetError, TimeoutError):
+            break
+        if not piece:
+            break
+        data += piece
+    return data
+
+
+@pytest.mark.parametrize("sent, status", [
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: appl", 408),
+    (b"POST /v1/chat/completions HTTP/1.1\r\n", 408),
+    (b"", 408),
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: y\r\n" * 7000, 431),
+], ids=["partial-header", "request-line-only", "nothing", "endless-headers"])
+def test_connections_with_a_slow_or_endless_head_are_answered_and_closed(fake, sent, status):
+    config = make_config([[deployment(fake, "a")]], server=SLOW)
+    with run_gateway(config) as gateway:
+        socks = [socket.create_connection(_gateway_address(gateway), timeout=NO_HANG_S)
+                 for _ in range(CONNECTIONS)]
+        try:
+            for sock in socks:
+                sock.sendall(sent)
+            answers = [_answer_to(sock) for sock in socks]  # each ends with the close
+        finally:
+            for sock in socks:
+                sock.close()
+    for answer in answers:
+        assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer[:200]
+        assert_openai_error(json.loads(answer.split(b"\r\n\r\n", 1)[1]))
+    assert fake.calls("a") == []
+
+
+def test_a_body_that_does_not_arrive_is_a_408(fake):
+    config = make_config([[deployment(fake, "a")]], server=SLOW)
+    with run_gateway(config) as gateway:
+        socks = [socket.create_connection(_gateway_address(gateway), timeout=NO_HANG_S)
+                 for _ in range(CONNECTIONS)]
+        try:
+            for sock in socks:
+                sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+                             b'{"model": "auto", ')
+            answers = [raw_http_answer(sock) for sock in socks]
+        finally:
+            for sock in socks:
+                sock.close()
+    for head, body in answers:
+        assert head.startswith(b"HTTP/1.1 408 "), head
+        assert_openai_error(json.loads(body), "request_timeout")
+    assert fake.calls("a") == []
+
+
+def raw_http_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(65536)
+        if not piece:
+            break
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"content-length: (\d+)", head, re.IGNORECASE).group(1))
+    while len(body) < length:
+        piece = sock.recv(65536)
+        if not piece:
+            break
+        body += piece
+    return head, body
+
+
+def test_the_request_deadline_starts_after_the_body_is_read(fake):
+    """A body that takes longer than request_timeout_s to upload is still served."""
+    config = make_config([[deployment(fake, "a")]], server={"body_timeout_s": 5},
+                         resilience={"request_timeout_s": 0.6})
+    payload = CHAT
+    with run_gateway(config) as gateway, socket.create_connection(
+        _gateway_address(gateway), timeout=NO_HANG_S
+    ) as sock:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(payload))
+        for i in range(0, len(payload), len(payload) // 3 + 1):
+            time.sleep(0.4)  # 1.2 s in all: twice the request deadline
+            sock.sendall(payload[i:i + len(payload) // 3 + 1])
+        head, body = raw_http_answer(sock)
+    assert head.startswith(b"HTTP/1.1 200 "), (head, body)
+    assert json.loads(body)["choices"][0]["message"]["content"]
+
+
+def test_a_deadline_that_passes_before_any_call_is_a_504_not_cooling_down(fake):
+    config = make_config([[deployment(fake, "a")]], resilience={"request_timeout_s": 1e-6})
+    with run_gateway(config) as gateway:
+        result = chat(gateway)
+    assert result.status == 504, result.body
+    error = assert_openai_error(result.body, "deadline_exceeded")
+    assert "cooling" not in error["message"]
+    assert fake.calls("a") == []
 
 
 # Size and header limits
