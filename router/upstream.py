@@ -233,7 +233,7 @@ class Upstream:
         r = self.config.resilience
         # Non-streamed requests are streamed from the provider too (`stream_upstream`), so a
         # stall shows before the first token instead of after a whole answer's time.
-        upstream_stream = stream or r.stream_upstream
+        upstream_stream = stream or (r.stream_upstream and assemblable(params))
         kwargs: dict[str, Any] = {
             **params,
             **dep.litellm_params,
@@ -451,6 +451,12 @@ class Upstream:
             type="service_unavailable",
             code="all_deployments_failed",
         )
+
+
+def assemblable(params: dict[str, Any]) -> bool:
+    """Whether litellm's chunk builder rebuilds this request's JSON answer whole: it keeps
+    one choice and no logprobs, so `n > 1` and `logprobs` are fetched as JSON."""
+    return (params.get("n") or 1) == 1 and not params.get("logprobs")
 
 
 @contextlib.asynccontextmanager

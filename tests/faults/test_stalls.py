@@ -128,3 +128,12 @@ def test_a_non_streamed_answer_streamed_from_the_provider_is_the_json_answer(
             call.pop("index", None)
     assert streamed.body == direct.body
     assert streamed.body["usage"]["completion_tokens"] > 0
+
+
+@pytest.mark.parametrize("params", [{"n": 2}, {"logprobs": True}], ids=["n=2", "logprobs"])
+def test_what_the_chunk_builder_cannot_assemble_is_fetched_as_json(fake, pair, params):
+    """litellm's chunk builder keeps one choice and no logprobs: such requests are not
+    streamed from the provider, so nothing of the answer is lost."""
+    result = chat(pair("openai"), **params)
+    assert_served(result, "a")
+    assert [c.stream for c in fake.calls("a")] == [False]

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from router.config import ConfigError, ResilienceConfig, load_config, parse_config
+from router.config import (
+    ConfigError,
+    ResilienceConfig,
+    ServerConfig,
+    load_config,
+    parse_config,
+)
 from router.providers import LITELLM_PROVIDERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +120,12 @@ def test_the_shipped_time_limits_are_the_ones_the_readme_and_default_config_stat
     assert ResilienceConfig(**documented) == defaults
     shipped = load_config(ROOT / "config" / "default.yaml", env={}).resilience
     assert shipped == defaults
+
+
+def test_the_readme_documents_every_server_key_with_its_default():
+    documented = _readme_reference()["server"]
+    assert set(documented) == set(ServerConfig.model_fields)
+    assert ServerConfig(**{**documented, "api_keys": []}) == ServerConfig()
 
 
 def test_the_provider_list_is_litellms():
