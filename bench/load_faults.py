@@ -4,7 +4,8 @@
     /work/main/.venv/bin/python -m bench.load_faults --quick    # 1,000 requests, <= 120 s
 
 Starts the fake provider (router/fakeprovider, its own process) with random failures on
-every deployment, and the gateway (`router serve`, its own process) with three tiers of
+every deployment (errors, resets, cut streams, and stalls: nothing after the connection,
+nothing after the headers, a trickle of one byte every 2 s), and the gateway (`router serve`, its own process) with three tiers of
 two or three deployments each, mixing OpenAI-wire and Anthropic-wire endpoints. Then an
 asyncio client (aiohttp, `--concurrency` connections) sends a mix of streaming and
 non-streaming requests, `model="auto"` with easy and hard prompts as well as pinned tiers,
@@ -16,6 +17,9 @@ and classifies every outcome strictly (see `classify_json` and `classify_stream`
 - answered after a retry or fallback: answered with x-tianji-attempts > 1; "on another
   deployment" counts the answers not served by the first deployment of the tier that
   answered (a fallback inside the tier, or an escalation);
+- answered after a time-to-first-token (stall) fallback: answered, and the gateway's log
+  has an attempt of that request with outcome "stall" (a deployment that sent nothing
+  useful in time, left for the next one); its latencies show how fast that happens;
 - failed with a correct error: an OpenAI-shaped error with status 429, 502, 503 or 504,
   or a stream that started and then ended with one OpenAI-shaped in-band error event and
   no [DONE];
