@@ -5,8 +5,9 @@
 
 Starts the fake provider (router/fakeprovider, its own process) with random failures on
 every deployment (errors, resets, cut streams, and stalls: nothing after the connection,
-nothing after the headers, a trickle of one byte every 2 s), and the gateway (`router serve`, its own process) with three tiers of
-two or three deployments each, mixing OpenAI-wire and Anthropic-wire endpoints. Then an
+nothing after the headers, a trickle of one byte every 2 s), and the gateway (`router
+serve`, its own process) with three tiers of two or three deployments each, mixing
+OpenAI-wire and Anthropic-wire endpoints. Then an
 asyncio client (aiohttp, `--concurrency` connections) sends a mix of streaming and
 non-streaming requests, `model="auto"` with easy and hard prompts as well as pinned tiers,
 and classifies every outcome strictly (see `classify_json` and `classify_stream`):
