@@ -89,8 +89,7 @@ def _inlined(message: Any, data: dict[str, str]) -> Any:
     parts = []
     for part in content:
         image = part.get("image_url") if isinstance(part, dict) else None
-        url = image.get("url") if isinstance(image, dict) else None
-        if isinstance(url, str) and url in data:
-            part = {**part, "image_url": {**image, "url": data[url]}}
+        if isinstance(image, dict) and image.get("url") in data:
+            part = {**part, "image_url": {**image, "url": data[image["url"]]}}
         parts.append(part)
     return {**message, "content": parts}

@@ -538,16 +538,49 @@ async def _assemble(
         received.append(chunk)
     if not _provider_finished(stream):
         raise MalformedAnswer("the stream ended before the provider finished its answer")
-    built = litellm.stream_chunk_builder(received, messages=messages)
-    body = openai_dict(built)
-    for choice in body.get("choices") or ():
-        message = choice.get("message") or {}
-        if message.get("tool_calls") and not message.get("content"):
-            message.pop("content", None)  # as a JSON answer that only calls tools
     usage = [c.usage for c in received if getattr(c, "usage", None)]
+    body = _text_answer(received) if usage else None
+    if body is None:
+        body = openai_dict(litellm.stream_chunk_builder(received, messages=messages))
+        for choice in body.get("choices") or ():
+            message = choice.get("message") or {}
+            if message.get("tool_calls") and not message.get("content"):
+                message.pop("content", None)  # as a JSON answer that only calls tools
     if usage:
         last = usage[-1]
         body["usage"] = last.model_dump(exclude_none=True) if hasattr(last, "model_dump") else last
+    return body
+
+
+# Delta fields a plain text answer leaves empty; any of them set needs litellm's builder.
+_NOT_TEXT = ("tool_calls", "function_call", "audio", "reasoning_content", "thinking_blocks",
+             "annotations", "images", "provider_specific_fields")
+
+
+def _text_answer(received: list[Any]) -> dict[str, Any] | None:
+    """The JSON answer of a one-choice, text-only stream, as litellm's chunk builder builds
+    it (without its cost: a third of a millisecond); None for anything else."""
+    parts: list[str] = []
+    finish = None
+    for chunk in received:
+        for choice in chunk.choices or ():
+            delta = choice.delta
+            if choice.index != 0 or any(getattr(delta, f, None) for f in _NOT_TEXT):
+                return None
+            if delta.content:
+                parts.append(delta.content)
+            finish = choice.finish_reason or finish
+    if not parts:
+        return None
+    first = received[0]
+    body: dict[str, Any] = {
+        "id": first.id, "created": first.created, "model": first.model,
+        "object": "chat.completion",
+        "choices": [{"finish_reason": finish, "index": 0,
+                     "message": {"content": "".join(parts), "role": "assistant"}}],
+    }
+    if getattr(first, "system_fingerprint", None):
+        body["system_fingerprint"] = first.system_fingerprint
     return body
 
 
