@@ -4,8 +4,10 @@
     /work/main/.venv/bin/python -m bench.load_faults --quick    # 1,000 requests, <= 120 s
 
 Starts the fake provider (router/fakeprovider, its own process) with random failures on
-every deployment, and the gateway (`router serve`, its own process) with three tiers of
-two or three deployments each, mixing OpenAI-wire and Anthropic-wire endpoints. Then an
+every deployment (errors, resets, cut streams, and stalls: nothing after the connection,
+nothing after the headers, a trickle of one byte every 2 s), and the gateway (`router
+serve`, its own process) with three tiers of two or three deployments each, mixing
+OpenAI-wire and Anthropic-wire endpoints. Then an
 asyncio client (aiohttp, `--concurrency` connections) sends a mix of streaming and
 non-streaming requests, `model="auto"` with easy and hard prompts as well as pinned tiers,
 and classifies every outcome strictly (see `classify_json` and `classify_stream`):
@@ -16,6 +18,9 @@ and classifies every outcome strictly (see `classify_json` and `classify_stream`
 - answered after a retry or fallback: answered with x-tianji-attempts > 1; "on another
   deployment" counts the answers not served by the first deployment of the tier that
   answered (a fallback inside the tier, or an escalation);
+- answered after a time-to-first-token (stall) fallback: answered, and the gateway's log
+  has an attempt of that request with outcome "stall" (a deployment that sent nothing
+  useful in time, left for the next one); its latencies show how fast that happens;
 - failed with a correct error: an OpenAI-shaped error with status 429, 502, 503 or 504,
   or a stream that started and then ended with one OpenAI-shaped in-band error event and
   no [DONE];
@@ -77,8 +82,7 @@ RESILIENCE = {
     "retries": 1,
     "backoff_initial_s": 0.05,
     "backoff_max_s": 0.5,
-    "request_timeout_s": 15,
-    "attempt_timeout_s": 5,
+    "request_timeout_s": 15,  # first_token_timeout_s / idle_timeout_s: the shipped defaults
     "cooldown_s": 5,
     "failures_before_cooldown": 5,
     "escalate": True,
@@ -92,6 +96,9 @@ FAULTS: list[dict[str, Any]] = [
     {"kind": "reset"},
     {"kind": "stream_cut", "after_chunks": 3},  # a JSON answer is cut half way instead
     {"kind": "stall", "delay": 1.0, "close": True},  # hangs a second, then drops
+    {"kind": "stall", "delay": 60.0},  # accepts the connection, then sends nothing
+    {"kind": "headers_stall", "delay": 60.0},  # sends a 200's headers, then nothing
+    {"kind": "trickle", "delay": 2.0},  # sends a 200's headers, then a byte every 2 s
 ]
 PROMPTS = {
     "easy": ["Translate 'good morning' into French.", "What is the capital of Italy?",
@@ -448,6 +455,22 @@ def summarize(run: Run) -> Summary:
     )
 
 
+def stalled_request_ids(log_path: Path) -> set[str]:
+    """Requests with an attempt the gateway left as a stall (no first token in time, or too
+    long a gap before the answer reached the client), from its JSON log lines."""
+    ids = set()
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if '"stall"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("event") == "attempt" and record.get("outcome") == "stall":
+            ids.add(str(record.get("request_id")))
+    return ids
+
+
 def upstream_faults(fake_url: str) -> tuple[int, Counter[str]]:
     """Upstream calls the fake saw and the faults it injected, over every deployment."""
     import urllib.request
@@ -534,6 +557,9 @@ def main(argv: list[str] | None = None) -> int:
                 proc.stop()
 
     s = summarize(run)
+    stalled = stalled_request_ids(workdir / "tianji.log")
+    saved = [o for o in run.outcomes if o.kind == ANSWERED and f"lf-{o.index}" in stalled]
+    saved_ms = [o.latency_s * 1000 for o in saved]
     warm = next((mb for n, mb in rss if n >= args.warmup), rss[-1][1])
     before, end = rss[0][1], rss[-1][1]
     growth = end - warm
@@ -557,6 +583,8 @@ def main(argv: list[str] | None = None) -> int:
         f"| {pct(s.retried, s.sent)} |",
         f"| ... of which on another deployment or tier | {s.other_deployment} "
         f"| {pct(s.other_deployment, s.sent)} |",
+        f"| ... answered after a time-to-first-token (stall) fallback | {len(saved)} "
+        f"| {pct(len(saved), s.sent)} |",
         f"| failed with a correct error | {s.errors_ok} | {pct(s.errors_ok, s.sent)} |",
         f"| lost (no answer, or a malformed one) | {s.lost} | {pct(s.lost, s.sent)} |",
         "",
@@ -565,6 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         f"latency, answered non-streaming: p50 {percentile(plain, 50):.0f} ms, "
         f"p99 {percentile(plain, 99):.0f} ms; streamed (to [DONE]): "
         f"p50 {percentile(streamed, 50):.0f} ms, p99 {percentile(streamed, 99):.0f} ms",
+        f"latency, answered after a stall fallback: p50 {percentile(saved_ms, 50):.0f} ms, "
+        f"max {max(saved_ms, default=0):.0f} ms ({len(stalled)} requests met a stall)",
         f"throughput: {s.sent} requests in {run.seconds:.1f} s = {s.rps:.0f} req/s"
         + (" (stopped by --max-seconds)" if run.stopped_by_time else "")
         + f"; CPU: gateway {gateway_cpu:.0f} s = {gateway_cpu / max(1, s.sent) * 1000:.1f} ms "

@@ -116,6 +116,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from router.logs import configure_logging
     from router.redact import Redactor, secret_values
+    from router.serving import uvicorn_options
 
     config = _load(args.config)
     configure_logging(Redactor(secret_values(config)))
@@ -143,6 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=False,
         log_config=None,
         timeout_graceful_shutdown=10,
+        **uvicorn_options(config),
     )
     return 0
 

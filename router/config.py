@@ -13,9 +13,10 @@ answer.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,13 +24,31 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from router.credentials import implicit_missing
+from router.providers import LITELLM_PROVIDERS
 
 Capability = Literal["tools", "vision", "json"]
 ALL_CAPABILITIES: frozenset[str] = frozenset({"tools", "vision", "json"})
 
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
-# Keys Tianji reads itself; everything else on a deployment goes to litellm as-is.
-TIANJI_DEPLOYMENT_KEYS = frozenset({"model", "name", "max_context", "supports", "price"})
+# Keys Tianji reads itself on a deployment.
+TIANJI_DEPLOYMENT_KEYS = frozenset(
+    {"model", "name", "max_context", "supports", "price", "litellm_params"}
+)
+# Provider arguments a deployment may set directly; they go to litellm as they are. Any
+# other litellm argument goes under `litellm_params:`, which is passed on unchecked.
+PROVIDER_PARAMS = frozenset({
+    "api_key", "api_base", "api_version", "organization", "extra_headers", "headers",
+    "extra_body",
+    # AWS Bedrock
+    "aws_region_name", "aws_access_key_id", "aws_secret_access_key", "aws_session_token",
+    "aws_profile_name", "aws_role_name", "aws_session_name", "aws_web_identity_token",
+    "aws_sts_endpoint", "aws_bedrock_runtime_endpoint",
+    # Google Vertex AI
+    "vertex_project", "vertex_location", "vertex_credentials",
+    # Azure
+    "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_username",
+    "azure_password",
+})
 
 
 class ConfigError(ValueError):
@@ -47,6 +66,21 @@ class ServerConfig(_Strict):
     max_body_bytes: int = Field(4 * 1024 * 1024, ge=1024)
     max_messages: int = Field(1000, ge=1)
     log_prompts: bool = False
+    public_metrics: bool = Field(
+        False, description="Serve /metrics and /readyz without the API key."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins browsers may call from; none: no CORS."
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="Time for a request's headers to arrive (408 after)."
+    )
+    body_timeout_s: float = Field(
+        30.0, gt=0, description="Time for a request's body to arrive (408 after)."
+    )
+    attachment_timeout_s: float = Field(
+        10.0, gt=0, description="Time to fetch the images a request points to (400 after)."
+    )
 
     @model_validator(mode="after")
     def _drop_empty_keys(self) -> ServerConfig:
@@ -59,13 +93,43 @@ class ResilienceConfig(_Strict):
     retries: int = Field(2, ge=0, le=10)
     backoff_initial_s: float = Field(0.2, ge=0)
     backoff_max_s: float = Field(5.0, ge=0)
-    request_timeout_s: float = Field(60.0, gt=0)
+    request_timeout_s: float = Field(
+        60.0, gt=0, description="Deadline for the answer to start (all attempts included)."
+    )
+    first_token_timeout_s: float = Field(
+        10.0, gt=0, description="An attempt with no first token by then is left for the next "
+        "deployment (not retried)."
+    )
+    idle_timeout_s: float = Field(
+        10.0, gt=0, description="Longest gap between two chunks once an answer has started."
+    )
+    stream_timeout_s: float | None = Field(
+        None, gt=0, description="Optional cap on a whole streamed answer; default: none."
+    )
+    stream_upstream: bool = Field(
+        True, description="Stream non-streamed requests from the provider, so that time to "
+        "first token and idle gaps can be observed; the client still gets one JSON answer."
+    )
     attempt_timeout_s: float | None = Field(
-        None, gt=0, description="Cap on one upstream attempt; default: the rest of the deadline."
+        None, gt=0, description="Optional cap on one attempt, and on every gap between chunks."
     )
     cooldown_s: float = Field(30.0, ge=0)
     failures_before_cooldown: int = Field(3, ge=1)
     escalate: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ResilienceConfig:
+        if self.attempt_timeout_s is not None and self.attempt_timeout_s > self.request_timeout_s:
+            raise ValueError(
+                f"attempt_timeout_s ({self.attempt_timeout_s:g}) is longer than "
+                f"request_timeout_s ({self.request_timeout_s:g}): one attempt could never use it"
+            )
+        if self.backoff_initial_s > self.backoff_max_s:
+            raise ValueError(
+                f"backoff_initial_s ({self.backoff_initial_s:g}) is larger than "
+                f"backoff_max_s ({self.backoff_max_s:g})"
+            )
+        return self
 
 
 class ClassifierConfig(_Strict):
@@ -133,15 +197,17 @@ class AffinityConfig(_Strict):
 
 
 class Deployment(BaseModel):
-    """One model at one provider. Unknown keys are litellm parameters (api_key, api_base, ...)."""
+    """One model at one provider: Tianji's keys, provider arguments from `PROVIDER_PARAMS`,
+    and anything else litellm takes under `litellm_params:` (passed on unchecked)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
 
     model: str = Field(min_length=1)
     name: str = ""
     max_context: int | None = Field(None, gt=0)
     supports: frozenset[Capability] | None = None
     price: Price | None = None
+    extra_params: dict[str, Any] = Field(default_factory=dict, alias="litellm_params")
 
     _missing_env: tuple[str, ...] = PrivateAttr(default=())
 
@@ -151,6 +217,25 @@ class Deployment(BaseModel):
             object.__setattr__(self, "name", self.model)
         return self
 
+    @model_validator(mode="after")
+    def _known_keys(self) -> Deployment:
+        unknown = sorted(set(self.model_extra or {}) - PROVIDER_PARAMS)
+        if unknown:
+            raise ValueError("; ".join(
+                f"unknown key {key!r}{did_you_mean(key, TIANJI_DEPLOYMENT_KEYS | PROVIDER_PARAMS)}"
+                for key in unknown
+            ) + " (other litellm arguments go under `litellm_params:`, passed on unchecked)")
+        if "/" in self.model:
+            prefix = self.model.split("/", 1)[0]
+            known = LITELLM_PROVIDERS
+            if prefix not in known:
+                raise ValueError(
+                    f"model {self.model!r}: unknown provider prefix {prefix!r}"
+                    f"{did_you_mean(prefix, known)} (litellm's providers: "
+                    "https://docs.litellm.ai/docs/providers)"
+                )
+        return self
+
     @property
     def provider(self) -> str:
         """The litellm provider prefix (`anthropic`, `bedrock`, `openai`, ...)."""
@@ -158,8 +243,9 @@ class Deployment(BaseModel):
 
     @property
     def litellm_params(self) -> dict[str, Any]:
-        """Everything that is not Tianji's own key, passed to litellm unchanged."""
-        return {k: v for k, v in (self.model_extra or {}).items() if v is not None}
+        """The provider arguments and the `litellm_params:` block, passed to litellm as-is."""
+        params = {**(self.model_extra or {}), **self.extra_params}
+        return {k: v for k, v in params.items() if v is not None}
 
     @property
     def missing_env(self) -> tuple[str, ...]:
@@ -270,6 +356,18 @@ class Config(_Strict):
         return ["auto", *(label for t in self.tiers for label in (t.name, *t.aliases))]
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _config_keys() -> frozenset[str]:
+    models: list[type[BaseModel]] = [Config, ServerConfig, ResilienceConfig, ClassifierConfig,
+                                     Tier, Price]
+    return frozenset(name for m in models for name in m.model_fields)
+
+
 def expand_env(
     node: Any, env: Mapping[str, str], path: tuple[Any, ...], missing: dict[tuple[Any, ...], str]
 ) -> Any:
@@ -301,6 +399,8 @@ def _format_errors(err: ValidationError) -> str:
     for e in err.errors():
         where = ".".join(str(p) for p in e["loc"]) or "(top level)"
         message = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden" and e["loc"]:
+            message = f"unknown key{did_you_mean(str(e['loc'][-1]), _config_keys())}"
         lines.append(f"  {where}: {message}")
     return "invalid configuration:\n" + "\n".join(lines)
 
@@ -312,6 +412,11 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     missing: dict[tuple[Any, ...], str] = {}
     expanded = expand_env(raw, env, (), missing)
+    unset_keys = [(p, v) for p, v in missing.items() if p[:2] == ("server", "api_keys")]
+    if unset_keys:
+        raise ConfigError("invalid configuration:\n" + "\n".join(
+            f"  {'.'.join(map(str, p))}: ${{{v}}} is not set (write ${{{v}:-}} to run "
+            "without a key when it is unset)" for p, v in unset_keys))
     try:
         config = Config.model_validate(expanded)
     except ValidationError as err:
@@ -320,7 +425,8 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None) -> Config:
         for di, dep in enumerate(tier.deployments):
             prefix = ("tiers", ti, "deployments", di)
             names = {v for p, v in missing.items() if p[:4] == prefix}
-            names.update(implicit_missing(dep.provider, dep.model_extra or {}, env))
+            raw_params = {**(dep.model_extra or {}), **dep.extra_params}
+            names.update(implicit_missing(dep.provider, raw_params, env))
             dep._missing_env = tuple(sorted(names))
     return config
 

@@ -7,6 +7,7 @@ place that decides what an upstream exception means for fallback:
 | kind            | examples                               | what upstream.py does            |
 |-----------------|----------------------------------------|----------------------------------|
 | transient       | 429, 408, 5xx, connect error, timeout  | retry with backoff, then next    |
+| stall           | no first token / a long gap (`Stalled`)| next deployment, no retry        |
 | auth            | 401, 403                               | cool down at once, next          |
 | deployment      | 404 model not found at the provider    | cool down at once, next          |
 | context_length  | prompt too long for this window        | next deployment with larger one  |
@@ -70,6 +71,7 @@ class GatewayError(Exception):
 
 class Kind(StrEnum):
     TRANSIENT = "transient"
+    STALL = "stall"
     AUTH = "auth"
     DEPLOYMENT = "deployment"
     CONTEXT_LENGTH = "context_length"
@@ -91,6 +93,18 @@ class Failure:
     @property
     def retryable(self) -> bool:
         return self.kind is Kind.TRANSIENT
+
+
+class Stalled(TimeoutError):
+    """The provider sent nothing useful in time: no first token within
+    `first_token_timeout_s`, or no chunk for `idle_timeout_s` once the answer had started.
+    Counted against the deployment, and not retried there: a stalled provider tends to stall
+    again, and a retry would spend the time the next deployment needs."""
+
+
+class MalformedAnswer(Exception):
+    """A success status with no answer in it (no choices, or a stream that ends before
+    any): the provider's fault, so the next attempt or deployment is tried."""
 
 
 def _header(exc: BaseException, name: str) -> str | None:
@@ -208,6 +222,8 @@ def classify(exc: BaseException) -> Failure:
     def failure(kind: Kind, code: int | None = status) -> Failure:
         return Failure(kind, code, name, message, retry_after_s(exc))
 
+    if isinstance(exc, Stalled):
+        return failure(Kind.STALL, None)
     if isinstance(exc, litellm.ContextWindowExceededError):
         return failure(Kind.CONTEXT_LENGTH, 400)
     if isinstance(exc, litellm.ContentPolicyViolationError):

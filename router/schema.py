@@ -8,6 +8,10 @@ produce the published OpenAPI schema.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,6 +21,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -35,8 +40,28 @@ class TextPart(_Open):
     text: str
 
 
+_DATA_URL = re.compile(r"^data:[\w.+-]+/[\w.+-]+(?:;[\w.+-]+=[^;,]*)*;base64,", re.ASCII)
+
+
 class ImageURL(_Open):
     url: str = Field(min_length=1)
+
+    @field_validator("url")
+    @classmethod
+    def _fetchable_or_inline(cls, url: str) -> str:
+        """An http(s) URL, or a base64 `data:` URL that decodes (a client's broken image is
+        its own 400, never a provider failure)."""
+        if url.startswith(("http://", "https://")):
+            return url
+        match = _DATA_URL.match(url)
+        if match is None:
+            raise ValueError("must be an http(s) URL or a data: URL such as "
+                             "'data:image/png;base64,...'")
+        try:
+            base64.b64decode(url[match.end():], validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("the data: URL's payload is not valid base64") from None
+        return url
 
 
 class ImagePart(_Open):
@@ -254,4 +279,19 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
         first = {**first, "msg": f"must be one of {', '.join(sorted(allowed))}"}
     more = len(err.errors()) - 1
     suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return f"Invalid value for '{param or 'body'}': {first['msg']}{suffix}", param or None
+    message = first["msg"].removeprefix("Value error, ")
+    return f"Invalid value for '{param or 'body'}': {message}{suffix}", param or None
+
+
+def non_finite_path(data: Any, path: str = "") -> str | None:
+    """The path of the first NaN or Infinity in a parsed body (Python's JSON reader takes
+    them; JSON has no such numbers, so sent on they make an invalid request upstream)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return path or "body"
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(
+        data, list) else ()
+    for key, value in items:
+        found = non_finite_path(value, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None

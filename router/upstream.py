@@ -14,15 +14,26 @@ above when escalation is on):
 - return the client's own errors (bad request, content filter) without trying
   elsewhere.
 
+Time limits (router/config.py `resilience`): the request deadline bounds the
+time until an answer starts; an attempt with no first token within
+`first_token_timeout_s` is a stall (next deployment, no retry); once an answer
+has started, each gap between chunks is bounded by `idle_timeout_s`, never by
+the deadline. Non-streamed requests are streamed from the provider
+(`stream_upstream`) so that these limits can be observed, and assembled into
+the JSON answer the provider would have sent.
+
 For streams the same walk runs until the first chunk has arrived; the caller
-sends it and owns the rest of the stream (see `Served.chunks`).
+sends it and owns the rest of the stream (see `Served.chunks`, which enforces the
+idle gap and the optional `stream_timeout_s`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -32,11 +43,12 @@ from typing import Any
 import litellm
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
+from router.attachments import inline_remote_images, needs_inlined_images, remote_images
 from router.config import Config
-from router.errors import Failure, GatewayError, Kind, classify
+from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
 from router.policy import Candidate, Decision
-from router.redact import Redactor
+from router.redact import Redactor, StreamScrubber
 from router.transport import LeanTransport
 
 log = logging.getLogger("tianji.upstream")
@@ -132,6 +144,7 @@ class Upstream:
         attempts: list[Attempt] = []
         failures: list[Failure] = []
         failed_window: int | None = None
+        inlined: list[Any] | None = None  # the messages with remote images as data: URLs
         for cand in decision.candidates:
             name = cand.deployment.name
             cooling = self.health.cooling_for(name)
@@ -147,9 +160,19 @@ class Upstream:
                 continue
             if deadline - time.monotonic() <= 0:
                 break
+            call_params = params
+            # Another wire's call (`call`) sends the client's body natively, attachments as sent.
+            if call is None and needs_inlined_images(cand.deployment.provider) and any(
+                remote_images(params["messages"])
+            ):
+                if inlined is None:  # the client's attachments: fetched once, never a failure
+                    timeout = min(self.config.server.attachment_timeout_s,
+                                  deadline - time.monotonic())
+                    inlined = await inline_remote_images(params["messages"], timeout)
+                call_params = {**params, "messages": inlined}
             try:
                 served = await self._serve_from(
-                    cand, params, stream, deadline, attempts, request_id, call
+                    cand, call_params, stream, deadline, attempts, request_id, call
                 )
             except _AttemptFailed as err:
                 failure = err.failure
@@ -217,15 +240,19 @@ class Upstream:
     ) -> Served:
         dep = cand.deployment
         r = self.config.resilience
-        remaining = deadline - time.monotonic()
-        timeout = min(remaining, r.attempt_timeout_s) if r.attempt_timeout_s else remaining
+        # Non-streamed requests are streamed from the provider too (`stream_upstream`), so a
+        # stall shows before the first token instead of after a whole answer's time.
+        # Another wire's call (`wire_call`) answers in its own shape: asked as the client asked.
+        upstream_stream = stream or (
+            wire_call is None and r.stream_upstream and assemblable(params)
+        )
         kwargs: dict[str, Any] = {
             **params,
             **dep.litellm_params,
             "model": dep.model,
-            "stream": stream,
+            "stream": upstream_stream,
             # litellm caches its HTTP clients by parameters, timeout included: pass a constant
-            # so connections are reused; asyncio.timeout below enforces the real deadline.
+            # so connections are reused; the timers below enforce the real limits.
             "timeout": r.attempt_timeout_s or r.request_timeout_s,
             "num_retries": 0,
             "max_retries": 0,
@@ -234,21 +261,44 @@ class Upstream:
             # the `mcp` package and is not ours to use: skip it (litellm 1.106, main.py).
             "_skip_mcp_handler": True,
         }
-        if stream:
+        if upstream_stream:
             kwargs["stream_options"] = {"include_usage": True}
         lean = self.transport is not None and self.transport.supports(
-            dep.model, dep.litellm_params, stream=stream
+            dep.model, dep.litellm_params, stream=upstream_stream
         )
         call = self.transport.acompletion if lean and self.transport else litellm.acompletion
         call = wire_call or call
         started = time.monotonic()
+        attempt_end = started + r.attempt_timeout_s if r.attempt_timeout_s else math.inf
+        start_by = min(deadline, attempt_end)
         response: Any = None
+        body: dict[str, Any] | None = None
         try:
-            async with asyncio.timeout(timeout):
-                response = await call(**kwargs)
-                first = await anext(response) if stream else None
+            if upstream_stream:
+                first_token_by = started + r.first_token_timeout_s
+                stall = (
+                    f"no first token within first_token_timeout_s ({r.first_token_timeout_s:g}s)"
+                    if first_token_by < start_by else None
+                )
+                async with _timer(
+                    min(start_by, first_token_by) - started, Stalled(stall) if stall else None
+                ):
+                    response = await call(**kwargs)
+                    first = await (
+                        _first_answer_chunk(response) if wire_call is None else anext(response)
+                    )
+                if not stream:
+                    chunks = _Paced(response, *self._idle(), until=attempt_end,
+                                    over=f"attempt_timeout_s ({r.attempt_timeout_s}s)")
+                    body = await _assemble(first, chunks, response, params["messages"])
+            else:
+                async with asyncio.timeout(start_by - started):
+                    response = await call(**kwargs)
+                body = openai_dict(response)
+                if not (body.get("choices") if wire_call is None else "content" in body):
+                    raise MalformedAnswer("the provider answered 200 with no answer in it")
         except (Exception, TimeoutError) as exc:
-            if stream and response is not None:
+            if upstream_stream and response is not None:
                 await _close_quietly(response)
             failure = classify(exc)
             failure = Failure(
@@ -270,17 +320,36 @@ class Upstream:
         elapsed = (time.monotonic() - started) * 1000
         attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
         _log_attempt(request_id, attempts[-1])
-        if not stream:
-            body = openai_dict(response)
+        if body is not None:
+            if self.redact.has_secrets:
+                body, found = self.redact.scrub(body)
+                if found:
+                    _log_redaction(request_id, dep.name, "answer")
             return Served(cand, attempts, response=body, usage=body.get("usage") or {})
+        until = started + r.stream_timeout_s if r.stream_timeout_s else math.inf
+        each: Callable[[Any], Any] = openai_dict
+        if self.redact.has_secrets:
+            scrubber = StreamScrubber(
+                self.redact, lambda: _log_redaction(request_id, dep.name, "stream")
+            )
+            each = lambda chunk: scrubber(openai_dict(chunk))  # noqa: E731
         return Served(
             cand,
             attempts,
-            first_chunk=openai_dict(first),
-            chunks=aiter(response),
+            first_chunk=each(first),
+            chunks=_Paced(response, *self._idle(), until=until,
+                          over=f"stream_timeout_s ({r.stream_timeout_s}s)", each=each),
             close=response.aclose,
             provider_finished=lambda: _provider_finished(response),
         )
+
+    def _idle(self) -> tuple[float, str | None]:
+        """The longest gap between two chunks, and the stall message when the gap is
+        `idle_timeout_s` (not the cap on the attempt)."""
+        r = self.config.resilience
+        if r.attempt_timeout_s is not None and r.attempt_timeout_s < r.idle_timeout_s:
+            return r.attempt_timeout_s, None
+        return r.idle_timeout_s, f"no chunk for idle_timeout_s ({r.idle_timeout_s:g}s)"
 
     def _record_failure(
         self,
@@ -374,20 +443,22 @@ class Upstream:
                 code="rate_limit_exceeded",
                 headers=headers,
             )
-        if time.monotonic() >= deadline and failures:
-            return GatewayError(
-                504,
-                f"The request deadline of {self.config.resilience.request_timeout_s:g}s passed "
-                f"before any deployment answered. Tried: {tried}",
-                type="timeout",
-                code="deadline_exceeded",
-            )
-        if not failures:
+        # "Cooling down" only when it is true of every deployment that could take it.
+        cooling = [a for a in attempts if a.detail.startswith("cooldown")]
+        if not failures and cooling and len(cooling) == len(decision.candidates):
             return GatewayError(
                 503,
                 f"Every deployment that could take this request is cooling down. Skipped: {tried}",
                 type="service_unavailable",
                 code="all_deployments_cooling_down",
+            )
+        if time.monotonic() >= deadline:
+            return GatewayError(
+                504,
+                f"The request deadline of {self.config.resilience.request_timeout_s:g}s passed "
+                f"before any deployment answered. Tried: {tried or 'none'}",
+                type="timeout",
+                code="deadline_exceeded",
             )
         return GatewayError(
             503,
@@ -395,6 +466,137 @@ class Upstream:
             type="service_unavailable",
             code="all_deployments_failed",
         )
+
+
+def assemblable(params: dict[str, Any]) -> bool:
+    """Whether litellm's chunk builder rebuilds this request's JSON answer whole: it keeps
+    one choice and no logprobs, so `n > 1` and `logprobs` are fetched as JSON."""
+    return (params.get("n") or 1) == 1 and not params.get("logprobs")
+
+
+@contextlib.asynccontextmanager
+async def _timer(seconds: float, expired: BaseException | None) -> AsyncIterator[None]:
+    """asyncio.timeout(seconds); when it fires, raise `expired` (if given) instead."""
+    timeout = asyncio.timeout(max(0.0, seconds))
+    try:
+        async with timeout:
+            yield
+    except TimeoutError:
+        if expired is None or not timeout.expired():
+            raise
+        raise expired from None
+
+
+class _Paced:
+    """A provider's stream with its timers: at most `idle_s` between two chunks (Stalled when
+    `stall` names the limit, else a timeout), and nothing after `until` (a monotonic time,
+    `over` says which limit that is). Each chunk goes through `each` on its way out."""
+
+    def __init__(
+        self, stream: Any, idle_s: float, stall: str | None, *, until: float, over: str,
+        each: Callable[[Any], Any] = lambda chunk: chunk,
+    ) -> None:
+        self._each = each
+        self._stream = stream
+        self._idle_s = idle_s
+        self._stall = stall
+        self._until = until
+        self._over = over
+
+    def __aiter__(self) -> _Paced:
+        return self
+
+    async def __anext__(self) -> Any:
+        left = self._until - time.monotonic()
+        if left < self._idle_s:
+            expired: BaseException = TimeoutError(f"the answer took longer than {self._over}")
+        else:
+            expired = Stalled(self._stall) if self._stall else TimeoutError(
+                f"no chunk for {self._idle_s:g}s"
+            )
+        async with _timer(min(left, self._idle_s), expired):
+            chunk = await anext(self._stream)
+        return self._each(chunk)
+
+
+_DELTA_FIELDS = ("role", "content", "tool_calls", "function_call", "reasoning_content",
+                 "thinking_blocks")
+
+
+def _carries_answer(chunk: Any) -> bool:
+    """A choice with a finish reason or a delta that says something (a role included)."""
+    for choice in getattr(chunk, "choices", None) or ():
+        delta = getattr(choice, "delta", None)
+        if getattr(choice, "finish_reason", None) or any(
+            getattr(delta, name, None) is not None for name in _DELTA_FIELDS
+        ):
+            return True
+    return False
+
+
+async def _first_answer_chunk(stream: Any) -> Any:
+    """The first chunk that carries an answer. Chunks before it with no choices, only usage
+    or empty deltas say nothing yet; a stream that ends without one is a malformed answer."""
+    async for chunk in stream:
+        if _carries_answer(chunk):
+            return chunk
+    raise MalformedAnswer("the stream ended before the provider sent any answer")
+
+
+async def _assemble(
+    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any]
+) -> dict[str, Any]:
+    """A non-streamed answer from a streamed one, as the provider's JSON answer would be:
+    litellm's chunk builder, and the provider's own usage when it sent one."""
+    received = [first]
+    async for chunk in chunks:
+        received.append(chunk)
+    if not _provider_finished(stream):
+        raise MalformedAnswer("the stream ended before the provider finished its answer")
+    usage = [c.usage for c in received if getattr(c, "usage", None)]
+    body = _text_answer(received) if usage else None
+    if body is None:
+        body = openai_dict(litellm.stream_chunk_builder(received, messages=messages))
+        for choice in body.get("choices") or ():
+            message = choice.get("message") or {}
+            if message.get("tool_calls") and not message.get("content"):
+                message.pop("content", None)  # as a JSON answer that only calls tools
+    if usage:
+        last = usage[-1]
+        body["usage"] = last.model_dump(exclude_none=True) if hasattr(last, "model_dump") else last
+    return body
+
+
+# Delta fields a plain text answer leaves empty; any of them set needs litellm's builder.
+_NOT_TEXT = ("tool_calls", "function_call", "audio", "reasoning_content", "thinking_blocks",
+             "annotations", "images", "provider_specific_fields")
+
+
+def _text_answer(received: list[Any]) -> dict[str, Any] | None:
+    """The JSON answer of a one-choice, text-only stream, as litellm's chunk builder builds
+    it (without its cost: a third of a millisecond); None for anything else."""
+    parts: list[str] = []
+    finish = None
+    for chunk in received:
+        for choice in chunk.choices or ():
+            delta = choice.delta
+            if choice.index != 0 or any(getattr(delta, f, None) for f in _NOT_TEXT):
+                return None
+            if delta.content:
+                parts.append(delta.content)
+            finish = choice.finish_reason or finish
+    if not parts:
+        return None
+    first = received[0]
+    body: dict[str, Any] = {
+        "id": first.id, "created": first.created, "model": first.model,
+        "object": "chat.completion",
+        "choices": [{"finish_reason": finish, "index": 0,
+                     "message": {"content": "".join(parts), "role": "assistant"}}],
+    }
+    if getattr(first, "system_fingerprint", None):
+        body["system_fingerprint"] = first.system_fingerprint
+    return body
 
 
 def _is_final(chunk: Any) -> bool:
@@ -413,6 +615,12 @@ async def _close_quietly(stream: Any) -> None:
         await stream.aclose()
     except Exception:  # noqa: BLE001 - closing a broken stream may fail again; nothing to do
         pass
+
+
+def _log_redaction(request_id: str, deployment: str, where: str) -> None:
+    """A provider's answer carried a configured secret (it echoed what it was sent)."""
+    log.warning(json.dumps({"event": "secret_redacted", "request_id": request_id,
+                            "deployment": deployment, "where": where}))
 
 
 def _log_attempt(request_id: str, a: Attempt) -> None:

@@ -34,6 +34,7 @@ from router.config import Config, parse_config  # noqa: E402
 from router.logs import configure_logging  # noqa: E402
 from router.redact import Redactor, secret_values  # noqa: E402
 from router.api import create_app  # noqa: E402
+from router.serving import uvicorn_options  # noqa: E402
 from router.fakeprovider import FakeProvider  # noqa: E402
 
 PROVIDER_KEY = "sk-fake-provider-key-0123456789abcdef"
@@ -125,7 +126,7 @@ def run_gateway(config: Config, classifier: Any = None, api_key: str = "none") -
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
-                       lifespan="off")
+                       lifespan="off", **uvicorn_options(config))
     )
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()

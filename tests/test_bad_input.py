@@ -3,10 +3,15 @@ is called. (tests/test_openapi_fuzz.py generates many more from the published sc
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import litellm
 import pytest
 
 from tests.conftest import deployment, make_config, run_gateway
@@ -81,6 +86,15 @@ CASES = {
     "temperature a string": (body(temperature="hot"), "invalid_request", "temperature"),
     "temperature NaN": (b'{"model":"auto","messages":[{"role":"user","content":"hi"}],'
                         b'"temperature":NaN}', None, "temperature"),
+    "NaN in logit_bias": (b'{"model":"auto","messages":[{"role":"user","content":"hi"}],'
+                          b'"logit_bias":{"50256":NaN}}', "invalid_request", "logit_bias.50256"),
+    "Infinity in a tool schema": (
+        b'{"model":"auto","messages":[{"role":"user","content":"hi"}],"tools":[{"type":'
+        b'"function","function":{"name":"f","parameters":{"maximum":Infinity}}}]}',
+        "invalid_request", "tools.0.function.parameters.maximum"),
+    "-Infinity in a message's extra field": (
+        b'{"model":"auto","messages":[{"role":"user","content":"hi","weight":-Infinity}]}',
+        "invalid_request", "messages.0.weight"),
     "stream not a bool": (body(stream="yes please"), "invalid_request", "stream"),
     "stop a number": (body(stop=5), "invalid_request", "stop"),
     "tools a string": (body(tools="all"), "invalid_request", "tools"),
@@ -101,6 +115,15 @@ CASES = {
     "stream_options unknown key": (body(stream=True, stream_options={"include_usage": True,
                                                                      "api_base": "x"}),
                                    "invalid_request", None),
+    # attachments the client points to
+    "image data: URL not base64": (
+        body(messages=user([{"type": "text", "text": "what is it"},
+                            {"type": "image_url",
+                             "image_url": {"url": "data:image/png;base64,@@"}}])),
+        "invalid_request", "messages.0.content.1.image_url.url"),
+    "image URL of another scheme": (
+        body(messages=user([{"type": "image_url", "image_url": {"url": "file:///etc/passwd"}}])),
+        "invalid_request", "messages.0.content.0.image_url.url"),
     # roles
     "unknown role": (body(messages=[{"role": "robot", "content": "beep"}]), "invalid_request",
                      "messages.0.role"),
@@ -238,3 +261,108 @@ def test_a_request_litellm_cannot_translate_is_a_400_and_harms_no_deployment(
         assert_openai_error(result.body)
     assert ready.status_code == 200, ready.text
     assert all(d["state"] == "ok" and d["failures"] == 0 for d in health), health
+
+
+class ImageHost:
+    """A local image host: answers after `delay` seconds with `status` (a PNG when 200)."""
+
+    def __init__(self, delay: float = 0.0, status: int = 200) -> None:
+        self.hits: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                outer.hits.append(self.path)
+                time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "image/png")
+                    self.end_headers()
+                    self.wfile.write(PNG)
+                except OSError:
+                    pass  # the gateway gave up on a slow answer and hung up
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.host = f"127.0.0.1:{self.server.server_port}"
+        self.url = f"http://{self.host}/cat.png"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+                       "60e6kgAAAABJRU5ErkJggg==")
+
+
+@pytest.fixture
+def image_host(monkeypatch) -> Iterator:
+    """Image hosts on loopback that litellm's SSRF check lets through (only these)."""
+    hosts: list[ImageHost] = []
+
+    def make(**kwargs) -> ImageHost:
+        host = ImageHost(**kwargs)
+        hosts.append(host)
+        monkeypatch.setattr(litellm, "user_url_allowed_hosts", [h.host for h in hosts])
+        return host
+
+    yield make
+    for host in hosts:
+        host.close()
+
+
+def image_request(url: str) -> dict:
+    return body(messages=user([{"type": "text", "text": "what is this"},
+                               {"type": "image_url", "image_url": {"url": url}}]))
+
+
+@pytest.mark.parametrize("host", [{"delay": 3.0}, {"status": 404}], ids=["slow", "404"])
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+def test_an_image_that_cannot_be_fetched_is_the_clients_400_and_cools_nothing(
+    fake, image_host, host, stream
+):
+    """A client pointing at a slow or broken image host must not be able to put a healthy
+    deployment into cooldown (here after a single failure)."""
+    bad = image_host(**host)
+    config = make_config([[deployment(fake, "a", "anthropic")]],
+                         server={"attachment_timeout_s": 0.5},
+                         resilience={"retries": 0, "failures_before_cooldown": 1})
+    with run_gateway(config) as gateway:
+        for _ in range(3):
+            result = send(gateway, {**image_request(bad.url), "stream": stream})
+            error = assert_rejected(fake, result, 400, "invalid_image_url",
+                                    "messages.0.content.1.image_url.url")
+            assert "could not be fetched" in error["message"]
+        state = gateway.http.get("/v1/deployments").json()["data"][0]
+        after = send(gateway, body(stream=stream))
+    assert bad.hits  # the gateway did try the client's host
+    assert state["state"] == "ok" and state["failures"] == 0, state
+    assert after.status == 200
+
+
+def test_an_image_is_fetched_once_by_the_gateway_for_a_provider_that_needs_the_bytes(
+    fake, image_host
+):
+    good = image_host()
+    config = make_config([[deployment(fake, "a", "anthropic")]])
+    with run_gateway(config) as gateway:
+        result = send(gateway, image_request(good.url))
+    assert result.status == 200, result.raw[:300]
+    assert len(good.hits) == 1
+    sent = json.dumps(fake.calls("a")[0].body)
+    assert base64.b64encode(PNG).decode() in sent and good.url not in sent
+
+
+def test_an_openai_deployment_gets_the_image_url_as_the_client_sent_it(fake, image_host):
+    host = image_host()
+    config = make_config([[deployment(fake, "a", "openai")]])
+    with run_gateway(config) as gateway:
+        result = send(gateway, image_request(host.url))
+    assert result.status == 200, result.raw[:300]
+    assert host.hits == []  # OpenAI fetches it itself
+    assert host.url in json.dumps(fake.calls("a")[0].body)

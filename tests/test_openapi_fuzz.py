@@ -191,5 +191,5 @@ def test_generated_requests_never_5xx_and_errors_are_openai_shaped(
 def test_fuzzing_reached_the_provider(fake, live):
     """Guard against a fuzz run that only ever produced rejected requests."""
     body = {"model": "auto", "messages": [{"role": "user", "content": "hi"}]}
-    response = live.http.post("/v1/chat/completions", content=json.dumps(body))
+    response = live.http.post("/v1/chat/completions", json=body)
     assert response.status_code == 200

@@ -9,6 +9,7 @@ import json
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +19,7 @@ from starlette.datastructures import Headers
 
 import router.api.gateway
 from router.config import ServerConfig, load_config
+from router.fakeprovider import Fault, FaultKind
 from router.schema import PASSTHROUGH_PARAMS
 from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, deployment, make_config, run_gateway
 from tests.faults.support import NO_HANG_S, assert_openai_error, chat, post_raw
@@ -202,12 +204,33 @@ def test_api_key_check_uses_compare_digest_against_every_key(monkeypatch, fake):
         assert [b for _, b in compared] == [k.encode() for k in config.server.api_keys]
 
 
-def test_health_endpoints_are_open_but_carry_no_secrets(gw):
+def test_health_endpoints_carry_no_secrets(gw):
     for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
-        response = gw.http.get(path)
+        response = gw.http.get(path, headers=AUTH)
         assert response.status_code in (200, 503), path
         for secret in (GATEWAY_KEY, PROVIDER_KEY, ANTHROPIC_KEY):
             assert secret not in response.text, path
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/readyz"])
+def test_metrics_and_readiness_need_the_api_key(gw, path):
+    """They name every deployment, its state and the spend."""
+    for headers in ({}, {"authorization": "Bearer wrong-key-0123456789abcdef"}):
+        response = gw.http.get(path, headers=headers)
+        assert response.status_code == 401, (path, response.text)
+        assert_openai_error(response.json(), "invalid_api_key")
+        assert "tianji_" not in response.text and "available" not in response.text
+    assert gw.http.get(path, headers=AUTH).status_code in (200, 503)  # as Prometheus scrapes
+    assert gw.http.get("/healthz").status_code == 200  # liveness stays open
+
+
+def test_public_metrics_opens_metrics_and_readiness_but_not_the_api(fake):
+    config = make_config([[deployment(fake, "a")]],
+                         server={"api_keys": [GATEWAY_KEY], "public_metrics": True})
+    with run_gateway(config, api_key=GATEWAY_KEY) as gateway:
+        assert gateway.http.get("/metrics").status_code == 200
+        assert gateway.http.get("/readyz").status_code == 200
+        assert gateway.http.get("/v1/deployments").status_code == 401
 
 
 # No provider key, signed header or traceback in responses or logs
@@ -309,6 +332,242 @@ def test_provider_errors_echoing_credentials_leak_nothing(echo, provider, status
         assert secret not in exposed, f"secret {secret[:8]}... leaked: {exposed[:3000]}"
     assert "Traceback" not in exposed and 'File "/srv' not in exposed
     assert error["message"]
+
+
+# Secrets the key shapes do not know: header values, hex keys, echoed in errors and answers
+
+AZURE_STYLE_KEY = "3f9a1c0e7b5d42a8961e0c4b7d2f8a65"  # 32 hex digits, as Azure's keys
+GATEWAY_PASS = "hunter2-gateway-pass"  # a header value with a secret-sounding name
+TRACE_TOKEN = "9e107d9d372bb6826bd81d3542a419d6"  # a token-like value under any name
+HEADER_SECRETS = (AZURE_STYLE_KEY, GATEWAY_PASS, TRACE_TOKEN)
+
+
+def _echo_config(fake):
+    headers = {"X-Gateway-Pass": GATEWAY_PASS, "X-Request-Source": TRACE_TOKEN}
+    return make_config([[deployment(fake, "a", api_key=AZURE_STYLE_KEY, extra_headers=headers),
+                         deployment(fake, "b", "anthropic", extra_headers=headers)]],
+                       resilience={"retries": 0})
+
+
+def _exposed(gateway, result, lines) -> str:
+    seen = [result.raw.decode(), json.dumps(result.headers), *lines]
+    for path in ("/v1/deployments", "/metrics", "/readyz"):
+        seen.append(gateway.http.get(path).text)
+    return "\n".join(seen)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+def test_secrets_a_provider_echoes_in_its_errors_reach_no_response_or_log(fake, stream, request):
+    with run_gateway(_echo_config(fake)) as gateway:
+        lines = request.getfixturevalue("log_lines")
+        for dep in ("a", "b"):
+            fake.set_fault(dep, Fault(FaultKind.ECHO_HEADERS, status=503))
+        result = chat(gateway, stream=stream)
+        exposed = _exposed(gateway, result, lines)
+    assert result.status == 503
+    assert "x-gateway-pass" in [k for c in fake.calls("a") for k in c.headers]
+    assert "You sent" in exposed  # the provider's message got through, without the secrets
+    for secret in HEADER_SECRETS:
+        assert secret not in exposed, f"{secret} leaked: {exposed[:2000]}"
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+@pytest.mark.parametrize("wire_dep", ["a", "b"], ids=["openai", "anthropic"])
+def test_a_secret_echoed_in_a_successful_answer_is_redacted_and_the_redaction_logged(
+    fake, stream, wire_dep, request
+):
+    with run_gateway(_echo_config(fake)) as gateway:
+        lines = request.getfixturevalue("log_lines")
+        if wire_dep == "b":
+            gateway.health.record_failure("a", "test", cool_now=True)
+        fake.set_fault(wire_dep, Fault(FaultKind.ECHO_HEADERS, status=200))
+        result = chat(gateway, stream=stream)
+        exposed = _exposed(gateway, result, lines)
+    assert result.status == 200 and result.headers["x-tianji-provider"] == wire_dep
+    if stream:
+        assert result.done and not result.error_events
+    assert result.text.startswith("You sent") and "[redacted]" in result.text
+    for secret in HEADER_SECRETS + ((PROVIDER_KEY,) if wire_dep == "a" else (ANTHROPIC_KEY,)):
+        assert secret not in exposed, f"{secret} leaked: {exposed[:2000]}"
+    redactions = [json.loads(line) for line in lines if '"secret_redacted"' in line]
+    assert [(r["deployment"], r["where"]) for r in redactions] == [
+        (wire_dep, "stream" if stream else "answer")]
+
+
+# Cross-site requests: JSON only, no CORS unless configured
+
+CHAT = json.dumps({"model": "auto", "messages": [{"role": "user", "content": "hi"}]}).encode()
+
+
+@pytest.mark.parametrize("content_type", [
+    None, "text/plain", "text/plain; charset=utf-8", "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x", "application/jsonx", "text/json",
+])
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/route"])
+def test_a_post_not_declared_json_is_415_and_calls_no_provider(fake, content_type, path):
+    """A browser sends these cross-site without a preflight: they must not be served."""
+    config = make_config([[deployment(fake, "a")]])
+    with run_gateway(config) as gateway:
+        headers = {} if content_type is None else {"content-type": content_type}
+        response = gateway.http.post(path, content=CHAT, headers=headers)
+    assert response.status_code == 415, response.text
+    assert_openai_error(response.json(), "unsupported_media_type")
+    assert response.headers["x-request-id"]
+    assert fake.calls("a") == []
+
+
+def test_json_with_a_charset_is_served(fake):
+    config = make_config([[deployment(fake, "a")]])
+    with run_gateway(config) as gateway:
+        response = gateway.http.post("/v1/chat/completions", content=CHAT,
+                                     headers={"content-type": "application/json; charset=utf-8"})
+    assert response.status_code == 200, response.text
+
+
+PREFLIGHT = {"origin": "https://evil.example", "access-control-request-method": "POST",
+             "access-control-request-headers": "content-type, authorization"}
+
+
+def test_no_cors_by_default(fake):
+    config = make_config([[deployment(fake, "a")]])
+    with run_gateway(config) as gateway:
+        preflight = gateway.http.options("/v1/chat/completions", headers=PREFLIGHT)
+        post = gateway.http.post("/v1/chat/completions", content=CHAT, headers={
+            "origin": "https://evil.example", "content-type": "application/json"})
+    assert "access-control-allow-origin" not in preflight.headers
+    assert "access-control-allow-origin" not in post.headers
+
+
+def test_cors_answers_only_the_configured_origins(fake):
+    config = make_config([[deployment(fake, "a")]],
+                         server={"cors_origins": ["https://app.example"]})
+    with run_gateway(config) as gateway:
+        allowed = gateway.http.options("/v1/chat/completions",
+                                       headers={**PREFLIGHT, "origin": "https://app.example"})
+        other = gateway.http.options("/v1/chat/completions", headers=PREFLIGHT)
+        post = gateway.http.post("/v1/chat/completions", content=CHAT, headers={
+            "origin": "https://app.example", "content-type": "application/json"})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in other.headers
+    assert post.status_code == 200
+    assert post.headers["access-control-allow-origin"] == "https://app.example"
+    assert "x-tianji-tier" in post.headers["access-control-expose-headers"]
+
+
+# Slow clients: the head and the body have time limits; the deadline starts after the body
+
+SLOW = {"header_timeout_s": 0.5, "body_timeout_s": 0.5}
+CONNECTIONS = 20
+
+
+def _gateway_address(gateway) -> tuple[str, int]:
+    host, port = gateway.url.removeprefix("http://").split(":")
+    return host, int(port)
+
+
+def _answer_to(sock: socket.socket) -> bytes:
+    """Everything the gateway writes until it closes the connection."""
+    data = b""
+    while True:
+        try:
+            piece = sock.recv(65536)
+        except (ConnectionResetError, TimeoutError):
+            break
+        if not piece:
+            break
+        data += piece
+    return data
+
+
+@pytest.mark.parametrize("sent, status", [
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: appl", 408),
+    (b"POST /v1/chat/completions HTTP/1.1\r\n", 408),
+    (b"", 408),
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + b"X-Pad: y\r\n" * 7000, 431),
+], ids=["partial-header", "request-line-only", "nothing", "endless-headers"])
+def test_connections_with_a_slow_or_endless_head_are_answered_and_closed(fake, sent, status):
+    config = make_config([[deployment(fake, "a")]], server=SLOW)
+    with run_gateway(config) as gateway:
+        socks = [socket.create_connection(_gateway_address(gateway), timeout=NO_HANG_S)
+                 for _ in range(CONNECTIONS)]
+        try:
+            for sock in socks:
+                sock.sendall(sent)
+            answers = [_answer_to(sock) for sock in socks]  # each ends with the close
+        finally:
+            for sock in socks:
+                sock.close()
+    for answer in answers:
+        assert answer.startswith(f"HTTP/1.1 {status} ".encode()), answer[:200]
+        assert_openai_error(json.loads(answer.split(b"\r\n\r\n", 1)[1]))
+    assert fake.calls("a") == []
+
+
+def test_a_body_that_does_not_arrive_is_a_408(fake):
+    config = make_config([[deployment(fake, "a")]], server=SLOW)
+    with run_gateway(config) as gateway:
+        socks = [socket.create_connection(_gateway_address(gateway), timeout=NO_HANG_S)
+                 for _ in range(CONNECTIONS)]
+        try:
+            for sock in socks:
+                sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+                             b'{"model": "auto", ')
+            answers = [raw_http_answer(sock) for sock in socks]
+        finally:
+            for sock in socks:
+                sock.close()
+    for head, body in answers:
+        assert head.startswith(b"HTTP/1.1 408 "), head
+        assert_openai_error(json.loads(body), "request_timeout")
+    assert fake.calls("a") == []
+
+
+def raw_http_answer(sock: socket.socket) -> tuple[bytes, bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(65536)
+        if not piece:
+            break
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(re.search(rb"content-length: (\d+)", head, re.IGNORECASE).group(1))
+    while len(body) < length:
+        piece = sock.recv(65536)
+        if not piece:
+            break
+        body += piece
+    return head, body
+
+
+def test_the_request_deadline_starts_after_the_body_is_read(fake):
+    """A body that takes longer than request_timeout_s to upload is still served."""
+    config = make_config([[deployment(fake, "a")]], server={"body_timeout_s": 5},
+                         resilience={"request_timeout_s": 0.6})
+    payload = CHAT
+    with run_gateway(config) as gateway, socket.create_connection(
+        _gateway_address(gateway), timeout=NO_HANG_S
+    ) as sock:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(payload))
+        for i in range(0, len(payload), len(payload) // 3 + 1):
+            time.sleep(0.4)  # 1.2 s in all: twice the request deadline
+            sock.sendall(payload[i:i + len(payload) // 3 + 1])
+        head, body = raw_http_answer(sock)
+    assert head.startswith(b"HTTP/1.1 200 "), (head, body)
+    assert json.loads(body)["choices"][0]["message"]["content"]
+
+
+def test_a_deadline_that_passes_before_any_call_is_a_504_not_cooling_down(fake):
+    config = make_config([[deployment(fake, "a")]], resilience={"request_timeout_s": 1e-6})
+    with run_gateway(config) as gateway:
+        result = chat(gateway)
+    assert result.status == 504, result.body
+    error = assert_openai_error(result.body, "deadline_exceeded")
+    assert "cooling" not in error["message"]
+    assert fake.calls("a") == []
 
 
 # Size and header limits

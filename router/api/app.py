@@ -22,6 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from router.api import chat, messages
@@ -31,6 +32,7 @@ from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
 from router.errors import GatewayError
+from router.guards import cors_options, needs_key
 from router.redact import Redactor, secret_values
 from router.schema import ChatCompletionRequest
 
@@ -88,7 +90,8 @@ class _Guard:
         supplied = headers.get("x-request-id", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
-        if scope["path"].startswith("/v1/") and not self.gateway.authorized(headers):
+        public = self.gateway.config.server.public_metrics
+        if needs_key(scope["path"], public) and not self.gateway.authorized(headers):
             await answer_error(_UNAUTHORIZED, request_id)(scope, receive, send)
             return
         id_header = (b"x-request-id", request_id.encode())
@@ -113,6 +116,8 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     )
     app.state.gateway = gw
     app.add_middleware(_Guard, gateway=gw)
+    if config.server.cors_origins:  # outermost: a preflight carries no API key
+        app.add_middleware(CORSMiddleware, **cors_options(config.server.cors_origins))
     app.include_router(ops_router(gw))  # request log: feedback, stats, dashboard
 
     @app.exception_handler(GatewayError)
@@ -238,6 +243,7 @@ _ERROR_STATUSES = {
     "401": "Missing or wrong API key",
     "404": "Unknown model",
     "413": "Body too large",
+    "415": "The body is not declared as application/json",
     "429": "Every deployment is rate-limited (Retry-After when the providers gave one)",
     "431": "Request headers too large",
     "503": "No deployment could answer; the message lists what was tried",
@@ -270,7 +276,7 @@ def _openapi(app: FastAPI, config: Config) -> dict[str, Any]:
     }
     for path, operation in doc["paths"].items():
         for op in operation.values():
-            if path.startswith("/v1/"):
+            if needs_key(path, config.server.public_metrics):
                 op["security"] = [{"bearer": []}] if config.server.api_keys else []
                 op["responses"].update({k: v for k, v in errors.items() if k in ("401", "431")})
     for path in ("/v1/chat/completions", "/v1/route"):

@@ -28,7 +28,12 @@ from router.api.core import (
 from router.api.gateway import Gateway
 from router.errors import GatewayError
 from router.policy import needs_of
-from router.schema import PASSTHROUGH_PARAMS, ChatCompletionRequest, validation_message
+from router.schema import (
+    PASSTHROUGH_PARAMS,
+    ChatCompletionRequest,
+    non_finite_path,
+    validation_message,
+)
 from router.upstream import Served, openai_dict
 
 
@@ -41,6 +46,9 @@ def parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict):
         raise GatewayError(400, "The request body must be a JSON object.", code="invalid_json")
+    if (where := non_finite_path(data)) is not None:
+        raise GatewayError(400, f"Invalid value for '{where}': NaN and Infinity are not JSON "
+                           "numbers.", code="invalid_request", param=where)
     try:
         ChatCompletionRequest.model_validate(data)
     except ValidationError as err:
@@ -71,6 +79,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     body = parse_chat_body(
         await read_body(request, config.server.max_body_bytes), config.server.max_messages
     )
+    read = time.monotonic()  # the deadline starts once the body is in
     decision, affinity = await steer_by_affinity(
         gw, request.headers, body, body, gw.decide(body, request)
     )
@@ -80,7 +89,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     call = Call(request_id, decision, started, stream,
                 body["messages"] if config.server.log_prompts else None,
                 gw.request_log.entry(request.url.path, body, request.headers))
-    deadline = started + config.resilience.request_timeout_s
+    deadline = read + config.resilience.request_timeout_s
     try:
         served = await gw.upstream.complete(
             decision, params, stream=stream, deadline=deadline, request_id=request_id
@@ -99,7 +108,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
         needs_of(body).prompt_tokens, 0
     )
     return StreamingResponse(
-        _sse(gw, call, served, include_usage, deadline),
+        _sse(gw, call, served, include_usage),
         headers={**tianji_headers(decision, served, prompt_cost, label),
                  "cache-control": "no-cache"},
         media_type="text/event-stream",
@@ -140,7 +149,7 @@ class _ChatStream:
 
 
 def _sse(
-    gw: Gateway, call: Call, served: Served, include_usage: bool, deadline: float
+    gw: Gateway, call: Call, served: Served, include_usage: bool
 ) -> AsyncIterator[bytes]:
     """The chat completions stream (see `relay_stream` for the commit point)."""
-    return relay_stream(gw, call, served, deadline, _ChatStream(include_usage, call.entry.observe))
+    return relay_stream(gw, call, served, _ChatStream(include_usage, call.entry.observe))

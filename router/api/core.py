@@ -24,6 +24,7 @@ from router.affinity import Memory, Steer, Turn, conversation_key, served_label,
 from router.api.gateway import Gateway
 from router.costs import Tokens
 from router.errors import GatewayError, classify
+from router.guards import body_deadline, require_json
 from router.ops.record import Entry
 from router.policy import Decision, needs_of
 from router.upstream import Served
@@ -44,16 +45,23 @@ def error_response(err: GatewayError, request_id: str | None = None) -> Response
 
 
 async def read_body(request: Request, limit: int) -> bytes:
+    """The body, declared as JSON (415 otherwise), at most `limit` bytes (413), arriving
+    within `server.body_timeout_s` (408)."""
+    require_json(request.headers)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
     chunks = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise GatewayError(413, f"Request body is larger than {limit} bytes.", code="too_large")
-        chunks.append(chunk)
+    timeout_s = request.app.state.gateway.config.server.body_timeout_s
+    async with body_deadline(timeout_s):
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise GatewayError(
+                    413, f"Request body is larger than {limit} bytes.", code="too_large"
+                )
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
@@ -207,26 +215,19 @@ class StreamWriter(Protocol):
 
 
 async def relay_stream(
-    gw: Gateway, call: Call, served: Served, deadline: float, writer: StreamWriter
+    gw: Gateway, call: Call, served: Served, writer: StreamWriter
 ) -> AsyncIterator[bytes]:
     """Relay the upstream stream. After the first byte there is no fallback: a failure
     ends the stream with the writer's error event and no end marker. A stream that ends
     without the provider's own finish reason is such a failure, and so is a gap between
-    chunks longer than `attempt_timeout_s` (when set) or the rest of the deadline."""
+    chunks longer than `idle_timeout_s` (`served.chunks` enforces it)."""
     assert served.first_chunk is not None and served.chunks is not None
-    idle_s = gw.config.resilience.attempt_timeout_s
     status = 200
     try:
         first = writer.event(served.first_chunk)
         if first:
             yield first
-        while True:
-            wait_s = max(0.0, deadline - time.monotonic())
-            async with asyncio.timeout(min(wait_s, idle_s) if idle_s else wait_s):
-                try:
-                    chunk = await anext(served.chunks)
-                except StopAsyncIteration:
-                    break
+        async for chunk in served.chunks:
             data = writer.event(chunk)
             if data:
                 yield data

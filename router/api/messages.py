@@ -37,13 +37,17 @@ from router.api.gateway import Gateway
 from router.config import Config
 from router.errors import GatewayError
 from router.policy import Decision, Route, needs_of
+from router.schema import non_finite_path
 from router.upstream import Served
 from router.upstream_messages import CLAUDE_NATIVE, DEFAULT_VERSION, MessagesCall, MessagesRequest
 
 # Anthropic's error types by status; 503 (every deployment failed or is cooling down) is
-# Anthropic's 529; other statuses without a type of their own are api_error.
+# Anthropic's 529; other client errors (408 body too slow, 415 not JSON, 431) are
+# invalid_request_error and server-side statuses without a type of their own api_error.
 _ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
-                403: "permission_error", 404: "not_found_error", 413: "request_too_large",
+                403: "permission_error", 404: "not_found_error", 408: "invalid_request_error",
+                413: "request_too_large", 415: "invalid_request_error",
+                431: "invalid_request_error",
                 429: "rate_limit_error", 504: "timeout_error", 529: "overloaded_error"}
 _STATUS = {503: 529}
 # "system" turns inside `messages` are what Claude Code sends with its
@@ -88,6 +92,8 @@ def parse_messages_body(raw: bytes, max_messages: int, *, count_only: bool = Fal
         raise _invalid("The request body is not valid JSON (UTF-8).") from None
     if not isinstance(data, dict):
         raise _invalid("The request body must be a JSON object.")
+    if (where := non_finite_path(data)) is not None:
+        raise _invalid(f"{where}: NaN and Infinity are not JSON numbers.")
     if not isinstance(data.get("model"), str) or not data["model"]:
         raise _invalid("model: Field required (a string).")
     if not count_only:
@@ -248,6 +254,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
     body = parse_messages_body(
         await read_body(request, config.server.max_body_bytes), config.server.max_messages
     )
+    read = time.monotonic()  # the deadline starts once the body is in
     view = chat_view(body)
     decision = gw.decide_route(view, route_for(config, body["model"], request.headers))
     upstream = _upstream_request(body, request.headers)
@@ -258,7 +265,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
     call = Call(request_id, decision, started, stream,
                 body["messages"] if config.server.log_prompts else None,
                 gw.request_log.entry(request.url.path, body, request.headers))
-    deadline = started + config.resilience.request_timeout_s
+    deadline = read + config.resilience.request_timeout_s
     try:
         served = await gw.upstream.complete(
             decision, {}, stream=stream, deadline=deadline, request_id=request_id,
@@ -277,7 +284,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
         needs_of(view).prompt_tokens, 0
     )
     return StreamingResponse(
-        _events(gw, call, served, deadline),
+        _events(gw, call, served),
         headers={**tianji_headers(decision, served, prompt_cost, label),
                  "cache-control": "no-cache"},
         media_type="text/event-stream",
@@ -312,8 +319,8 @@ class _MessagesStream:
         return _event({"type": "error", "error": {"type": "api_error", "message": err.message}})
 
 
-def _events(gw: Gateway, call: Call, served: Served, deadline: float) -> Any:
-    return relay_stream(gw, call, served, deadline, _MessagesStream())
+def _events(gw: Gateway, call: Call, served: Served) -> Any:
+    return relay_stream(gw, call, served, _MessagesStream())
 
 
 async def count_tokens(gw: Gateway, request: Request) -> JSON:

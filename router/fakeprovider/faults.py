@@ -15,6 +15,11 @@ class FaultKind(str, enum.Enum):
     NON_JSON = "non_json"  # status: an HTML body, as a proxy in front of the provider sends
     RESET = "reset"  # TCP reset before any response byte
     STALL = "stall"  # delay, close: sleep before the headers, then answer (or close)
+    HEADERS_STALL = "headers_stall"  # delay, close: a 200's headers, then sleep before the body
+    TRICKLE = "trickle"  # delay: a 200's headers, then the body one byte every `delay` s
+    EMPTY_ANSWER = "empty_answer"  # a 200 with no answer in it (OpenAI: `choices: []`)
+    ECHO_HEADERS = "echo_headers"  # status: the request's headers, in a 200's answer text or
+    # in the message of an error with that status (as a misbehaving proxy does)
     STREAM_STALL = "stream_stall"  # after_chunks, delay: sleep in the middle of the body
     STREAM_CUT = "stream_cut"  # after_chunks: close without the terminator
     MALFORMED_CHUNK = "malformed_chunk"  # after_chunks: an invalid JSON data line

@@ -38,6 +38,9 @@ _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages"
 # with `anthropic_version` (and betas as `anthropic_beta`) in it; no streaming here.
 _BEDROCK_INVOKE = re.compile(r"model/[^/]+/invoke")
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
+# Transport and SDK headers ECHO_HEADERS leaves out, so the echo stays short.
+_UNECHOED = ("host", "accept", "connection", "content-", "user-agent", "x-stainless-",
+             "anthropic-version")
 _STREAM_HEAD = {"content-type": "text/event-stream", "transfer-encoding": "chunked",
                 "cache-control": "no-cache"}
 
@@ -158,6 +161,9 @@ class Service:
             self._calls.setdefault(dep_id, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(call)
         behaviour = self.shape(dep_id, body, stream, fault, behaviour)
         text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
+        if fault is not None and fault.kind is FaultKind.ECHO_HEADERS:
+            text = "You sent " + " ".join(f"{k}={v}" for k, v in request.headers.items()
+                                          if not k.startswith(_UNECHOED))
         turn = wire.turn(dep_id, body, text)
         if wire.name == "anthropic" and (fault is None or fault.kind is FaultKind.STALL):
             with self._lock:
@@ -236,10 +242,16 @@ def _plan(wire: Wire, turn: Turn, stream: bool, fault: Fault | None,
     if error is not None:
         status, data = error
         return status, [*steps, Write(data)]
+    if kind in _SLOW_BODY and fault is not None:
+        return 200, [*steps, *_slow_body(wire, turn, stream, fault)]
     if stream:
-        events = [chunk(e) for e in wire.stream(turn)] + [LAST_CHUNK]
+        sse = wire.empty_stream(turn) if kind is FaultKind.EMPTY_ANSWER else wire.stream(turn)
+        events = [chunk(e) for e in sse] + [LAST_CHUNK]
         return 200, steps + _stream_steps(head(200, _STREAM_HEAD), events, fault, wire,
                                           behaviour.chunk_delay)
+    if kind is FaultKind.EMPTY_ANSWER:
+        return 200, [*steps, Write(full_response(200, dumps(wire.empty_answer(turn)),
+                                                 "application/json"))]
     body = dumps(wire.answer(turn))
     if fault is None or kind is FaultKind.STALL:
         return 200, [*steps, Write(full_response(200, body, "application/json"))]
@@ -254,6 +266,26 @@ def _plan(wire: Wire, turn: Turn, stream: bool, fault: Fault | None,
     return 200, steps + _stream_steps(b"", pieces, replace(fault, after_chunks=1), wire, 0.0)
 
 
+_SLOW_BODY = (FaultKind.HEADERS_STALL, FaultKind.TRICKLE)
+
+
+def _slow_body(wire: Wire, turn: Turn, stream: bool, fault: Fault) -> list[Step]:
+    """A 200's headers at once, then the body after `delay` (HEADERS_STALL; or a close with
+    `close=True`), or one byte every `delay` seconds (TRICKLE)."""
+    if stream:
+        first = head(200, _STREAM_HEAD)
+        body = b"".join(chunk(e) for e in wire.stream(turn)) + LAST_CHUNK
+    else:
+        body = dumps(wire.answer(turn))
+        first = head(200, {"content-type": "application/json", "content-length": str(len(body))})
+    if fault.kind is FaultKind.HEADERS_STALL:
+        return [Write(first), Sleep(fault.delay), Close() if fault.close else Write(body)]
+    steps: list[Step] = [Write(first)]
+    for index in range(len(body)):
+        steps += [Sleep(fault.delay), Write(body[index:index + 1])]
+    return steps
+
+
 def _error_response(wire: Wire, turn: Turn, fault: Fault | None) -> tuple[int, bytes] | None:
     if fault is None:
         return None
@@ -261,6 +293,10 @@ def _error_response(wire: Wire, turn: Turn, fault: Fault | None) -> tuple[int, b
         extra = {} if fault.retry_after is None else {"retry-after": f"{fault.retry_after:g}"}
         body = dumps(wire.error(fault.status))
         return fault.status, full_response(fault.status, body, "application/json", extra)
+    if fault.kind is FaultKind.ECHO_HEADERS and fault.status != 200:
+        body = wire.error(fault.status)
+        body["error"]["message"] = turn.text
+        return fault.status, full_response(fault.status, dumps(body), "application/json")
     if fault.kind is FaultKind.NON_JSON:
         return fault.status, full_response(fault.status, _NON_JSON_BODY, "text/html")
     if fault.kind is FaultKind.CONTEXT_LENGTH:

@@ -53,6 +53,12 @@ class Wire(Protocol):
 
     def usage(self, turn: Turn) -> JSON:
         """The token usage an answer to `turn` reports."""
+    def empty_answer(self, turn: Turn) -> JSON:
+        """A success body with no answer in it (OpenAI: `choices: []`)."""
+        ...
+
+    def empty_stream(self, turn: Turn) -> list[bytes]:
+        """A success stream with no answer in it (OpenAI: events without choices)."""
         ...
 
     def error(self, status: int) -> JSON: ...

@@ -118,6 +118,15 @@ class AnthropicWire:
     def stream(self, turn: Turn) -> list[bytes]:
         return [_sse(event) for event in self.events(turn)]
 
+    def empty_answer(self, turn: Turn) -> JSON:
+        return {**self._message(turn), "content": [], "stop_reason": "end_turn",
+                "usage": {"input_tokens": turn.prompt_tokens, "output_tokens": 0}}
+
+    def empty_stream(self, turn: Turn) -> list[bytes]:
+        start = {**self._message(turn), "content": [], "stop_reason": None,
+                 "usage": {"input_tokens": turn.prompt_tokens, "output_tokens": 0}}
+        return [_sse(_ev("message_start", {"message": start})), _sse(_ev("message_stop", {}))]
+
     def error(self, status: int) -> JSON:
         kind, message = _ERRORS.get(status, _SERVER_ERROR)
         return {"type": "error", "error": {"type": kind, "message": message}}

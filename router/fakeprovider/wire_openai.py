@@ -100,6 +100,15 @@ class OpenAIWire:
         events.append(b"data: [DONE]\n\n")
         return events
 
+    def empty_answer(self, turn: Turn) -> JSON:
+        return {**self._envelope(turn, "chat.completion"), "choices": [],
+                "usage": self._usage(turn)}
+
+    def empty_stream(self, turn: Turn) -> list[bytes]:
+        event = {**self._envelope(turn, "chat.completion.chunk"), "choices": [],
+                 "usage": self._usage(turn)}
+        return [b"data: " + dumps(event) + b"\n\n", b"data: [DONE]\n\n"]
+
     def error(self, status: int) -> JSON:
         message, kind, code = _ERRORS.get(status, _SERVER_ERROR)
         return {"error": {"message": message, "type": kind, "param": None, "code": code}}

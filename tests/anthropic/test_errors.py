@@ -44,11 +44,15 @@ def test_invalid_request_error(gw, claude):
         client.messages.create(model="auto", max_tokens=0, messages=user("hi"))
     assert err.value.body["error"]["type"] == "invalid_request_error"
     assert "max_tokens" in err.value.message
-    headers = {**VERSION, "x-api-key": KEY}
+    headers = {**VERSION, "x-api-key": KEY, "content-type": "application/json"}
     for bad in (b"{not json", b"[]", b'{"model": "auto", "max_tokens": 5}',
                 b'{"model": "auto", "max_tokens": 5, "messages": [{"role": "system"}]}'):
         response = gw.http.post("/v1/messages", content=bad, headers=headers)
         assert error_of(response) == (400, "invalid_request_error"), bad
+    # a body not declared as JSON (what a cross-site form post sends) is refused unread
+    plain = gw.http.post("/v1/messages", content=b'{"model": "auto"}',
+                         headers={**headers, "content-type": "text/plain"})
+    assert error_of(plain) == (415, "invalid_request_error")
     good = {"model": "auto", "max_tokens": 5, "messages": user("hi")}
     for header in ({"anthropic-version": "latest"}, {"anthropic-beta": "ok-1,bad value"}):
         response = gw.http.post("/v1/messages", json=good, headers={**headers, **header})

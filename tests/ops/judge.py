@@ -50,7 +50,8 @@ class FakeJudge:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
-        prompt = json.loads(body)["messages"][-1]["content"]
+        request = json.loads(body)
+        prompt = request["messages"][-1]["content"]
         match = _SECTIONS.search(prompt)
         text = self.verdict(*match.groups()) if match else "Hello from the judge."
         self.calls += 1
@@ -59,9 +60,28 @@ class FakeJudge:
                                                 "message": {"role": "assistant", "content": text}}],
                  "usage": {"prompt_tokens": len(prompt) // 4, "completion_tokens": 1,
                            "total_tokens": len(prompt) // 4 + 1}}
+        if request.get("stream"):  # the gateway streams non-streamed calls (stream_upstream)
+            await self._stream(send, reply, text)
+            return
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": json.dumps(reply).encode()})
+
+    @staticmethod
+    async def _stream(send: Any, reply: dict[str, Any], text: str) -> None:
+        """The same answer as OpenAI chat.completion.chunk events, usage last, then [DONE]."""
+        base = {k: reply[k] for k in ("id", "created", "model")}
+        base["object"] = "chat.completion.chunk"
+        events = [
+            {**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": text},
+                                  "finish_reason": None}]},
+            {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+            {**base, "choices": [], "usage": reply["usage"]},
+        ]
+        body = b"".join(b"data: " + json.dumps(e).encode() + b"\n\n" for e in events)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream")]})
+        await send({"type": "http.response.body", "body": body + b"data: [DONE]\n\n"})
 
     def __enter__(self) -> FakeJudge:
         self._thread = threading.Thread(target=lambda: asyncio.run(self._server.serve()),

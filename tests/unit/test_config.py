@@ -5,8 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from router.config import ConfigError, load_config, parse_config
+from router.config import (
+    ConfigError,
+    ResilienceConfig,
+    ServerConfig,
+    load_config,
+    parse_config,
+)
+from router.providers import LITELLM_PROVIDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +74,8 @@ def test_provider_key_read_implicitly_from_the_environment_is_reported():
 @pytest.mark.parametrize("raw, where", [
     ({"tiers": []}, "tiers: List should have at least 1 item"),
     ({"tiers": [tier("a")], "resilience": {"retries": -1}}, "resilience.retries"),
-    ({"tiers": [tier("a")], "server": {"prot": 1}}, "server.prot: Extra inputs are not permitted"),
+    ({"tiers": [tier("a")], "server": {"prot": 1}},
+     "server.prot: unknown key (did you mean 'port'?)"),
     ({"tiers": [{"name": "a", "deployments": [{"api_key": "k"}]}]}, "tiers.0.deployments.0.model"),
     ({"tiers": [tier("a"), tier("b")]}, "tiers.0.max_difficulty: required"),
     ({"tiers": [tier("a", 0.6), tier("b", 0.5), tier("c")]}, "must increase"),
@@ -88,3 +97,73 @@ def test_load_config_reports_unreadable_and_invalid_yaml(tmp_path):
     bad.write_text("tiers: [\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
+
+
+def _readme_reference() -> dict:
+    """The YAML block of the README's "Configuration reference"."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Configuration reference", 1)[1]
+    block = section.split("```yaml", 1)[1].split("```", 1)[0]
+    return yaml.safe_load(block)
+
+
+def test_the_shipped_time_limits_are_the_ones_the_readme_and_default_config_state():
+    """The defaults that leave a stalled provider within seconds and never cut a healthy
+    long answer (bench/load_faults.py times them); the README documents these values."""
+    defaults = ResilienceConfig()
+    assert (defaults.request_timeout_s, defaults.first_token_timeout_s,
+            defaults.idle_timeout_s) == (60, 10, 10)
+    assert defaults.stream_upstream is True
+    assert defaults.attempt_timeout_s is None and defaults.stream_timeout_s is None
+    documented = _readme_reference()["resilience"]
+    assert set(documented) == set(ResilienceConfig.model_fields)
+    assert ResilienceConfig(**documented) == defaults
+    shipped = load_config(ROOT / "config" / "default.yaml", env={}).resilience
+    assert shipped == defaults
+
+
+def test_the_readme_documents_every_server_key_with_its_default():
+    documented = _readme_reference()["server"]
+    assert set(documented) == set(ServerConfig.model_fields)
+    assert ServerConfig(**{**documented, "api_keys": []}) == ServerConfig()
+
+
+def test_the_provider_list_is_litellms():
+    import litellm
+
+    assert {p.value for p in litellm.LlmProviders} == LITELLM_PROVIDERS
+
+
+def dep(**keys):
+    return {"tiers": [{"name": "a", "deployments": [
+        {"model": "openai/gpt-4o-mini", "api_key": "k", **keys}]}]}
+
+
+@pytest.mark.parametrize("raw, message", [
+    (dep(api_bse="http://x"), "unknown key 'api_bse' (did you mean 'api_base'?)"),
+    (dep(max_contex=8000), "unknown key 'max_contex' (did you mean 'max_context'?)"),
+    (dep(suports=["tools"]), "unknown key 'suports' (did you mean 'supports'?)"),
+    (dep(model="anthropc/claude-haiku-4-5"),
+     "unknown provider prefix 'anthropc' (did you mean 'anthropic'?)"),
+    ({**dep(), "server": {"api_keys": ["${TIANJI_KEY_UNSET}"]}},
+     "server.api_keys.0: ${TIANJI_KEY_UNSET} is not set"),
+    ({**dep(), "resilience": {"attempt_timeout_s": 90}},
+     "attempt_timeout_s (90) is longer than request_timeout_s (60)"),
+    ({**dep(), "resilience": {"backoff_initial_s": 6, "backoff_max_s": 5}},
+     "backoff_initial_s (6) is larger than backoff_max_s (5)"),
+    ({**dep(), "resilience": {"idle_timeout": 5}},
+     "resilience.idle_timeout: unknown key (did you mean 'idle_timeout_s'?)"),
+])
+def test_mistakes_are_config_errors_that_say_what_was_meant(raw, message):
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw, env={})
+    assert message in str(info.value)
+
+
+def test_other_litellm_arguments_go_under_litellm_params_unchecked():
+    raw = dep(api_base="http://127.0.0.1:9/v1",
+              litellm_params={"input_cost_per_token": 1e-6, "api_version": "${API_VERSION}"})
+    deployment = parse_config(raw, env={}).tiers[0].deployments[0]
+    assert deployment.litellm_params == {"api_key": "k", "api_base": "http://127.0.0.1:9/v1",
+                                         "input_cost_per_token": 1e-6}
+    assert deployment.missing_env == ("API_VERSION",)  # checked for unset variables still

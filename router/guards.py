@@ -1,0 +1,75 @@
+"""Guards: which paths need the API key; the body's time limit; for browsers, JSON
+bodies only and CORS only when configured.
+
+`/metrics` and `/readyz` name every deployment, its state and the spend, so they
+need the API key like `/v1/` unless `server.public_metrics` says otherwise;
+`/healthz` (liveness, says nothing) is always open.
+
+A browser sends a cross-site POST without asking first (no CORS preflight) only when
+its content type is `text/plain`, a form or multipart. Refusing every POST that is
+not `application/json` (415) therefore means a web page the operator visits cannot
+make the gateway spend provider money: a JSON POST needs a preflight, and the gateway
+answers no preflight unless `server.cors_origins` lists the page's origin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.datastructures import Headers
+
+from router.errors import GatewayError
+
+OPS_PATHS = frozenset({"/metrics", "/readyz"})
+
+
+def needs_key(path: str, public_metrics: bool) -> bool:
+    """Whether a request to `path` must carry a valid API key (when keys are configured)."""
+    return path.startswith("/v1/") or (path in OPS_PATHS and not public_metrics)
+
+
+CORS_HEADERS = ("authorization", "content-type", "x-api-key", "x-request-id",
+                "x-tianji-min-tier", "x-tianji-max-tier")
+EXPOSED_HEADERS = ("x-request-id", "x-tianji-tier", "x-tianji-model", "x-tianji-provider",
+                   "x-tianji-difficulty", "x-tianji-attempts", "x-tianji-cost-usd",
+                   "x-tianji-affinity")
+
+
+
+def is_json(content_type: str) -> bool:
+    """`application/json`, with or without parameters such as `; charset=utf-8`."""
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
+
+
+def require_json(headers: Headers) -> None:
+    """Raise the 415 unless the request declares a JSON body (called by the body reader,
+    so an unknown path or method still gets its 404 or 405)."""
+    if not is_json(headers.get("content-type", "")):
+        raise GatewayError(
+            415, "The request body must be JSON, sent with 'Content-Type: application/json'.",
+            code="unsupported_media_type",
+        )
+
+
+@contextlib.asynccontextmanager
+async def body_deadline(timeout_s: float) -> AsyncIterator[None]:
+    """The body must arrive within `timeout_s`: a 408 otherwise (a slow client holds a
+    connection, never the request deadline, which starts after the body is read)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            yield
+    except TimeoutError:
+        raise GatewayError(
+            408, f"The request body did not arrive within {timeout_s:g}s.",
+            code="request_timeout",
+        ) from None
+
+
+def cors_options(origins: list[str]) -> dict[str, Any]:
+    """Options of Starlette's `CORSMiddleware` for exactly these origins."""
+    return {"allow_origins": origins, "allow_methods": ["GET", "POST"],
+            "allow_headers": list(CORS_HEADERS), "expose_headers": list(EXPOSED_HEADERS),
+            "max_age": 600}
