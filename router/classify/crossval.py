@@ -39,18 +39,21 @@ CV_FOLDS = 5
 CV_SEED = 0
 
 
-def _held_out_scores(sets: Sequence[Any], held_out: Sequence[Sequence[Any]], progress: bool = False) -> list[Any]:
+def _held_out_scores(
+    sets: Sequence[Any], held_out: Sequence[Sequence[Any]], progress: bool = False, tiers: dict[str, Any] | None = None
+) -> list[Any]:
     """Every prompt's difficulty from weights fitted without the group that holds it out.
 
     `held_out` has one entry per refit: a boolean mask per set of the rows it holds out.
-    Rows that no refit holds out only ever train; their score is NaN.
+    Rows that no refit holds out only ever train; their score is NaN. `tiers` (data.open_tiers)
+    prices the open prompts' models for their gain.
     """
     import numpy as np
 
     from router.classify import train
     from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
-    everything = train.build_targets(sets)
+    everything = train.build_targets(sets, tiers)
     feats = train.featurize(everything.requests, progress=progress)
     scores = np.full(len(everything.target), np.nan)
     iterator: Any = held_out
@@ -61,11 +64,11 @@ def _held_out_scores(sets: Sequence[Any], held_out: Sequence[Sequence[Any]], pro
     for masks in iterator:
         rows = np.concatenate(masks)
         # Targets are rebuilt from the training rows only (held-out labels would move the Rasch abilities).
-        ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()])
+        ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()], tiers)
         params, meta = train.fit(feats.subset(~rows), ts)
         clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
         held = feats.subset(rows)
-        scores[rows] = clf.predict(held.structure, held.tasks, held.words)[0]
+        scores[rows] = held.predict(clf)
     return _per_set(scores, sets)
 
 
@@ -77,7 +80,8 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
     from router import data
 
     sets = data.load(data_dir)
-    return sets, _held_out_scores(sets, [[s.benchmark == b for s in sets] for b in folds], progress)
+    masks = [[s.benchmark == b for s in sets] for b in folds]
+    return sets, _held_out_scores(sets, masks, progress, data.open_tiers_near(data_dir))
 
 
 def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False) -> dict[str, Any]:
@@ -117,8 +121,9 @@ def cv_scores(
     from router import data
 
     sets = data.load(data_dir) if isinstance(data_dir, (str, Path)) else list(data_dir)
+    tiers = data.open_tiers_near(data_dir) if isinstance(data_dir, (str, Path)) else {}
     folds = prompt_folds(sets, k, seed)
-    return sets, _held_out_scores(sets, [[fs == f for fs in folds] for f in range(k)], progress), folds
+    return sets, _held_out_scores(sets, [[fs == f for fs in folds] for f in range(k)], progress, tiers), folds
 
 
 def _per_set(scores: Any, sets: Sequence[Any]) -> list[Any]:
