@@ -45,7 +45,7 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"extrae|extraire|extrahiere|извлеки|提取|抽出|추출|clasifica|classe|klassifiziere|分类|分類",
     ),
     "summarisation": (
-        r"summari[sz]e|summary|tl;?dr|sum up|key (?:points|takeaways)|main points|gist|condense"
+        r"summari[sz]e|summary|tl;?dr|sum up|in a brief manner|briefly describe|describe the content|key (?:points|takeaways)|main points|gist|condense"
         r"|in (?:one|two|three|a few) sentences|brief overview of (?:this|the following)|recap|outline"
         r" (?:this|the following)|abstract (?:of|for) (?:this|the)",
         r"resume|resumen|résume|résumé|zusammenfass|fasse zusammen|resumir|riassumi|кратко|резюм"
@@ -57,7 +57,10 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"|far|long) is|capital of|population of|define|definition of|meaning of|what does .{1,40}"
         r" (?:mean|stand for)|tell me about|how do (?:i|you) (?:cook|make|clean|get to|say)|recipe"
         r"|synonyms?|antonyms?|how do you spell|what year|why (?:is|are|do|does|did) (?:the|a|an|it|we|people)"
-        r"|how does (?:a|an|the) \w+(?: \w+)? work",
+        r"|how does (?:a|an|the) \w+(?: \w+)? work|how (?:do|can|should) i|how to|how do you|tips (?:on|for)"
+        r"|any (?:tips|advice|suggestions)|advice (?:on|for)|do you know|what do you think|can you tell me"
+        r"|is it (?:safe|ok|okay|true|possible|normal)|what should i|where should i|best way to"
+        r"|describe (?:the|a|an)|give (?:an |some )?examples?|what (?:causes|caused|happened|happens)",
         r"qu[ée] es|qui(?:én)? es|cu[aá]l es|qu'est-ce que|qui est|was ist|wer ist|wo ist|o que [ée]"
         r"|che cos'è|что такое|кто такой|什么是|是什么|谁是|とは|何ですか|무엇|누구",
     ),
@@ -65,7 +68,10 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"poem|haiku|limerick|sonnet|lyrics|song|story|short story|fairy tale|fiction|novel|screenplay"
         r"|script for|dialogue between|write a (?:tweet|post|caption|slogan|tagline|toast|speech|letter"
         r"|email|cover letter|blog post|article|essay|ad|advert|product description|bio|review|joke)"
-        r"|blog post|cover letter|birthday (?:message|card|wish)|wedding toast|brainstorm|ideas for"
+        r"|blog post|cover letter|birthday (?:message|card|wish)|wedding toast|brainstorm|ideas for|ideas"
+        r"|make a list|list (?:some|a few|\d+|the best)|give me (?:some|a few|\d+)|suggest|come up with"
+        r"|think of|choose (?:a|an|the)|pick (?:a|an|the)|title for|a title|headline|name for"
+        r"|help me (?:write|draft|plan|with)|reply to|respond to|compliment|invitation|template"
         r"|names? for (?:my|a|our)|slogan|tagline|role-?play|pretend (?:to be|you are)|imagine you are",
         r"poema|poème|gedicht|poesia|стих|诗|詩|시를|cuento|histoire|geschichte|história|storia"
         r"|рассказ|故事|物語|이야기|canci[oó]n|chanson|lied",
@@ -76,7 +82,7 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"|code (?:for|that|to)|in (?:python|javascript|typescript|java|c\+\+|c#|rust|go|golang|kotlin"
         r"|swift|ruby|php|bash|powershell|haskell|scala|elixir|zig|sql)\b|(?:python|bash|shell|node"
         r"|javascript|typescript|rust|go) (?:script|function|program|one-liner)|regex|regular expression"
-        r"|one-liner|leetcode|algorithm (?:for|to|that)|build (?:a|an) (?:app|website|api|cli|tool)"
+        r"|one-liner|leetcode|html|css|markdown table|latex (?:code|table)|json schema|algorithm (?:for|to|that)|build (?:a|an) (?:app|website|api|cli|tool)"
         r"|create (?:a|an) (?:react|vue|flask|django|fastapi|express|spring) ",
         r"escribe (?:una|un) (?:función|programa|script)|écris (?:une|un) (?:fonction|programme|script)"
         r"|schreibe (?:eine|ein) (?:funktion|programm|skript)|implementa|implémente|implementiere"
@@ -114,10 +120,10 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"consulta sql|requête sql|sql-abfrage|sql-запрос|查询|クエリ|쿼리|表格|スプレッドシート",
     ),
     "arithmetic": (
-        r"what is \d[\d,.]*\s*(?:[-+*/x×÷^]|plus|minus|times|divided by)\s*\d|calculate \d|compute \d"
-        r"|\d+\s*%\s*of\s*\d|convert \d[\d,.]* ?(?:km|miles?|kg|lbs?|pounds|celsius|fahrenheit|usd|eur"
-        r"|inches|cm|feet|meters)|square root of \d|how much is \d",
-        r"cu[aá]nto es \d|combien font \d|wie viel ist \d|сколько будет \d|等于多少|は何ですか",
+        r"what(?:'s| is) \d[\d,.]*\s*(?:[-+*/x×÷^]|plus|minus|times|divided by)\s*\d[\d,.]*|calculate \d+"
+        r"|compute \d+|\d+\s*%\s*of\s*\d[\d,.]*|convert \d[\d,.]* ?(?:km|miles?|kg|lbs?|pounds|celsius"
+        r"|fahrenheit|usd|eur|inches|cm|feet|meters)|square root of \d+|how much is \d[\d,.]*",
+        r"cu[aá]nto es \d+|combien font \d+|wie viel ist \d+|сколько будет \d+|等于多少|は何ですか",
     ),
     "word_problem": (
         r"how many .{1,60}(?:left|remain|total|altogether|in all|does \w+ have)|how much (?:money|"
@@ -173,7 +179,7 @@ KIND_BASE: dict[str, float] = {
     "arithmetic": -2.4,
     "creative": -1.9,
     "word_problem": -1.6,
-    "code_writing": -1.0,
+    "code_writing": -1.5,
     "data_sql": -1.1,
     "debugging": -0.6,
     "long_context_analysis": -0.4,
@@ -206,7 +212,10 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
         r"|randomi[sz]ed controlled|rct|meta-analysis|cohort study|odds ratio|hazard ratio|p-value"
         r"|pharmacology|immunosuppress\w+|monoclonal|antibod\w+|antibiotic resistance|ssri|maoi"
         r"|serotonin syndrome|qt prolongation|off-label|titrat\w+|half-life|bioavailability"
-        r"|clinical trial|icd-10|triage|intubat\w+|ventilator|dialysis|transplant",
+        r"|clinical trial|icd-10|triage|intubat\w+|ventilator|dialysis|transplant|leuka?emia|lymphoma"
+        r"|carcinoma|sarcoma|melanoma|tumou?rs?|chemotherapy|radiotherapy|mutations?|chromosom\w+"
+        r"|translocations?|biomarkers?|histolog\w+|patholog\w+|neurolog\w+|psychiatr\w+|endocrin\w+"
+        r"|autoimmun\w+|inflammat\w+|cytokines?|t-cells?|stem cells?|gene therapy|dosing|mg/kg",
     ),
     "law": (
         r"law|legal|lawyer|attorney|court|judge|contract|lease|tenant|landlord|sue|lawsuit|rights"
@@ -332,7 +341,7 @@ CONSTRAINT_CUES = (
     r"|state (?:all|every|each|your) assumptions?|list (?:all|every|your) assumptions|justify|cite"
     r"|with (?:references|citations|sources)|edge cases?|corner cases?|worst[- ]case|complexity"
     r"|time and space|big-?o|trade-?offs?|compare .{1,60} (?:and|vs\.?|versus|with)|migration plan"
-    r"|rollback plan|rollout plan|failure modes?|threat model|guarantee\w*|invariants?|correctness"
+    r"|rollback plan|rollout plan|failure modes?|threat model|guarantee\w*|invariants?|correctness|correct memory order\w*"
     r"|in detail|detailed|thorough(?:ly)?|comprehensive|production[- ]ready|benchmark|optimi[sz]e"
     r"|without (?:using|any)|must (?:not|be|handle|support)|should (?:handle|support|scale)"
     r"|at scale|millions of|billions of|under load|concurren\w+|thread[- ]safe|consistent"

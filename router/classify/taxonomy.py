@@ -10,7 +10,7 @@ learned term on top of it from the labelled open prompts (see learned.py).
           + 0.8 * expertise                    # expert vocabulary of the domain, in the ask
           + 0.4 * stakes                       # medicine, law, finance at expert level
           + 0.45 * constraints                 # prove, derive, state every assumption, ...
-          + 0.35 * requirements                # how many distinct things are asked
+          + 0.6 * requirements                 # how many distinct things are asked
           + context                            # a long context raises analysis, not lookups
 
 The ask is what the user wrote last (head and tail of the last user turn) plus the head of
@@ -43,8 +43,9 @@ from router.classify.lexicon import (
 ASK_HEAD_CHARS = 700
 ASK_TAIL_CHARS = 500
 SMALL_TALK_MAX_CHARS = 60
+PLAIN_QUESTION_MAX_CHARS = 200
 # Words this long are mostly terms of art (any alphabet): the language-independent part of technical density.
-JARGON_MIN_LETTERS = 13
+JARGON_MIN_LETTERS = 12
 
 # How strongly each kind's cue counts when several kinds match (specific beats generic).
 KIND_PRIORITY: dict[str, float] = {
@@ -65,6 +66,8 @@ KIND_PRIORITY: dict[str, float] = {
     "factual": 1.0,
     "small_talk": 1.0,
 }
+# A plain question with this many expert terms is read as expert analysis.
+EXPERT_KIND_TERMS = 2
 HIGH_STAKES = frozenset({"medicine", "law", "finance"})
 
 
@@ -111,6 +114,8 @@ _IMPERATIVE = re.compile(
     r"|estimate|calculate|compute|identify|recommend|suggest|justify|define|state|summari[sz]e"
     r"|translate|rewrite|add|make|create|build|find|determine|assess|address|cover|handle)\b"
 )
+# Clause joints of an ask: each pair of them is roughly one more requirement ("..., with logging and a cron line").
+_CLAUSE = re.compile(r",|;|\band\b|\bwith\b|\bthen\b|\balso\b|\bplus\b")
 _CODE = re.compile(r"```|^\s*(?:def |class |#include|import |fn |func |public |SELECT |function )", re.MULTILINE)
 _LATEX = re.compile(r"\\[a-zA-Z]{2,}|\$[^$\n]{1,80}\$|\^\{|_\{")
 
@@ -142,8 +147,19 @@ def _distinct(pattern: re.Pattern[str], text: str) -> int:
     return len(set(pattern.findall(text)))
 
 
+_PLAIN_QUESTION = re.compile(
+    r"^\s*(?:what|why|how|when|where|who|which|is|are|was|were|do|does|did|can|could|would|will|should"
+    r"|has|have)\b[^\n]*\?\s*$"
+)
+
+
 def _kind(low: str, n_chars: int) -> tuple[str, int]:
-    best, best_score, cues = "general", 0.0, 0
+    """The kind whose cues weigh most (KIND_PRIORITY); a lone short question that names no
+    kind is a lookup; with no cue at all, "general"."""
+    if n_chars <= PLAIN_QUESTION_MAX_CHARS and _PLAIN_QUESTION.match(low):
+        best, best_score, cues = "factual", KIND_PRIORITY["factual"] * 0.5, 0  # read from its shape, no cue
+    else:
+        best, best_score, cues = "general", 0.0, 0
     for kind, (en, multi) in _KIND.items():
         if kind == "small_talk" and n_chars > SMALL_TALK_MAX_CHARS:
             continue
@@ -179,8 +195,18 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     if tools and kind in ("general", "factual", "small_talk"):
         kind = "agentic"
     domain, n_expert, n_general = _domain(low)
+    if n_expert >= EXPERT_KIND_TERMS and kind in ("general", "factual", "small_talk"):
+        kind = "expert_analysis"  # a question in a practitioner's vocabulary is not a lookup
+    base = KIND_BASE[kind]
+    if n_expert >= EXPERT_KIND_TERMS and kind in ("code_writing", "data_sql", "debugging", "creative"):
+        base = max(base, KIND_BASE["expert_analysis"])  # a lock-free queue is not a string reversal
     constraints = _distinct(_CONSTRAINT, low) + _distinct(_CONSTRAINT_MULTI, low)
-    requirements = len(_LIST_ITEM.findall(ask)) + _distinct(_IMPERATIVE, low) + min(ask.count("?"), 4)
+    requirements = (
+        len(_LIST_ITEM.findall(ask))
+        + _distinct(_IMPERATIVE, low)
+        + min(ask.count("?"), 4)
+        + min(len(_CLAUSE.findall(low[:ASK_HEAD_CHARS])), 8) // 2
+    )
     lookup = _LOOKUP.search(low) is not None
     long_form = kind == "creative" and _LONG_FORM.search(low) is not None
     latex = _LATEX.search(ask) is not None
@@ -196,11 +222,11 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     else:
         context = 0.25 * context_kchars
     parts = {
-        "kind": KIND_BASE[kind],
+        "kind": base,
         "expertise": 0.8 * expertise,
         "stakes": 0.4 * stakes,
         "constraints": 0.45 * depth_constraints,
-        "requirements": 0.35 * depth_requirements,
+        "requirements": 0.6 * depth_requirements,
         "context": context,
         "typeset_maths": 0.4 if latex else 0.0,
         "tools": 0.2 if tools else 0.0,
@@ -208,7 +234,8 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     }
     prior = sum(parts.values())
     confidence = _confidence(kind, kind_cues, n_expert, constraints, requirements, chars, lookup, text)
-    confidence = round(max(0.0, confidence - 0.1 * jargon), 4)
+    confidence -= 0.1 * jargon + 0.05 * max(0, n_general - 1) + (0.15 if domain in HIGH_STAKES else 0.0)
+    confidence = round(max(0.0, confidence), 4)
     if long_form:
         confidence = min(confidence, 0.4)
     signals = {
@@ -236,7 +263,7 @@ def _confidence(
     extra requirement takes some away; any other kind, a request that names no kind, or one in
     a script none of the cues read, starts below the cheapest tier's bar."""
     if kind in EASY_KINDS:
-        c = 0.55 + 0.15 * min(kind_cues, 2)
+        c = 0.55 + 0.15 * min(kind_cues, 2) if kind_cues else 0.5  # a plain short question: just enough
     elif kind == "code_writing" and chars <= 200 and requirements <= 1:
         c = 0.55  # short simple code
     else:
