@@ -185,10 +185,6 @@ class LearnedClassifier:
         z = np.where(bench_ok, lifted, z_open)
         return 1.0 / (1.0 + np.exp(-z))
 
-    def score_many(self, requests: list[ChatRequest]) -> list[tuple[float, str]]:
-        """(difficulty, task) for many requests (for `router score`)."""
-        return [(a.difficulty, a.task) for a in map(self.score, requests)]
-
     def score(self, request: ChatRequest) -> Assessment:
         """The gateway's path: the taxonomy always, the benchmark terms only where they apply."""
         text, system_share, turns = conversation_text(request)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from router.classify.base import iter_text
+from router.classify.cues import CueSet
 
 from router.classify.lexicon import (
     CONSTRAINT_CUES,
@@ -40,8 +41,8 @@ from router.classify.lexicon import (
     LOOKUP_CUES,
 )
 
-ASK_HEAD_CHARS = 700
-ASK_TAIL_CHARS = 500
+ASK_HEAD_CHARS = 500
+ASK_TAIL_CHARS = 300
 SMALL_TALK_MAX_CHARS = 60
 PLAIN_QUESTION_MAX_CHARS = 200
 # Words this long are mostly terms of art (any alphabet): the language-independent part of technical density.
@@ -71,41 +72,14 @@ EXPERT_KIND_TERMS = 2
 HIGH_STAKES = frozenset({"medicine", "law", "finance"})
 
 
-def _words(phrases: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{phrases})(?![\w])")
-
-
-def _alternatives(phrases: str) -> list[str]:
-    """The top-level alternatives of a regex fragment (a `|` inside brackets stays)."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(phrases):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(phrases[start:i])
-            start = i + 1
-    return [*out, phrases[start:]]
-
-
-def _multi(phrases: str) -> re.Pattern[str]:
-    """Multilingual cues: a cue in an alphabet starts at a word boundary (so "ola" is not read
-    in "Poland") and may take an inflected ending; a CJK cue matches anywhere (no spaces there)."""
-    parts = _alternatives(phrases)
-    cjk = [p for p in parts if re.match(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]", p)]
-    alpha = [p for p in parts if p not in cjk]
-    pattern = "|".join([*(f"(?<![\\w])(?:{p})" for p in alpha), *cjk])
-    return re.compile(pattern)
-
-
-_KIND = {k: (_words(en), _multi(multi)) for k, (en, multi) in KIND_CUES.items()}
-_DOMAIN = {d: (_words(general), _words(expert)) for d, (general, expert) in DOMAIN_TERMS.items()}
-_DOMAIN_MULTI = {d: _multi(p) for d, p in DOMAIN_MULTI.items()}
-_CONSTRAINT = _words(CONSTRAINT_CUES)
-_CONSTRAINT_MULTI = _multi(CONSTRAINT_MULTI)
-_LOOKUP = _words(LOOKUP_CUES)
-_LONG_FORM = _words(LONG_FORM_CUES)
+# English cues match whole words; multilingual ones may take an inflected ending.
+_KIND = {k: (CueSet(en), CueSet(multi, open_end=True)) for k, (en, multi) in KIND_CUES.items()}
+_DOMAIN = {d: (CueSet(general), CueSet(expert)) for d, (general, expert) in DOMAIN_TERMS.items()}
+_DOMAIN_MULTI = {d: CueSet(p, open_end=True) for d, p in DOMAIN_MULTI.items()}
+_CONSTRAINT = CueSet(CONSTRAINT_CUES)
+_CONSTRAINT_MULTI = CueSet(CONSTRAINT_MULTI, open_end=True)
+_LOOKUP = CueSet(LOOKUP_CUES)
+_LONG_FORM = CueSet(LONG_FORM_CUES)
 _JARGON = re.compile(rf"[^\W\d_]{{{JARGON_MIN_LETTERS},}}")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)]|[a-h][.)])\s+\S", re.MULTILINE)
 _IMPERATIVE = re.compile(
@@ -153,29 +127,33 @@ _PLAIN_QUESTION = re.compile(
 )
 
 
-def _kind(low: str, n_chars: int) -> tuple[str, int]:
+def _kind(low: str, n_chars: int, foreign: bool) -> tuple[str, int]:
     """The kind whose cues weigh most (KIND_PRIORITY); a lone short question that names no
-    kind is a lookup; with no cue at all, "general"."""
+    kind is a lookup; with no cue at all, "general". The multilingual cues are read when the
+    ask has non-ASCII letters, or when no English cue names a kind (bounds the cost)."""
     if n_chars <= PLAIN_QUESTION_MAX_CHARS and _PLAIN_QUESTION.match(low):
         best, best_score, cues = "factual", KIND_PRIORITY["factual"] * 0.5, 0  # read from its shape, no cue
     else:
         best, best_score, cues = "general", 0.0, 0
-    for kind, (en, multi) in _KIND.items():
-        if kind == "small_talk" and n_chars > SMALL_TALK_MAX_CHARS:
-            continue
-        hits = _distinct(en, low) + _distinct(multi, low)
-        if hits:
-            score = KIND_PRIORITY[kind] * min(hits, 3) ** 0.5
-            if score > best_score:
-                best, best_score, cues = kind, score, hits
+    for multilingual in (False, True):
+        if multilingual and cues and not foreign:
+            break
+        for kind, (en, multi) in _KIND.items():
+            if kind == "small_talk" and n_chars > SMALL_TALK_MAX_CHARS:
+                continue
+            hits = (en.count(low) + multi.count(low)) if multilingual else en.count(low)
+            if hits:
+                score = KIND_PRIORITY[kind] * min(hits, 3) ** 0.5
+                if score > best_score:
+                    best, best_score, cues = kind, score, hits
     return best, cues
 
 
-def _domain(low: str) -> tuple[str, int, int]:
+def _domain(low: str, foreign: bool) -> tuple[str, int, int]:
     best, best_score, expert_best, general_best = "general", 0.0, 0, 0
     for domain, (general, expert) in _DOMAIN.items():
-        n_expert = _distinct(expert, low) + (1 if _DOMAIN_MULTI[domain].search(low) else 0)
-        n_general = _distinct(general, low)
+        n_expert = expert.count(low) + (1 if foreign and _DOMAIN_MULTI[domain].search(low) else 0)
+        n_general = general.count(low)
         score = 2.0 * n_expert + n_general
         if score > best_score:
             best, best_score, expert_best, general_best = domain, score, n_expert, n_general
@@ -188,27 +166,28 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     """Read the kind, domain, expertise and depth of a request; `text` is the clipped
     conversation, `ask` what the user asked (see ask_of), `chars` the full length."""
     low = ask.lower()
-    kind, kind_cues = _kind(low, len(ask.strip()))
+    foreign = not low.isascii()
+    kind, kind_cues = _kind(low, len(ask.strip()), foreign)
     code = _CODE.search(text) is not None
     if kind == "general" and code:
         kind = "debugging"
     if tools and kind in ("general", "factual", "small_talk"):
         kind = "agentic"
-    domain, n_expert, n_general = _domain(low)
+    domain, n_expert, n_general = _domain(low, foreign)
     if n_expert >= EXPERT_KIND_TERMS and kind in ("general", "factual", "small_talk"):
         kind = "expert_analysis"  # a question in a practitioner's vocabulary is not a lookup
     base = KIND_BASE[kind]
     if n_expert >= EXPERT_KIND_TERMS and kind in ("code_writing", "data_sql", "debugging", "creative"):
         base = max(base, KIND_BASE["expert_analysis"])  # a lock-free queue is not a string reversal
-    constraints = _distinct(_CONSTRAINT, low) + _distinct(_CONSTRAINT_MULTI, low)
+    constraints = _CONSTRAINT.count(low) + (_CONSTRAINT_MULTI.count(low) if foreign else 0)
     requirements = (
         len(_LIST_ITEM.findall(ask))
         + _distinct(_IMPERATIVE, low)
         + min(ask.count("?"), 4)
         + min(len(_CLAUSE.findall(low[:ASK_HEAD_CHARS])), 8) // 2
     )
-    lookup = _LOOKUP.search(low) is not None
-    long_form = kind == "creative" and _LONG_FORM.search(low) is not None
+    lookup = _LOOKUP.search(low)
+    long_form = kind == "creative" and _LONG_FORM.search(low)
     latex = _LATEX.search(ask) is not None
 
     jargon = min(3, _distinct(_JARGON, low))

@@ -68,14 +68,6 @@ def test_reads_the_whole_conversation(learned):
     assert with_history > alone + 0.3
 
 
-def test_batch_scoring_matches_single(learned):
-    texts = [GREETING, WORD_PROBLEM, PROOF, CODE]
-    batch = learned.score_many([prompt_request(t) for t in texts])
-    for text, (d, task) in zip(texts, batch, strict=True):
-        a = score(learned, text)
-        assert abs(a.difficulty - d) < 1e-3 and a.task == task
-
-
 def test_weights_are_small():
     from router.classify.learned import DEFAULT_WEIGHTS
 

@@ -55,8 +55,9 @@ def test_score_command_keeps_order():
     )
     rows = [json.loads(x) for x in out.stdout.splitlines()]
     assert len(rows) == 3
-    assert all(set(r) == {"difficulty", "task"} for r in rows)
+    assert all(set(r) == {"difficulty", "task", "domain", "confidence"} for r in rows)
     assert rows[1]["difficulty"] > rows[0]["difficulty"]
+    assert [r["task"] for r in rows] == ["small_talk", "proof", "creative"]
 
 
 def _word_problem(i: int, quantities: int) -> str:
