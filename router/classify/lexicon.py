@@ -23,78 +23,112 @@ KIND_CUES: dict[str, tuple[str, str]] = {
     ),
     "rewrite": (
         r"translate|translation|rewrite|re-write|rephrase|paraphrase|reword|proofread|fix (?:the )?"
-        r"(?:typos?|grammar|spelling)|correct (?:the )?(?:grammar|spelling|errors)|polish|make it (?:more )?"
-        r"(?:formal|casual|concise|shorter|longer|polite|friendly)|shorten|simplify (?:this|the) (?:text|"
-        r"sentence|paragraph)|convert (?:this|it|the following) (?:to|into)|format (?:this|it|the following)"
-        r"|reformat|as a (?:table|bullet list|json|csv|markdown)|into (?:a )?(?:table|bullet points|json"
-        r"|csv|markdown|yaml)|capitali[sz]e|uppercase|lowercase|title case|alphabeti[sz]e|sort (?:these|"
-        r"this list)|in (?:french|spanish|german|english|chinese|japanese|italian|portuguese|russian"
+        r"(?:typos?|grammar|spelling)|correct (?:the )?(?:grammar|spelling|errors)|polish"
+        r"|make it (?:more )?"
+        r"(?:formal|casual|concise|shorter|longer|polite|friendly)|shorten|simplify (?:this"
+        r"|the) (?:text|"
+        r"sentence|paragraph)|convert (?:this|it|the following) (?:to|into)|format (?:this|it"
+        r"|the following)"
+        r"|reformat|as a (?:table|bullet list|json|csv|markdown)|into (?:a )?(?:table"
+        r"|bullet points|json"
+        r"|csv|markdown|yaml)|capitali[sz]e|uppercase|lowercase|title case|alphabeti[sz]e"
+        r"|sort (?:these|"
+        r"this list)|in (?:french|spanish|german|english|chinese|japanese|italian|portuguese"
+        r"|russian"
         r"|korean|arabic|hindi)",
         r"traduce|traducir|traduis|traduire|traduza|traduzir|traduci|übersetze|übersetzen|переведи"
         r"|перевести|翻译|译成|翻訳|訳して|번역|reescribe|reformula|réécris|reformule|umformulieren"
         r"|formuliere|перефразируй|改写|润色|書き直|言い換え",
     ),
     "extraction": (
-        r"extract|pull out|list (?:all|every) (?:the )?(?:names|dates|emails|numbers|entities|items)"
+        r"extract|pull out|list (?:all|every) (?:the )?(?:names|dates|emails|numbers|entities"
+        r"|items)"
         r"|find (?:all|every|the) (?:names|dates|emails|phone numbers|mentions|lines?)|which line"
-        r"|what is the (?:timestamp|date|time|name|value|status|id|number) of|classify|categori[sz]e"
-        r"|label (?:each|these|the)|tag (?:each|these)|sentiment|is this (?:email|message|review|text)"
+        r"|what is the (?:timestamp|date|time|name|value|status|id|number) of|classify"
+        r"|categori[sz]e"
+        r"|label (?:each|these|the)|tag (?:each|these)|sentiment|is this (?:email|message|review"
+        r"|text)"
         r"|spam or|positive or negative|detect the language|what language is|count (?:the|how many)"
-        r"|how many (?:times|lines|words|errors|entries|rows) |first (?:error|line|entry|occurrence)"
-        r"|last (?:error|line|entry)|parse (?:this|the following) into|fill in (?:the )?(?:form|fields)",
+        r"|how many (?:times|lines|words|errors|entries|rows) |first (?:error|line|entry"
+        r"|occurrence)"
+        r"|last (?:error|line|entry)|parse (?:this|the following) into|fill in (?:the )?(?:form"
+        r"|fields)",
         r"extrae|extraire|extrahiere|извлеки|提取|抽出|추출|clasifica|classe|klassifiziere|分类|分類",
     ),
     "summarisation": (
-        r"summari[sz]e|summary|tl;?dr|sum up|in a brief manner|briefly describe|describe the content|key (?:points|takeaways)|main points|gist|condense"
-        r"|in (?:one|two|three|a few) sentences|brief overview of (?:this|the following)|recap|outline"
+        r"summari[sz]e|summary|tl;?dr|sum up|in a brief manner|briefly describe"
+        r"|describe the content|key (?:points|takeaways)|main points|gist|condense"
+        r"|in (?:one|two|three|a few) sentences|brief overview of (?:this|the following)|recap"
+        r"|outline"
         r" (?:this|the following)|abstract (?:of|for) (?:this|the)",
         r"resume|resumen|résume|résumé|zusammenfass|fasse zusammen|resumir|riassumi|кратко|резюм"
         r"|总结|概括|摘要|要約|まとめ|요약",
     ),
     "factual": (
         r"what is|what's|what are|who is|who was|who were|who wrote|who invented|when (?:is|was|did"
-        r"|were)|where (?:is|are|was|can)|which (?:country|city|year|planet|ocean)|how (?:tall|big|old"
+        r"|were)|where (?:is|are|was|can)|which (?:country|city|year|planet|ocean)|how (?:tall"
+        r"|big|old"
         r"|far|long) is|capital of|population of|define|definition of|meaning of|what does .{1,40}"
         r" (?:mean|stand for)|tell me about|how do (?:i|you) (?:cook|make|clean|get to|say)|recipe"
-        r"|synonyms?|antonyms?|how do you spell|what year|why (?:is|are|do|does|did) (?:the|a|an|it|we|people)"
-        r"|how does (?:a|an|the) \w+(?: \w+)? work|how (?:do|can|should) i|how to|how do you|tips (?:on|for)"
-        r"|any (?:tips|advice|suggestions)|advice (?:on|for)|do you know|what do you think|can you tell me"
+        r"|synonyms?|antonyms?|how do you spell|what year|why (?:is|are|do|does|did) (?:the|a|an"
+        r"|it|we|people)"
+        r"|how does (?:a|an|the) \w+(?: \w+)? work|how (?:do|can|should) i|how to|how do you"
+        r"|tips (?:on|for)"
+        r"|any (?:tips|advice|suggestions)|advice (?:on|for)|do you know|what do you think"
+        r"|can you tell me"
         r"|is it (?:safe|ok|okay|true|possible|normal)|what should i|where should i|best way to"
-        r"|describe (?:the|a|an)|give (?:an |some )?examples?|what (?:causes|caused|happened|happens)",
-        r"qu[ée] es|qui(?:én)? es|cu[aá]l es|qu'est-ce que|qui est|was ist|wer ist|wo ist|o que [ée]"
+        r"|describe (?:the|a|an)|give (?:an |some )?examples?|what (?:causes|caused|happened"
+        r"|happens)",
+        r"qu[ée] es|qui(?:én)? es|cu[aá]l es|qu'est-ce que|qui est|was ist|wer ist|wo ist"
+        r"|o que [ée]"
         r"|che cos'è|что такое|кто такой|什么是|是什么|谁是|とは|何ですか|무엇|누구",
     ),
     "creative": (
-        r"poem|haiku|limerick|sonnet|lyrics|song|story|short story|fairy tale|fiction|novel|screenplay"
-        r"|script for|dialogue between|write a (?:tweet|post|caption|slogan|tagline|toast|speech|letter"
-        r"|email|cover letter|blog post|article|essay|ad|advert|product description|bio|review|joke)"
-        r"|blog post|cover letter|birthday (?:message|card|wish)|wedding toast|brainstorm|ideas for|ideas"
-        r"|make a list|list (?:some|a few|\d+|the best)|give me (?:some|a few|\d+)|suggest|come up with"
+        r"poem|haiku|limerick|sonnet|lyrics|song|story|short story|fairy tale|fiction|novel"
+        r"|screenplay"
+        r"|script for|dialogue between|write a (?:tweet|post|caption|slogan|tagline|toast|speech"
+        r"|letter"
+        r"|email|cover letter|blog post|article|essay|ad|advert|product description|bio|review"
+        r"|joke)"
+        r"|blog post|cover letter|birthday (?:message|card|wish)|wedding toast|brainstorm"
+        r"|ideas for|ideas"
+        r"|make a list|list (?:some|a few|\d+|the best)|give me (?:some|a few|\d+)|suggest"
+        r"|come up with"
         r"|think of|choose (?:a|an|the)|pick (?:a|an|the)|title for|a title|headline|name for"
         r"|help me (?:write|draft|plan|with)|reply to|respond to|compliment|invitation|template"
-        r"|names? for (?:my|a|our)|slogan|tagline|role-?play|pretend (?:to be|you are)|imagine you are",
+        r"|names? for (?:my|a|our)|slogan|tagline|role-?play|pretend (?:to be|you are)"
+        r"|imagine you are",
         r"poema|poème|gedicht|poesia|стих|诗|詩|시를|cuento|histoire|geschichte|história|storia"
         r"|рассказ|故事|物語|이야기|canci[oó]n|chanson|lied",
     ),
     "code_writing": (
-        r"write (?:a |an |me a |some )?(?:\w+ )?(?:function|script|program|class|method|module|query"
+        r"write (?:a |an |me a |some )?(?:\w+ )?(?:function|script|program|class|method|module"
+        r"|query"
         r"|regex|code|snippet|component|endpoint|unit tests?|cli|bot|api|parser|scraper)|implement"
-        r"|code (?:for|that|to)|in (?:python|javascript|typescript|java|c\+\+|c#|rust|go|golang|kotlin"
+        r"|code (?:for|that|to)|in (?:python|javascript|typescript|java|c\+\+|c#|rust|go|golang"
+        r"|kotlin"
         r"|swift|ruby|php|bash|powershell|haskell|scala|elixir|zig|sql)\b|(?:python|bash|shell|node"
-        r"|javascript|typescript|rust|go) (?:script|function|program|one-liner)|regex|regular expression"
-        r"|one-liner|leetcode|html|css|markdown table|latex (?:code|table)|json schema|algorithm (?:for|to|that)|build (?:a|an) (?:app|website|api|cli|tool)"
+        r"|javascript|typescript|rust|go) (?:script|function|program|one-liner)|regex"
+        r"|regular expression"
+        r"|one-liner|leetcode|html|css|markdown table|latex (?:code|table)|json schema"
+        r"|algorithm (?:for|to|that)|build (?:a|an) (?:app|website|api|cli|tool)"
         r"|create (?:a|an) (?:react|vue|flask|django|fastapi|express|spring) ",
-        r"escribe (?:una|un) (?:función|programa|script)|écris (?:une|un) (?:fonction|programme|script)"
+        r"escribe (?:una|un) (?:función|programa|script)|écris (?:une|un) (?:fonction|programme"
+        r"|script)"
         r"|schreibe (?:eine|ein) (?:funktion|programm|skript)|implementa|implémente|implementiere"
         r"|напиши (?:функцию|программу|скрипт|код)|写一个|编写|实现|関数を|プログラムを|코드를|함수를",
     ),
     "debugging": (
-        r"debug|bug|fix (?:this|my|the) (?:code|error|bug|function|script|test)|doesn't work|does not"
-        r" work|not working|broken|error:|exception|traceback|stack ?trace|segfault|segmentation fault"
+        r"debug|bug|fix (?:this|my|the) (?:code|error|bug|function|script|test)|doesn't work"
+        r"|does not"
+        r" work|not working|broken|error:|exception|traceback|stack ?trace|segfault"
+        r"|segmentation fault"
         r"|crash(?:es|ing)?|panic|undefined is not|null pointer|nullpointer|typeerror|valueerror"
         r"|keyerror|attributeerror|syntaxerror|compile error|won't compile|fails? (?:with|to)"
-        r"|why (?:does|is) (?:my|this) .{0,40}(?:fail|return|print|crash|hang|leak)|review (?:my|this"
-        r"|the) (?:code|pr|pull request|diff|implementation)|code review|refactor|race condition|deadlock"
+        r"|why (?:does|is) (?:my|this) .{0,40}(?:fail|return|print|crash|hang|leak)|review (?:my"
+        r"|this"
+        r"|the) (?:code|pr|pull request|diff|implementation)|code review|refactor|race condition"
+        r"|deadlock"
         r"|memory leak|re-?renders?|off-by-one|what does this (?:code|function|program) (?:do|print"
         r"|output|return)|what is the output|predict the output",
         r"depura|corrige (?:el|este) (?:código|error)|débogue|corrige (?:ce|le) (?:code|bug)|fehler"
@@ -102,11 +136,14 @@ KIND_CUES: dict[str, tuple[str, str]] = {
     ),
     "system_design": (
         r"system design|design (?:a|an|the) (?:system|service|architecture|platform|pipeline|schema"
-        r"|database|api|backend|distributed|scalable|key-value|kv|cache|queue|rate limiter|protocol)"
+        r"|database|api|backend|distributed|scalable|key-value|kv|cache|queue|rate limiter"
+        r"|protocol)"
         r"|architect(?:ure)?|scalab\w+|high availability|fault[- ]toleran\w+|distributed (?:system|"
-        r"database|cache|lock|consensus|transaction)|microservices?|multi-region|replication|sharding"
+        r"database|cache|lock|consensus|transaction)|microservices?|multi-region|replication"
+        r"|sharding"
         r"|partitioning|consensus|raft|paxos|strongly consistent|eventual consistency|linearizab\w+"
-        r"|load balanc\w+|throughput|latency budget|capacity planning|migration plan|zero[- ]downtime"
+        r"|load balanc\w+|throughput|latency budget|capacity planning|migration plan"
+        r"|zero[- ]downtime"
         r"|failover|disaster recovery|event sourcing|cqrs|message broker|kafka|kubernetes cluster"
         r"|infrastructure as code|slo|sla",
         r"diseña (?:un|una) (?:sistema|arquitectura)|arquitectura|conçois|concevoir (?:un|une)"
@@ -120,14 +157,17 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"consulta sql|requête sql|sql-abfrage|sql-запрос|查询|クエリ|쿼리|表格|スプレッドシート",
     ),
     "arithmetic": (
-        r"what(?:'s| is) \d[\d,.]*\s*(?:[-+*/x×÷^]|plus|minus|times|divided by)\s*\d[\d,.]*|calculate \d+"
-        r"|compute \d+|\d+\s*%\s*of\s*\d[\d,.]*|convert \d[\d,.]* ?(?:km|miles?|kg|lbs?|pounds|celsius"
+        r"what(?:'s| is) \d[\d,.]*\s*(?:[-+*/x×÷^]|plus|minus|times|divided by)\s*\d[\d,.]*"
+        r"|calculate \d+"
+        r"|compute \d+|\d+\s*%\s*of\s*\d[\d,.]*|convert \d[\d,.]* ?(?:km|miles?|kg|lbs?|pounds"
+        r"|celsius"
         r"|fahrenheit|usd|eur|inches|cm|feet|meters)|square root of \d+|how much is \d[\d,.]*",
         r"cu[aá]nto es \d+|combien font \d+|wie viel ist \d+|сколько будет \d+|等于多少|は何ですか",
     ),
     "word_problem": (
         r"how many .{1,60}(?:left|remain|total|altogether|in all|does \w+ have)|how much (?:money|"
-        r"change|does|did|will)|if \w+ has \d|\w+ (?:buys|sells|earns|spends|saves|drives|walks|reads)"
+        r"change|does|did|will)|if \w+ has \d|\w+ (?:buys|sells|earns|spends|saves|drives|walks"
+        r"|reads)"
         r" \d",
         r"cu[aá]ntos? .{1,40} (?:quedan|tiene)|combien de .{1,40} reste|wie viele .{1,40} (?:übrig"
         r"|hat)|сколько .{1,40} (?:осталось|у него)|还剩|一共",
@@ -144,7 +184,8 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"analy[sz]e|analysis|evaluate|assess|critique|compare .{1,80} (?:and|vs\.?|versus|with)"
         r"|trade-?offs?|pros and cons|implications|what are the risks|risk assessment|differential"
         r" diagnosis|interpret (?:the|these|this)|explain (?:why|how|the mechanism)|mechanism of"
-        r"|under what conditions|to what extent|should (?:i|we) (?:use|choose|switch|migrate|invest)"
+        r"|under what conditions|to what extent|should (?:i|we) (?:use|choose|switch|migrate"
+        r"|invest)"
         r"|recommend(?:ation)?|strategy|due diligence|case law|precedent|liability|jurisdiction"
         r"|valuation|regression|causal|identification strategy|confound\w*|counterfactual",
         r"analiza|analizar|analyse|analysez|analysiere|analizza|проанализируй|анализ|分析|評価|분석"
@@ -152,7 +193,8 @@ KIND_CUES: dict[str, tuple[str, str]] = {
     ),
     "agentic": (
         r"you have access to (?:the following )?tools|use the (?:\w+ )?tool|call the (?:\w+ )?"
-        r"(?:tool|function|api)|function call|tool call|browse|search the web|step \d+:|plan and execute"
+        r"(?:tool|function|api)|function call|tool call|browse|search the web|step \d+:"
+        r"|plan and execute"
         r"|autonomous(?:ly)?|agent|run (?:the|these) commands?|open a pull request|create a ticket"
         r"|book (?:a|the) (?:flight|table|meeting)|schedule a meeting|send (?:an|the) email to",
         r"usa la herramienta|utilise l'outil|verwende das werkzeug|используй инструмент|调用工具|使用工具"
@@ -161,7 +203,8 @@ KIND_CUES: dict[str, tuple[str, str]] = {
     "long_context_analysis": (
         r"(?:this|the|attached|following|entire|whole) (?:codebase|repository|repo|document|report"
         r"|contract|paper|transcript|thesis|book|chapter|filing|10-k|log files?|dataset)"
-        r"|across (?:these|all) (?:files|documents|chapters)|based on the (?:document|text|paper|report"
+        r"|across (?:these|all) (?:files|documents|chapters)|based on the (?:document|text|paper"
+        r"|report"
         r"|contract) above|in the (?:document|text|paper|contract|code) above",
         r"documento|contrato|dokument|vertrag|документ|文档|合同|論文|文書|문서|계약",
     ),
@@ -202,17 +245,22 @@ EASY_KINDS = frozenset(
 # expertise signal: they are what only a practitioner writes.
 DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "medicine": (
-        r"doctor|patient|symptoms?|diagnos\w+|disease|treatment|medication|medicine|drug|dose|dosage"
+        r"doctor|patient|symptoms?|diagnos\w+|disease|treatment|medication|medicine|drug|dose"
+        r"|dosage"
         r"|hospital|clinic|nurse|surgery|therapy|infection|vaccine|cancer|diabetes|blood pressure"
-        r"|pregnan\w+|allerg\w+|side effects?|prescription|health|pain|fever|heart|kidney|liver|lung",
-        r"warfarin|anticoagula\w+|inr|cyp\d\w*|pharmacokinetic\w*|pharmacodynamic\w*|contraindicat\w+"
-        r"|comorbid\w*|etiology|aetiology|pathophysiology|differential diagnosis|prognosis|metastat\w+"
+        r"|pregnan\w+|allerg\w+|side effects?|prescription|health|pain|fever|heart|kidney|liver"
+        r"|lung",
+        r"warfarin|anticoagula\w+|inr|cyp\d\w*|pharmacokinetic\w*|pharmacodynamic\w*"
+        r"|contraindicat\w+"
+        r"|comorbid\w*|etiology|aetiology|pathophysiology|differential diagnosis|prognosis"
+        r"|metastat\w+"
         r"|oncolog\w+|cardiomyopathy|arrhythmia|atrial fibrillation|myocardial|ischemi\w+|sepsis"
         r"|nephrotoxic\w*|hepatotoxic\w*|renal clearance|creatinine|egfr|hba1c|insulin resistance"
         r"|randomi[sz]ed controlled|rct|meta-analysis|cohort study|odds ratio|hazard ratio|p-value"
         r"|pharmacology|immunosuppress\w+|monoclonal|antibod\w+|antibiotic resistance|ssri|maoi"
         r"|serotonin syndrome|qt prolongation|off-label|titrat\w+|half-life|bioavailability"
-        r"|clinical trial|icd-10|triage|intubat\w+|ventilator|dialysis|transplant|leuka?emia|lymphoma"
+        r"|clinical trial|icd-10|triage|intubat\w+|ventilator|dialysis|transplant|leuka?emia"
+        r"|lymphoma"
         r"|carcinoma|sarcoma|melanoma|tumou?rs?|chemotherapy|radiotherapy|mutations?|chromosom\w+"
         r"|translocations?|biomarkers?|histolog\w+|patholog\w+|neurolog\w+|psychiatr\w+|endocrin\w+"
         r"|autoimmun\w+|inflammat\w+|cytokines?|t-cells?|stem cells?|gene therapy|dosing|mg/kg",
@@ -220,12 +268,16 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "law": (
         r"law|legal|lawyer|attorney|court|judge|contract|lease|tenant|landlord|sue|lawsuit|rights"
         r"|illegal|crime|police|copyright|trademark|patent|divorce|custody|will|estate|tax",
-        r"delaware|chancery|fiduciary|duty of loyalty|business judgment rule|derivative suit|indemnif\w+"
-        r"|tort|negligence|statute of limitations|jurisdiction|venue|precedent|case law|stare decisis"
-        r"|habeas|due process|first amendment|fourth amendment|mens rea|actus reus|estoppel|easement"
+        r"delaware|chancery|fiduciary|duty of loyalty|business judgment rule|derivative suit"
+        r"|indemnif\w+"
+        r"|tort|negligence|statute of limitations|jurisdiction|venue|precedent|case law"
+        r"|stare decisis"
+        r"|habeas|due process|first amendment|fourth amendment|mens rea|actus reus|estoppel"
+        r"|easement"
         r"|adverse possession|consideration|breach of contract|liquidated damages|force majeure"
         r"|arbitration clause|choice of law|gdpr|hipaa|ccpa|sarbanes|securities act|rule 10b-5"
-        r"|insider trading|antitrust|sherman act|ucc|article 9|secured transaction|bankruptcy|chapter 11"
+        r"|insider trading|antitrust|sherman act|ucc|article 9|secured transaction|bankruptcy"
+        r"|chapter 11"
         r"|ip assignment|non-compete|merger agreement|appraisal rights|poison pill|shareholder"
         r"|plaintiff|defendant|appellate|certiorari|voir dire|hearsay|admissib\w+|standing",
     ),
@@ -235,26 +287,33 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
         r"black-?scholes|option pricing|implied volatility|greeks|delta hedg\w+|stochastic|brownian"
         r"|ito|martingale|var\b|value at risk|cvar|sharpe|sortino|capm|beta|alpha generation|dcf"
         r"|discounted cash flow|wacc|ebitda|irr|npv|yield curve|duration|convexity|swap|swaption"
-        r"|derivatives?|futures|forward contract|arbitrage|hedge fund|leverage ratio|basel|liquidity"
+        r"|derivatives?|futures|forward contract|arbitrage|hedge fund|leverage ratio|basel"
+        r"|liquidity"
         r"|coverage ratio|covenant|lbo|ipo|spac|m&a|accretion|dilution|gaap|ifrs|deferred tax"
         r"|revenue recognition|amortization|depreciation schedule|credit default|cds|tranche|mbs"
         r"|monte carlo|factor model|fama-french|mean-variance",
     ),
     "economics": (
         r"econom\w+|inflation|gdp|unemployment|market|supply|demand|trade|tariff|recession|policy",
-        r"2sls|two-stage least squares|instrumental variables?|weak instruments?|endogene\w+|exogen\w+"
-        r"|heteroskedastic\w*|heteroscedastic\w*|autocorrelat\w+|panel data|fixed effects|random effects"
+        r"2sls|two-stage least squares|instrumental variables?|weak instruments?|endogene\w+"
+        r"|exogen\w+"
+        r"|heteroskedastic\w*|heteroscedastic\w*|autocorrelat\w+|panel data|fixed effects"
+        r"|random effects"
         r"|difference-in-differences|diff-in-diff|regression discontinuity|propensity score"
-        r"|elasticit\w+|marginal (?:cost|utility|revenue)|nash equilibrium|game theory|general equilibrium"
-        r"|dsge|phillips curve|taylor rule|monetary policy|fiscal multiplier|moral hazard|adverse selection"
+        r"|elasticit\w+|marginal (?:cost|utility|revenue)|nash equilibrium|game theory"
+        r"|general equilibrium"
+        r"|dsge|phillips curve|taylor rule|monetary policy|fiscal multiplier|moral hazard"
+        r"|adverse selection"
         r"|deadweight loss|pareto|comparative advantage|externalit\w+|monopsony|oligopoly|cournot"
         r"|bertrand|gmm|maximum likelihood|ols|f-statistic|hausman|granger|cointegrat\w+",
     ),
     "sciences": (
         r"physics|chemistry|biology|science|atom|molecule|cell|gene|dna|energy|force|gravity|planet"
         r"|star|electron|reaction|species|evolution|climate|experiment|hypothesis",
-        r"quantum|hamiltonian|lagrangian|schr[oö]dinger|eigen\w+|wavefunction|entanglement|decoherence"
-        r"|relativ\w+|tensor|thermodynamic\w*|entropy|enthalpy|gibbs|kinetics|catalys\w+|stereochem\w*"
+        r"quantum|hamiltonian|lagrangian|schr[oö]dinger|eigen\w+|wavefunction|entanglement"
+        r"|decoherence"
+        r"|relativ\w+|tensor|thermodynamic\w*|entropy|enthalpy|gibbs|kinetics|catalys\w+"
+        r"|stereochem\w*"
         r"|nucleophil\w+|electrophil\w+|sn2|sn1|orbital|spectroscop\w+|nmr|crystallograph\w+"
         r"|polymerase|crispr|transcription factor|epigenet\w+|phylogen\w+|allele|genome-wide|gwas"
         r"|protein folding|enzyme kinetics|michaelis|mitochondri\w+|signal transduction|receptor"
@@ -267,7 +326,8 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
         r"|percent|probability|statistics|number|triangle|circle|matrix",
         r"irrational|prime|theorem|lemma|topolog\w+|manifold|homeomorph\w+|homolog\w+|group theory"
         r"|ring|field extension|galois|eigenvalue|diagonali[sz]\w+|jordan form|hilbert space|banach"
-        r"|measure theory|lebesgue|fourier|laplace transform|convergen\w+|uniformly|cauchy|epsilon-delta"
+        r"|measure theory|lebesgue|fourier|laplace transform|convergen\w+|uniformly|cauchy"
+        r"|epsilon-delta"
         r"|combinatori\w+|generating function|recurrence|modular arithmetic|congruen\w+|diophantine"
         r"|riemann|zeta|complex analysis|residue|contour integral|differential equations?|ode|pde"
         r"|stochastic process|ergodic|category theory|functor|isomorph\w+",
@@ -275,15 +335,21 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "engineering": (
         r"code|program\w*|software|app|website|server|database|computer|python|javascript|api"
         r"|linux|windows|network|cloud|docker|git|html|css|react|java|excel|bug|algorithm",
-        r"window functions?|partition by|recursive cte|lock-?free|wait-?free|mpmc|spsc|multi-producer|multi-consumer|atomic|compare-and-swap|cas loop|memory order\w*|memory model|aba problem"
-        r"|hazard pointers?|rcu|mutex|semaphore|spinlock|concurren\w+|race condition|deadlock|linearizab\w+"
+        r"window functions?|partition by|recursive cte|lock-?free|wait-?free|mpmc|spsc"
+        r"|multi-producer|multi-consumer|atomic|compare-and-swap|cas loop|memory order\w*"
+        r"|memory model|aba problem"
+        r"|hazard pointers?|rcu|mutex|semaphore|spinlock|concurren\w+|race condition|deadlock"
+        r"|linearizab\w+"
         r"|consensus|raft|paxos|two-phase commit|2pc|tla\+|model check\w*|formal verification"
         r"|distributed|replication|sharding|quorum|vector clocks?|crdt|idempoten\w+|exactly-once"
-        r"|back-?pressure|p99|tail latency|latency spikes?|vacuum|autovacuum|wal|mvcc|isolation level"
+        r"|back-?pressure|p99|tail latency|latency spikes?|vacuum|autovacuum|wal|mvcc"
+        r"|isolation level"
         r"|serializab\w+|b-?tree|lsm|query planner|index scan|kernel|syscall|epoll|io_uring|numa"
-        r"|cache coherence|simd|vectori[sz]\w+|llvm|compiler|borrow checker|lifetimes?|async runtime"
+        r"|cache coherence|simd|vectori[sz]\w+|llvm|compiler|borrow checker|lifetimes?"
+        r"|async runtime"
         r"|garbage collect\w*|jit|webassembly|cuda|gpu kernel|tensor cores?|fpga|verilog|rtos"
-        r"|embedded|firmware|control loop|pid controller|kalman|finite element|fea|cfd|tolerance stack"
+        r"|embedded|firmware|control loop|pid controller|kalman|finite element|fea|cfd"
+        r"|tolerance stack"
         r"|fatigue|stress analysis|load path|circuit|impedance|oauth|tls|x\.509|cryptograph\w+"
         r"|side-channel|zero-knowledge|elliptic curve|threat model|exploit|cve|kubernetes|terraform"
         r"|service mesh|observability|gradient descent|backpropagation|transformer|attention head"
@@ -292,18 +358,23 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "philosophy": (
         r"philosoph\w+|ethics|moral|meaning of life|free will|consciousness|mind|truth|knowledge"
         r"|existence|god|religion|virtue|justice",
-        r"parfit|kant\w*|hegel\w*|nietzsche|wittgenstein|heidegger|aristotel\w+|plato\w*|hume\w*|rawls"
-        r"|nozick|utilitarian\w*|consequentialis\w+|deontolog\w+|epistemolog\w+|metaphysic\w+|ontolog\w+"
+        r"parfit|kant\w*|hegel\w*|nietzsche|wittgenstein|heidegger|aristotel\w+|plato\w*|hume\w*"
+        r"|rawls"
+        r"|nozick|utilitarian\w*|consequentialis\w+|deontolog\w+|epistemolog\w+|metaphysic\w+"
+        r"|ontolog\w+"
         r"|phenomenolog\w+|personal identity|teletransport\w*|qualia|hard problem|compatibilis\w+"
         r"|categorical imperative|veil of ignorance|trolley problem|modal realism|possible worlds"
-        r"|a priori|a posteriori|analytic|synthetic|gettier|justified true belief|dualism|physicalism"
+        r"|a priori|a posteriori|analytic|synthetic|gettier|justified true belief|dualism"
+        r"|physicalism"
         r"|functionalism|existentialis\w+|dialectic\w*|hermeneutic\w*|repugnant conclusion",
     ),
     "humanities": (
         r"history|historical|war|empire|century|ancient|medieval|literature|novel|poet|art|music"
         r"|culture|language|grammar|religion|politics|government|election|psychology|sociology",
-        r"historiograph\w+|primary sources?|treaty of|westphalia|versailles|reformation|enlightenment"
-        r"|colonial\w*|postcolonial|hegemony|marxis\w+|structuralis\w+|post-?structuralis\w+|semiotic\w*"
+        r"historiograph\w+|primary sources?|treaty of|westphalia|versailles|reformation"
+        r"|enlightenment"
+        r"|colonial\w*|postcolonial|hegemony|marxis\w+|structuralis\w+|post-?structuralis\w+"
+        r"|semiotic\w*"
         r"|narratolog\w+|iambic|pentameter|modernis\w+|cognitive dissonance|attachment theory"
         r"|dsm-5|psychometric\w*|operant|classical conditioning|sociolinguistic\w*|phonolog\w+"
         r"|morpholog\w+|syntax tree|pragmatics|etymolog\w+",
@@ -311,8 +382,10 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "business": (
         r"business|marketing|sales|customer|startup|company|brand|strategy|product|manager|team"
         r"|meeting|hiring|resume|interview|email|client|pricing",
-        r"go-to-market|gtm|total addressable market|unit economics|cac|ltv|churn|cohort analysis|okrs?|kpis?"
-        r"|supply chain|procurement|incoterms|six sigma|lean manufacturing|porter's five forces|swot"
+        r"go-to-market|gtm|total addressable market|unit economics|cac|ltv|churn|cohort analysis"
+        r"|okrs?|kpis?"
+        r"|supply chain|procurement|incoterms|six sigma|lean manufacturing|porter's five forces"
+        r"|swot"
         r"|pestle|balanced scorecard|change management|org design|pricing power|market entry",
     ),
 }
@@ -337,15 +410,18 @@ DOMAIN_MULTI: dict[str, str] = {
 # ---------------------------------------------------------------- depth of the ask
 # Constraints that make an answer expensive to get right, whatever the domain.
 CONSTRAINT_CUES = (
-    r"prove|derive|rigorous(?:ly)?|formal(?:ly)?|step[- ]by[- ]step|show (?:all|your) (?:work|steps)"
+    r"prove|derive|rigorous(?:ly)?|formal(?:ly)?|step[- ]by[- ]step|show (?:all|your) (?:work"
+    r"|steps)"
     r"|state (?:all|every|each|your) assumptions?|list (?:all|every|your) assumptions|justify|cite"
     r"|with (?:references|citations|sources)|edge cases?|corner cases?|worst[- ]case|complexity"
     r"|time and space|big-?o|trade-?offs?|compare .{1,60} (?:and|vs\.?|versus|with)|migration plan"
-    r"|rollback plan|rollout plan|failure modes?|threat model|guarantee\w*|invariants?|correctness|correct memory order\w*"
+    r"|rollback plan|rollout plan|failure modes?|threat model|guarantee\w*|invariants?"
+    r"|correctness|correct memory order\w*"
     r"|in detail|detailed|thorough(?:ly)?|comprehensive|production[- ]ready|benchmark|optimi[sz]e"
     r"|without (?:using|any)|must (?:not|be|handle|support)|should (?:handle|support|scale)"
     r"|at scale|millions of|billions of|under load|concurren\w+|thread[- ]safe|consistent"
-    r"|numerically stable|closed[- ]form|counterexample|necessary and sufficient|under what assumptions"
+    r"|numerically stable|closed[- ]form|counterexample|necessary and sufficient"
+    r"|under what assumptions"
     r"|sensitivity analysis|quantify|estimate the|model the|simulate|what would happen if"
 )
 CONSTRAINT_MULTI = (
@@ -363,10 +439,14 @@ LONG_FORM_CUES = (
 
 # Asks that stay cheap even on a long context (lookups in a pasted text).
 LOOKUP_CUES = (
-    r"what is the (?:timestamp|date|time|name|title|value|status|id|number|total|author|email|address"
+    r"what is the (?:timestamp|date|time|name|title|value|status|id|number|total|author|email"
+    r"|address"
     r"|phone)|which (?:line|row|entry|file|function|user|customer)|find (?:the|all|every) (?:lines?"
-    r"|rows?|entries|mentions|occurrences|errors?|emails?|dates?|names?)|first (?:error|warning|line"
-    r"|entry|occurrence|mention)|last (?:error|line|entry)|how many (?:times|lines|rows|errors|entries"
+    r"|rows?|entries|mentions|occurrences|errors?|emails?|dates?|names?)|first (?:error|warning"
+    r"|line"
+    r"|entry|occurrence|mention)|last (?:error|line|entry)|how many (?:times|lines|rows|errors"
+    r"|entries"
     r"|words)|count (?:the|all)|list (?:the|all) (?:names|dates|emails|urls|errors|items)|extract"
-    r"|translate|summari[sz]e|tl;?dr|fix (?:the )?typos|proofread|format (?:this|it)|convert (?:this|it)"
+    r"|translate|summari[sz]e|tl;?dr|fix (?:the )?typos|proofread|format (?:this|it)"
+    r"|convert (?:this|it)"
 )
