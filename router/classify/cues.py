@@ -61,7 +61,9 @@ class CueSet:
             if letter is not None
         ]
         branches += by_letter.get(None, [])
-        self._pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(branches)}){end}") if branches else None
+        self._pattern = (
+            re.compile(rf"(?<![\w-])(?:{'|'.join(branches)}){end}") if branches else None
+        )
         self._cjk = re.compile("|".join(cjk)) if cjk else None
 
     def found(self, low: str) -> set[str]:

@@ -53,7 +53,8 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"|occurrence)"
         r"|last (?:error|line|entry)|parse (?:this|the following) into|fill in (?:the )?(?:form"
         r"|fields)",
-        r"extrae|extraire|extrahiere|извлеки|提取|抽出|추출|clasifica|classe|klassifiziere|分类|分類",
+        r"extrae|extraire|extrahiere|извлеки|提取|抽出|추출|clasifica|classe|klassifiziere|分类"
+        r"|分類",
     ),
     "summarisation": (
         r"summari[sz]e|summary|tl;?dr|sum up|in a brief manner|briefly describe"
@@ -116,7 +117,8 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"escribe (?:una|un) (?:función|programa|script)|écris (?:une|un) (?:fonction|programme"
         r"|script)"
         r"|schreibe (?:eine|ein) (?:funktion|programm|skript)|implementa|implémente|implementiere"
-        r"|напиши (?:функцию|программу|скрипт|код)|写一个|编写|实现|関数を|プログラムを|코드를|함수를",
+        r"|напиши (?:функцию|программу|скрипт|код)|写一个|编写|实现|関数を|プログラムを|코드를"
+        r"|함수를",
     ),
     "debugging": (
         r"debug|bug|fix (?:this|my|the) (?:code|error|bug|function|script|test)|doesn't work"
@@ -147,7 +149,8 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"|failover|disaster recovery|event sourcing|cqrs|message broker|kafka|kubernetes cluster"
         r"|infrastructure as code|slo|sla",
         r"diseña (?:un|una) (?:sistema|arquitectura)|arquitectura|conçois|concevoir (?:un|une)"
-        r"|architecture distribuée|entwirf|entwerfen|architektur|спроектируй|архитектур|设计一个|系统设计"
+        r"|architecture distribuée|entwirf|entwerfen|architektur|спроектируй|архитектур|设计一个"
+        r"|系统设计"
         r"|架构|分布式|設計|アーキテクチャ|分散|설계|아키텍처",
     ),
     "data_sql": (
@@ -197,7 +200,8 @@ KIND_CUES: dict[str, tuple[str, str]] = {
         r"|plan and execute"
         r"|autonomous(?:ly)?|agent|run (?:the|these) commands?|open a pull request|create a ticket"
         r"|book (?:a|the) (?:flight|table|meeting)|schedule a meeting|send (?:an|the) email to",
-        r"usa la herramienta|utilise l'outil|verwende das werkzeug|используй инструмент|调用工具|使用工具"
+        r"usa la herramienta|utilise l'outil|verwende das werkzeug|используй инструмент|调用工具"
+        r"|使用工具"
         r"|ツールを使|도구를",
     ),
     "long_context_analysis": (
@@ -234,10 +238,19 @@ KIND_BASE: dict[str, float] = {
 }
 KINDS: tuple[str, ...] = tuple(KIND_BASE)
 
-# The kinds whose routine requests a small model does well: the only kinds the confidence
-# rule lets reach the cheapest tier (see taxonomy.confidence).
+# The kinds whose routine requests a small model does well: with a short one-line coding ask,
+# the only ones confident enough for the cheapest tier (see taxonomy._confidence).
 EASY_KINDS = frozenset(
-    {"small_talk", "rewrite", "extraction", "summarisation", "factual", "arithmetic", "creative", "word_problem"}
+    {
+        "small_talk",
+        "rewrite",
+        "extraction",
+        "summarisation",
+        "factual",
+        "arithmetic",
+        "creative",
+        "word_problem",
+    }
 )
 
 # ---------------------------------------------------------------- domains
@@ -393,18 +406,27 @@ DOMAINS: tuple[str, ...] = (*DOMAIN_TERMS, "general")
 
 # Multilingual domain cues (expert-ish words that survive translation), substring-matched.
 DOMAIN_MULTI: dict[str, str] = {
-    "medicine": r"warfarina|warfarine|médicament|medicamento|medikament|arzneimittel|paciente|patient"
+    "medicine": r"warfarina|warfarine|médicament|medicamento|medikament|arzneimittel|paciente"
+        r"|patient"
     r"|лекарств|пациент|药物|患者|薬|환자|약물|diagnóstico|diagnostic|diagnose|диагноз|诊断|診断",
-    "law": r"ley |loi |gesetz|lei |legge|закон|法律|法院|契約|법률|tribunal|gericht|суд|contrato|vertrag",
-    "finance": r"finanzas|finance|finanz|finanças|финанс|金融|投资|投資|금융|opciones|optionen|опцион|期权",
-    "economics": r"economía|économie|wirtschaft|economia|экономик|经济|経済|경제|econometr|эконометр|计量",
-    "sciences": r"física|physique|physik|физик|物理|化学|química|chimie|chemie|химия|生物|biología|biologie",
-    "mathematics": r"matemática|mathématique|mathematik|математик|数学|수학|teorema|théorème|satz|теорема|定理",
-    "engineering": r"código|programa|logiciel|software|программ|代码|程序|コード|코드|分布式|分散|一致性|并发"
+    "law": r"ley |loi |gesetz|lei |legge|закон|法律|法院|契約|법률|tribunal|gericht|суд|contrato"
+        r"|vertrag",
+    "finance": r"finanzas|finance|finanz|finanças|финанс|金融|投资|投資|금융|opciones|optionen"
+        r"|опцион|期权",
+    "economics": r"economía|économie|wirtschaft|economia|экономик|经济|経済|경제|econometr"
+        r"|эконометр|计量",
+    "sciences": r"física|physique|physik|физик|物理|化学|química|chimie|chemie|химия|生物|biología"
+        r"|biologie",
+    "mathematics": r"matemática|mathématique|mathematik|математик|数学|수학|teorema|théorème|satz"
+        r"|теорема|定理",
+    "engineering": r"código|programa|logiciel|software|программ|代码|程序|コード|코드|分布式|分散"
+        r"|一致性|并发"
     r"|並行|동시성|base de datos|base de données|datenbank|база данных|数据库|データベース",
-    "philosophy": r"filosofía|philosophie|filosofia|философ|哲学|철학|ética|éthique|ethik|этик|伦理|倫理",
+    "philosophy": r"filosofía|philosophie|filosofia|философ|哲学|철학|ética|éthique|ethik|этик|伦理"
+        r"|倫理",
     "humanities": r"historia|histoire|geschichte|história|storia|истори|历史|歴史|역사",
-    "business": r"empresa|entreprise|unternehmen|negocio|бизнес|企业|公司|企業|회사|marketing|маркетинг|营销",
+    "business": r"empresa|entreprise|unternehmen|negocio|бизнес|企业|公司|企業|회사|marketing"
+        r"|маркетинг|营销",
 }
 
 # ---------------------------------------------------------------- depth of the ask
@@ -425,9 +447,11 @@ CONSTRAINT_CUES = (
     r"|sensitivity analysis|quantify|estimate the|model the|simulate|what would happen if"
 )
 CONSTRAINT_MULTI = (
-    r"demuestra|démontre|beweise|докажи|证明|証明|증명|paso a paso|étape par étape|schritt für schritt"
+    r"demuestra|démontre|beweise|докажи|证明|証明|증명|paso a paso|étape par étape"
+    r"|schritt für schritt"
     r"|шаг за шагом|逐步|一步一步|ステップ|단계별|supuestos|hypothèses|annahmen|допущени|假设|前提"
-    r"|compromis|compensaciones|abwägung|компромисс|权衡|トレードオフ|트레이드오프|migración|migration"
+    r"|compromis|compensaciones|abwägung|компромисс|权衡|トレードオフ|트레이드오프|migración"
+    r"|migration"
     r"|миграци|迁移|移行|마이그레이션|detallad|détaillé|ausführlich|подробн|详细|詳細|자세히"
 )
 

@@ -78,11 +78,21 @@ def open_rows(
                 sc = np.asarray(scores)[mask]
                 values = []
                 for weak, strong in pairs:
-                    ok = ~np.isnan(sub.quality[weak]) & ~np.isnan(sub.quality[strong]) & ~np.isnan(sc)
+                    ok = (
+                        ~np.isnan(sub.quality[weak])
+                        & ~np.isnan(sub.quality[strong])
+                        & ~np.isnan(sc)
+                    )
                     if ok.sum() >= 20:
-                        values.append(_pair_figures(fold, ok, sc, sub.quality[weak], sub.quality[strong])["apgr"])
+                        values.append(
+                            _pair_figures(fold, ok, sc, sub.quality[weak], sub.quality[strong])[
+                                "apgr"
+                            ]
+                        )
                 apgrs[name] = round(float(np.mean(values)), 4) if values else float("nan")
-            rows.append({"benchmark": bench, "n": int(mask.sum()), "pairs": len(pairs), "routers": apgrs})
+            rows.append(
+                {"benchmark": bench, "n": int(mask.sum()), "pairs": len(pairs), "routers": apgrs}
+            )
     return rows
 
 
@@ -92,7 +102,10 @@ def print_open(rows: Sequence[Mapping[str, Any]], mode: str) -> None:
         return
     routers = list(rows[0]["routers"])
     held = "leave-one-source-out" if mode == "loo" else "cross-validated inside each source"
-    print(f"\nOpen prompts ({held}): APGR, mean over the source's cheap -> strong pairs (models.csv tiers)")
+    print(
+        f"\nOpen prompts ({held}): APGR, mean over the source's cheap -> strong pairs"
+        " (models.csv tiers)"
+    )
     head = " ".join(f"{r:>8}" for r in routers)
     print(f"{'source':<20} {'n':>6} {'pairs':>5} {head}")
     for row in rows:

@@ -28,7 +28,6 @@ from typing import Any
 
 from router.classify.base import iter_text
 from router.classify.cues import CueSet
-
 from router.classify.lexicon import (
     CONSTRAINT_CUES,
     CONSTRAINT_MULTI,
@@ -45,7 +44,8 @@ ASK_HEAD_CHARS = 500
 ASK_TAIL_CHARS = 300
 SMALL_TALK_MAX_CHARS = 60
 PLAIN_QUESTION_MAX_CHARS = 200
-# Words this long are mostly terms of art (any alphabet): the language-independent part of technical density.
+# Words this long are mostly terms of art (any alphabet): the language-independent part of
+# technical density.
 JARGON_MIN_LETTERS = 12
 
 # How strongly each kind's cue counts when several kinds match (specific beats generic).
@@ -88,9 +88,12 @@ _IMPERATIVE = re.compile(
     r"|estimate|calculate|compute|identify|recommend|suggest|justify|define|state|summari[sz]e"
     r"|translate|rewrite|add|make|create|build|find|determine|assess|address|cover|handle)\b"
 )
-# Clause joints of an ask: each pair of them is roughly one more requirement ("..., with logging and a cron line").
+# Clause joints of an ask: each pair of them is roughly one more requirement
+# ("..., with logging and a cron line").
 _CLAUSE = re.compile(r",|;|\band\b|\bwith\b|\bthen\b|\balso\b|\bplus\b")
-_CODE = re.compile(r"```|^\s*(?:def |class |#include|import |fn |func |public |SELECT |function )", re.MULTILINE)
+_CODE = re.compile(
+    r"```|^\s*(?:def |class |#include|import |fn |func |public |SELECT |function )", re.MULTILINE
+)
 _LATEX = re.compile(r"\\[a-zA-Z]{2,}|\$[^$\n]{1,80}\$|\^\{|_\{")
 
 
@@ -132,7 +135,11 @@ def _kind(low: str, n_chars: int, foreign: bool) -> tuple[str, int]:
     kind is a lookup; with no cue at all, "general". The multilingual cues are read when the
     ask has non-ASCII letters, or when no English cue names a kind (bounds the cost)."""
     if n_chars <= PLAIN_QUESTION_MAX_CHARS and _PLAIN_QUESTION.match(low):
-        best, best_score, cues = "factual", KIND_PRIORITY["factual"] * 0.5, 0  # read from its shape, no cue
+        best, best_score, cues = (
+            "factual",
+            KIND_PRIORITY["factual"] * 0.5,
+            0,
+        )  # read from its shape, no cue
     else:
         best, best_score, cues = "general", 0.0, 0
     for multilingual in (False, True):
@@ -177,7 +184,12 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     if n_expert >= EXPERT_KIND_TERMS and kind in ("general", "factual", "small_talk"):
         kind = "expert_analysis"  # a question in a practitioner's vocabulary is not a lookup
     base = KIND_BASE[kind]
-    if n_expert >= EXPERT_KIND_TERMS and kind in ("code_writing", "data_sql", "debugging", "creative"):
+    if n_expert >= EXPERT_KIND_TERMS and kind in (
+        "code_writing",
+        "data_sql",
+        "debugging",
+        "creative",
+    ):
         base = max(base, KIND_BASE["expert_analysis"])  # a lock-free queue is not a string reversal
     constraints = _CONSTRAINT.count(low) + (_CONSTRAINT_MULTI.count(low) if foreign else 0)
     requirements = (
@@ -191,7 +203,10 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     latex = _LATEX.search(ask) is not None
 
     jargon = min(3, _distinct(_JARGON, low))
-    expertise = min(2.5, 0.9 * n_expert + (0.3 if n_expert >= 2 else 0.0) + 0.1 * min(n_general, 5) + 0.25 * jargon)
+    expertise = min(
+        2.5,
+        0.9 * n_expert + (0.3 if n_expert >= 2 else 0.0) + 0.1 * min(n_general, 5) + 0.25 * jargon,
+    )
     stakes = 1.0 if domain in HIGH_STAKES and n_expert else 0.0
     depth_constraints = min(3.0, float(constraints))
     depth_requirements = math.log1p(max(0, requirements - 1)) / math.log(4.0)
@@ -212,8 +227,12 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
         "long_form": 0.9 if long_form else 0.0,
     }
     prior = sum(parts.values())
-    confidence = _confidence(kind, kind_cues, n_expert, constraints, requirements, chars, lookup, text)
-    confidence -= 0.1 * jargon + 0.05 * max(0, n_general - 1) + (0.15 if domain in HIGH_STAKES else 0.0)
+    confidence = _confidence(
+        kind, kind_cues, n_expert, constraints, requirements, chars, lookup, text
+    )
+    confidence -= (
+        0.1 * jargon + 0.05 * max(0, n_general - 1) + (0.15 if domain in HIGH_STAKES else 0.0)
+    )
     confidence = round(max(0.0, confidence), 4)
     if long_form:
         confidence = min(confidence, 0.4)
@@ -229,11 +248,29 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
         "prior": round(prior, 4),
         **{f"prior.{name}": round(v, 4) for name, v in parts.items() if v},
     }
-    return Reading(kind, domain, n_expert, n_general, constraints, requirements, kind_cues, prior, confidence, signals)
+    return Reading(
+        kind,
+        domain,
+        n_expert,
+        n_general,
+        constraints,
+        requirements,
+        kind_cues,
+        prior,
+        confidence,
+        signals,
+    )
 
 
 def _confidence(
-    kind: str, kind_cues: int, n_expert: int, constraints: int, requirements: int, chars: int, lookup: bool, text: str
+    kind: str,
+    kind_cues: int,
+    n_expert: int,
+    constraints: int,
+    requirements: int,
+    chars: int,
+    lookup: bool,
+    text: str,
 ) -> float:
     """How sure the reading is that the request is as easy (or as hard) as it reads.
 
@@ -242,7 +279,9 @@ def _confidence(
     extra requirement takes some away; any other kind, a request that names no kind, or one in
     a script none of the cues read, starts below the cheapest tier's bar."""
     if kind in EASY_KINDS:
-        c = 0.55 + 0.15 * min(kind_cues, 2) if kind_cues else 0.5  # a plain short question: just enough
+        c = (
+            0.55 + 0.15 * min(kind_cues, 2) if kind_cues else 0.5
+        )  # a plain short question: just enough
     elif kind == "code_writing" and chars <= 200 and requirements <= 1:
         c = 0.55  # short simple code
     else:

@@ -35,7 +35,9 @@ def route(cfg, difficulty, confidence, **kw):
 def test_an_easy_score_without_confidence_goes_one_tier_up():
     decision = route(config(), 0.1, MIN_CHEAP_CONFIDENCE - 0.01)
     assert decision.tier == "medium"
-    assert "confidence" in decision.reason and decision.explain()["confidence"] < MIN_CHEAP_CONFIDENCE
+    assert (
+        "confidence" in decision.reason and decision.explain()["confidence"] < MIN_CHEAP_CONFIDENCE
+    )
 
 
 def test_a_confident_easy_score_keeps_the_cheapest_tier():

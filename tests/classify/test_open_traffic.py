@@ -22,13 +22,16 @@ CONFIG = Path(__file__).resolve().parents[2] / "config" / "default.yaml"
 BY_DOMAIN = {
     "medicine": (
         "What does the word 'fever' mean?",
-        "What are common side effects of ibuprofen, and when should I see a doctor about a headache?",
-        "A 72-year-old on apixaban with an eGFR of 28 needs clarithromycin. Assess the interaction, "
+        "What are common side effects of ibuprofen, and when should I see a doctor about a "
+        "headache?",
+        "A 72-year-old on apixaban with an eGFR of 28 needs clarithromycin. Assess the "
+        "interaction, "
         "the bleeding risk and what to do with the anticoagulant dose.",
     ),
     "law": (
         "Translate 'the tenant must pay rent on the first of the month' into German.",
-        "My landlord kept my deposit without a reason. What can I do, and what should my letter say?",
+        "My landlord kept my deposit without a reason. What can I do, and what should my "
+        "letter say?",
         "Under Delaware law, when does the entire fairness standard apply to a merger with a "
         "controlling shareholder, and how do the MFW conditions shift the burden?",
     ),
@@ -66,19 +69,28 @@ SHORT_HARD = (
     "Write a TLA+ spec of a replicated log and state its safety invariants.",
     "Implement a wait-free SPSC ring buffer in C++ with correct memory ordering.",
 )
-LOG = "".join(f"2026-03-0{1 + i % 9}T10:{i % 60:02d}:00Z INFO worker {i} heartbeat ok\n" for i in range(400))
+LOG = "".join(
+    f"2026-03-0{1 + i % 9}T10:{i % 60:02d}:00Z INFO worker {i} heartbeat ok\n" for i in range(400)
+)
 ARTICLE = "The town council met on Tuesday to discuss the new library opening hours. " * 60
 LONG_EASY = (
-    LOG + "2026-03-09T11:02:00Z ERROR worker 7 disk full\n" + LOG + "What is the timestamp of the first ERROR line?",
+    LOG
+    + "2026-03-09T11:02:00Z ERROR worker 7 disk full\n"
+    + LOG
+    + "What is the timestamp of the first ERROR line?",
     "Summarize the following article in three sentences:\n\n" + ARTICLE,
     "Translate the following text into Spanish:\n\n" + ARTICLE,
-    "Extract every date mentioned in this text as a bullet list:\n\n" + ARTICLE + " It opens on 4 May.",
+    "Extract every date mentioned in this text as a bullet list:\n\n"
+    + ARTICLE
+    + " It opens on 4 May.",
 )
 
 
 def tier_of(clf, request) -> str:
     config = load_config(CONFIG, env={})
-    return decide(config, build_catalog(config), needs_of(request), clf.score(request), Route()).tier
+    return decide(
+        config, build_catalog(config), needs_of(request), clf.score(request), Route()
+    ).tier
 
 
 def difficulty(clf, text: str) -> float:
@@ -125,7 +137,10 @@ def test_short_hard_go_to_the_top_tier_and_long_easy_to_the_small_one(learned):
         ("Write a SQL query that counts orders per customer with GROUP BY.", "data_sql"),
         ("What is 17 * 23?", "arithmetic"),
         ("Prove that the square root of 3 is irrational.", "proof"),
-        ("Analyze the trade-offs of raising interest rates during a supply shock.", "expert_analysis"),
+        (
+            "Analyze the trade-offs of raising interest rates during a supply shock.",
+            "expert_analysis",
+        ),
     ],
 )
 def test_kinds_of_work(learned, text, kind):
@@ -141,17 +156,24 @@ EASY_QUESTION = "Which planet is closest to the Sun?"
 
 @pytest.mark.parametrize("stem", [EXPERT_QUESTION, EASY_QUESTION])
 def test_multiple_choice_and_open_phrasing_score_alike(learned, stem):
-    options = "\nA. The first option\nB. The second option\nC. The third option\nD. The fourth option"
+    options = (
+        "\nA. The first option\nB. The second option\nC. The third option\nD. The fourth option"
+    )
     mc, open_ = (learned.score(prompt_request(t)) for t in (stem + options, stem))
     assert abs(mc.difficulty - open_.difficulty) < 0.15
     assert mc.domain == open_.domain
-    assert tier_of(learned, prompt_request(stem + options)) == tier_of(learned, prompt_request(stem))
+    assert tier_of(learned, prompt_request(stem + options)) == tier_of(
+        learned, prompt_request(stem)
+    )
 
 
 @pytest.mark.parametrize(
     "english, other",
     [
-        ("Prove that the square root of 2 is irrational.", "Demuestra que la raíz cuadrada de 2 es irracional."),
+        (
+            "Prove that the square root of 2 is irrational.",
+            "Demuestra que la raíz cuadrada de 2 es irracional.",
+        ),
         ("Prove that the square root of 2 is irrational.", "证明根号2是无理数。"),
         ("Translate 'see you tomorrow' into English.", "Traduis « à demain » en anglais."),
         ("Hello, how are you?", "Hallo, wie geht's?"),
@@ -172,4 +194,6 @@ def test_the_signals_name_what_drove_the_score(learned):
 def test_confidence_is_low_where_the_ask_is_unclear_or_expert(learned):
     assert learned.score(prompt_request("What is the capital of Australia?")).confidence >= 0.5
     assert learned.score(prompt_request(BY_DOMAIN["medicine"][2])).confidence < 0.5
-    assert learned.score(prompt_request("Quarterly numbers for the northern region")).confidence < 0.5
+    assert (
+        learned.score(prompt_request("Quarterly numbers for the northern region")).confidence < 0.5
+    )

@@ -18,7 +18,9 @@ from router.policy import Route, decide, needs_of
 
 REPO = Path(__file__).resolve().parents[2]
 HEADER = "| request | task | domain | tier |"
-_ROW = re.compile(r"^\|\s*`(?P<request>[^`]+)`\s*\|\s*(?P<task>\w+)\s*\|\s*(?P<domain>\w+)\s*\|\s*(?P<tier>\w+)\s*\|")
+_ROW = re.compile(
+    r"^\|\s*`(?P<request>[^`]+)`\s*\|\s*(?P<task>\w+)\s*\|\s*(?P<domain>\w+)\s*\|\s*(?P<tier>\w+)\s*\|"
+)
 
 
 def readme_examples() -> list[tuple[str, str, str, str]]:
