@@ -7,8 +7,8 @@
 
 Tier choice: the cheapest tier whose `max_difficulty` covers the difficulty
 (the last tier covers everything); the cheapest tier only when the classifier is confident
-the request is easy (`MIN_CHEAP_CONFIDENCE`), else the next one up. Hard constraints then raise it: the prompt
-plus the requested output must fit the deployment's context window, and tools,
+the request is easy (`MIN_CHEAP_CONFIDENCE`), else the next one up. Hard constraints then
+raise it: the prompt plus the requested output must fit the deployment's context window, and tools,
 images or JSON mode need deployments that support them. A client may pin a tier
 by model name, or bound the choice with a floor and a ceiling.
 """

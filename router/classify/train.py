@@ -210,6 +210,8 @@ def build_targets(sets: Sequence[LabelledSet], open_tiers: dict[str, dict[str, s
 
 def tier_gain(ls: LabelledSet, tiers: dict[str, dict[str, str]]) -> np.ndarray:
     """Per prompt: mean label of the set's strong-tier models minus that of its cheap-tier ones."""
+    import warnings
+
     import numpy as np
 
     tier = tiers.get(open_source_of(str(ls.benchmark[0])), {}) if len(ls) else {}
@@ -217,12 +219,9 @@ def tier_gain(ls: LabelledSet, tiers: dict[str, dict[str, str]]) -> np.ndarray:
     cheap = [ls.quality[m] for m in ls.quality if tier.get(m) == "cheap"]
     if not strong or not cheap:
         return np.full(len(ls), np.nan)
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmean(np.vstack(strong), axis=0) - np.nanmean(np.vstack(cheap), axis=0)
+    with warnings.catch_warnings():  # a prompt no strong (or cheap) model has a label for: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.vstack(strong), axis=0) - np.nanmean(np.vstack(cheap), axis=0)
 
 
 def open_source_of(benchmark: str) -> str:
