@@ -263,7 +263,11 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
         r"|hospital|clinic|nurse|surgery|therapy|infection|vaccine|cancer|diabetes|blood pressure"
         r"|pregnan\w+|allerg\w+|side effects?|prescription|health|pain|fever|heart|kidney|liver"
         r"|lung",
-        r"warfarin|anticoagula\w+|inr|cyp\d\w*|pharmacokinetic\w*|pharmacodynamic\w*"
+        r"\w{3,}(?:mab|tinib|pril|sartan|statin|olol|azole|cillin|mycin|floxacin|prazole|parin"
+        r"|xaban|gatran|tidine|ciclovir|navir|semide|thiazide|gliptin|gliflozin|glutide|dronate)"
+        r"|metformin|lithium|digoxin|amiodarone|methotrexate|tacrolimus|cyclosporine|opioids?"
+        r"|benzodiazepines?|anaesthe\w+|anesthe\w+|sepsis|stroke|myocardial|embolism|thrombo\w+"
+        r"|warfarin|anticoagula\w+|inr|cyp\d\w*|pharmacokinetic\w*|pharmacodynamic\w*"
         r"|contraindicat\w+"
         r"|comorbid\w*|etiology|aetiology|pathophysiology|differential diagnosis|prognosis"
         r"|metastat\w+"
@@ -281,7 +285,9 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "law": (
         r"law|legal|lawyer|attorney|court|judge|contract|lease|tenant|landlord|sue|lawsuit|rights"
         r"|illegal|crime|police|copyright|trademark|patent|divorce|custody|will|estate|tax",
-        r"delaware|chancery|fiduciary|duty of loyalty|business judgment rule|derivative suit"
+        r"subpoena|injunction|summary judgment|class action|motion to dismiss|deposition|affidavit"
+        r"|probate|lien|escrow|indemnity|statutory|regulatory|compliance|sanctions|extradition"
+        r"|delaware|chancery|fiduciary|duty of loyalty|business judgment rule|derivative suit"
         r"|indemnif\w+"
         r"|tort|negligence|statute of limitations|jurisdiction|venue|precedent|case law"
         r"|stare decisis"
@@ -297,7 +303,10 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "finance": (
         r"money|invest\w*|stock|shares|bond|interest rate|loan|mortgage|budget|savings|retirement"
         r"|401k|ira|bank|credit|debt|portfolio|dividend|crypto|bitcoin|price|revenue|profit",
-        r"black-?scholes|option pricing|implied volatility|greeks|delta hedg\w+|stochastic|brownian"
+        r"hedging|basis points|bps|credit spreads?|carry trade|term structure|volatility surface"
+        r"|risk-neutral|capital structure|cost of capital|free cash flow|working capital|solvency"
+        r"|black-?scholes|option pricing|implied volatility|greeks|delta hedg\w+|stochastic"
+        r"|brownian"
         r"|ito|martingale|var\b|value at risk|cvar|sharpe|sortino|capm|beta|alpha generation|dcf"
         r"|discounted cash flow|wacc|ebitda|irr|npv|yield curve|duration|convexity|swap|swaption"
         r"|derivatives?|futures|forward contract|arbitrage|hedge fund|leverage ratio|basel"
@@ -323,7 +332,9 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "sciences": (
         r"physics|chemistry|biology|science|atom|molecule|cell|gene|dna|energy|force|gravity|planet"
         r"|star|electron|reaction|species|evolution|climate|experiment|hypothesis",
-        r"quantum|hamiltonian|lagrangian|schr[oö]dinger|eigen\w+|wavefunction|entanglement"
+        r"renormali[sz]ation|gauge theory|symmetry breaking|perturbation theory|feynman|qft"
+        r"|dark matter|cosmolog\w+|spacetime|geodesic\w*|photosynthe\w+|metaboli\w+|genomic\w*"
+        r"|quantum|hamiltonian|lagrangian|schr[oö]dinger|eigen\w+|wavefunction|entanglement"
         r"|decoherence"
         r"|relativ\w+|tensor|thermodynamic\w*|entropy|enthalpy|gibbs|kinetics|catalys\w+"
         r"|stereochem\w*"
@@ -348,7 +359,10 @@ DOMAIN_TERMS: dict[str, tuple[str, str]] = {
     "engineering": (
         r"code|program\w*|software|app|website|server|database|computer|python|javascript|api"
         r"|linux|windows|network|cloud|docker|git|html|css|react|java|excel|bug|algorithm",
-        r"window functions?|partition by|recursive cte|lock-?free|wait-?free|mpmc|spsc"
+        r"cache invalidation|consistent hashing|leader election|split[- ]brain|write-ahead|fsync"
+        r"|memory barriers?|false sharing|thread pool|coroutines?|event loop|zero-copy|dma"
+        r"|interrupt handler|device driver|bootloader|hypervisor|virtuali[sz]ation|cgroups?"
+        r"|window functions?|partition by|recursive cte|lock-?free|wait-?free|mpmc|spsc"
         r"|multi-producer|multi-consumer|atomic|compare-and-swap|cas loop|memory order\w*"
         r"|memory model|aba problem"
         r"|hazard pointers?|rcu|mutex|semaphore|spinlock|concurren\w+|race condition|deadlock"
