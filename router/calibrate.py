@@ -8,7 +8,17 @@ Three targets:
 - `--tier-mix 60,30,10`: thresholds at the score quantiles of real (unlabelled)
   traffic, e.g. a JSONL of logged requests, so 60% go to the first tier, etc.
 - `--current`: no target; the expected quality and cost of the thresholds the
-  config already has (nothing is written).
+  config already has (nothing is written), and the tier mix and cost share they give on
+  traffic-like prompts (see traffic_requests).
+- `--tier-mix` without `--requests` takes the quantiles of the traffic-like prompts.
+
+Traffic-like prompts, from the shared data: AlpacaEval's everyday instructions, ExpertQA's
+questions written by experts in 32 fields, and Arena-Hard v2.0's hard coding, maths and
+creative-writing prompts (expert-heavy: a real app sees more easy traffic). Each goes through
+the gateway's own decision (classifier, thresholds and the confidence rule of
+router/policy.py); the cost share is what the chosen tiers cost against sending everything to
+the top tier, at each tier's first deployment's list price, for the prompt's tokens plus
+ANSWER_TOKENS of answer.
 
 The labelled modes map the config's tiers onto models with outcomes in the data
 (`--models`, default Claude 3 Haiku, Sonnet, Opus) and sweep thresholds over
@@ -21,11 +31,73 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+ANSWER_TOKENS = 400
+TRAFFIC_SOURCES = ("alpaca", "ExpertQA-r1", "arena-hard-v2.0")
 DEFAULT_MODELS = "claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229"
 _MAX_DIFFICULTY = re.compile(r"^(\s*max_difficulty:\s*)([-+0-9.eE]+|null|~)?(.*)$")
+
+
+def traffic_requests(data_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """The traffic-like prompts by source (empty sources left out)."""
+    from router import data
+    from router.classify.base import prompt_request
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    alpaca = data_dir / "alpacaeval2_prefs"
+    if alpaca.is_dir():
+        out["alpaca"] = data.load_alpaca(alpaca).requests
+    folder = data_dir / data.OPEN_SOURCE
+    if (folder / "unlabelled_prompts.jsonl.gz").is_file():
+        for row in data.read_unlabelled(folder):
+            out.setdefault(str(row["source"]), []).append(prompt_request(str(row["prompt"])))
+    return {name: out[name] for name in TRAFFIC_SOURCES if out.get(name)}
+
+
+def tier_mix(config_path: str, requests: Sequence[dict[str, Any]], classifier: Any) -> tuple[list[float], float]:
+    """(share of requests per tier, cost as a share of the top tier's) under the config's policy."""
+    import numpy as np
+
+    from router.config import load_config
+    from router.costs import build_catalog
+    from router.policy import Route, decide, needs_of
+
+    config = load_config(config_path)
+    catalog = build_catalog(config)
+    names = [t.name for t in config.tiers]
+    price = []
+    for tier in config.tiers:
+        info = catalog[tier.deployments[0].name]
+        price.append((info.input_cost or 0.0, info.output_cost or 0.0))
+    counts = np.zeros(len(names))
+    cost = top = 0.0
+    for request in requests:
+        needs = needs_of(request)
+        tier = names.index(decide(config, catalog, needs, classifier.score(request), Route()).tier)
+        counts[tier] += 1
+        cost += needs.prompt_tokens * price[tier][0] + ANSWER_TOKENS * price[tier][1]
+        top += needs.prompt_tokens * price[-1][0] + ANSWER_TOKENS * price[-1][1]
+    return (counts / max(1, len(requests))).tolist(), cost / top if top else float("nan")
+
+
+def mix_lines(config_path: str, data_dir: Path, classifier: Any) -> list[str]:
+    """One line per traffic-like source and one for all of them pooled."""
+    from router.config import load_config
+
+    names = [t.name for t in load_config(config_path).tiers]
+    groups = traffic_requests(data_dir)
+    lines = []
+    everything = [r for reqs in groups.values() for r in reqs]
+    for name, requests in [*groups.items(), ("all", everything)]:
+        if not requests:
+            continue
+        shares, cost = tier_mix(config_path, requests, classifier)
+        mix = ", ".join(f"{t} {s:.0%}" for t, s in zip(names, shares, strict=True))
+        lines.append(f"traffic-like {name} ({len(requests)} prompts): {mix}; cost {cost:.0%} of {names[-1]} alone")
+    return lines
 
 
 def read_tiers(config: Path) -> tuple[list[str], list[float | None], dict[str, Any]]:
@@ -121,11 +193,15 @@ def run(args: argparse.Namespace) -> int:
         if len(mix) != len(names) or any(x < 0 for x in mix) or sum(mix) <= 0:
             print(f"--tier-mix needs {len(names)} non-negative shares (one per tier)", file=sys.stderr)
             return 2
-        if not args.requests:
-            print("--tier-mix needs --requests JSONL (logged traffic to take the score quantiles from)", file=sys.stderr)
-            return 2
-        with open(args.requests, encoding="utf-8") as f:
-            requests = list(data.read_requests(f))
+        if args.requests:
+            with open(args.requests, encoding="utf-8") as f:
+                requests = list(data.read_requests(f))
+        else:
+            traffic = traffic_requests(Path(args.data) if args.data else data.default_data_dir())
+            requests = [r for reqs in traffic.values() for r in reqs]
+            if not requests:
+                print("--tier-mix needs --requests JSONL, or the shared data's traffic-like prompts", file=sys.stderr)
+                return 2
         scores = score_requests(lambda r: clf.score(r).difficulty, requests, progress)
         cum = np.cumsum(mix)[:-1] / sum(mix)
         thresholds = [float(np.quantile(scores, q)) for q in cum]
@@ -169,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
     thresholds = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
     print(summary, file=sys.stderr)
     if args.current:
+        for line in mix_lines(str(config), data.default_data_dir(), clf):
+            print(line, file=sys.stderr)
         return 0
     if args.print:
         print("tiers:")
@@ -196,6 +274,8 @@ def register(subparsers: Any) -> None:
             "  router calibrate --config config/default.yaml --current   # what the thresholds it has give\n"
             "  router calibrate --config config/default.yaml --tier-mix 60,30,10 --requests logged.jsonl\n"
             "  router calibrate --config config/default.yaml --target-quality 0.95 --from-log\n"
+            "  router calibrate --config config/default.yaml --tier-mix 30,50,20 --print"
+            "   # quantiles of the traffic-like prompts\n"
             "  router calibrate --config my.yaml --target-quality 0.9 --data ../shared/data/routellm_evals \\\n"
             "      --models mixtral-8x7b-instruct,gpt-4-1106-preview   # a two-tier config\n"
         ),
@@ -209,7 +289,11 @@ def register(subparsers: Any) -> None:
     target.add_argument(
         "--current", action="store_true", help="report the expected quality and cost of the config's thresholds; change nothing"
     )
-    parser.add_argument("--requests", help="JSONL of requests ({prompt} or {messages}) for --tier-mix")
+    parser.add_argument(
+        "--requests",
+        help="JSONL of requests ({prompt} or {messages}) for --tier-mix "
+        "(default: the shared data's traffic-like prompts: AlpacaEval, ExpertQA, Arena-Hard v2.0)",
+    )
     parser.add_argument(
         "--from-log", nargs="?", const="-", metavar="URL",
         help="use the request log's shadow verdicts and feedback instead of labelled data "

@@ -5,6 +5,10 @@ Sources (see ../shared/data/*/README.md for their columns and limits):
 - `zeroeval_tiers/`    GSM8K, MATH-L5, CRUXEval; 0/1 correctness and cost for 60 models.
 - `routellm_evals/`    MMLU and GSM8K; 0/1 correctness of Mixtral (weak) and GPT-4 (strong).
 - `alpacaeval2_prefs/` open chat; judge's win probability vs GPT-4 Turbo for 49 models.
+- `open_prompts/`      Arena-Hard / Arena prompts judged for many models (one set per judged
+                       source, the benchmark is the source name) and MMLU-Pro questions, each
+                       both with its options (`mmlu_pro`) and as the bare stem (`mmlu_pro_stem`).
+                       `open_tiers` reads its models.csv price tiers (cheap / mid / strong).
 - a labelled JSONL file, one object per prompt (for small hand-made sets and tests):
   `{"prompt": "...", "benchmark": "b", "quality": {"model": 1.0, ...}, "cost": {"model": 0.01}}`
   (`"messages": [...]` may replace `"prompt"`; `cost` is optional).
@@ -31,7 +35,9 @@ import numpy as np
 
 from router.classify.base import prompt_request
 
-SOURCES = ("zeroeval_tiers", "routellm_evals", "alpacaeval2_prefs")
+SOURCES = ("zeroeval_tiers", "routellm_evals", "alpacaeval2_prefs", "open_prompts")
+OPEN_SOURCE = "open_prompts"
+MMLU_PRO = "mmlu-pro"
 DATA_ENV = "TIANJI_DATA"
 
 # RouteLLM's pair, by the names used in `routellm_evals` columns.
@@ -225,11 +231,68 @@ def load_jsonl(path: Path) -> LabelledSet:
     return _build(ids, bench, requests, labels, costs, path.name)
 
 
+def mmlu_pro_stem(prompt: str) -> str:
+    """An MMLU-Pro question without its options: the text before the first "(A)" line."""
+    head, sep, _ = prompt.partition("\n(A)")
+    return head.rstrip() if sep else prompt
+
+
+def load_open(folder: Path) -> list[LabelledSet]:
+    """One LabelledSet per judged source of open_prompts (labels compare models only inside one).
+
+    Every set has source "open_prompts" and its judged source as benchmark; MMLU-Pro rows are
+    there twice, with their options (benchmark "mmlu_pro") and as the stem ("mmlu_pro_stem"),
+    under the same prompt id plus a "#stem" suffix.
+    """
+    prompts = {p["prompt_id"]: p for p in _read_jsonl(folder / "prompts.jsonl.gz")}
+    by_source: dict[str, dict[str, dict[str, float]]] = {}
+    for row in _read_csv_gz(folder / "results.csv.gz"):
+        if row["prompt_id"] in prompts and row["label"] != "":
+            by_source.setdefault(row["source"], {}).setdefault(row["model"], {})[row["prompt_id"]] = float(row["label"])
+    sets = []
+    for source in sorted(by_source):
+        labels = by_source[source]
+        ids = sorted({pid for per_model in labels.values() for pid in per_model})
+        texts = [prompts[pid]["prompt"] for pid in ids]
+        bench = [source.replace("-", "_")] * len(ids)
+        if source == MMLU_PRO:
+            stems = [mmlu_pro_stem(t) for t in texts]
+            labels = {m: {**v, **{f"{pid}#stem": x for pid, x in v.items()}} for m, v in labels.items()}
+            ids, texts, bench = ids + [f"{pid}#stem" for pid in ids], texts + stems, bench + ["mmlu_pro_stem"] * len(stems)
+        sets.append(_build(ids, bench, [prompt_request(t) for t in texts], labels, {}, OPEN_SOURCE))
+    return sets
+
+
+def open_tiers(folder: Path) -> dict[str, dict[str, str]]:
+    """Price tier (cheap / mid / strong / other) of each model, per judged source, from models.csv."""
+    tiers: dict[str, dict[str, str]] = {}
+    with (folder / "models.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            tiers.setdefault(row["source"], {})[row["model"]] = row["tier_approx"]
+    return tiers
+
+
+def open_tiers_near(path: str | Path) -> dict[str, dict[str, str]]:
+    """open_tiers of the open_prompts folder at or inside `path`; empty when there is none."""
+    path = Path(path)
+    folder = path if path.name == OPEN_SOURCE else path / OPEN_SOURCE
+    return open_tiers(folder) if (folder / "models.csv").is_file() else {}
+
+
+def read_unlabelled(folder: Path) -> list[dict[str, Any]]:
+    """The unlabelled open prompts (Arena-Hard v2.0, ExpertQA): prompt_id, source, category, prompt."""
+    return _read_jsonl(folder / "unlabelled_prompts.jsonl.gz")
+
+
 _LOADERS = {
     "zeroeval_tiers": load_zeroeval,
     "routellm_evals": load_routellm,
     "alpacaeval2_prefs": load_alpaca,
 }
+
+
+def _load_folder(name: str, path: Path) -> list[LabelledSet]:
+    return load_open(path) if name == OPEN_SOURCE else [_LOADERS[name](path)]
 
 
 def load(path: str | Path, benchmarks: Iterable[str] | None = None) -> list[LabelledSet]:
@@ -242,10 +305,10 @@ def load(path: str | Path, benchmarks: Iterable[str] | None = None) -> list[Labe
     path = Path(path)
     if path.is_file():
         sets = [load_jsonl(path)]
-    elif path.name in _LOADERS:
-        sets = [_LOADERS[path.name](path)]
+    elif path.name in SOURCES:
+        sets = _load_folder(path.name, path)
     elif path.is_dir():
-        sets = [loader(path / name) for name, loader in _LOADERS.items() if (path / name).is_dir()]
+        sets = [s for name in SOURCES if (path / name).is_dir() for s in _load_folder(name, path / name)]
         if not sets:
             raise FileNotFoundError(f"{path}: no {', '.join(SOURCES)} folder inside")
     else:

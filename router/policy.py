@@ -6,8 +6,9 @@
     decision.reason        # why, in words
 
 Tier choice: the cheapest tier whose `max_difficulty` covers the difficulty
-(the last tier covers everything). Hard constraints then raise it: the prompt
-plus the requested output must fit the deployment's context window, and tools,
+(the last tier covers everything); the cheapest tier only when the classifier is confident
+the request is easy (`MIN_CHEAP_CONFIDENCE`), else the next one up. Hard constraints then
+raise it: the prompt plus the requested output must fit the deployment's context window, and tools,
 images or JSON mode need deployments that support them. A client may pin a tier
 by model name, or bound the choice with a floor and a ceiling.
 """
@@ -27,6 +28,10 @@ from router.costs import ModelInfo
 CHARS_PER_TOKEN = 4.0
 TOKENS_PER_MESSAGE = 4
 TOKENS_PER_IMAGE = 1600
+# The cheapest tier takes a request only when the classifier's confidence that it is as easy
+# as it scores reaches this; below it the request goes one tier up (a wrong "easy" costs a
+# failed answer, a wrong "not sure" only the price gap).
+MIN_CHEAP_CONFIDENCE = 0.5
 
 
 class PolicyError(ValueError):
@@ -114,6 +119,8 @@ class Decision:
             "tier": self.tier,
             "difficulty": a.difficulty,
             "task": a.task,
+            "domain": a.domain,
+            "confidence": a.confidence,
             "reason": self.reason,
             "signals": dict(a.signals),
             "candidates": [
@@ -172,8 +179,14 @@ def decide(
         )
     if route.model == "auto":
         wanted = _threshold_tier(config, assessment.difficulty)
-        reason = f"difficulty {assessment.difficulty:.3f} ({assessment.task})"
+        reason = f"difficulty {assessment.difficulty:.3f} ({assessment.task}, {assessment.domain})"
         reason += f" -> {config.tiers[wanted].name}"
+        if wanted == 0 and last > 0 and assessment.confidence < MIN_CHEAP_CONFIDENCE:
+            wanted = 1
+            reason += (
+                f", raised to {config.tiers[1].name}: confidence {assessment.confidence:.2f}"
+                f" < {MIN_CHEAP_CONFIDENCE} that it is easy"
+            )
         start = min(max(wanted, floor), ceiling)
         if start != wanted:
             reason += f", bounded to {config.tiers[start].name} by min/max tier"

@@ -1,7 +1,8 @@
 """`router score`: batch-score JSONL requests from stdin.
 
 Each input line is {"prompt": "..."} or an OpenAI request body {"messages": [...]};
-each output line is {"difficulty": float, "task": str}, in the same order.
+each output line is {"difficulty": float, "task": str, "domain": str, "confidence": float},
+in the same order.
 """
 
 from __future__ import annotations
@@ -12,12 +13,8 @@ import sys
 from typing import Any
 
 
-BATCH = 256
-
-
-def _write_batch(out: Any, scored: list[tuple[float, str]]) -> None:
-    out.write("".join(json.dumps({"difficulty": d, "task": t}) + "\n" for d, t in scored))
-    out.flush()
+def _row(a: Any) -> dict[str, Any]:
+    return {"difficulty": a.difficulty, "task": a.task, "domain": a.domain, "confidence": a.confidence}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,20 +25,10 @@ def run(args: argparse.Namespace) -> int:
     kind, weights = classifier_from_config(args.config)
     clf = load_classifier(args.classifier or kind, args.weights or weights)
     out = sys.stdout
-    batched = getattr(clf, "score_many", None)
     try:
-        if batched is not None and not args.signals:
-            batch: list[dict[str, Any]] = []
-            for request in read_requests(sys.stdin):
-                batch.append(request)
-                if len(batch) == BATCH:
-                    _write_batch(out, batched(batch))
-                    batch = []
-            _write_batch(out, batched(batch))
-            return 0
         for request in read_requests(sys.stdin):
             a = clf.score(request)
-            row: dict[str, Any] = {"difficulty": a.difficulty, "task": a.task}
+            row = _row(a)
             if args.signals:
                 row["signals"] = dict(a.signals)
             out.write(json.dumps(row) + "\n")
@@ -54,11 +41,12 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "score",
-        help="score JSONL requests from stdin: one {difficulty, task} line per input line",
+        help="score JSONL requests from stdin: one {difficulty, task, domain, confidence} line per input line",
         description=(
             "Read JSONL from stdin, one object per line: {\"prompt\": \"...\"} or an OpenAI "
             "request body {\"messages\": [...]}. Write one JSONL line "
-            "{\"difficulty\": float, \"task\": str} per input line, in order."
+            "{\"difficulty\": float, \"task\": str, \"domain\": str, \"confidence\": float} "
+            "per input line, in order."
         ),
         epilog=(
             "examples:\n"

@@ -32,8 +32,11 @@ KINDS = (
     "agentic_tool_use", "long_document_analysis",
 )
 
+# The rules classifier is sure of every score (confidence 1.0), so the policy's confidence
+# rule (tests/classify/test_confidence_rule.py) moves nothing here and each chosen tier
+# follows from the thresholds, the windows and the capabilities alone.
 CONFIG = """
-classifier: {kind: learned}
+classifier: {kind: rules}
 tiers:
   - name: small
     max_difficulty: 0.9999

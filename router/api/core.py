@@ -182,6 +182,8 @@ def log_request(
         "attempts": served.calls if served else None,
         "difficulty": decision.assessment.difficulty,
         "task": decision.assessment.task,
+        "domain": decision.assessment.domain,
+        "confidence": round(decision.assessment.confidence, 3),
         "stream": call.stream,
         "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "cost_usd": None if cost is None else round(cost, 8),

@@ -27,13 +27,19 @@ class Assessment:
     """How hard a request is, what kind of task it is, and why.
 
     difficulty: in [0, 1]; higher means a cheaper tier is more likely to fail.
-    task: a short label such as "math", "code", "knowledge", "chat".
+    task: the kind of work, a short label such as "rewrite", "code_writing", "proof"
+        (the learned classifier's kinds are `router.classify.lexicon.KINDS`).
     signals: the named features that drove the score, for `router route`.
+    domain: the field the request needs expertise in ("medicine", "law", ..., "general").
+    confidence: in [0, 1], how sure the classifier is that the request is as easy as it
+        scores; the policy does not use the cheapest tier below `policy.MIN_CHEAP_CONFIDENCE`.
     """
 
     difficulty: float
     task: str
     signals: Mapping[str, float | str] = field(default_factory=dict)
+    domain: str = "general"
+    confidence: float = 1.0
 
 
 class Classifier(Protocol):

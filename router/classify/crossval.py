@@ -13,6 +13,11 @@ benchmark, and all figures below are measured on those scores:
   Opus-only accuracy, as a share of Opus-only cost, per benchmark and pooled
   (GSM8K + CRUXEval: Sonnet has no MATH-L5 run).
 
+The open prompts (open_prompts: Arena-Hard, Arena, MMLU-Pro) are held out by source group
+(see open_eval.OPEN_GROUPS: fit without the source, score on it) and reported as APGR per
+cheap -> strong pair pooled per source (open_eval.open_rows); with --cv they are folded like
+every benchmark, a prompt and its MMLU-Pro stem in the same fold.
+
 Baselines (random, prompt length, rules) are scored in the same run.
 Run it with `router eval --loo` (about 3 minutes on two cores).
 """
@@ -39,18 +44,21 @@ CV_FOLDS = 5
 CV_SEED = 0
 
 
-def _held_out_scores(sets: Sequence[Any], held_out: Sequence[Sequence[Any]], progress: bool = False) -> list[Any]:
+def _held_out_scores(
+    sets: Sequence[Any], held_out: Sequence[Sequence[Any]], progress: bool = False, tiers: dict[str, Any] | None = None
+) -> list[Any]:
     """Every prompt's difficulty from weights fitted without the group that holds it out.
 
     `held_out` has one entry per refit: a boolean mask per set of the rows it holds out.
-    Rows that no refit holds out only ever train; their score is NaN.
+    Rows that no refit holds out only ever train; their score is NaN. `tiers` (data.open_tiers)
+    prices the open prompts' models for their gain.
     """
     import numpy as np
 
     from router.classify import train
     from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
-    everything = train.build_targets(sets)
+    everything = train.build_targets(sets, tiers)
     feats = train.featurize(everything.requests, progress=progress)
     scores = np.full(len(everything.target), np.nan)
     iterator: Any = held_out
@@ -61,41 +69,61 @@ def _held_out_scores(sets: Sequence[Any], held_out: Sequence[Sequence[Any]], pro
     for masks in iterator:
         rows = np.concatenate(masks)
         # Targets are rebuilt from the training rows only (held-out labels would move the Rasch abilities).
-        ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()])
+        ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()], tiers)
         params, meta = train.fit(feats.subset(~rows), ts)
         clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
         held = feats.subset(rows)
-        scores[rows] = clf.predict(held.structure, held.tasks, held.words)[0]
+        scores[rows] = held.predict(clf)
     return _per_set(scores, sets)
 
 
 def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: bool = False) -> tuple[list[Any], list[Any]]:
-    """The labelled sets and, for each, the difficulty of every prompt from the fold that left its benchmark out.
+    """The labelled sets and, for each, the difficulty of every prompt from the fold that left its
+    benchmark (an open prompt: its source group) out.
 
-    Prompts of benchmarks outside `folds` (open chat) only ever train; their score is NaN.
+    Prompts of other benchmarks (AlpacaEval) only ever train; their score is NaN.
     """
+    import numpy as np
+
     from router import data
 
+    from router.classify.open_eval import open_group
+
     sets = data.load(data_dir)
-    return sets, _held_out_scores(sets, [[s.benchmark == b for s in sets] for b in folds], progress)
+    masks = [[s.benchmark == b for s in sets] for b in folds]
+    groups = sorted({g for s in sets for g in map(open_group, s.benchmark.tolist()) if g})
+    masks += [[np.array([open_group(b) == g for b in s.benchmark.tolist()], dtype=bool) for s in sets] for g in groups]
+    return sets, _held_out_scores(sets, masks, progress, data.open_tiers_near(data_dir))
 
 
 def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False) -> dict[str, Any]:
     """Pairs and tiers figures on leave-one-benchmark-out scores, with the baselines."""
+    from router.data import open_tiers_near
+
     sets, learned = cross_fitted_scores(data_dir, FOLDS, progress)
-    return held_out_report(sets, learned, baselines, {"mode": "loo", "folds": list(FOLDS)}, progress)
+    head = {"mode": "loo", "folds": list(FOLDS)}
+    return held_out_report(sets, learned, baselines, head, progress, tiers=open_tiers_near(data_dir))
 
 
 def prompt_folds(sets: Sequence[Any], k: int = CV_FOLDS, seed: int = CV_SEED) -> list[Any]:
     """Fold (0..k-1) of every row: prompt-level, stratified by benchmark, fixed seed.
 
     Rows are grouped by (benchmark, prompt text), so a prompt's repeated rows, and a GSM8K
-    question present in two sources, always land in the same fold. Groups are sorted before
+    question present in two sources, always land in the same fold; open prompts by (source
+    group, prompt id). Groups are sorted before
     the seeded shuffle: the folds do not depend on row order.
     """
     import numpy as np
 
-    keys = [[(str(ls.benchmark[i]), " ".join(ls.text(i).split())) for i in range(len(ls))] for ls in sets]
+    from router.classify.open_eval import open_group
+
+    def key(ls: Any, i: int) -> tuple[str, str]:
+        group = open_group(str(ls.benchmark[i]))
+        if group:  # one prompt: both Arena-Hard sets, an MMLU-Pro question and its stem
+            return f"open:{group}", ls.ids[i].removesuffix("#stem")
+        return str(ls.benchmark[i]), " ".join(ls.text(i).split())
+
+    keys = [[key(ls, i) for i in range(len(ls))] for ls in sets]
     fold_of: dict[tuple[str, str], int] = {}
     for bench in sorted({b for ks in keys for b, _ in ks}):
         groups = sorted({key for ks in keys for key in ks if key[0] == bench})
@@ -117,8 +145,9 @@ def cv_scores(
     from router import data
 
     sets = data.load(data_dir) if isinstance(data_dir, (str, Path)) else list(data_dir)
+    tiers = data.open_tiers_near(data_dir) if isinstance(data_dir, (str, Path)) else {}
     folds = prompt_folds(sets, k, seed)
-    return sets, _held_out_scores(sets, [[fs == f for fs in folds] for f in range(k)], progress), folds
+    return sets, _held_out_scores(sets, [[fs == f for fs in folds] for f in range(k)], progress, tiers), folds
 
 
 def _per_set(scores: Any, sets: Sequence[Any]) -> list[Any]:
@@ -137,8 +166,12 @@ def cv_report(
     seed: int = CV_SEED,
 ) -> dict[str, Any]:
     """Pairs and tiers figures on k-fold (unseen prompts, same benchmarks) scores, with the baselines."""
+    from router.data import open_tiers_near
+
     sets, learned, folds = cv_scores(data_dir, k, seed, progress)
-    return held_out_report(sets, learned, baselines, {"mode": "cv", "k": k, "seed": seed}, progress, folds)
+    tiers = open_tiers_near(data_dir) if isinstance(data_dir, (str, Path)) else {}
+    head = {"mode": "cv", "k": k, "seed": seed}
+    return held_out_report(sets, learned, baselines, head, progress, folds, tiers)
 
 
 def held_out_report(
@@ -148,6 +181,7 @@ def held_out_report(
     head: dict[str, Any],
     progress: bool = False,
     folds: Sequence[Any] | None = None,
+    tiers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Pairs and tiers figures for FOLDS' benchmarks on the given held-out learned scores and the baselines.
 
@@ -159,10 +193,11 @@ def held_out_report(
     """
     import numpy as np
 
+    from router.classify.open_eval import open_group, open_rows
     from router.evaluate import baseline_scorers, evaluate_tiers, oracle_outcome, score_requests
 
     fns = baseline_scorers(baselines)
-    report: dict[str, Any] = {**head, "pairs": [], "tiers": []}
+    report: dict[str, Any] = {**head, "pairs": [], "tiers": [], "open": []}
     for i, (ls, cross) in enumerate(zip(sets, learned, strict=True)):
         src = str(ls.source[0]) if ls.source is not None and len(ls) else ""
         in_folds = np.isin(ls.benchmark, list(FOLDS))
@@ -217,6 +252,18 @@ def held_out_report(
                         },
                     }
                 )
+    # After the benchmarks: the random baseline's draws for them stay as they were.
+    open_scored = []
+    for ls, cross in zip(sets, learned, strict=True):
+        is_open = np.array([open_group(b) is not None for b in ls.benchmark.tolist()], dtype=bool)
+        row = {"learned": cross}
+        for n, f in fns.items():
+            values = np.full(len(ls), np.nan)
+            if is_open.any():
+                values[is_open] = score_requests(f, [ls.requests[j] for j in np.flatnonzero(is_open)], progress)
+            row[n] = values
+        open_scored.append(row)
+    report["open"] = open_rows(sets, open_scored, tiers or {}, folds)
     return report
 
 
@@ -299,3 +346,6 @@ def print_loo(report: dict[str, Any]) -> None:
         )
         opus = row["single"][OPUS]["quality"]
         print(f"{row['benchmark']:<19} {row['n']:>5} {opus:>8.3f} {cells}  {row['oracle']['cost_share']:>7.1%}")
+    from router.classify.open_eval import print_open
+
+    print_open(report.get("open", []), report["mode"])

@@ -11,6 +11,10 @@ Targets: for every prompt, an estimate of "a Haiku-class model fails here".
   relative to GPT-4 Turbo, so the absolute level is a modelling choice: open
   chat is put below competition maths and code reasoning, near grade-school maths.
 These targets fit the per-task levels and the shared length term.
+- open_prompts: no level target (its judges compare models only inside one source). Its
+  gain, the mean label of the source's strong models minus that of its cheap ones (price tiers
+  from models.csv; many cheap -> strong pairs pooled), fits the open term over the taxonomy's
+  reading (see _open_term): MMLU-Pro questions count both with and without their options.
 
 Gain, for the per-task within terms: what a stronger model adds on the prompt,
 the mean of (Sonnet - Haiku, Opus - Haiku) correctness on zeroeval_tiers and
@@ -72,6 +76,12 @@ MIN_PAIR_PROMPTS = 100
 # error, single folds of `router eval --cv 5` took words for maths on a lucky inner split, and
 # those folds ranked worse than the structure term.
 WORD_MIN_Z = 2.0
+# The open term: ridge penalty, and its spread (std of its logit) on the open prompts. In-source
+# 5-fold cross-validation on the open prompts gains little from a wider spread, and the term does not
+# carry across sources (leave-one-source-out): wider, it moves traffic it never saw by its
+# domain alone (an easy coding ask that names a number read as mathematics).
+OPEN_TERM_ALPHA = 100.0
+OPEN_TERM_SPREAD = 0.3
 # The stronger models whose gain over REFERENCE_CHEAP_MODEL the zeroeval gain averages.
 GAIN_MODELS = ("claude-3-sonnet-20240229", "claude-3-opus-20240229")
 
@@ -88,6 +98,23 @@ class TrainingSet:
     # The same per model pair ("strong - weak" -> strong minus weak correctness, NaN off the pair's
     # rows): a task term serves every pair, so the inner fit checks its words against each.
     pair_gains: dict[str, np.ndarray] = field(default_factory=dict)
+    # Strong-tier minus cheap-tier mean label on the open prompts (NaN elsewhere).
+    open_gain: np.ndarray | None = None
+
+    def subset(self, rows: np.ndarray) -> TrainingSet:
+        """The rows where the boolean mask `rows` is true."""
+        import numpy as np
+
+        gain = self.open_gain if self.open_gain is not None else np.full(len(self.target), np.nan)
+        return TrainingSet(
+            [r for r, keep in zip(self.requests, rows, strict=True) if keep],
+            self.target[rows],
+            self.benchmark[rows],
+            self.source[rows],
+            self.gain[rows],
+            {name: g[rows] for name, g in self.pair_gains.items()},
+            gain[rows],
+        )
 
 
 def rasch(ls: LabelledSet) -> tuple[np.ndarray, dict[str, float]]:
@@ -120,19 +147,26 @@ def rasch(ls: LabelledSet) -> tuple[np.ndarray, dict[str, float]]:
     return ease, ability
 
 
-def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
+def build_targets(sets: Sequence[LabelledSet], open_tiers: dict[str, dict[str, str]] | None = None) -> TrainingSet:
+    """Targets for every row of `sets`; `open_tiers` (data.open_tiers) prices the open prompts' models."""
     import numpy as np
 
-    from router.data import ROUTELLM_STRONG, ROUTELLM_WEAK
+    from router.data import OPEN_SOURCE, ROUTELLM_STRONG, ROUTELLM_WEAK
+
+    open_tiers = open_tiers or {}
 
     requests: list[dict[str, Any]] = []
-    targets, gains, benches, sources = [], [], [], []
+    targets, gains, benches, sources, open_gains = [], [], [], [], []
     pairs: list[dict[str, np.ndarray]] = []
     for ls in sets:
         src = str(ls.source[0]) if ls.source is not None and len(ls) else "jsonl"
         gain = np.full(len(ls), np.nan)
+        open_gain = np.full(len(ls), np.nan)
         pair: dict[str, np.ndarray] = {}
-        if src == "zeroeval_tiers":
+        if src == OPEN_SOURCE:
+            y = np.full(len(ls), np.nan)
+            open_gain = tier_gain(ls, open_tiers)
+        elif src == "zeroeval_tiers":
             ease, ability = rasch(ls)
             cheap = ability.get(REFERENCE_CHEAP_MODEL, float(np.quantile(list(ability.values()), 0.25)))
             y = 1.0 / (1.0 + np.exp(ease + cheap))
@@ -154,6 +188,7 @@ def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
         requests.extend(ls.requests)
         targets.append(y)
         gains.append(gain)
+        open_gains.append(open_gain)
         pairs.append(pair)
         benches.append(ls.benchmark.astype(str))
         sources.append(np.array([src] * len(ls)))
@@ -163,24 +198,67 @@ def build_targets(sets: Sequence[LabelledSet]) -> TrainingSet:
         for name in names
     }
     return TrainingSet(
-        requests, np.concatenate(targets), np.concatenate(benches), np.concatenate(sources), np.concatenate(gains), pair_gains
+        requests,
+        np.concatenate(targets),
+        np.concatenate(benches),
+        np.concatenate(sources),
+        np.concatenate(gains),
+        pair_gains,
+        np.concatenate(open_gains),
     )
+
+
+def tier_gain(ls: LabelledSet, tiers: dict[str, dict[str, str]]) -> np.ndarray:
+    """Per prompt: mean label of the set's strong-tier models minus that of its cheap-tier ones."""
+    import warnings
+
+    import numpy as np
+
+    tier = tiers.get(open_source_of(str(ls.benchmark[0])), {}) if len(ls) else {}
+    strong = [ls.quality[m] for m in ls.quality if tier.get(m) == "strong"]
+    cheap = [ls.quality[m] for m in ls.quality if tier.get(m) == "cheap"]
+    if not strong or not cheap:
+        return np.full(len(ls), np.nan)
+    with warnings.catch_warnings():  # a prompt no strong (or cheap) model has a label for: NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.vstack(strong), axis=0) - np.nanmean(np.vstack(cheap), axis=0)
+
+
+def open_source_of(benchmark: str) -> str:
+    """The judged source (models.csv's name) of an open_prompts benchmark name."""
+    return "mmlu-pro" if benchmark.startswith("mmlu_pro") else benchmark.replace("_", "-")
 
 
 @dataclass
 class Features:
-    """What the fit reads of each request: structure signals, task class, words, inner fold."""
+    """What the fit reads of each request: structure signals, task class, words, inner fold, and
+    the taxonomy's reading (prior logit, open vector, whether the benchmark score applies)."""
 
     structure: np.ndarray
     tasks: np.ndarray
     words: list[frozenset[str]]
     inner_fold: np.ndarray  # from a hash of the normalised text: a prompt's copies share a fold
+    prior: np.ndarray
+    open: np.ndarray
+    bench_ok: np.ndarray
 
     def subset(self, rows: np.ndarray) -> Features:
         """The rows where the boolean mask `rows` is true."""
         import numpy as np
 
-        return Features(self.structure[rows], self.tasks[rows], [self.words[i] for i in np.flatnonzero(rows)], self.inner_fold[rows])
+        return Features(
+            self.structure[rows],
+            self.tasks[rows],
+            [self.words[i] for i in np.flatnonzero(rows)],
+            self.inner_fold[rows],
+            self.prior[rows],
+            self.open[rows],
+            self.bench_ok[rows],
+        )
+
+    def predict(self, clf: Any) -> np.ndarray:
+        """The difficulty `clf` (a LearnedClassifier) gives every row."""
+        return clf.predict(self.structure, self.tasks, self.words, self.prior, self.open, self.bench_ok)
 
 
 def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Features:
@@ -190,9 +268,11 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
     import numpy as np
 
     from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features, words
+    from router.classify.learned import format_applies
     from router.classify.tasks import detect_task
+    from router.classify.taxonomy import OPEN_NAMES, open_vector, read_request
 
-    rows, tasks, word_sets, folds = [], [], [], []
+    rows, tasks, word_sets, folds, priors, opens, bench_ok = [], [], [], [], [], [], []
     iterator: Any = requests
     if progress:
         from tqdm import tqdm
@@ -201,11 +281,24 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
     for req in iterator:
         text, share, turns = conversation_text(req)
         rows.append(structure_features(req, text, share, turns))
-        tasks.append(detect_task(text))
+        task = detect_task(text)
+        reading = read_request(req, text, multiple_choice=task == "knowledge")
+        tasks.append(task)
         word_sets.append(words(text))
         folds.append(zlib.crc32(" ".join(text.split()).encode()) % INNER_FOLDS)
+        priors.append(reading.prior)
+        opens.append(open_vector(reading))
+        bench_ok.append(format_applies(task, text, reading))
     structure = np.vstack(rows) if rows else np.zeros((0, len(STRUCTURE_NAMES)), dtype=np.float32)
-    return Features(structure, np.array(tasks, dtype=str), word_sets, np.array(folds, dtype=int))
+    return Features(
+        structure,
+        np.array(tasks, dtype=str),
+        word_sets,
+        np.array(folds, dtype=int),
+        np.array(priors, dtype=np.float64),
+        np.array(opens, dtype=np.float64).reshape(len(priors), len(OPEN_NAMES)),
+        np.array(bench_ok, dtype=bool),
+    )
 
 
 def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
@@ -220,7 +313,43 @@ def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
 
 
 def fit(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Fit the per-task levels and the within-task terms; returns (arrays, meta) for the .npz."""
+    """Fit the benchmark terms on the benchmark rows and the open term on the open prompts;
+    returns (arrays, meta) for the .npz."""
+    import numpy as np
+
+    from router.classify.taxonomy import OPEN_NAMES
+
+    bench_rows = np.isfinite(ts.target)
+    params, meta = _fit_benchmarks(feats.subset(bench_rows), ts.subset(bench_rows))
+    open_gain = ts.open_gain if ts.open_gain is not None else np.full(len(ts.target), np.nan)
+    open_rows = np.isfinite(open_gain)
+    mu, coef = _open_term(feats.open[open_rows], open_gain[open_rows], ts.benchmark[open_rows])
+    params["open_mu"] = mu.astype(np.float32)
+    params["open_coef"] = coef.astype(np.float32)
+    meta["open_names"] = list(OPEN_NAMES)
+    meta["open_benchmarks"] = sorted(set(ts.benchmark[open_rows].tolist()))
+    meta["n_open_prompts"] = int(open_rows.sum())
+    return params, meta
+
+
+def _open_term(x: np.ndarray, gain: np.ndarray, benchmark: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ridge of the open prompts' gain on the taxonomy's open vector, inside each benchmark, every
+    benchmark weighing the same; scaled to OPEN_TERM_SPREAD on those prompts (zero without any)."""
+    import numpy as np
+
+    if len(gain) == 0:
+        return np.zeros(x.shape[1]), np.zeros(x.shape[1])
+    source = np.array(["open"] * len(gain))
+    w = _group_weights(benchmark, source)
+    groups = (source, benchmark)
+    coef = _ridge(x, gain, w, groups, OPEN_TERM_ALPHA)
+    spread = float(np.std(_demeaned(x, *groups) @ coef))
+    mu = np.average(x, axis=0, weights=w)
+    return mu, (coef * OPEN_TERM_SPREAD / spread if spread > 0 else coef * 0.0)
+
+
+def _fit_benchmarks(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Fit the per-task levels and the within-task terms of the benchmark formats."""
     import numpy as np
 
     structure, tasks = feats.structure, feats.tasks
@@ -489,7 +618,7 @@ def train(data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = F
     if exclude:
         sets = [s.subset(~np.isin(s.benchmark, list(exclude))) for s in sets]
         sets = [s for s in sets if len(s)]
-    ts = build_targets(sets)
+    ts = build_targets(sets, data_mod.open_tiers_near(data))
     params, meta = fit(featurize(ts.requests, progress=progress), ts)
     meta["excluded"] = sorted(exclude)
     save(params, meta, out)

@@ -147,6 +147,7 @@ def row(
         "tier": tier,
         "deployment": served.candidate.deployment.name if served else None,
         "task": decision.assessment.task,
+        "domain": decision.assessment.domain,
         "difficulty": decision.assessment.difficulty,
         "route": _route(decision, keep_text),
         "attempts": served.calls if served else None,

@@ -32,7 +32,7 @@ class Migration:
 
 
 # Columns of `requests`, in insert order. Nullable ones are filled where the gateway
-# knows them (domain, affinity, verification and time to first token come with the
+# knows them (affinity, verification and time to first token come with the
 # features that produce them; cache tokens when the provider reports them).
 REQUEST_COLUMNS = (
     "request_id", "ts", "key_id", "front_door", "model", "stream", "tier", "deployment",

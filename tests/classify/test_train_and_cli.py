@@ -55,8 +55,9 @@ def test_score_command_keeps_order():
     )
     rows = [json.loads(x) for x in out.stdout.splitlines()]
     assert len(rows) == 3
-    assert all(set(r) == {"difficulty", "task"} for r in rows)
+    assert all(set(r) == {"difficulty", "task", "domain", "confidence"} for r in rows)
     assert rows[1]["difficulty"] > rows[0]["difficulty"]
+    assert [r["task"] for r in rows] == ["small_talk", "proof", "creative"]
 
 
 def _word_problem(i: int, quantities: int) -> str:
@@ -93,7 +94,7 @@ def test_a_task_term_orders_prompts_by_the_gain_it_was_fitted_to():
     assert clf.score({"messages": [{"role": "user", "content": many}]}).difficulty > clf.score(
         {"messages": [{"role": "user", "content": few}]}
     ).difficulty
-    scores = clf.predict(feats.structure, feats.tasks, feats.words)[0]
+    scores = feats.predict(clf)
     assert scores[:n][gain[:n] == 1].min() > scores[:n][gain[:n] == 0].max()
     assert params["within_coef"][0] < 0  # the length term alone would have ranked them the other way
 
@@ -131,11 +132,11 @@ def test_a_task_term_weighs_words_when_the_inner_fit_finds_they_predict_the_gain
     law, bio = (clf.score({"messages": [{"role": "user", "content": _choice_question(10**6, t)}]}) for t in ("negligence", "enzymology"))
     assert law.difficulty > bio.difficulty
     assert "negligence" in law.signals["words"] and "negligence" not in bio.signals.get("words", "")
-    scores = clf.predict(feats.structure, feats.tasks, feats.words)[0]
+    scores = feats.predict(clf)
     gains = ts.gain == 1
     assert scores[gains].min() > scores[~gains].max()
     with pytest.raises(ValueError, match="words"):
-        clf.predict(feats.structure, feats.tasks)
+        clf.predict(feats.structure, feats.tasks, None, feats.prior, feats.open, feats.bench_ok)
 
 
 def test_words_must_help_every_model_pair_the_task_serves():

@@ -61,6 +61,7 @@ def test_one_row_per_request_with_routing_cost_and_outcome(fake, log_url):
     assert first["baseline_usd"] == pytest.approx(first["cost_usd"] * 15)
     assert first["front_door"] == "openai-chat" and first["model"] == "auto"
     assert first["task"] == "test" and first["difficulty"] == pytest.approx(0.1)
+    assert first["domain"] == "general"  # the test classifier's Assessment names no domain
     assert first["prompt_tokens"] > 0 and first["completion_tokens"] == 8
     assert first["latency_ms"] > 0 and first["stream"] == 0
     assert json.loads(first["route"])["candidates"][0]["deployment"] == "s1"
@@ -73,7 +74,7 @@ def test_one_row_per_request_with_routing_cost_and_outcome(fake, log_url):
     assert {r["key_id"] for r in logged} == {first["key_id"]}
     assert first["key_id"].startswith("key-") and GATEWAY_KEY not in json.dumps(logged)
     # Columns other features fill later exist and are empty.
-    assert first["ttft_ms"] is None and first["affinity"] is None and first["domain"] is None
+    assert first["ttft_ms"] is None and first["affinity"] is None
 
 
 def test_prompts_and_answers_only_with_log_prompts_and_redacted(fake, log_url):
