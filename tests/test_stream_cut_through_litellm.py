@@ -27,8 +27,13 @@ import pytest
 from router.fakeprovider.wire_anthropic import AnthropicWire
 from router.fakeprovider.wire_openai import OpenAIWire
 from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, Gateway, deployment, run_gateway
-from tests.faults.support import answer_text, assert_interrupted_stream, assert_served, chat
-from tests.faults.support import fast_config
+from tests.faults.support import (
+    answer_text,
+    assert_interrupted_stream,
+    assert_served,
+    chat,
+    fast_config,
+)
 
 # SSE events before the finish reason: OpenAI sends a role chunk and 8 deltas; Anthropic
 # sends message_start, content_block_start, ping, 8 deltas and content_block_stop.
@@ -89,8 +94,9 @@ def early() -> Iterator[EarlyEndProvider]:
 
 
 def _early_deployment(early: EarlyEndProvider, wire: str) -> dict[str, Any]:
-    prefix, key = ("openai/gpt", PROVIDER_KEY) if wire == "openai" else ("anthropic/claude", ANTHROPIC_KEY)
-    return {"name": "early", "model": f"{prefix}-early", "api_base": early.base(wire),
+    model, key = ("openai/gpt-early", PROVIDER_KEY) if wire == "openai" else (
+        "anthropic/claude-early", ANTHROPIC_KEY)
+    return {"name": "early", "model": model, "api_base": early.base(wire),
             "api_key": key, "price": {"input": 1.0, "output": 5.0}}
 
 
