@@ -3,6 +3,7 @@
     pip install -e '.[test,mutation]'
     python -m bench.mutation_report                          # every module in [tool.mutmut]
     python -m bench.mutation_report --module router/health.py --survivors
+    python -m bench.mutation_report --module router/health.py --rerun-survivors  # after new tests
 
 For each module this runs `mutmut run 'router.<module>.*'` (mutmut copies the tree into
 mutants/, runs the whole suite once to learn which tests reach which function, then runs
@@ -88,8 +89,11 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run_mutmut(module: str, max_children: int) -> int:
-    argv = [str(MUTMUT), "run", "--max-children", str(max_children), mutant_glob(module)]
+def run_mutmut(module: str, max_children: int, *, survivors_only: bool = False) -> int:
+    names = read_score(module).survivors if survivors_only else [mutant_glob(module)]
+    if not names:
+        return 0
+    argv = [str(MUTMUT), "run", "--max-children", str(max_children), *names]
     print("$", " ".join(argv), flush=True)
     return subprocess.run(argv, cwd=ROOT, env=environment(), check=False).returncode
 
@@ -117,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true",
                         help="print the scores of the last run without running mutmut")
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
+    parser.add_argument("--rerun-survivors", action="store_true",
+                        help="test only the last run's survivors again (after adding tests)")
     args = parser.parse_args(argv)
 
     known = configured_modules()
@@ -127,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
 
     failed = []
     if not args.report_only:
-        failed = [m for m in modules if run_mutmut(m, args.max_children) != 0]
+        failed = [m for m in modules
+                  if run_mutmut(m, args.max_children, survivors_only=args.rerun_survivors) != 0]
     scores = [read_score(m) for m in modules]
     print_table(scores)
     if args.survivors:
