@@ -27,20 +27,21 @@ def test_a_configured_price_per_million_tokens_gives_the_cost_of_a_call():
     info = model_info(deployment(model="openai/my-model", price={"input": 3.0, "output": 15.0}),
                       table={})
     assert info.priced
-    assert info.cost(1_000_000, 0) == pytest.approx(3.0)
-    assert info.cost(1_000, 2_000) == pytest.approx(0.003 + 0.03)
+    assert info.cost(1_000_000, 0) == pytest.approx(3.0, rel=1e-12)
+    assert info.cost(1_000, 2_000) == pytest.approx(0.003 + 0.03, rel=1e-12)
 
 
 def test_the_configured_price_wins_over_litellms():
     priced = deployment(model="anthropic/claude-haiku-4-5", price={"input": 2, "output": 4})
     info = model_info(priced, table={"claude-haiku-4-5": HAIKU})
-    assert info.cost(1_000_000, 1_000_000) == pytest.approx(6.0)
+    assert info.cost(1_000_000, 1_000_000) == pytest.approx(6.0, rel=1e-12)
 
 
 @pytest.mark.parametrize(
     ("model", "key"),
     [("claude-haiku-4-5", "claude-haiku-4-5"),
      ("anthropic/claude-haiku-4-5", "claude-haiku-4-5"),
+     ("openrouter/anthropic/claude-haiku-4-5", "anthropic/claude-haiku-4-5"),
      ("bedrock/us.anthropic.claude-haiku-4-5-v1:0", "anthropic.claude-haiku-4-5-v1:0"),
      ("bedrock/eu.anthropic.claude-haiku-4-5-v1:0", "anthropic.claude-haiku-4-5-v1:0"),
      ("bedrock/apac.anthropic.claude-haiku-4-5-v1:0", "anthropic.claude-haiku-4-5-v1:0"),
@@ -61,8 +62,8 @@ def test_the_most_specific_name_wins():
     assert info.cost(1_000_000, 0) == pytest.approx(1.1)
 
 
-def test_litellms_bundled_table_prices_the_default_config_models():
-    info = model_info(deployment(model="anthropic/claude-haiku-4-5"), table=litellm_table())
+def test_litellms_bundled_table_is_read_by_default():
+    info = model_info(deployment(model="anthropic/claude-haiku-4-5"))
     assert info.priced and info.cost(1_000_000, 0) > 0
     assert "sample_spec" not in litellm_table()
 
