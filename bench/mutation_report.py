@@ -4,6 +4,7 @@
     python -m bench.mutation_report                          # every module in [tool.mutmut]
     python -m bench.mutation_report --module router/health.py --survivors
     python -m bench.mutation_report --module router/health.py --rerun-survivors  # after new tests
+    python -m bench.mutation_report --module router/health.py --kill-with tests/unit/test_x.py
 
 For each module this runs `mutmut run 'router.<module>.*'` (mutmut copies the tree into
 mutants/, runs the whole suite once to learn which tests reach which function, then runs
@@ -98,6 +99,26 @@ def run_mutmut(module: str, max_children: int, *, survivors_only: bool = False) 
     return subprocess.run(argv, cwd=ROOT, env=environment(), check=False).returncode
 
 
+def kill_with(module: str, tests: list[str]) -> None:
+    """Run `tests` against each survivor of the last run (as mutmut would: in mutants/, the
+    mutant named in MUTANT_UNDER_TEST); record the ones they kill. Minutes instead of the hour
+    a full rerun of the survivors takes, since each survivor's full test list runs to the end."""
+    meta = MUTANTS / f"{module}.meta"
+    data = json.loads(meta.read_text())
+    for test in tests:  # the copy mutmut made at its last run may predate these files
+        (MUTANTS / test).parent.mkdir(parents=True, exist_ok=True)
+        (MUTANTS / test).write_bytes((ROOT / test).read_bytes())
+    env = environment()
+    for name in read_score(module).survivors:
+        env["MUTANT_UNDER_TEST"] = name
+        argv = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
+        run = subprocess.run(argv, cwd=MUTANTS, env=env, capture_output=True, check=False)
+        if run.returncode == 1:  # a test failed: killed (2-5 are pytest's own errors)
+            data["exit_code_by_key"][name] = 1
+            print("killed:", name, flush=True)
+    meta.write_text(json.dumps(data, indent=4))
+
+
 def read_score(module: str) -> Score:
     meta = MUTANTS / f"{module}.meta"
     codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
@@ -123,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", action="store_true", help="list surviving mutants")
     parser.add_argument("--rerun-survivors", action="store_true",
                         help="test only the last run's survivors again (after adding tests)")
+    parser.add_argument("--kill-with", nargs="+", metavar="TEST",
+                        help="run only these test files against the last run's survivors")
     args = parser.parse_args(argv)
 
     known = configured_modules()
@@ -132,7 +155,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"not in [tool.mutmut] only_mutate: {', '.join(unknown)}")
 
     failed = []
-    if not args.report_only:
+    if args.kill_with:
+        for m in modules:
+            kill_with(m, args.kill_with)
+    elif not args.report_only:
         failed = [m for m in modules
                   if run_mutmut(m, args.max_children, survivors_only=args.rerun_survivors) != 0]
     scores = [read_score(m) for m in modules]
