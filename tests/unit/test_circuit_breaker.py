@@ -83,6 +83,22 @@ def test_a_failure_during_the_cooldown_does_not_extend_it_until_the_streak_says_
     assert health.cooling_for("east") == 20.0
 
 
+def test_the_snapshot_counts_every_success_and_failure(health, clock):
+    for _ in range(2):
+        health.record_success("east")
+        health.record_failure("east", "Timeout")
+    snapshot = health.snapshot(["east"])["east"]
+    assert (snapshot["successes"], snapshot["failures"], snapshot["consecutive_failures"]) == (
+        2, 2, 1)
+
+
+def test_a_deployment_is_in_cooldown_until_its_last_moment(health, clock):
+    health.record_failure("east", "AuthenticationError", cool_now=True)
+    clock.now += 29.5
+    assert health.snapshot(["east"])["east"]["state"] == "cooldown"
+    assert health.snapshot(["east"])["east"]["cooldown_remaining_s"] == 0.5
+
+
 def test_deployments_are_independent(health):
     health.record_failure("east", "AuthenticationError", cool_now=True)
     assert health.cooling_for("west") == 0.0
