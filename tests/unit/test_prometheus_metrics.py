@@ -34,7 +34,7 @@ def series(metrics: Metrics) -> dict[str, float]:
 def metrics() -> Metrics:
     m = Metrics()
     m.observe(served("small", "haiku-east", attempts=1), cost=0.001, baseline=0.06, seconds=0.2)
-    m.observe(served("small", "haiku-west", attempts=3), cost=0.002, baseline=0.09, seconds=3.0)
+    m.observe(served("small", "haiku-west", attempts=2), cost=0.002, baseline=0.09, seconds=3.0)
     m.observe(served("large", "opus-east", attempts=1), cost=0.05, baseline=0.05, seconds=12.0)
     m.observe_error("small", 503)
     m.observe_error("large", 429)
