@@ -25,6 +25,7 @@ sent. `RedactingFilter` applies `redact` to every log record, litellm's own too.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -91,8 +92,11 @@ def _secrets_in(key: str, value: Any) -> Iterator[str]:
             yield from _credential_file_secrets(value)
     url = urlsplit(value) if "://" in value else None
     if url is not None and url.password:
+        userinfo = f"{url.username or ''}:{url.password}"
         yield url.password
-        yield f"{url.username or ''}:{url.password}"
+        yield userinfo
+        # what an HTTP client sends for it: `Authorization: Basic base64(user:password)`
+        yield base64.b64encode(userinfo.encode()).decode()
 
 
 def _credential_file_secrets(value: str) -> Iterator[str]:
