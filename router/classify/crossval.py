@@ -45,21 +45,30 @@ CV_SEED = 0
 
 
 def _held_out_scores(
-    sets: Sequence[Any], held_out: Sequence[Sequence[Any]], progress: bool = False, tiers: dict[str, Any] | None = None
+    sets: Sequence[Any],
+    held_out: Sequence[Sequence[Any]],
+    progress: bool = False,
+    tiers: dict[str, Any] | None = None,
+    data_dir: Path | None = None,
 ) -> list[Any]:
     """Every prompt's difficulty from weights fitted without the group that holds it out.
 
     `held_out` has one entry per refit: a boolean mask per set of the rows it holds out.
     Rows that no refit holds out only ever train; their score is NaN. `tiers` (data.open_tiers)
-    prices the open prompts' models for their gain.
+    prices the open prompts' models for their gain; `data_dir` holds the expertise signal's
+    training asks (without it the refits carry no expertise signal).
     """
     import numpy as np
 
-    from router.classify import train
+    from router.classify import expertise, train
     from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
     everything = train.build_targets(sets, tiers)
     feats = train.featurize(everything.requests, progress=progress)
+    # The expertise signal is fitted once, without the MMLU-Pro stems the figures score.
+    expert = None
+    if data_dir is not None and expertise.available(data_dir):
+        expert = expertise.fit(data_dir, mmlu_pro=False)
     scores = np.full(len(everything.target), np.nan)
     iterator: Any = held_out
     if progress:
@@ -70,7 +79,7 @@ def _held_out_scores(
         rows = np.concatenate(masks)
         # Targets are rebuilt from the training rows only (held-out labels would move the Rasch abilities).
         ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()], tiers)
-        params, meta = train.fit(feats.subset(~rows), ts)
+        params, meta = train.fit(feats.subset(~rows), ts, expert)
         clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
         held = feats.subset(rows)
         scores[rows] = held.predict(clf)
@@ -93,7 +102,8 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
     masks = [[s.benchmark == b for s in sets] for b in folds]
     groups = sorted({g for s in sets for g in map(open_group, s.benchmark.tolist()) if g})
     masks += [[np.array([open_group(b) == g for b in s.benchmark.tolist()], dtype=bool) for s in sets] for g in groups]
-    return sets, _held_out_scores(sets, masks, progress, data.open_tiers_near(data_dir))
+    tiers = data.open_tiers_near(data_dir)
+    return sets, _held_out_scores(sets, masks, progress, tiers, Path(data_dir))
 
 
 def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False) -> dict[str, Any]:
@@ -147,7 +157,9 @@ def cv_scores(
     sets = data.load(data_dir) if isinstance(data_dir, (str, Path)) else list(data_dir)
     tiers = data.open_tiers_near(data_dir) if isinstance(data_dir, (str, Path)) else {}
     folds = prompt_folds(sets, k, seed)
-    return sets, _held_out_scores(sets, [[fs == f for fs in folds] for f in range(k)], progress, tiers), folds
+    source = Path(data_dir) if isinstance(data_dir, (str, Path)) else None
+    held = [[fs == f for fs in folds] for f in range(k)]
+    return sets, _held_out_scores(sets, held, progress, tiers, source), folds
 
 
 def _per_set(scores: Any, sets: Sequence[Any]) -> list[Any]:

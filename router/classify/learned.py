@@ -53,6 +53,7 @@ from pathlib import Path
 
 import numpy as np
 
+from router.classify import expertise
 from router.classify.base import Assessment, ChatRequest
 from router.classify.features import (
     CHEAP_FEATURES,
@@ -61,11 +62,25 @@ from router.classify.features import (
     structure_features,
     words,
 )
-from router.classify.taxonomy import OPEN_NAMES, Reading, open_vector, read_request
+from router.classify.taxonomy import OPEN_NAMES, Reading, open_vector, read_request, request_ask
 from router.classify.tasks import detect_task
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
+# The expertise signal (expertise.py) adds up to this much to the open reading's logit, and takes
+# up to EXPERT_CONFIDENCE off the reading's confidence that the request is easy, so an unsure
+# ask that reads expert does not go to the cheapest tier. An everyday ask (strength 0) is
+# neither raised nor made less sure.
+EXPERT_LOGIT = 0.8
+EXPERT_CONFIDENCE = 0.5
+# Kinds whose work is done on text the user gives (rewrite, translate, extract, summarise): the
+# text's vocabulary does not make the work expert, so the signal does not read them.
+NOT_READ_FOR_EXPERTISE = frozenset({"rewrite", "extraction", "summarisation"})
+
+
+def expertise_ask(request: ChatRequest, reading: Reading, multiple_choice: bool) -> str:
+    """What the expertise signal reads of a request: its ask, or nothing for the kinds above."""
+    return "" if reading.kind in NOT_READ_FOR_EXPERTISE else request_ask(request, multiple_choice)
 # An open reading above this logit (difficulty 0.73, top tier) lifts a multiple-choice score; lower
 # bars lifted more MMLU questions on which GPT-4 gains little over Mixtral (APGR -0.01 to -0.03).
 LIFT_ABOVE = 1.0
@@ -127,6 +142,13 @@ class LearnedClassifier:
             raise ValueError("weights were fitted on another taxonomy; retrain with `router train`")
         self._open_mu = params["open_mu"].astype(np.float64)
         self._open_coef = params["open_coef"].astype(np.float64)
+        self._expert: tuple[np.ndarray, float] | None = None
+        if "expert_coef" in params:
+            buckets = int(meta.get("expert_buckets", 0))  # type: ignore[call-overload]
+            if buckets != expertise.HASH_BUCKETS:
+                raise ValueError("weights hash the expertise signal otherwise; retrain")
+            coef = params["expert_coef"].astype(np.float64)
+            self._expert = (coef, float(params["expert_bias"][0]))
         self._words: dict[int, dict[str, float]] = {}
         for word, i, value in zip(params["word_list"].tolist(), params["word_task"].tolist(), params["word_coef"].tolist(), strict=True):
             self._words.setdefault(int(i), {})[str(word)] = float(value)
@@ -147,6 +169,13 @@ class LearnedClassifier:
         text, system_share, turns = conversation_text(request)
         return structure_features(request, text, system_share, turns), detect_task(text), words(text)
 
+    def expert_strength(self, ask: str) -> tuple[float, float]:
+        """(raw score, strength in [0, 1]) of the expertise signal; (0, 0) without one."""
+        if self._expert is None:
+            return 0.0, 0.0
+        raw = expertise.raw_score(*self._expert, ask)
+        return raw, expertise.strength(raw)
+
     def word_weight(self, task_index: int, present: frozenset[str]) -> tuple[float, dict[str, float]]:
         """The words part of a task's term (sum of the present words' weights minus the task's
         offset) and the weight of each present word that has one."""
@@ -164,9 +193,11 @@ class LearnedClassifier:
         prior: np.ndarray,
         open_x: np.ndarray,
         bench_ok: np.ndarray,
+        asks: list[str] | None = None,
     ) -> np.ndarray:
         """Vectorised core: the difficulty of rows of features (structure signals, task classes,
-        words, the taxonomy's prior and open vector, and whether the benchmark score applies)."""
+        words, the taxonomy's prior and open vector, whether the benchmark score applies, and
+        what each request asks, for the expertise signal)."""
         index = np.array([self._class_index.get(t, -1) for t in tasks], dtype=int)
         level = np.where(index >= 0, self._levels[index], self._prior)
         x = structure.astype(np.float64)
@@ -180,6 +211,10 @@ class LearnedClassifier:
                 within[rows] += [self.word_weight(i, word_sets[r])[0] for r in rows]
         bench = level + within
         z_open = prior + (open_x.astype(np.float64) - self._open_mu) @ self._open_coef
+        if self._expert is not None:
+            if asks is None:
+                raise ValueError("the weights carry an expertise signal: pass the asks")
+            z_open = z_open + EXPERT_LOGIT * np.array([self.expert_strength(a)[1] for a in asks])
         lift = np.isin(np.asarray(tasks, dtype=str), list(LIFTED_FORMATS)) & (z_open > LIFT_ABOVE)
         lifted = np.where(lift, np.maximum(bench, z_open), bench)
         z = np.where(bench_ok, lifted, z_open)
@@ -192,11 +227,16 @@ class LearnedClassifier:
         reading = read_request(request, text, multiple_choice=task == "knowledge")
         vector = np.asarray(open_vector(reading), dtype=np.float64)
         open_term = float((vector - self._open_mu) @ self._open_coef)
-        z_open = reading.prior + open_term
+        raw, strength = self.expert_strength(expertise_ask(request, reading, task == "knowledge"))
+        z_open = reading.prior + open_term + EXPERT_LOGIT * strength
         signals: dict[str, float | str] = {"kind": reading.kind, "domain": reading.domain}
         signals.update(reading.signals)
         signals["open_term"] = round(open_term, 4)
-        kind, confidence = reading.kind, reading.confidence
+        if self._expert is not None:
+            signals["expertise_learned"] = round(raw, 4)
+            signals["prior.expertise_learned"] = round(EXPERT_LOGIT * strength, 4)
+        kind = reading.kind
+        confidence = round(max(0.0, reading.confidence - EXPERT_CONFIDENCE * strength), 4)
         if format_applies(task, text, reading):
             bench, bench_signals = self._bench(request, text, system_share, turns, task)
             signals.update(bench_signals)

@@ -330,10 +330,16 @@ def stem_of(text: str) -> str:
 def read_request(request: Mapping[str, Any], text: str, multiple_choice: bool = False) -> Reading:
     """The Reading of a request whose joined text is `text`; a multiple-choice question is read
     from its stem, so that it reads like the same question asked openly."""
-    last_user, system = ask_parts(request)
     if multiple_choice:
-        last_user, text = stem_of(last_user), stem_of(text)
-    return read(text, ask_of(last_user, system), len(text), len(request.get("tools") or ()))
+        text = stem_of(text)
+    tools = len(request.get("tools") or ())
+    return read(text, request_ask(request, multiple_choice), len(text), tools)
+
+
+def request_ask(request: Mapping[str, Any], multiple_choice: bool = False) -> str:
+    """What a request asks (see ask_of); a multiple-choice question's stem only."""
+    last_user, system = ask_parts(request)
+    return ask_of(stem_of(last_user) if multiple_choice else last_user, system)
 
 
 def open_vector(r: Reading) -> list[float]:

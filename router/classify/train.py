@@ -241,6 +241,7 @@ class Features:
     prior: np.ndarray
     open: np.ndarray
     bench_ok: np.ndarray
+    asks: list[str]  # what the expertise signal reads of each request (learned.expertise_ask)
 
     def subset(self, rows: np.ndarray) -> Features:
         """The rows where the boolean mask `rows` is true."""
@@ -254,11 +255,14 @@ class Features:
             self.prior[rows],
             self.open[rows],
             self.bench_ok[rows],
+            [self.asks[i] for i in np.flatnonzero(rows)],
         )
 
     def predict(self, clf: Any) -> np.ndarray:
         """The difficulty `clf` (a LearnedClassifier) gives every row."""
-        return clf.predict(self.structure, self.tasks, self.words, self.prior, self.open, self.bench_ok)
+        return clf.predict(
+            self.structure, self.tasks, self.words, self.prior, self.open, self.bench_ok, self.asks
+        )
 
 
 def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Features:
@@ -268,11 +272,11 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
     import numpy as np
 
     from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features, words
-    from router.classify.learned import format_applies
+    from router.classify.learned import expertise_ask, format_applies
     from router.classify.tasks import detect_task
     from router.classify.taxonomy import OPEN_NAMES, open_vector, read_request
 
-    rows, tasks, word_sets, folds, priors, opens, bench_ok = [], [], [], [], [], [], []
+    rows, tasks, word_sets, folds, priors, opens, bench_ok, asks = [], [], [], [], [], [], [], []
     iterator: Any = requests
     if progress:
         from tqdm import tqdm
@@ -289,6 +293,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         priors.append(reading.prior)
         opens.append(open_vector(reading))
         bench_ok.append(format_applies(task, text, reading))
+        asks.append(expertise_ask(req, reading, task == "knowledge"))
     structure = np.vstack(rows) if rows else np.zeros((0, len(STRUCTURE_NAMES)), dtype=np.float32)
     return Features(
         structure,
@@ -298,6 +303,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         np.array(priors, dtype=np.float64),
         np.array(opens, dtype=np.float64).reshape(len(priors), len(OPEN_NAMES)),
         np.array(bench_ok, dtype=bool),
+        asks,
     )
 
 
@@ -312,9 +318,12 @@ def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
     return w / w.mean()
 
 
-def fit(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def fit(
+    feats: Features, ts: TrainingSet, expert: tuple[np.ndarray, float, dict[str, Any]] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Fit the benchmark terms on the benchmark rows and the open term on the open prompts;
-    returns (arrays, meta) for the .npz."""
+    `expert` is the expertise signal's fit (expertise.fit), shipped as it is. Returns (arrays,
+    meta) for the .npz."""
     import numpy as np
 
     from router.classify.taxonomy import OPEN_NAMES
@@ -329,6 +338,11 @@ def fit(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndarray], dict[s
     meta["open_names"] = list(OPEN_NAMES)
     meta["open_benchmarks"] = sorted(set(ts.benchmark[open_rows].tolist()))
     meta["n_open_prompts"] = int(open_rows.sum())
+    if expert is not None:
+        coef, bias, expert_meta = expert
+        params["expert_coef"] = np.asarray(coef, dtype=np.float32)
+        params["expert_bias"] = np.array([bias], dtype=np.float32)
+        meta.update(expert_meta)
     return params, meta
 
 
@@ -618,8 +632,11 @@ def train(data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = F
     if exclude:
         sets = [s.subset(~np.isin(s.benchmark, list(exclude))) for s in sets]
         sets = [s for s in sets if len(s)]
+    from router.classify import expertise
+
     ts = build_targets(sets, data_mod.open_tiers_near(data))
-    params, meta = fit(featurize(ts.requests, progress=progress), ts)
+    expert = expertise.fit(data) if expertise.available(data) else None
+    params, meta = fit(featurize(ts.requests, progress=progress), ts, expert)
     meta["excluded"] = sorted(exclude)
     save(params, meta, out)
     return meta
