@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from router.api import chat, messages
-from router.api.core import JSON, error_response, json_bytes
+from router.api.core import JSON, error_response, json_bytes, refused
 from router.api.gateway import Gateway
 from router.ops.routes import ops_router
 from router.classify import Classifier
@@ -64,7 +65,9 @@ def _error_writer(path: str, headers: Headers) -> Callable[..., Response]:
 
 
 def _answer_error(request: Request, err: GatewayError) -> Response:
-    """The error in the request's front door's shape (the guard adds x-request-id)."""
+    """The error in the request's front door's shape (the guard adds x-request-id), after
+    its log line, metric and row when the request was refused before routing."""
+    refused(request.app.state.gateway, request, err)
     return _error_writer(request.url.path, request.headers)(err)
 
 
@@ -79,19 +82,24 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        state = scope.setdefault("state", {})
+        state["started"] = time.monotonic()
         raw_headers = scope["headers"]
         if len(raw_headers) > MAX_HEADER_COUNT or sum(
             len(k) + len(v) for k, v in raw_headers
         ) > MAX_HEADER_BYTES:
+            state["request_id"] = uuid.uuid4().hex  # for the log only, as before
+            refused(self.gateway, Request(scope), _HEADERS_TOO_LARGE)
             await error_response(_HEADERS_TOO_LARGE)(scope, receive, send)
             return
         headers = Headers(scope=scope)
         answer_error = _error_writer(scope["path"], headers)
         supplied = headers.get("x-request-id", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        state["request_id"] = request_id
         public = self.gateway.config.server.public_metrics
         if needs_key(scope["path"], public) and not self.gateway.authorized(headers):
+            refused(self.gateway, Request(scope), _UNAUTHORIZED)
             await answer_error(_UNAUTHORIZED, request_id)(scope, receive, send)
             return
         id_header = (b"x-request-id", request_id.encode())

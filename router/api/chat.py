@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from router.api.core import (
     JSON,
     Call,
+    asked,
     failed,
     json_bytes,
     read_body,
@@ -23,6 +24,7 @@ from router.api.core import (
     relay_stream,
     remember,
     steer_by_affinity,
+    start_call,
     tianji_headers,
 )
 from router.api.gateway import Gateway
@@ -69,6 +71,7 @@ async def route(gw: Gateway, request: Request) -> dict[str, Any]:
     """POST /v1/route: the Decision for a chat request, without calling anyone."""
     server = gw.config.server
     body = parse_chat_body(await read_body(request, server.max_body_bytes), server.max_messages)
+    asked(request, body)
     return gw.decide(body, request).explain()
 
 
@@ -79,16 +82,15 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     body = parse_chat_body(
         await read_body(request, config.server.max_body_bytes), config.server.max_messages
     )
+    asked(request, body)
     read = time.monotonic()  # the deadline starts once the body is in
     decision, affinity = await steer_by_affinity(
         gw, request.headers, body, body, gw.decide(body, request)
     )
     params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
     params["messages"] = body["messages"]
-    stream = bool(body.get("stream"))
-    call = Call(request_id, decision, started, stream,
-                body["messages"] if config.server.log_prompts else None,
-                gw.request_log.entry(request.url.path, body, request.headers))
+    call = start_call(gw, request, body, decision, started)
+    stream = call.stream
     deadline = read + config.resilience.request_timeout_s
     try:
         served = await gw.upstream.complete(
@@ -97,7 +99,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     except GatewayError as err:
         failed(gw, call, err)
         raise
-    label = await remember(gw, affinity, served)
+    label = await remember(gw, call, affinity, served)
     if not stream:
         assert served.response is not None
         cost = record(gw, call, served, served.usage, 200)

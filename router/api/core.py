@@ -116,19 +116,6 @@ async def steer_by_affinity(
     return steered.decision, Affinity(key, steered, turn, memory)
 
 
-async def remember(gw: Gateway, affinity: Affinity | None, served: Served) -> str | None:
-    """Store where the conversation was served; the x-tianji-affinity value."""
-    if affinity is None:
-        return None
-    name, tier, now = served.candidate.deployment.name, served.candidate.tier, time.time()
-    tokens = affinity.turn.prompt_tokens
-    memory = affinity.memory
-    await gw.affinity.put(affinity.key, memory.then(
-        tier, name, now, tokens, gw.config.affinity.cache_ttl_s
-    ) if memory else Memory.first(tier, name, now, tokens))
-    return served_label(affinity.steer, name)
-
-
 @dataclass(frozen=True)
 class Call:
     """One chat request, for its metrics and its log line."""
@@ -139,6 +126,37 @@ class Call:
     stream: bool
     messages: list[Any] | None  # only with server.log_prompts: true
     entry: Entry  # the request log's view of the request (router/ops)
+
+
+def start_call(
+    gw: Gateway, request: Request, body: dict[str, Any], decision: Decision, started: float
+) -> Call:
+    """The Call of a routed request. From here on `record` or `failed` logs the request, so
+    the exception handlers leave it to them (`refused`)."""
+    request.state.routed = True
+    return Call(request.state.request_id, decision, started, bool(body.get("stream")),
+                body["messages"] if gw.config.server.log_prompts else None,
+                gw.request_log.entry(request.url.path, body, request.headers))
+
+
+def asked(request: Request, body: dict[str, Any]) -> None:
+    """Note the model the parsed body asks for, for `refused`."""
+    request.state.model = str(body.get("model", "auto"))
+
+
+async def remember(gw: Gateway, call: Call, affinity: Affinity | None, served: Served) -> str | None:
+    """Store where the conversation was served; the x-tianji-affinity value, which also goes
+    to the call's log line and request-log row."""
+    if affinity is None:
+        return None
+    name, tier, now = served.candidate.deployment.name, served.candidate.tier, time.time()
+    tokens = affinity.turn.prompt_tokens
+    memory = affinity.memory
+    await gw.affinity.put(affinity.key, memory.then(
+        tier, name, now, tokens, gw.config.affinity.cache_ttl_s
+    ) if memory else Memory.first(tier, name, now, tokens))
+    call.entry.affinity = served_label(affinity.steer, name)
+    return call.entry.affinity
 
 
 def record(
@@ -158,7 +176,7 @@ def record(
 
 def failed(gw: Gateway, call: Call, err: GatewayError) -> None:
     """The log line, request-log row and metrics of a request no deployment answered."""
-    log_request(call, None, err.status, None)
+    log_request(call, None, err.status, None, error_code=err.code)
     gw.request_log.add(call, None, {}, err.status, None, None, err.code)
     gw.metrics.observe_error(call.decision.tier, err.status)
 
@@ -169,6 +187,7 @@ def log_request(
     status: int,
     cost: float | None,
     baseline: float | None = None,
+    error_code: str | None = None,
 ) -> None:
     if not log.isEnabledFor(logging.INFO):
         return
@@ -177,6 +196,10 @@ def log_request(
         "event": "request",
         "request_id": call.request_id,
         "status": status,
+        "error_code": error_code,
+        "front_door": call.entry.front_door,
+        "model": call.entry.model,
+        "key_id": call.entry.key_id,
         "tier": served.candidate.tier if served else decision.tier,
         "deployment": served.candidate.deployment.name if served else None,
         "attempts": served.calls if served else None,
@@ -188,10 +211,37 @@ def log_request(
         "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "cost_usd": None if cost is None else round(cost, 8),
         "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
+        "affinity": call.entry.affinity,
     }
     if call.messages is not None:
         entry["messages"] = call.messages  # the log handler's redaction still applies
     log.info(json.dumps(entry, ensure_ascii=False))
+
+
+def refused(gw: Gateway, request: Request, err: GatewayError) -> None:
+    """The log line, metric and request-log row of a request refused before routing (401,
+    431 from the guard; 400, 404, 405, 408, 413, 415 from the exception handlers). A request
+    that reached `start_call` is logged by `record` or `failed` instead. Never raises."""
+    state = request.state
+    if getattr(state, "routed", False):
+        return
+    request_id: str = getattr(state, "request_id", "")
+    started: float = getattr(state, "started", time.monotonic())
+    model: str | None = getattr(state, "model", None)
+    try:
+        gw.metrics.observe_error("", err.status)
+        entry = gw.request_log.refused_entry(request.url.path, request.headers, model)
+        gw.request_log.refused(request_id, entry, started, err.status, err.code)
+        if log.isEnabledFor(logging.INFO):
+            log.info(json.dumps({
+                "event": "request", "request_id": request_id, "status": err.status,
+                "error_code": err.code, "front_door": entry.front_door, "model": model,
+                "key_id": entry.key_id, "tier": None, "deployment": None,
+                "latency_ms": round((time.monotonic() - started) * 1000, 1),
+            }, ensure_ascii=False))
+    except Exception as exc:  # noqa: BLE001 - a failure to log must never change the answer
+        log.error(json.dumps({"event": "request_log_line_failed", "error": type(exc).__name__,
+                              "request_id": request_id}))
 
 
 async def shielded_close(served: Served) -> None:

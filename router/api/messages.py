@@ -24,12 +24,14 @@ from starlette.datastructures import Headers
 from router.api.core import (
     JSON,
     Call,
+    asked,
     failed,
     json_bytes,
     read_body,
     record,
     relay_stream,
     remember,
+    start_call,
     steer_by_affinity,
     tianji_headers,
 )
@@ -254,6 +256,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
     body = parse_messages_body(
         await read_body(request, config.server.max_body_bytes), config.server.max_messages
     )
+    asked(request, body)
     read = time.monotonic()  # the deadline starts once the body is in
     view = chat_view(body)
     decision = gw.decide_route(view, route_for(config, body["model"], request.headers))
@@ -261,10 +264,8 @@ async def messages(gw: Gateway, request: Request) -> Response:
     if upstream.has_thinking_history:
         decision = _claude_only(decision)
     decision, affinity = await steer_by_affinity(gw, request.headers, body, view, decision)
-    stream = bool(body.get("stream"))
-    call = Call(request_id, decision, started, stream,
-                body["messages"] if config.server.log_prompts else None,
-                gw.request_log.entry(request.url.path, body, request.headers))
+    call = start_call(gw, request, body, decision, started)
+    stream = call.stream
     deadline = read + config.resilience.request_timeout_s
     try:
         served = await gw.upstream.complete(
@@ -274,7 +275,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
     except GatewayError as err:
         failed(gw, call, err)
         raise
-    label = await remember(gw, affinity, served)
+    label = await remember(gw, call, affinity, served)
     if not stream:
         assert served.response is not None
         cost = record(gw, call, served, served.response.get("usage") or {}, 200)
@@ -330,6 +331,7 @@ async def count_tokens(gw: Gateway, request: Request) -> JSON:
         await read_body(request, gw.config.server.max_body_bytes), gw.config.server.max_messages,
         count_only=True,
     )
+    asked(request, body)
     route_for(gw.config, body["model"], request.headers)
     return {"input_tokens": needs_of(chat_view(body)).prompt_tokens}
 

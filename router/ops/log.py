@@ -21,7 +21,7 @@ from prometheus_client import CollectorRegistry
 from router.config import Config
 from router.ops.db import Database, open_database
 from router.ops.query import Reader
-from router.ops.record import CallLike, Entry, answer_text, new_entry, row
+from router.ops.record import CallLike, Entry, answer_text, new_entry, refused_row, row
 from router.ops.shadow import Shadow
 from router.ops.writer import LogMetrics, LogWriter
 
@@ -107,6 +107,18 @@ class RequestLog:
         self.writer.submit(values)
         if self.shadow is not None and served is not None and status == 200:
             self.shadow.consider(call, served, usage, answer_text(call.entry, served))
+
+    def refused_entry(self, path: str, headers: Mapping[str, str], model: str | None) -> Entry:
+        """The entry of a request refused before routing (`model` once the body parsed)."""
+        return new_entry(path, {"model": model or ""}, headers, self.authenticated,
+                         keep_text=False, shadowed=False)
+
+    def refused(self, request_id: str, entry: Entry, started: float, status: int,
+                error_code: str | None) -> None:
+        """The row of a request refused before routing."""
+        if self.writer is None:
+            return
+        self.writer.submit(refused_row(request_id, entry, started, status, error_code))
 
     def known(self, request_id: str) -> bool:
         """Whether a row for this request is still waiting in this process's queue."""

@@ -50,6 +50,7 @@ class Entry:
     keep_text: bool = False
     shadow_messages: list[Any] | None = None
     answer_parts: list[str] | None = field(default=None)
+    affinity: str | None = None  # the x-tianji-affinity value, once affinity has run
 
     def observe(self, chunk: Mapping[str, Any]) -> None:
         if self.answer_parts is None:
@@ -119,6 +120,19 @@ def _usage_int(usage: Mapping[str, Any], *path: str) -> int | None:
     return int(node) if isinstance(node, int | float) else None
 
 
+def refused_row(request_id: str, entry: Entry, started: float, status: int,
+                error_code: str | None) -> dict[str, Any]:
+    """The row of a request refused before routing: no tier, deployment or route. The
+    tier is "" (the column is NOT NULL), as in the metrics' labels."""
+    return {
+        "request_id": request_id, "ts": entry.ts, "key_id": entry.key_id,
+        "front_door": entry.front_door, "model": entry.model, "stream": 0, "tier": "",
+        "fallback": 0, "escalated": 0,
+        "latency_ms": round((time.monotonic() - started) * 1000, 1),
+        "status": status, "error_code": error_code,
+    }
+
+
 def row(
     call: CallLike,
     served: Served | None,
@@ -156,6 +170,7 @@ def row(
              for a in attempts], separators=(",", ":")),
         "fallback": int(len(attempts) > 1),
         "escalated": int(tier != decision.tier),
+        "affinity": entry.affinity,
         "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "prompt_tokens": _usage_int(usage, "prompt_tokens"),
         "completion_tokens": _usage_int(usage, "completion_tokens"),

@@ -73,8 +73,8 @@ def test_one_row_per_request_with_routing_cost_and_outcome(fake, log_url):
     # The key is named by a hash, never stored.
     assert {r["key_id"] for r in logged} == {first["key_id"]}
     assert first["key_id"].startswith("key-") and GATEWAY_KEY not in json.dumps(logged)
-    # Columns other features fill later exist and are empty.
-    assert first["ttft_ms"] is None and first["affinity"] is None
+    # Columns other features fill later exist and are empty; affinity ran on each answer.
+    assert first["ttft_ms"] is None and first["affinity"] == "new"
 
 
 def test_prompts_and_answers_only_with_log_prompts_and_redacted(fake, log_url):
