@@ -23,8 +23,8 @@ from router.api.core import (
     record,
     relay_stream,
     remember,
-    steer_by_affinity,
     start_call,
+    steer_by_affinity,
     tianji_headers,
 )
 from router.api.gateway import Gateway

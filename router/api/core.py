@@ -144,7 +144,9 @@ def asked(request: Request, body: dict[str, Any]) -> None:
     request.state.model = str(body.get("model", "auto"))
 
 
-async def remember(gw: Gateway, call: Call, affinity: Affinity | None, served: Served) -> str | None:
+async def remember(
+    gw: Gateway, call: Call, affinity: Affinity | None, served: Served
+) -> str | None:
     """Store where the conversation was served; the x-tianji-affinity value, which also goes
     to the call's log line and request-log row."""
     if affinity is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from tests.conftest import deployment, make_config, run_gateway
@@ -38,3 +39,24 @@ def test_metrics_count_requests_spend_savings_and_fallbacks(fake):
     assert 0 < spent < baseline
     assert metric(text, "tianji_cost_usd_total", tier="medium") > metric(
         text, "tianji_cost_usd_total", tier="small")
+
+
+def test_refused_requests_are_counted_and_logged_without_a_request_log(fake, request):
+    """401, 431 and 405 never reach a front door; each is still one count and one line."""
+    config = make_config([[deployment(fake, "s1")]], server={"api_keys": ["gateway-key-0123"]})
+    auth = {"authorization": "Bearer gateway-key-0123"}
+    with run_gateway(config) as gw:
+        lines = request.getfixturevalue("log_lines")  # after the gateway set up logging
+        unauthorized = gw.http.post("/v1/chat/completions", json={})
+        crowded = gw.http.get("/v1/models", headers={f"x-h{i}": "1" for i in range(120)})
+        wrong_method = gw.http.get("/v1/chat/completions", headers=auth)
+        text = gw.http.get("/metrics", headers=auth).text
+    assert [r.status_code for r in (unauthorized, crowded, wrong_method)] == [401, 431, 405]
+    assert unauthorized.json()["error"]["code"] == "invalid_api_key"
+    assert crowded.json()["error"]["code"] == "headers_too_large"
+    for status in ("401", "431", "405"):
+        assert metric(text, "tianji_requests_total", status=status) == 1
+    logged = [json.loads(line) for line in lines if line.startswith('{"event": "request"')]
+    assert [(e["status"], e["error_code"], e["front_door"]) for e in logged] == [
+        (401, "invalid_api_key", "openai-chat"), (431, "headers_too_large", "/v1/models"),
+        (405, None, "openai-chat")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 
@@ -193,3 +194,87 @@ def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log
     finally:
         writer.close()
     assert [r["request_id"] for r in rows(log_url)] == ["r4", "r5", "r6"]
+
+
+def _request_lines(lines: list[str]) -> dict[str, dict]:
+    """The request log lines by request id."""
+    out = {}
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            entry = json.loads(line)
+            if isinstance(entry, dict) and entry.get("event") == "request":
+                out[entry["request_id"]] = entry
+    return out
+
+
+def test_refused_requests_get_a_line_a_metric_and_a_row(fake, log_url, request):
+    config = make_config(_tiers(fake), log={"url": log_url, "flush_interval_s": 0.05},
+                         server={"api_keys": [GATEWAY_KEY], "max_body_bytes": 2048})
+    auth = {"authorization": f"Bearer {GATEWAY_KEY}"}
+    as_json = {**auth, "content-type": "application/json"}
+    wrong_key = "sk-wrong-key-9876543210"
+    asks = [  # (method, path, headers, body) -> (status, code)
+        (("POST", "/v1/chat/completions", as_json, b"{"), (400, "invalid_json")),
+        (("POST", "/v1/chat/completions", as_json, b'{"model":"auto"}'),
+         (400, "invalid_request")),
+        (("POST", "/v1/chat/completions",
+          {"authorization": f"Bearer {wrong_key}", "content-type": "application/json"},
+          b'{"model":"auto","messages":[{"role":"user","content":"hi"}]}'),
+         (401, "invalid_api_key")),
+        (("POST", "/v1/chat/completions", as_json,
+          b'{"model":"nope","messages":[{"role":"user","content":"hi"}]}'),
+         (404, "model_not_found")),
+        (("GET", "/v1/nothing-here", auth, None), (404, None)),
+        (("POST", "/v1/messages", {**auth, "content-type": "text/plain"}, b"hi"),
+         (415, "unsupported_media_type")),
+        (("POST", "/v1/chat/completions", as_json, b"x" * 4096), (413, "too_large")),
+    ]
+    with run_gateway(config, api_key=GATEWAY_KEY) as gw:
+        log_lines = request.getfixturevalue("log_lines")  # after the gateway set up logging
+        answers = [gw.http.request(m, p, headers=h, content=b) for (m, p, h, b), _ in asks]
+        metrics = gw.http.get("/metrics", headers=auth).text
+        _flush(gw)
+    by_id = {r["request_id"]: r for r in rows(log_url)}
+    lines = _request_lines(log_lines)
+    for answer, ((_, path, _, _), (status, code)) in zip(answers, asks, strict=True):
+        # The client's answer is the front door's error, as before.
+        assert answer.status_code == status
+        error = answer.json()["error"]
+        if path == "/v1/messages":  # Anthropic's error shape names a type, not a code
+            assert answer.json()["type"] == "error" and error["type"] == "invalid_request_error"
+        else:
+            assert error["code"] == code
+        rid = answer.headers["x-request-id"]
+        row, line = by_id[rid], lines[rid]
+        assert (row["status"], row["error_code"]) == (line["status"], line["error_code"]) == (
+            status, code)
+        assert row["front_door"] == line["front_door"] == {
+            "/v1/chat/completions": "openai-chat", "/v1/messages": "anthropic-messages"}.get(
+                path, path)
+        assert row["tier"] == "" and row["deployment"] is None and row["route"] is None
+    rid = answers[3].headers["x-request-id"]
+    assert by_id[rid]["model"] == lines[rid]["model"] == "nope"  # the body parsed that far
+    assert by_id[answers[0].headers["x-request-id"]]["model"] == ""
+    # A wrong key is named by its hash like any key, never stored or logged.
+    assert by_id[answers[2].headers["x-request-id"]]["key_id"].startswith("key-")
+    assert wrong_key not in json.dumps(list(by_id.values())) + "\n".join(log_lines)
+    for status, n in ((400, 2), (401, 1), (404, 2), (413, 1), (415, 1)):
+        assert metric(metrics, "tianji_requests_total", status=str(status)) == n
+
+
+def test_affinity_outcome_in_the_row_and_the_line(fake, log_url, request):
+    config = make_config(_tiers(fake), log={"url": log_url, "flush_interval_s": 0.05})
+    first = [{"role": "user", "content": "[easy] plan the refactor"}]
+    later = [*first, {"role": "assistant", "content": "Plan."}, {"role": "user", "content": "go"}]
+    with run_gateway(config) as gw:
+        log_lines = request.getfixturevalue("log_lines")  # after the gateway set up logging
+        answers = [gw.client.chat.completions.with_raw_response.create(
+            model="auto", messages=m, extra_body={"prompt_cache_key": "conv-1"})
+            for m in (first, later)]
+        _flush(gw)
+    by_id = {r["request_id"]: r for r in rows(log_url)}
+    lines = _request_lines(log_lines)
+    for answer, outcome in zip(answers, ("new", "kept"), strict=True):
+        rid = answer.headers["x-request-id"]
+        assert answer.headers["x-tianji-affinity"] == outcome
+        assert by_id[rid]["affinity"] == lines[rid]["affinity"] == outcome
