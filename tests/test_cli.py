@@ -150,8 +150,11 @@ def test_serve_logs_one_line_per_request_and_never_the_provider_key(fake, tmp_pa
     assert "gw-key-123456" not in logs
     requests = [json.loads(line) for line in logs.splitlines()
                 if line.startswith('{"event": "request"')]
-    assert len(requests) == 1
+    # The refused request gets its line too, after the answered one.
+    assert [(r["status"], r["error_code"]) for r in requests] == [(200, None),
+                                                                  (401, "invalid_api_key")]
     assert requests[0]["deployment"] == "b" and requests[0]["attempts"] == 2
+    assert requests[1]["key_id"].startswith("key-") and "Bearer wrong" not in logs
     assert "say hi" not in logs  # no prompt text by default
 
 
