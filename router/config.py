@@ -23,6 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from router.cascade import CHECKABLE_TASKS
 from router.credentials import implicit_missing
 from router.providers import LITELLM_PROVIDERS
 
@@ -256,11 +257,38 @@ class Deployment(BaseModel):
         return self.supports is None or capability in self.supports
 
 
+CheckableTask = Literal[CHECKABLE_TASKS]  # type: ignore[valid-type]
+
+
+class VerifyConfig(_Strict):
+    """The verified cascade on a tier (router/verify.py): its answer is accepted only when a
+    partner, another vendor's model, reaches the same final answer; otherwise the request
+    escalates to the next tier."""
+
+    partners: list[str] = Field(
+        min_length=1, description="deployment names (any tier) that give the second answer, "
+        "in fallback order: the first that can answer does"
+    )
+    tasks: list[CheckableTask] = Field(
+        default_factory=lambda: list(CHECKABLE_TASKS),
+        description="the classifier's tasks that are verified; default: every checkable one"
+    )
+    streaming: Literal["skip", "buffer"] = Field(
+        "skip", description="streams are not verified (skip), or verified and sent once the "
+        "answer is accepted (buffer)"
+    )
+    unverified: Literal["return", "escalate"] = Field(
+        "return", description="when no partner can answer: return the tier's answer "
+        "unverified, or escalate as if they disagreed"
+    )
+
+
 class Tier(_Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
     max_difficulty: float | None = Field(None, ge=0, le=1)
     deployments: list[Deployment] = Field(min_length=1)
+    verify: VerifyConfig | None = None
 
 
 class ModelRule(_Strict):
@@ -308,7 +336,18 @@ class Config(_Strict):
                         f"tiers.{i}: name or alias {label!r} is already used by tier {seen[label]!r}"
                     )
                 seen[label] = tier.name
-        bounds = [t.max_difficulty for t in self.tiers[:-1]]
+        # A tier with max_difficulty 1.0 takes every request; the tiers above it are reached
+        # only by escalation (the verified cascade's disagreement, or failures).
+        covering = next((i for i, t in enumerate(self.tiers) if t.max_difficulty == 1.0),
+                        len(self.tiers))
+        for i in range(covering + 1, len(self.tiers)):
+            if self.tiers[i].max_difficulty is not None:
+                raise ValueError(
+                    f"tiers.{i}.max_difficulty: tier {self.tiers[covering].name!r} already "
+                    f"takes every difficulty (1.0), so {self.tiers[i].name!r} is reached only "
+                    "by escalation; remove its max_difficulty"
+                )
+        bounds = [t.max_difficulty for t in self.tiers[:-1]][:covering]
         for i, bound in enumerate(bounds):
             if bound is None:
                 raise ValueError(
@@ -331,6 +370,9 @@ class Config(_Strict):
                     raise ValueError(f"anthropic.models.{i}: {label!r} is not a tier or alias")
         if self.shadow.judge and self.shadow.judge not in names:
             raise ValueError(f"shadow.judge: no deployment is named {self.shadow.judge!r}")
+        for i, tier in enumerate(self.tiers):
+            if tier.verify is not None:
+                _check_verify(i, tier, names, last=i == len(self.tiers) - 1)
         return self
 
     def model_rules(self) -> tuple[ModelRule, ...]:
@@ -356,6 +398,28 @@ class Config(_Strict):
         return ["auto", *(label for t in self.tiers for label in (t.name, *t.aliases))]
 
 
+def _check_verify(index: int, tier: Tier, names: list[str], *, last: bool) -> None:
+    """A tier's `verify:` names existing partners and leaves the tier a primary."""
+    where = f"tiers.{index}.verify"
+    if last:
+        raise ValueError(
+            f"{where}: {tier.name!r} is the top tier, whose answer is final (there is no tier "
+            "to escalate to); remove its verify"
+        )
+    for partner in tier.verify.partners if tier.verify else ():
+        if partner not in names:
+            raise ValueError(
+                f"{where}.partners: no deployment is named {partner!r}"
+                f"{did_you_mean(partner, names)}"
+            )
+    partners = set(tier.verify.partners if tier.verify else ())
+    if all(d.name in partners for d in tier.deployments):
+        raise ValueError(
+            f"{where}.partners: every deployment of tier {tier.name!r} is a partner; the tier "
+            "needs a deployment that is not, to give the answer the partners check"
+        )
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
@@ -364,7 +428,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def _config_keys() -> frozenset[str]:
     models: list[type[BaseModel]] = [Config, ServerConfig, ResilienceConfig, ClassifierConfig,
-                                     Tier, Price]
+                                     Tier, Price, VerifyConfig]
     return frozenset(name for m in models for name in m.model_fields)
 
 

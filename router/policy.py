@@ -7,7 +7,8 @@
 
 Tier choice: the cheapest tier whose `max_difficulty` covers the difficulty
 (the last tier covers everything); the cheapest tier only when the classifier is confident
-the request is easy (`MIN_CHEAP_CONFIDENCE`), else the next one up. Hard constraints then
+the request is easy (`MIN_CHEAP_CONFIDENCE`), else the next one up, unless its
+`max_difficulty` is 1.0 (every request starts there). Hard constraints then
 raise it: the prompt plus the requested output must fit the deployment's context window, and tools,
 images or JSON mode need deployments that support them. A client may pin a tier
 by model name, or bound the choice with a floor and a ceiling.
@@ -146,7 +147,7 @@ def _threshold_tier(config: Config, difficulty: float) -> int:
     return len(config.tiers) - 1
 
 
-def _unfit(needs: Needs, dep: Deployment, info: ModelInfo) -> str | None:
+def unfit(needs: Needs, dep: Deployment, info: ModelInfo) -> str | None:
     """Why this deployment cannot take the request, or None."""
     lacking = sorted(needs.capabilities - info.supports)
     if lacking:
@@ -181,7 +182,11 @@ def decide(
         wanted = _threshold_tier(config, assessment.difficulty)
         reason = f"difficulty {assessment.difficulty:.3f} ({assessment.task}, {assessment.domain})"
         reason += f" -> {config.tiers[wanted].name}"
-        if wanted == 0 and last > 0 and assessment.confidence < MIN_CHEAP_CONFIDENCE:
+        # A cheapest tier with max_difficulty 1.0 takes everything (the verified cascade
+        # escalates what it gets wrong): the operator asked for no raise.
+        covers_all = config.tiers[0].max_difficulty == 1.0
+        if (wanted == 0 and last > 0 and assessment.confidence < MIN_CHEAP_CONFIDENCE
+                and not covers_all):
             wanted = 1
             reason += (
                 f", raised to {config.tiers[1].name}: confidence {assessment.confidence:.2f}"
@@ -203,7 +208,7 @@ def decide(
         tier = config.tiers[index]
         for dep in tier.deployments:
             info = catalog[dep.name]
-            why = _unfit(needs, dep, info)
+            why = unfit(needs, dep, info)
             if why is None:
                 candidates.append(Candidate(tier.name, dep, info.max_context))
                 first_fit = index if first_fit is None else first_fit

@@ -38,6 +38,19 @@ class Metrics:
             "What the same tokens would have cost on the reference (top-tier) deployment.",
             registry=self.registry,
         )
+        self.verified = Counter(
+            "tianji_verified_requests",
+            "Requests through the verified cascade by outcome (agree, escalated, "
+            "skipped:<reason>) and the tier that answered.",
+            ["outcome", "tier"],
+            registry=self.registry,
+        )
+        self.verification_cost = Counter(
+            "tianji_verification_cost_usd",
+            "Spend on the verified cascade's calls whose answer was not returned (partners, "
+            "tiers escalated from); included in tianji_cost_usd.",
+            registry=self.registry,
+        )
         self.latency = Histogram(
             "tianji_request_seconds",
             "Time from request to full answer.",
@@ -49,11 +62,16 @@ class Metrics:
     def observe(self, served: Served, cost: float, baseline: float, seconds: float) -> None:
         tier = served.candidate.tier
         self.requests.labels(tier, served.candidate.deployment.name, "200").inc()
-        if len(served.attempts) > 1:
+        # A verified cascade's partner or escalated-from call (`compared`) is no fallback.
+        if any(a.action not in ("served", "compared") for a in served.attempts):
             self.fallbacks.labels(tier).inc()
         self.cost.labels(tier).inc(cost)
         self.baseline.inc(baseline)
         self.latency.labels(tier).observe(seconds)
+
+    def observe_verification(self, outcome: str, tier: str, other_cost: float) -> None:
+        self.verified.labels(outcome, tier).inc()
+        self.verification_cost.inc(other_cost)
 
     def observe_error(self, tier: str, status: int) -> None:
         self.requests.labels(tier, "", str(status)).inc()

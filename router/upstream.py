@@ -136,12 +136,15 @@ class Upstream:
         deadline: float,
         request_id: str,
         call: Callable[..., Awaitable[Any]] | None = None,
+        attempts: list[Attempt] | None = None,
     ) -> Served:
         """Serve the request from the first deployment that answers; raise GatewayError if none.
 
         `call` replaces the chat-completions call (litellm or the lean transport) for another
-        wire; it gets the same keyword arguments (see router/upstream_messages.py)."""
-        attempts: list[Attempt] = []
+        wire; it gets the same keyword arguments (see router/upstream_messages.py). Every
+        attempt is appended to `attempts` when given (the verified cascade keeps the
+        attempts of a walk that found no answer)."""
+        attempts = [] if attempts is None else attempts
         failures: list[Failure] = []
         failed_window: int | None = None
         inlined: list[Any] | None = None  # the messages with remote images as data: URLs

@@ -23,8 +23,10 @@ from router.api.core import (
     record,
     relay_stream,
     remember,
+    serve,
     start_call,
     steer_by_affinity,
+    stream_cost,
     tianji_headers,
 )
 from router.api.gateway import Gateway
@@ -78,7 +80,6 @@ async def route(gw: Gateway, request: Request) -> dict[str, Any]:
 async def chat_completions(gw: Gateway, request: Request) -> Response:
     config = gw.config
     started = time.monotonic()
-    request_id: str = request.state.request_id
     body = parse_chat_body(
         await read_body(request, config.server.max_body_bytes), config.server.max_messages
     )
@@ -93,9 +94,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     stream = call.stream
     deadline = read + config.resilience.request_timeout_s
     try:
-        served = await gw.upstream.complete(
-            decision, params, stream=stream, deadline=deadline, request_id=request_id
-        )
+        served = await serve(gw, call, decision, params, body, body, deadline=deadline)
     except GatewayError as err:
         failed(gw, call, err)
         raise
@@ -103,15 +102,14 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     if not stream:
         assert served.response is not None
         cost = record(gw, call, served, served.usage, 200)
-        headers = tianji_headers(decision, served, cost, label)
+        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
         return Response(json_bytes(served.response), 200, headers, media_type=JSON)
     include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-    prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
-        needs_of(body).prompt_tokens, 0
-    )
+    prompt_cost = stream_cost(gw, call, served, needs_of(body).prompt_tokens)
     return StreamingResponse(
         _sse(gw, call, served, include_usage),
-        headers={**tianji_headers(decision, served, prompt_cost, label),
+        headers={**tianji_headers(decision, served, prompt_cost, label,
+                                  call.entry.verification),
                  "cache-control": "no-cache"},
         media_type="text/event-stream",
     )

@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -66,7 +66,8 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def tianji_headers(
-    decision: Decision, served: Served, cost: float | None, affinity: str | None = None
+    decision: Decision, served: Served, cost: float | None, affinity: str | None = None,
+    verified: str | None = None,
 ) -> dict[str, str]:
     dep = served.candidate.deployment
     headers = {
@@ -80,6 +81,8 @@ def tianji_headers(
         headers["x-tianji-cost-usd"] = f"{cost:.8f}"
     if affinity is not None:
         headers["x-tianji-affinity"] = affinity
+    if verified is not None:
+        headers["x-tianji-verified"] = verified
     return headers
 
 
@@ -139,6 +142,30 @@ def start_call(
                 gw.request_log.entry(request.url.path, body, request.headers))
 
 
+async def serve(
+    gw: Gateway, call: Call, decision: Decision, params: dict[str, Any],
+    body: Mapping[str, Any], view: Mapping[str, Any], *, deadline: float,
+    wire_call: Callable[..., Awaitable[Any]] | None = None,
+) -> Served:
+    """The answer of a routed request: the upstream walk, through the verified cascade when
+    the start tier verifies (router/verify.py). The cascade's outcome and the cost of its
+    other calls go to the call's entry for the headers, the log line, the row and metrics."""
+    verdict = await gw.verifier.serve(
+        decision, params, body, view, stream=call.stream, deadline=deadline,
+        request_id=call.request_id, call=wire_call,
+    )
+    call.entry.verification = verdict.label
+    call.entry.verification_cost = verdict.other_cost
+    return verdict.served
+
+
+def stream_cost(gw: Gateway, call: Call, served: Served, prompt_tokens: int) -> float:
+    """x-tianji-cost-usd of a stream as it starts: its prompt, and the calls the verified
+    cascade made before it."""
+    prompt = gw.catalog[served.candidate.deployment.name].cost(prompt_tokens, 0)
+    return prompt + call.entry.verification_cost
+
+
 def asked(request: Request, body: dict[str, Any]) -> None:
     """Note the model the parsed body asks for, for `refused`."""
     request.state.model = str(body.get("model", "auto"))
@@ -166,11 +193,15 @@ def record(
 ) -> float:
     """Cost (cache reads and writes at their prices), metrics and the log line of a call.
     `usage` is the provider's, in either wire's shape. The baseline is the same tokens on
-    the reference deployment."""
+    the reference deployment. The cost includes the verified cascade's other calls."""
     tokens = Tokens.of(usage)
-    cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens)
+    verification = call.entry.verification_cost
+    cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens) + verification
     baseline = gw.reference.cost_of(tokens)
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
+    if call.entry.verification is not None:
+        gw.metrics.observe_verification(call.entry.verification, served.candidate.tier,
+                                        verification)
     log_request(call, served, status, cost, baseline)
     gw.request_log.add(call, served, usage, status, cost, baseline)
     return cost
@@ -214,6 +245,9 @@ def log_request(
         "cost_usd": None if cost is None else round(cost, 8),
         "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
         "affinity": call.entry.affinity,
+        "verified": call.entry.verification,
+        "verification_cost_usd": round(call.entry.verification_cost, 8)
+        if call.entry.verification is not None else None,
     }
     if call.messages is not None:
         entry["messages"] = call.messages  # the log handler's redaction still applies

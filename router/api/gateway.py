@@ -21,6 +21,7 @@ from router.ops.log import RequestLog
 from router.telemetry import Metrics
 from router.upstream import Upstream
 from router.upstream_messages import HTTPPool
+from router.verify import Verifier
 
 
 class Gateway:
@@ -37,6 +38,7 @@ class Gateway:
         )
         self.redact = Redactor(secret_values(config))
         self.upstream = Upstream(config, self.health, self.redact)
+        self.verifier = Verifier(config, self.catalog, self.upstream)
         self.reference = self.catalog[reference_deployment(config)]
         self.metrics = Metrics()
         self.request_log = RequestLog.open(

@@ -31,8 +31,10 @@ from router.api.core import (
     record,
     relay_stream,
     remember,
+    serve,
     start_call,
     steer_by_affinity,
+    stream_cost,
     tianji_headers,
 )
 from router.api.gateway import Gateway
@@ -252,7 +254,6 @@ def _claude_only(decision: Decision) -> Decision:
 async def messages(gw: Gateway, request: Request) -> Response:
     config = gw.config
     started = time.monotonic()
-    request_id: str = request.state.request_id
     body = parse_messages_body(
         await read_body(request, config.server.max_body_bytes), config.server.max_messages
     )
@@ -268,9 +269,9 @@ async def messages(gw: Gateway, request: Request) -> Response:
     stream = call.stream
     deadline = read + config.resilience.request_timeout_s
     try:
-        served = await gw.upstream.complete(
-            decision, {}, stream=stream, deadline=deadline, request_id=request_id,
-            call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport),
+        served = await serve(
+            gw, call, decision, {}, body, view, deadline=deadline,
+            wire_call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport),
         )
     except GatewayError as err:
         failed(gw, call, err)
@@ -279,14 +280,13 @@ async def messages(gw: Gateway, request: Request) -> Response:
     if not stream:
         assert served.response is not None
         cost = record(gw, call, served, served.response.get("usage") or {}, 200)
-        headers = tianji_headers(decision, served, cost, label)
+        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
         return Response(json_bytes(served.response), 200, headers, media_type=JSON)
-    prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
-        needs_of(view).prompt_tokens, 0
-    )
+    prompt_cost = stream_cost(gw, call, served, needs_of(view).prompt_tokens)
     return StreamingResponse(
         _events(gw, call, served),
-        headers={**tianji_headers(decision, served, prompt_cost, label),
+        headers={**tianji_headers(decision, served, prompt_cost, label,
+                                  call.entry.verification),
                  "cache-control": "no-cache"},
         media_type="text/event-stream",
     )

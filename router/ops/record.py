@@ -51,6 +51,8 @@ class Entry:
     shadow_messages: list[Any] | None = None
     answer_parts: list[str] | None = field(default=None)
     affinity: str | None = None  # the x-tianji-affinity value, once affinity has run
+    verification: str | None = None  # the x-tianji-verified value (router/verify.py)
+    verification_cost: float = 0.0  # USD of the calls whose answer was not returned
 
     def observe(self, chunk: Mapping[str, Any]) -> None:
         if self.answer_parts is None:
@@ -168,9 +170,11 @@ def row(
         "attempt_path": json.dumps(
             [{"deployment": a.deployment, "outcome": a.outcome, "action": a.action}
              for a in attempts], separators=(",", ":")),
-        "fallback": int(len(attempts) > 1),
+        # A partner's answer or a tier escalated from (`compared`) is not a fallback.
+        "fallback": int(any(a.action not in ("served", "compared") for a in attempts)),
         "escalated": int(tier != decision.tier),
         "affinity": entry.affinity,
+        "verification": entry.verification,
         "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "prompt_tokens": _usage_int(usage, "prompt_tokens"),
         "completion_tokens": _usage_int(usage, "completion_tokens"),

@@ -11,12 +11,17 @@ from types import SimpleNamespace
 import pytest
 
 from router.telemetry import Metrics
+from router.upstream import Attempt
 
 
-def served(tier: str, deployment: str, attempts: int) -> SimpleNamespace:
-    """What Metrics reads of an answered request: its candidate and its attempts."""
+def served(tier: str, deployment: str, attempts: int, compared: int = 0) -> SimpleNamespace:
+    """What Metrics reads of an answered request: its candidate and its attempts (the
+    failed ones first, `compared` answers of the verified cascade, the answer last)."""
     candidate = SimpleNamespace(tier=tier, deployment=SimpleNamespace(name=deployment))
-    return SimpleNamespace(candidate=candidate, attempts=[object()] * attempts)
+    made = [Attempt(deployment, tier, "server_error", "next")] * (attempts - 1)
+    made += [Attempt("partner", tier, "ok", "compared")] * compared
+    return SimpleNamespace(candidate=candidate,
+                           attempts=[*made, Attempt(deployment, tier, "ok", "served")])
 
 
 def series(metrics: Metrics) -> dict[str, float]:
@@ -58,6 +63,17 @@ def test_only_answers_after_a_failed_attempt_count_as_fallbacks(metrics):
     s = series(metrics)
     assert s['tianji_fallback_requests_total{tier="small"}'] == 1
     assert 'tianji_fallback_requests_total{tier="large"}' not in s
+
+
+def test_answers_the_verified_cascade_compared_are_no_fallback():
+    m = Metrics()
+    m.observe(served("medium", "sonnet", attempts=1, compared=2), cost=0.01, baseline=0.05,
+              seconds=1.0)
+    m.observe_verification("escalated", "medium", 0.002)
+    s = series(m)
+    assert 'tianji_fallback_requests_total{tier="medium"}' not in s
+    assert s['tianji_verified_requests_total{outcome="escalated",tier="medium"}'] == 1
+    assert s["tianji_verification_cost_usd_total"] == pytest.approx(0.002)
 
 
 def test_spend_by_tier_and_the_baseline_it_is_compared_with(metrics):
