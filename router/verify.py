@@ -8,7 +8,10 @@ vendor's model) reaches the same final answer; otherwise the next tier answers.
     verdict.label       # x-tianji-verified: agree | escalated | skipped:<reason> (None: off)
     verdict.other_cost  # USD of the calls whose answer was not returned
 
-A request is verified when the tier it starts at has `verify:` and the classifier's task is
+A request is verified when the tier it starts at has `verify:` and the checkable task the
+classifier's Assessment names (`checkable_task`: maths word problems and competition maths ->
+math, multiple-choice options -> multiple_choice, "what does this code return" (the
+classifier's debugging kind) -> code_output, factual and extraction asks -> short_answer) is
 one of its `tasks`. Then the tier's primary (its first deployment that is not a partner, with
 the tier's other deployments as fallback) and the partners (the first of `partners` that can
 answer, the rest as its fallback) are called at once. Final answers are compared with
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from router.buffered import as_stream
+from router.classify.base import Assessment
 from router.cascade import Answer, Kind, agree, extract, kind_for_task
 from router.config import Config, Deployment, VerifyConfig
 from router.costs import ModelInfo, Tokens
@@ -51,6 +55,13 @@ from router.errors import GatewayError
 from router.policy import Candidate, Decision, Needs, needs_of, unfit
 from router.upstream import Attempt, Served, Upstream
 
+# The checkable task of a request, from what the classifier says (router/classify, used as
+# it is): its `task_class` signal, then its kind. A classifier that names a checkable task
+# itself (math, multiple_choice, code_output, short_answer) is taken at its word.
+_CHECKABLE_CLASSES = {"math_word": "math", "math_competition": "math",
+                      "knowledge": "multiple_choice"}
+_CHECKABLE_KINDS = {"arithmetic": "math", "word_problem": "math", "debugging": "code_output",
+                    "factual": "short_answer", "extraction": "short_answer"}
 AGREE = "agree"
 ESCALATED = "escalated"
 # Errors that are the request's own: the next tier would refuse it too.
@@ -101,6 +112,18 @@ def json_mode(body: Mapping[str, Any]) -> bool:
     )
 
 
+def checkable_task(assessment: Assessment) -> str | None:
+    """The checkable task (router/cascade.py's kinds) the classifier's Assessment names."""
+    if kind_for_task(assessment.task) is not None:
+        return assessment.task
+    task_class = assessment.signals.get("task_class")
+    if isinstance(task_class, str) and task_class in _CHECKABLE_CLASSES:
+        return _CHECKABLE_CLASSES[task_class]
+    if task_class == "code_reasoning" and assessment.task != "debugging":
+        return None  # code to write or explain has no final answer to compare
+    return _CHECKABLE_KINDS.get(assessment.task)
+
+
 class Verifier:
     """The verified cascade for one configuration (built once, shared by every front door)."""
 
@@ -122,7 +145,7 @@ class Verifier:
         verify = self._verify.get(decision.tier)
         if verify is None:
             return "tier"
-        if decision.assessment.task not in verify.tasks:
+        if checkable_task(decision.assessment) not in verify.tasks:
             return "task"
         if view.get("tools") or body.get("tools") or body.get("functions"):
             return "tools"
@@ -156,7 +179,7 @@ class Verifier:
                 call=call,
             )
             return Verdict(served, f"skipped:{reason}" if reason else None)
-        kind = kind_for_task(decision.assessment.task)
+        kind = kind_for_task(checkable_task(decision.assessment) or "")
         assert kind is not None  # `tasks` holds checkable tasks only (router/config.py)
         verdict = await _Cascade(self, decision, params, needs_of(view), deadline, request_id,
                                  call).run(kind)
