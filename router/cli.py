@@ -61,10 +61,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         else "auth: none (anyone who can reach the port can use it)"
     )
     print(f"classifier: {config.classifier.kind}")
+    covered = False  # a lower tier takes every difficulty (max_difficulty 1.0)
     for tier in config.tiers:
         bound = "rest" if tier.max_difficulty is None else f"<= {tier.max_difficulty}"
+        bound = "none (reached by escalation)" if covered else bound
+        covered = covered or tier.max_difficulty == 1.0
         aliases = f" (aliases: {', '.join(tier.aliases)})" if tier.aliases else ""
         print(f"\ntier {tier.name}{aliases}: difficulty {bound}")
+        if tier.verify is not None:
+            v = tier.verify
+            print(f"  verify: partners {', '.join(v.partners)}; tasks {', '.join(v.tasks)}; "
+                  f"streams {v.streaming}; no partner answer: {v.unverified}")
         for dep in tier.deployments:
             info = catalog[dep.name]
             price = (
