@@ -22,7 +22,11 @@ ANSWER_TOKENS of answer.
 
 The labelled modes map the config's tiers onto models with outcomes in the data
 (`--models`, default Claude 3 Haiku, Sonnet, Opus) and sweep thresholds over
-score quantiles. The config is rewritten in place: only the numbers after
+score quantiles. When tiers of the config have `verify:` (the verified cascade,
+router/verify.py), each threshold choice is scored by replaying the cascade from the tier
+each prompt starts at on the recorded answers (`cascade_eval.replay_from`, partner
+`--partner`, every call paid); `--no-verify` scores the tiers' own answers instead. The
+config is rewritten in place: only the numbers after
 `max_difficulty:` change, comments and layout stay. `--print` prints YAML instead.
 """
 
@@ -38,6 +42,7 @@ from typing import Any
 ANSWER_TOKENS = 400
 TRAFFIC_SOURCES = ("alpaca", "ExpertQA-r1", "arena-hard-v2.0")
 DEFAULT_MODELS = "claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229"
+DEFAULT_PARTNER = "gpt-4o-mini-2024-07-18"
 _MAX_DIFFICULTY = re.compile(r"^(\s*max_difficulty:\s*)([-+0-9.eE]+|null|~)?(.*)$")
 
 
@@ -97,6 +102,9 @@ def mix_lines(config_path: str, data_dir: Path, classifier: Any) -> list[str]:
         shares, cost = tier_mix(config_path, requests, classifier)
         mix = ", ".join(f"{t} {s:.0%}" for t, s in zip(names, shares, strict=True))
         lines.append(f"traffic-like {name} ({len(requests)} prompts): {mix}; cost {cost:.0%} of {names[-1]} alone")
+    if any(verifying_tiers(Path(config_path))):
+        lines.append("(traffic-like: the tiers requests start at; the verified cascade's partner "
+                     "and escalation calls are not in these costs: no recorded answers)")
     return lines
 
 
@@ -111,6 +119,46 @@ def read_tiers(config: Path) -> tuple[list[str], list[float | None], dict[str, A
     names = [str(t.get("name")) for t in tiers]
     limits = [t.get("max_difficulty") for t in tiers]
     return names, limits, cfg.get("classifier") or {}
+
+
+def covered_thresholds(limits: list[Any]) -> list[Any]:
+    """The thresholds as the policy reads them: above a tier with max_difficulty 1.0 (which
+    takes every request) the tiers have none, which is 1.0 too."""
+    out = list(limits)
+    for i in range(1, len(out)):
+        if out[i] is None and out[i - 1] == 1.0:
+            out[i] = 1.0
+    return out
+
+
+def verifying_tiers(config: Path) -> list[bool]:
+    """Which tiers have `verify:` (the verified cascade, router/verify.py)."""
+    import yaml
+
+    cfg = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    return [bool(t.get("verify")) for t in cfg.get("tiers") or []]
+
+
+def verified_outcomes(
+    path: Path, models: list[str], partner: str, verifying: list[bool],
+    benchmarks: list[str] | None, score: Any, progress: bool,
+) -> tuple[Any, Any, Any, int]:
+    """Scores, and correctness and cost per (start tier, prompt) of the verified cascade
+    replayed on the recorded answers (router/cascade_eval.py `replay_from`)."""
+    import numpy as np
+
+    from router.cascade_eval import load_recorded, replay_from, zeroeval_folder
+    from router.evaluate import score_requests
+
+    folder = zeroeval_folder(path)
+    rec = load_recorded(folder, [*models, partner])
+    if benchmarks:
+        rec = rec.subset(np.isin(rec.benchmark, benchmarks))
+    if not len(rec):
+        raise SystemExit(f"no prompts in {folder} with answers from {', '.join(models)} and "
+                         f"{partner}")
+    quality, cost = replay_from(rec, models, partner, verifying)
+    return score_requests(score, rec.requests, progress), quality, cost, len(rec)
 
 
 def rewrite_thresholds(text: str, thresholds: list[float]) -> str:
@@ -212,7 +260,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.current and (args.target_quality is None) == (args.max_cost_share is None):
             print("give one of --target-quality, --max-cost-share, --tier-mix or --current", file=sys.stderr)
             return 2
-        current = limits[:n_cut]
+        current = covered_thresholds(limits)[:n_cut]
         if args.current and not all(isinstance(t, int | float) for t in current):
             print(f"--current needs a max_difficulty number on each of the first {n_cut} tiers", file=sys.stderr)
             return 2
@@ -226,10 +274,19 @@ def run(args: argparse.Namespace) -> int:
         if not sets:
             print(f"no prompts in {path} labelled for all of {', '.join(models)}", file=sys.stderr)
             return 2
-        ls = sets[0]
-        quality = np.vstack([ls.quality[m] for m in models])
-        cost = np.vstack([ls.cost[m] for m in models])
-        scores = score_requests(lambda r: clf.score(r).difficulty, ls.requests, progress)
+        verifying = verifying_tiers(config)
+        if any(verifying) and not args.no_verify:
+            # The tiers with `verify:` run the verified cascade: replay it on recorded answers.
+            scores, quality, cost, prompts = verified_outcomes(
+                Path(path), models, args.partner, verifying, args.benchmark,
+                lambda r: clf.score(r).difficulty, progress)
+            how = f" with the verified cascade (partner {args.partner})"
+        else:
+            ls = sets[0]
+            quality = np.vstack([ls.quality[m] for m in models])
+            cost = np.vstack([ls.cost[m] for m in models])
+            scores = score_requests(lambda r: clf.score(r).difficulty, ls.requests, progress)
+            prompts, how = len(ls), ""
         if args.current:
             best = labelled_outcome(scores, quality, cost, current)
         else:
@@ -240,7 +297,8 @@ def run(args: argparse.Namespace) -> int:
         thresholds = [max(0.0, min(1.0, t)) for t in best["thresholds"]]
         summary = (
             f"expected quality {best['quality']:.3f} ({best['quality_share']:.1%} of {models[-1]} alone), "
-            f"cost ${best['cost']:.2f} ({best['cost_share']:.1%} of {models[-1]} alone) on {len(ls)} prompts"
+            f"cost ${best['cost']:.2f} ({best['cost_share']:.1%} of {models[-1]} alone) on {prompts} prompts"
+            f"{how}"
         )
     thresholds = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
     print(summary, file=sys.stderr)
@@ -305,6 +363,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
     parser.add_argument("--models", default=DEFAULT_MODELS, help="one model per tier, cheapest first, in the data")
+    parser.add_argument(
+        "--partner", default=DEFAULT_PARTNER,
+        help="the partner's model in the data, for tiers with verify: (default gpt-4o-mini)")
+    parser.add_argument(
+        "--no-verify", action="store_true",
+        help="calibrate as if no tier had verify: (prompt-only routing)")
     parser.add_argument("--classifier", choices=("learned", "rules"), help="override the config's classifier")
     parser.add_argument("--weights", help="weights file for the learned classifier")
     parser.add_argument("--print", action="store_true", help="print the YAML instead of rewriting the config")

@@ -241,6 +241,37 @@ def replay(rec: Recorded, tiers: Sequence[str], partner: str) -> Outcome:
     return Outcome(final, correct, cost)
 
 
+def replay_from(
+    rec: Recorded, tiers: Sequence[str], partner: str, verifying: Sequence[bool]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(correct, cost), each (tiers, prompts): the rule of `replay` started at each tier, as
+    the gateway runs it (router/verify.py): a start tier with `verify:` (`verifying[t]`)
+    asks the partner; a middle tier with it keeps an answer that agrees with an earlier one;
+    a tier without it, and the top tier, are final. For `router calibrate`."""
+    import numpy as np
+
+    n, top = len(rec), len(tiers) - 1
+    correct = np.zeros((len(tiers), n))
+    cost = np.zeros((len(tiers), n))
+    for start in range(len(tiers)):
+        for i in range(n):
+            spent, tier = rec.cost[tiers[start]][i], start
+            if verifying[start] and start < top:
+                earlier = [rec.answers[tiers[start]][i], rec.answers[partner][i]]
+                spent += rec.cost[partner][i]
+                if not agree(earlier[0], earlier[1]):
+                    for tier in range(start + 1, top + 1):
+                        spent += rec.cost[tiers[tier]][i]
+                        answer = rec.answers[tiers[tier]][i]
+                        if tier == top or not verifying[tier] or any(
+                            agree(answer, a) for a in earlier
+                        ):
+                            break
+                        earlier.append(answer)
+            correct[start, i], cost[start, i] = rec.correct[tiers[tier]][i], spent
+    return correct, cost
+
+
 def self_signal(rec: Recorded, cheap: str) -> np.ndarray:
     """The cheap output's own signals: an unparsed answer first, then the longest output."""
     import numpy as np

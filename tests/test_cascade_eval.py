@@ -251,3 +251,21 @@ def test_the_issue_targets_on_the_shared_data() -> None:
     assert report["pair"]["pooled"]["policies"]["cascade"]["apgr_calls"] >= 0.85
     three = report["tiers_table"]["pooled"]["policies"]["cascade"]
     assert three["reaches_top_accuracy"] and three["cost_share"] <= 0.30
+
+
+def test_replay_from_each_start_tier_as_the_gateway_runs_it(folder: Path) -> None:
+    rec = cascade_eval.load_recorded(folder, [H, S, O, P])
+    order = [rec.ids.index(pid) for pid in ("g1", "g2", "g3", "g4", "c1", "c2")]
+    correct, cost = cascade_eval.replay_from(rec, [H, S, O], P, [True, True, False])
+    # from the cheapest tier: the rule of `replay` (the table above)
+    assert cost[0, order] == pytest.approx([0.02, 0.12, 1.12, 0.02, 0.02, 1.12])
+    assert correct[0, order].tolist() == [1, 1, 1, 0, 1, 1]
+    # from the middle tier: Sonnet and the partner; disagreement goes to Opus
+    assert cost[1, order] == pytest.approx([0.11, 0.11, 1.11, 1.11, 0.11, 1.11])
+    assert correct[1, order].tolist() == [1, 1, 1, 1, 1, 1]
+    # the top tier alone
+    assert cost[2].tolist() == [1.0] * 6 and correct[2].tolist() == [1.0] * 6
+    # a middle tier without verify: keeps whatever it answers
+    correct, cost = cascade_eval.replay_from(rec, [H, S, O], P, [True, False, False])
+    assert cost[0, order] == pytest.approx([0.02, 0.12, 0.12, 0.02, 0.02, 0.12])
+    assert correct[0, order].tolist() == [1, 1, 0, 0, 1, 0]
