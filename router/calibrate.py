@@ -161,8 +161,9 @@ def verified_outcomes(
     return score_requests(score, rec.requests, progress), quality, cost, len(rec)
 
 
-def rewrite_thresholds(text: str, thresholds: list[float]) -> str:
-    """Replace the first len(thresholds) `max_difficulty:` values, keeping comments."""
+def rewrite_thresholds(text: str, thresholds: list[float | None]) -> str:
+    """Replace the first len(thresholds) `max_difficulty:` values, keeping comments; a None
+    removes that line (a tier above one with max_difficulty 1.0 has none)."""
     lines = text.splitlines(keepends=True)
     done = 0
     for i, line in enumerate(lines):
@@ -171,9 +172,10 @@ def rewrite_thresholds(text: str, thresholds: list[float]) -> str:
         m = _MAX_DIFFICULTY.match(line.rstrip("\n"))
         if m:
             end = "\n" if line.endswith("\n") else ""
-            lines[i] = f"{m.group(1)}{thresholds[done]:.4f}{m.group(3)}{end}"
+            value = thresholds[done]
+            lines[i] = "" if value is None else f"{m.group(1)}{value:.4f}{m.group(3)}{end}"
             done += 1
-    if done != len(thresholds):
+    if any(t is not None for t in thresholds[done:]):
         raise SystemExit(
             f"config has {done} `max_difficulty:` lines, need {len(thresholds)}; use --print and paste"
         )
@@ -224,6 +226,7 @@ def run(args: argparse.Namespace) -> int:
     clf = load_classifier(args.classifier or str(block.get("kind", "learned")), args.weights or block.get("weights"))
     n_cut = len(names) - 1
     progress = sys.stderr.isatty()
+    how, scores = "", None  # how: " with the verified cascade ..." when it is replayed
 
     if args.from_log:
         if args.tier_mix or args.current:
@@ -301,6 +304,10 @@ def run(args: argparse.Namespace) -> int:
             f"{how}"
         )
     thresholds = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
+    if how and scores is not None and thresholds[0] >= float(np.max(scores)):
+        # Every prompt starts at the cheapest tier: max_difficulty 1.0 there, and none above
+        # (the tiers above are reached by the cascade's escalation).
+        thresholds = [1.0] + [None] * (n_cut - 1)
     print(summary, file=sys.stderr)
     if args.current:
         for line in mix_lines(str(config), data.default_data_dir(), clf):

@@ -47,8 +47,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from router.buffered import as_stream
-from router.classify.base import Assessment
 from router.cascade import Answer, Kind, agree, extract, kind_for_task
+from router.classify.base import Assessment
 from router.config import Config, Deployment, VerifyConfig
 from router.costs import ModelInfo, Tokens
 from router.errors import GatewayError

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
+from router.config import parse_config
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "verified.yaml"
 
@@ -48,5 +52,9 @@ def test_thresholds_are_chosen_with_verification_on(shared_data, tmp_path):
     prompt_only = calibrate(shared_data, "--config", str(config), "--target-quality", "0.98",
                             "--no-verify", "--print")
     assert shares(prompt_only.stderr)[1] > 2 * cost
+    # Everyone starts at small with the cascade: max_difficulty 1.0 there and none above,
+    # comments and the rest of the file kept, and the gateway loads it.
     written = config.read_text()
-    assert written != text and "verify: {partners: [mini]}" in written
+    assert "max_difficulty: 1.0000          # every request starts here" in written
+    assert "max_difficulty: 0.6" not in written and "verify: {partners: [mini]}" in written
+    assert parse_config(yaml.safe_load(written), env={}).tiers[1].max_difficulty is None
