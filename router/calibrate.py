@@ -303,11 +303,11 @@ def run(args: argparse.Namespace) -> int:
             f"cost ${best['cost']:.2f} ({best['cost_share']:.1%} of {models[-1]} alone) on {prompts} prompts"
             f"{how}"
         )
-    thresholds = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
+    written: list[float | None] = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
     if how and scores is not None and thresholds[0] >= float(np.max(scores)):
         # Every prompt starts at the cheapest tier: max_difficulty 1.0 there, and none above
         # (the tiers above are reached by the cascade's escalation).
-        thresholds = [1.0] + [None] * (n_cut - 1)
+        written = [1.0, *[None] * (n_cut - 1)]
     print(summary, file=sys.stderr)
     if args.current:
         for line in mix_lines(str(config), data.default_data_dir(), clf):
@@ -315,11 +315,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.print:
         print("tiers:")
-        for name, t in zip(names, thresholds + [None], strict=True):
+        for name, t in zip(names, [*written, None], strict=True):
             print(f"  - name: {name}" + (f"\n    max_difficulty: {t:.4f}" if t is not None else ""))
         return 0
-    config.write_text(rewrite_thresholds(config.read_text(encoding="utf-8"), thresholds), encoding="utf-8")
-    print(f"wrote max_difficulty {thresholds} to {config}", file=sys.stderr)
+    config.write_text(rewrite_thresholds(config.read_text(encoding="utf-8"), written), encoding="utf-8")
+    print(f"wrote max_difficulty {written} to {config}", file=sys.stderr)
     return 0
 
 
