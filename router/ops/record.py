@@ -175,6 +175,7 @@ def row(
         "escalated": int(tier != decision.tier),
         "affinity": entry.affinity,
         "verification": entry.verification,
+        "verification_cost_usd": entry.verification_cost if entry.verification else None,
         "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "prompt_tokens": _usage_int(usage, "prompt_tokens"),
         "completion_tokens": _usage_int(usage, "completion_tokens"),

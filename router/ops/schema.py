@@ -39,7 +39,7 @@ REQUEST_COLUMNS = (
     "task", "domain", "difficulty", "route", "attempts", "attempt_path", "fallback",
     "escalated", "affinity", "verification", "latency_ms", "ttft_ms", "prompt_tokens",
     "completion_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd",
-    "baseline_usd", "status", "error_code", "prompt", "answer",
+    "baseline_usd", "status", "error_code", "prompt", "answer", "verification_cost_usd",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -109,6 +109,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             cost_usd {real} NOT NULL
         )""",
         "CREATE INDEX shadow_ts ON shadow (ts)",
+    )),
+    # The verified cascade's calls whose answer was not returned (router/verify.py); they
+    # are in cost_usd too.
+    Migration(4, "verification_cost", (
+        "ALTER TABLE requests ADD COLUMN verification_cost_usd {real}",
     )),
 )
 

@@ -323,8 +323,9 @@ def test_outcomes_escalation_and_cost_reach_metrics_log_line_and_row(logged_gw, 
     assert [line["verified"] for line in lines] == ["agree", "escalated", "skipped:task"]
     assert lines[1]["verification_cost_usd"] > 0 and lines[1]["tier"] == "medium"
     with sqlite3.connect(db) as conn:
-        logged = conn.execute("SELECT verification, escalated, fallback, attempt_path FROM "
-                              "requests ORDER BY seq").fetchall()
+        logged = conn.execute("SELECT verification, escalated, fallback, attempt_path, "
+                              "verification_cost_usd FROM requests ORDER BY seq").fetchall()
     assert [(r[0], r[1], r[2]) for r in logged] == [
         ("agree", 0, 0), ("escalated", 1, 0), ("skipped:task", 0, 0)]
+    assert sum(r[4] for r in logged) == pytest.approx(other, rel=1e-6)
     assert [a["action"] for a in json.loads(logged[1][3])] == ["compared", "compared", "served"]

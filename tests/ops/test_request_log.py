@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry
 from router.config import ConfigError
 from router.fakeprovider import Fault, FaultKind
 from router.ops.db import open_database
-from router.ops.schema import REQUEST_COLUMNS
+from router.ops.schema import MIGRATIONS, REQUEST_COLUMNS, TYPES, VERSION_TABLE
 from router.ops.writer import INSERT, LogMetrics, LogWriter
 from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
 from tests.gateway.test_metrics import metric
@@ -171,8 +171,28 @@ def test_migrations_are_versioned_and_run_once(log_url):
         first = db.migrate(conn)
         again = db.migrate(conn)
         versions = db.fetchall(conn, "SELECT version FROM tianji_schema ORDER BY version")
-    assert first == [1, 2, 3] and again == []
-    assert [v for (v,) in versions] == [1, 2, 3]
+    assert first == [1, 2, 3, 4] and again == []
+    assert [v for (v,) in versions] == [1, 2, 3, 4]
+
+
+def test_a_log_from_before_the_verified_cascade_gains_its_cost_column(log_url):
+    db = open_database(log_url)
+    with db.connect() as conn, db.transaction(conn):
+        db.execute(conn, VERSION_TABLE.format(**TYPES[db.dialect]))
+        for migration in MIGRATIONS[:3]:
+            for statement in migration.sql(db.dialect):
+                db.execute(conn, statement)
+            db.execute(conn, "INSERT INTO tianji_schema (version, applied_at) VALUES (?, ?)",
+                       (migration.version, time.time()))
+    with db.connect() as conn:
+        assert db.migrate(conn) == [4]
+        row = {"request_id": "r1", "ts": time.time(), "front_door": "openai-chat",
+               "model": "auto", "stream": 0, "tier": "small", "fallback": 0, "escalated": 1,
+               "latency_ms": 1.0, "status": 200, "verification": "escalated",
+               "verification_cost_usd": 0.25}
+        db.executemany(conn, INSERT, [tuple(row.get(c) for c in REQUEST_COLUMNS)])
+        got = db.fetchall(conn, "SELECT verification, verification_cost_usd FROM requests")
+    assert [tuple(r) for r in got] == [("escalated", 0.25)]
 
 
 def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log_url):
