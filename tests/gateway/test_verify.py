@@ -273,6 +273,29 @@ def test_the_messages_front_door_verifies_and_escalates(gw, fake):
     client.close()
 
 
+def test_a_partner_outage_on_the_messages_front_door_leaves_the_answer_unverified(gw, fake):
+    client = anthropic.Anthropic(base_url=gw.url, api_key="none", max_retries=0, timeout=30)
+    answers(fake, haiku="#### 41")
+    fake.set_fault("mini", Fault(FaultKind.RESET))
+    raw = client.messages.with_raw_response.create(
+        model="auto", max_tokens=256, messages=[{"role": "user", "content": MATH}])
+    client.close()
+    assert raw.headers["x-tianji-verified"] == "skipped:partner_unavailable"
+    assert raw.parse().content[0].text == "#### 41"
+    assert raw.headers["x-tianji-attempts"] == str(1 + len(fake.calls("mini")))
+
+
+def test_a_config_without_verify_sends_no_verification_header(fake):
+    config = parse_config({"tiers": [
+        {"name": "small", "max_difficulty": 0.5, "deployments": [_dep(fake, "haiku")]},
+        {"name": "large", "deployments": [_dep(fake, "opus")]}]}, env={})
+    with run_gateway(config, TaskClassifier()) as gw:
+        raw = ask(gw)
+    assert "x-tianji-verified" not in raw.headers
+    # and below max_difficulty 1.0 the confidence rule still raises an unsure request
+    assert calls(fake, "haiku", "opus") == {"haiku": 0, "opus": 1}
+
+
 def test_a_buffered_stream_on_the_messages_front_door(fake):
     config = issue_config(fake, {"streaming": "buffer"})
     answers(fake, haiku="#### 42", mini='{"answer": "42"}')
