@@ -72,9 +72,28 @@ def _usage(usage: Any) -> JSON:
     usage.setdefault("input_tokens", 0)
     usage.setdefault("output_tokens", 0)
     usage.setdefault("total_tokens", usage["input_tokens"] + usage["output_tokens"])
-    usage["input_tokens_details"] = usage.get("input_tokens_details") or {"cached_tokens": 0}
-    usage["output_tokens_details"] = usage.get("output_tokens_details") or {"reasoning_tokens": 0}
+    for name, always in (("input_tokens_details", "cached_tokens"),
+                         ("output_tokens_details", "reasoning_tokens")):
+        details = {k: v for k, v in (usage.get(name) or {}).items() if v is not None}
+        details.setdefault(always, 0)
+        usage[name] = details
     return usage
+
+
+def _item(item: JSON, body: Mapping[str, Any]) -> JSON:
+    """An output item in OpenAI's shape. litellm's reasoning item carries the thinking as
+    `output_text` content with a `role` and no summary; OpenAI's has `reasoning_text`
+    content and a list of `summary_text` parts (here the thinking, when a summary was
+    asked for: what Claude returns is itself a summary)."""
+    if item.get("type") != "reasoning":
+        return item
+    texts = [str(part.get("text") or "") for part in item.get("content") or ()]
+    item = {k: v for k, v in item.items() if k not in ("role", "phase")}
+    item["content"] = [{"type": "reasoning_text", "text": t} for t in texts]
+    wants_summary = bool((body.get("reasoning") or {}).get("summary"))
+    item["summary"] = [{"type": "summary_text", "text": t} for t in texts] if (
+        wants_summary) else []
+    return item
 
 
 def _finish(response: JSON, response_id: str, body: Mapping[str, Any]) -> JSON:
@@ -84,6 +103,7 @@ def _finish(response: JSON, response_id: str, body: Mapping[str, Any]) -> JSON:
     response["metadata"] = dict(body.get("metadata") or {})
     response["previous_response_id"] = None
     response["parallel_tool_calls"] = body.get("parallel_tool_calls", True)
+    response["output"] = [_item(item, body) for item in response.get("output") or ()]
     if response.get("usage") is not None or response.get("status") in ("completed", "incomplete"):
         response["usage"] = _usage(response.get("usage"))
     return response
@@ -160,6 +180,8 @@ class ResponseEvents:
         if isinstance(event.get("response"), dict):
             event["response"] = _finish(event["response"], self._id, self._body)
             self.snapshot = event["response"]
+        if isinstance(event.get("item"), dict):
+            event["item"] = _item(event["item"], self._body)
         return self.numbered(event)
 
     def numbered(self, event: JSON) -> JSON:
