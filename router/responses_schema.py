@@ -46,7 +46,10 @@ class InputImage(_Closed):
     @field_validator("image_url")
     @classmethod
     def _fetchable_or_inline(cls, url: str) -> str:
-        return ImageURL(url=url).url  # the chat door's rule: http(s) or a valid data: URL
+        try:  # the chat door's rule: http(s) or a valid data: URL
+            return ImageURL(url=url).url
+        except ValidationError as err:
+            raise ValueError(err.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
 
 class InputFile(_Closed):
