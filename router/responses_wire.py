@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import litellm
 from litellm.responses.litellm_completion_transformation.streaming_iterator import (
@@ -24,6 +24,7 @@ from litellm.responses.litellm_completion_transformation.streaming_iterator impo
 from litellm.responses.litellm_completion_transformation.transformation import (
     LiteLLMCompletionResponsesConfig as Bridge,
 )
+from litellm.types.llms.openai import ResponsesAPIOptionalRequestParams
 
 from router.errors import GatewayError
 from router.schema import PASSTHROUGH_PARAMS
@@ -40,9 +41,10 @@ def new_response_id() -> str:
     return f"resp_{uuid.uuid4().hex}"
 
 
-def _request(body: Mapping[str, Any]) -> JSON:
+def _request(body: Mapping[str, Any]) -> ResponsesAPIOptionalRequestParams:
     """The body as the bridge reads it: without what is not a Responses parameter for it."""
-    return {k: v for k, v in body.items() if k not in ("model", "input", "stream")}
+    return cast(ResponsesAPIOptionalRequestParams,
+                {k: v for k, v in body.items() if k not in ("model", "input", "stream")})
 
 
 def to_chat(body: Mapping[str, Any]) -> JSON:
@@ -102,7 +104,8 @@ def _finish(response: JSON, response_id: str, body: Mapping[str, Any]) -> JSON:
     response["store"] = False
     response["metadata"] = dict(body.get("metadata") or {})
     response["previous_response_id"] = None
-    response["parallel_tool_calls"] = body.get("parallel_tool_calls", True)
+    parallel = body.get("parallel_tool_calls")
+    response["parallel_tool_calls"] = True if parallel is None else parallel
     response["output"] = [_item(item, body) for item in response.get("output") or ()]
     if response.get("usage") is not None or response.get("status") in ("completed", "incomplete"):
         response["usage"] = _usage(response.get("usage"))
@@ -165,7 +168,9 @@ class ResponseEvents:
         self._id = response_id
         self._events = LiteLLMCompletionStreamingIterator(
             model=str(first.get("model") or body["model"]),
-            litellm_custom_stream_wrapper=_ChatChunks(first, rest, seen, provider_finished),
+            # It reads only `__anext__` and `logging_obj` of litellm's stream wrapper.
+            litellm_custom_stream_wrapper=cast(litellm.CustomStreamWrapper, _ChatChunks(
+                first, rest, seen, provider_finished)),
             request_input=body["input"],
             responses_api_request=_request(body),
         )
