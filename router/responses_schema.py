@@ -235,7 +235,7 @@ def stateful_field(data: dict[str, Any]) -> str | None:
     return None
 
 
-_BRANCHES = {"str", "list"} | set(ITEM_TYPES) | set(PART_TYPES) | set(FORMAT_TYPES)
+_BRANCHES = set(ITEM_TYPES) | set(PART_TYPES) | set(FORMAT_TYPES)
 
 
 def responses_validation_message(err: ValidationError) -> tuple[str, str]:
@@ -244,7 +244,7 @@ def responses_validation_message(err: ValidationError) -> tuple[str, str]:
     loc = [str(p) for p in first["loc"]]
     # Drop pydantic's union branch names (the item type after an index, str/list, models).
     param = ".".join(p for i, p in enumerate(loc) if not (
-        p[:1].isupper() or p.startswith(("literal[", "list[", "function-"))
+        p[:1].isupper() or p in ("str", "list") or p.startswith(("literal[", "list[", "function-"))
         or (p in _BRANCHES and i and (loc[i - 1].isdigit() or loc[i - 1] in (
             "input", "content", "output", "format"))
             and i + 1 < len(loc))

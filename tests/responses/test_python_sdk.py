@@ -12,6 +12,7 @@ import pytest
 from pydantic import BaseModel
 
 from router.fakeprovider import Fault, FaultKind
+from tests.conftest import deployment, make_config, run_gateway
 from tests.faults.support import assert_openai_error, log_records, parse_sse
 from tests.gateway.test_metrics import metric
 from tests.responses.conftest import WIRES, answer_text
@@ -318,6 +319,8 @@ def test_the_sdk_raises_on_a_broken_stream(fake, gateways, wire):
     ({"input": [{"role": "user", "content": [{"type": "input_image", "image_url": "x"}]}]},
      "input.0.content.0.image_url", "invalid_request"),
     ({"input": []}, "input", "invalid_request"),
+    ({"input": ""}, "input", "invalid_request"),
+    ({"input": None}, "input", "invalid_request"),
     ({"text": {"format": {"type": "json_schema", "name": "bad name", "schema": {}}}},
      "text.format.name", "invalid_request"),
     ({"reasoning": {"effort": "extreme"}}, "reasoning.effort", "invalid_request"),
@@ -345,6 +348,19 @@ def test_the_sdk_raises_bad_request_and_not_found(fake, gateways):
     assert unknown.value.body["code"] == "model_not_found"
     assert gw.http.post("/v1/responses", content=b"{", headers={
         "content-type": "application/json"}).json()["error"]["code"] == "invalid_json"
+
+
+def test_an_api_key_is_required_when_configured(fake):
+    config = make_config([[deployment(fake, "k1")]], server={"api_keys": ["gateway-key-0123"]})
+    with run_gateway(config) as gw:
+        refused = gw.http.post("/v1/responses", json={"model": "auto", "input": "hi"})
+        assert refused.status_code == 401
+        assert_openai_error(refused.json(), "invalid_api_key")
+        allowed = openai.OpenAI(base_url=f"{gw.url}/v1", api_key="gateway-key-0123",
+                                max_retries=0)
+        assert allowed.responses.create(model="auto", input="hi").output_text == answer_text(
+            "k1")
+    assert len(fake.calls("k1")) == 1
 
 
 def test_every_request_is_logged_as_the_responses_front_door(fake, gateways, request):
