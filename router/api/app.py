@@ -4,7 +4,7 @@ routes (health, readiness, models, deployments, metrics) and the published schem
     app = create_app(load_config("config/default.yaml"))
 
 Front doors: router/api/chat.py (OpenAI chat completions and /v1/route),
-router/api/messages.py (Anthropic Messages). Every
+router/api/messages.py (Anthropic Messages), router/api/responses.py (OpenAI Responses). Every
 error is the front door's error JSON; every answer carries x-tianji-* headers.
 """
 
@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from router.api import chat, messages
+from router.api import chat, messages, responses
 from router.api.core import JSON, error_response, json_bytes, refused
 from router.api.gateway import Gateway
 from router.ops.routes import ops_router
@@ -217,6 +217,10 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     @app.post("/v1/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
         return await chat.chat_completions(gw, request)
+
+    @app.post("/v1/responses", response_model=None)
+    async def openai_responses(request: Request) -> Response:
+        return await responses.responses(gw, request)
 
     @app.post("/v1/messages", response_model=None)
     async def anthropic_messages(request: Request) -> Response:
