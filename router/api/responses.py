@@ -29,8 +29,10 @@ from router.api.core import (
     record,
     relay_stream,
     remember,
+    serve,
     start_call,
     steer_by_affinity,
+    stream_cost,
     tianji_headers,
 )
 from router.api.gateway import Gateway
@@ -91,7 +93,6 @@ def parse_responses_body(raw: bytes) -> dict[str, Any]:
 async def responses(gw: Gateway, request: Request) -> Response:
     config = gw.config
     started = time.monotonic()
-    request_id: str = request.state.request_id
     body = parse_responses_body(await read_body(request, config.server.max_body_bytes))
     asked(request, body)
     read = time.monotonic()  # the deadline starts once the body is in
@@ -107,9 +108,7 @@ async def responses(gw: Gateway, request: Request) -> Response:
     call = start_call(gw, request, chat, decision, started)
     deadline = read + config.resilience.request_timeout_s
     try:
-        served = await gw.upstream.complete(
-            decision, params, stream=call.stream, deadline=deadline, request_id=request_id
-        )
+        served = await serve(gw, call, decision, params, chat, chat, deadline=deadline)
     except GatewayError as err:
         failed(gw, call, err)
         raise
@@ -119,7 +118,7 @@ async def responses(gw: Gateway, request: Request) -> Response:
         assert served.response is not None
         answer = to_response(body, served.response, response_id)
         cost = record(gw, call, served, served.usage, 200)
-        headers = tianji_headers(decision, served, cost, label)
+        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
         return Response(json_bytes(answer), 200, headers, media_type=JSON)
     writer = _ResponsesStream()
     assert served.first_chunk is not None and served.chunks is not None
@@ -127,12 +126,11 @@ async def responses(gw: Gateway, request: Request) -> Response:
                             writer.seen(call.entry.observe), served.provider_finished)
     writer.events = events
     relayed = dataclasses.replace(served, first_chunk=await anext(events), chunks=events)
-    prompt_cost = gw.catalog[served.candidate.deployment.name].cost(
-        needs_of(chat).prompt_tokens, 0
-    )
+    prompt_cost = stream_cost(gw, call, served, needs_of(chat).prompt_tokens)
     return StreamingResponse(
         _sse(gw, call, relayed, writer),
-        headers={**tianji_headers(decision, served, prompt_cost, label),
+        headers={**tianji_headers(decision, served, prompt_cost, label,
+                                  call.entry.verification),
                  "cache-control": "no-cache"},
         media_type="text/event-stream",
     )

@@ -285,6 +285,19 @@ def test_a_partner_outage_on_the_messages_front_door_leaves_the_answer_unverifie
     assert raw.headers["x-tianji-attempts"] == str(1 + len(fake.calls("mini")))
 
 
+def test_the_responses_front_door_verifies_and_escalates(gw, fake):
+    answers(fake, haiku="#### 42", mini='{"answer": "42"}')
+    raw = gw.client.responses.with_raw_response.create(model="auto", input=MATH)
+    assert raw.headers["x-tianji-verified"] == "agree"
+    assert raw.parse().output_text == "#### 42"
+    answers(fake, haiku="#### 41", sonnet="#### 43", opus="#### 42")
+    raw = gw.client.responses.with_raw_response.create(model="auto", input=MATH)
+    assert raw.headers["x-tianji-verified"] == "escalated"
+    assert raw.headers["x-tianji-model"] == "anthropic/claude-fake-opus"
+    assert raw.headers["x-tianji-attempts"] == "4"
+    assert raw.parse().output_text == "#### 42"
+
+
 def test_a_config_without_verify_sends_no_verification_header(fake):
     config = parse_config({"tiers": [
         {"name": "small", "max_difficulty": 0.5, "deployments": [_dep(fake, "haiku")]},
