@@ -201,6 +201,26 @@ class StreamOptions(BaseModel):
     include_usage: StrictBool = False
 
 
+class Prediction(_Open):
+    """Predicted output (OpenAI): content the answer is expected to repeat."""
+
+    type: Literal["content"]
+    content: str | list[TextPart]
+
+
+class AudioOutput(_Open):
+    voice: str | dict[str, Any]
+    format: str = Field(min_length=1)
+
+
+class WebSearchOptions(_Open):
+    search_context_size: Literal["low", "medium", "high"] | None = None
+    user_location: dict[str, Any] | None = None
+
+
+MAX_METADATA_KEYS = 16
+
+
 class ChatCompletionRequest(BaseModel):
     """OpenAI chat-completions parameters Tianji accepts and passes on."""
 
@@ -231,12 +251,42 @@ class ChatCompletionRequest(BaseModel):
     logit_bias: dict[str, float] | None = None
     logprobs: StrictBool | None = None
     top_logprobs: StrictInt | None = Field(None, ge=0, le=20)
-    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
+    service_tier: Literal["auto", "default", "flex", "scale", "priority"] | None = None
+    safety_identifier: str | None = Field(None, max_length=256)
+    # Tianji stores no completions: `store: true` would be a promise it cannot keep.
+    store: StrictBool | None = None
+    metadata: dict[str, Annotated[str, Field(max_length=512)]] | None = None
+    modalities: list[Literal["text", "audio"]] | None = Field(None, min_length=1)
+    audio: AudioOutput | None = None
+    prediction: Prediction | None = None
+    web_search_options: WebSearchOptions | None = None
+
+    @field_validator("store")
+    @classmethod
+    def _nothing_stored(cls, store: bool | None) -> bool | None:
+        if store:
+            raise ValueError("Tianji stores no completions, so it cannot honour store: true; "
+                             "send store: false or leave it out")
+        return store
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata_size(cls, metadata: dict[str, str] | None) -> dict[str, str] | None:
+        if metadata is not None and (len(metadata) > MAX_METADATA_KEYS or any(
+            len(k) > 64 for k in metadata
+        )):
+            raise ValueError(f"at most {MAX_METADATA_KEYS} keys of at most 64 characters")
+        return metadata
 
 
-# Request keys that are not provider parameters.
-_NOT_PASSED = frozenset({"model", "messages", "stream", "stream_options"})
-PASSTHROUGH_PARAMS = frozenset(ChatCompletionRequest.model_fields) - _NOT_PASSED
+ACCEPTED_PARAMS = frozenset(ChatCompletionRequest.model_fields)
+# Request keys that are not provider parameters. `metadata` labels stored completions and
+# Tianji stores none (`store` is false or absent); litellm would take a `metadata` keyword as
+# its own (logging callbacks), so it never reaches litellm.
+_NOT_PASSED = frozenset({"model", "messages", "stream", "stream_options", "store", "metadata"})
+PASSTHROUGH_PARAMS = ACCEPTED_PARAMS - _NOT_PASSED
 
 
 # Error types that only say the input is not of one union branch's type.
@@ -263,8 +313,10 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
     if first["type"] == "extra_forbidden":
         top = loc[0] if loc else "?"
         return (
-            f"Unrecognized request argument supplied: {top}. Tianji accepts only OpenAI "
-            "chat-completions parameters; upstream URLs and credentials are set in its config.",
+            f"Unrecognized request argument supplied: {top}. Tianji accepts the Chat "
+            "Completions parameters in its README's parameter table; provider arguments "
+            "(upstream URLs, credentials, litellm options) are set in its config, not by "
+            "clients.",
             top,
         )
     if first["type"] in ("union_tag_invalid", "union_tag_not_found"):

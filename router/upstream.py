@@ -47,6 +47,7 @@ from router.attachments import inline_remote_images, needs_inlined_images, remot
 from router.config import Config
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
+from router.params import for_provider
 from router.policy import Candidate, Decision
 from router.redact import Redactor, StreamScrubber
 from router.transport import LeanTransport
@@ -247,7 +248,9 @@ class Upstream:
             wire_call is None and r.stream_upstream and assemblable(params)
         )
         kwargs: dict[str, Any] = {
-            **params,
+            # Tianji's translations for this deployment (router/params.py); another wire's
+            # call gets the client's body as it is.
+            **(params if wire_call else for_provider(dep, params)),
             **dep.litellm_params,
             "model": dep.model,
             "stream": upstream_stream,

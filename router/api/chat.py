@@ -134,6 +134,11 @@ class _ChatStream:
         chunk = openai_dict(chunk)
         if chunk.get("usage"):
             self.usage.update(chunk["usage"])
+            if all(not c.get("delta") and not c.get("finish_reason")
+                   for c in chunk.get("choices") or ()):
+                # As OpenAI's usage chunk: no choices (litellm's Anthropic mapping sends one
+                # empty delta with it).
+                chunk["choices"] = []
             if not chunk.get("choices"):
                 return _sse_event(chunk) if self.include_usage else None
             if not self.include_usage:
