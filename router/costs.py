@@ -155,6 +155,7 @@ def model_info(dep: Deployment, table: Mapping[str, Mapping[str, Any]] | None = 
         cache_read = input_cost * CACHE_READ_MULTIPLIER if cache_read is None else cache_read
         cache_write = input_cost * CACHE_WRITE_MULTIPLIER if cache_write is None else cache_write
     max_context = dep.max_context or entry.get("max_input_tokens") or entry.get("max_tokens")
+    supports: frozenset[str]
     if dep.supports is not None:
         supports = frozenset(dep.supports)
     elif entry:

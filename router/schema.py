@@ -170,7 +170,9 @@ class ToolChoiceObject(_Open):
     @model_validator(mode="after")
     def _function_named(self) -> ToolChoiceObject:
         if self.type == "function" and self.function is None:
-            raise ValueError('a tool_choice of type "function" names it: {"function": {"name": ...}}')
+            raise ValueError(
+                'a tool_choice of type "function" names it: {"function": {"name": ...}}'
+            )
         return self
 
 
@@ -192,7 +194,9 @@ class JsonSchemaFormat(_Open):
     json_schema: JsonSchemaSpec
 
 
-ResponseFormat = Annotated[TextFormat | JsonObjectFormat | JsonSchemaFormat, Field(discriminator="type")]
+ResponseFormat = Annotated[
+    TextFormat | JsonObjectFormat | JsonSchemaFormat, Field(discriminator="type")
+]
 RESPONSE_FORMATS = frozenset({"text", "json_object", "json_schema"})
 
 
@@ -290,14 +294,17 @@ PASSTHROUGH_PARAMS = ACCEPTED_PARAMS - _NOT_PASSED
 
 
 # Error types that only say the input is not of one union branch's type.
-_BRANCH_MISMATCH = frozenset({"literal_error", "model_type", "string_type", "dict_type", "list_type"})
+_BRANCH_MISMATCH = frozenset(
+    {"literal_error", "model_type", "string_type", "dict_type", "list_type"}
+)
 
 
 def validation_message(err: ValidationError) -> tuple[str, str | None]:
     """A one-line client-facing message and the offending parameter path."""
     # The deepest error is the most specific: for `content`, the branch the client meant.
     # On a tie, an error inside the branch the input's type selected beats "not this branch".
-    first = max(err.errors(include_url=False), key=lambda e: (len(e["loc"]), e["type"] not in _BRANCH_MISMATCH))
+    first = max(err.errors(include_url=False),
+                key=lambda e: (len(e["loc"]), e["type"] not in _BRANCH_MISMATCH))
     loc = [str(p) for p in first["loc"]]
     # Drop the union-branch names pydantic adds (messages.0.user.content.str: the role
     # tag after a message index, the type names of `content`'s alternatives).
@@ -308,7 +315,8 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
         and p not in ("str", "list")
         and not p.startswith(("list[", "tagged-union[", "literal[", "function-after["))
         and not (p in _TAGS and i and loc[i - 1].isdigit() and i + 1 < len(loc))
-        and not (p in RESPONSE_FORMATS and i == 1 and loc[0] == "response_format" and i + 1 < len(loc))
+        and not (p in RESPONSE_FORMATS and i == 1 and loc[0] == "response_format"
+                 and i + 1 < len(loc))
     )
     if first["type"] == "extra_forbidden":
         top = loc[0] if loc else "?"

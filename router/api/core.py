@@ -196,7 +196,7 @@ def log_request(
     if not log.isEnabledFor(logging.INFO):
         return
     decision = call.decision
-    tried = served.attempts if served else attempts
+    tried = (served.attempts if served else attempts) or []
     providers = {c.deployment.name: c.deployment.provider for c in decision.candidates}
     entry = {
         "event": "request",

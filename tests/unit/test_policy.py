@@ -9,7 +9,6 @@ from router.config import parse_config
 from router.costs import build_catalog
 from router.policy import PolicyError, Route, decide, needs_of
 
-
 ALL = ["tools", "vision", "json"]  # the models are not in litellm's table: say what they take
 
 
