@@ -69,6 +69,10 @@ _EMAIL_OR_PHONE = re.compile(
 )
 
 
+# The characters Bedrock accepts in a requestMetadata value.
+_METADATA_VALUE = re.compile(r"^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$")
+
+
 def required(body: Mapping[str, Any]) -> frozenset[str]:
     """The parameters of a chat request that a deployment must honour to answer it in full."""
     needed = set()
@@ -112,9 +116,12 @@ def honoured(dep: Deployment) -> frozenset[str]:
     """The request parameters (of those the schema accepts) this deployment honours."""
     if dep.provider in OPENAI_WIRE:
         return ACCEPTED_PARAMS
-    supported = litellm_supported(dep.model) & ACCEPTED_PARAMS
+    litellm_params = litellm_supported(dep.model)
+    supported = litellm_params & ACCEPTED_PARAMS
     if "user" in supported:
         supported |= {"safety_identifier"}  # sent as `user` (for_provider)
+    elif "requestMetadata" in litellm_params:
+        supported |= {"user", "safety_identifier"}  # Bedrock Converse: requestMetadata.user_id
     return supported | TIANJI_PARAMS
 
 
@@ -141,6 +148,10 @@ def for_provider(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
         out.setdefault("user", identifier)
     elif identifier is not None:
         out["safety_identifier"] = identifier
+    if "user" not in supported and "requestMetadata" in supported and "user" in out:
+        # Bedrock's Converse API tags a call for its invocation logs, in a restricted alphabet.
+        user = str(out.pop("user"))
+        out["requestMetadata"] = {"user_id": user if _METADATA_VALUE.match(user) else _hashed(user)}
     if is_claude(dep):
         response_format = out.get("response_format")
         if isinstance(response_format, Mapping) and response_format.get("type") == "json_object":
@@ -149,5 +160,10 @@ def for_provider(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
             out["response_format"] = {"type": "json_schema", "json_schema": _JSON_OBJECT_SCHEMA}
         user = out.get("user")
         if isinstance(user, str) and _EMAIL_OR_PHONE.match(user):
-            out["user"] = "user-" + hashlib.sha256(user.encode()).hexdigest()[:32]
+            out["user"] = _hashed(user)
     return out
+
+
+def _hashed(user: str) -> str:
+    """A stable stand-in for an end-user id a provider will not take as it is."""
+    return "user-" + hashlib.sha256(user.encode()).hexdigest()[:32]

@@ -4,6 +4,8 @@ checked here, row by row of the README's parameter table."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from router.config import parse_config
@@ -48,12 +50,33 @@ def test_claude_wires_do_not_honour_openai_only_parameters(model, param):
     assert param not in honoured(dep(model))
 
 
+@pytest.mark.parametrize("model", [ANTHROPIC, BEDROCK_INVOKE, VERTEX, BEDROCK])
+def test_every_claude_wire_takes_an_end_user_id(model):
+    assert {"user", "safety_identifier"} <= honoured(dep(model))
+
+
 @pytest.mark.parametrize(("model", "takes"), [(ANTHROPIC, True), (BEDROCK_INVOKE, True),
                                               (VERTEX, True), (BEDROCK, False)])
-def test_user_and_web_search_where_litellm_maps_them(model, takes):
-    # Bedrock's Converse API has no end-user id and no hosted web search in litellm's mapping.
-    for param in ("user", "safety_identifier", "web_search_options"):
-        assert (param in honoured(dep(model))) is takes, param
+def test_web_search_where_litellm_maps_it(model, takes):
+    # Bedrock's Converse API has no hosted web search in litellm's mapping.
+    assert ("web_search_options" in honoured(dep(model))) is takes
+
+
+@pytest.mark.parametrize(("user", "sent"), [
+    ("user-42", "user-42"),
+    ("ada@example.com", "ada@example.com"),
+    ("ada<script>", "user-" + hashlib.sha256(b"ada<script>").hexdigest()[:32]),
+])
+def test_bedrock_converse_gets_the_user_as_request_metadata(user, sent):
+    out = for_provider(dep(BEDROCK), {"messages": [], "user": user})
+    assert out == {"messages": [], "requestMetadata": {"user_id": sent}}
+
+
+def test_a_safety_identifier_is_the_user_where_only_user_exists():
+    assert for_provider(dep(BEDROCK), {"messages": [], "safety_identifier": "s"}) == {
+        "messages": [], "requestMetadata": {"user_id": "s"}}
+    assert for_provider(dep(ANTHROPIC), {"messages": [], "safety_identifier": "s"}) == {
+        "messages": [], "user": "s"}
 
 
 @pytest.mark.parametrize("model", ["openai/gpt-4.1", "openai/in-house", "azure/gpt-4.1"])
