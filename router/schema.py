@@ -259,21 +259,13 @@ class ChatCompletionRequest(BaseModel):
     verbosity: Literal["low", "medium", "high"] | None = None
     service_tier: Literal["auto", "default", "flex", "scale", "priority"] | None = None
     safety_identifier: str | None = Field(None, max_length=256)
-    # Tianji stores no completions: `store: true` would be a promise it cannot keep.
+    # Tianji stores no completions: `store: true` is refused (router/api/chat.py).
     store: StrictBool | None = None
     metadata: dict[str, Annotated[str, Field(max_length=512)]] | None = None
     modalities: list[Literal["text", "audio"]] | None = Field(None, min_length=1)
     audio: AudioOutput | None = None
     prediction: Prediction | None = None
     web_search_options: WebSearchOptions | None = None
-
-    @field_validator("store")
-    @classmethod
-    def _nothing_stored(cls, store: bool | None) -> bool | None:
-        if store:
-            raise ValueError("Tianji stores no completions, so it cannot honour store: true; "
-                             "send store: false or leave it out")
-        return store
 
     @field_validator("metadata")
     @classmethod

@@ -60,6 +60,10 @@ def parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
         raise GatewayError(
             400, "The request body is nested too deeply.", code="invalid_json"
         ) from None
+    if data.get("store") is True:
+        raise GatewayError(400, "Tianji stores no completions, so it cannot honour store: true; "
+                           "send store: false or leave it out.", code="unsupported_parameter",
+                           param="store")
     if len(data["messages"]) > max_messages:
         raise GatewayError(
             400, f"Too many messages: at most {max_messages}.", param="messages", code="too_many"

@@ -203,9 +203,10 @@ def test_store_true_is_a_400_naming_store(fake, gateways):
     with pytest.raises(openai.BadRequestError) as caught:
         create(gateways["openai"], store=True)
     assert caught.value.body["param"] == "store"
+    assert caught.value.body["code"] == "unsupported_parameter"
     assert caught.value.body["message"] == (
-        "Invalid value for 'store': Tianji stores no completions, so it cannot honour "
-        "store: true; send store: false or leave it out")
+        "Tianji stores no completions, so it cannot honour store: true; send store: false or "
+        "leave it out.")
     assert fake.calls("oo") == []
 
 
