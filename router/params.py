@@ -18,8 +18,9 @@ checks before the call. On the OpenAI wire (`openai/`, `azure/`) Tianji sends a 
 litellm would drop for that model (`user` for a model not in litellm's catalog,
 `verbosity`, ...) in `extra_body`, as the client sent it.
 
-`required(body)` needs no litellm; `honoured(dep)` and `for_provider` import it lazily (the
-server has it loaded; `router route` and `router check` stay light).
+`required(body)` needs no litellm; `honoured(dep)` and `for_provider` import it lazily: the
+server fills `ModelInfo.params` at start-up (`with_params`), while `router route` and
+`router check` stay light and leave it unset (the policy then does not check parameters).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ CLAUDE_PROVIDERS = frozenset({"anthropic", "bedrock", "vertex_ai"})
 # Parameters Tianji handles itself, whatever the deployment: never a reason to skip one.
 TIANJI_PARAMS = frozenset({
     "model", "messages", "stream", "stream_options",
-    "store",  # only false is accepted (router/schema.py): nothing is stored, anywhere
+    "store",  # only false is accepted (router/api/chat.py): nothing is stored, anywhere
     "metadata",  # labels for stored completions; Tianji stores none, so nothing to send
     "prompt_cache_key",  # the affinity key; sent where the provider takes it
 })
@@ -67,8 +68,6 @@ _JSON_OBJECT_SCHEMA = {"name": "json_object", "schema": {"type": "object"}}
 _EMAIL_OR_PHONE = re.compile(
     r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$|^\+?[\d\s\(\)-]{7,}$"
 )
-
-
 # The characters Bedrock accepts in a requestMetadata value.
 _METADATA_VALUE = re.compile(r"^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$")
 
