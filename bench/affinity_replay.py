@@ -76,6 +76,8 @@ def replay_config(fake: FakeProvider, affinity: bool) -> Config:
         deployments = [{"name": f"{cloud}-{alias}", "model": f"anthropic/claude-fake-{alias}",
                         "api_base": fake.anthropic_base(f"{cloud}-{alias}"),
                         "api_key": "sk-ant-replay-provider-key",
+                        # Claude Code sends tools and images; the fake models take them.
+                        "supports": ["tools", "vision", "json"],
                         "price": {"input": price_in, "output": price_out}} for cloud in CLOUDS]
         entry: dict[str, Any] = {"name": tier, "aliases": [alias], "deployments": deployments}
         if i < 2:

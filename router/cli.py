@@ -54,6 +54,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config = _load(args.config)
     catalog = build_catalog(config)
     missing_any = False
+    assumed: list[str] = []
     print(f"config {args.config}: valid")
     print(
         f"auth: {len(config.server.api_keys)} API key(s)"
@@ -85,10 +86,18 @@ def cmd_check(args: argparse.Namespace) -> int:
                 status = f"MISSING {', '.join(dep.missing_env)}"
                 missing_any = True
             print(f"  - {dep.name:<22} {dep.model}")
-            print(f"    {price}; {window}; supports {', '.join(sorted(info.supports)) or '-'}")
+            supports = ", ".join(sorted(info.supports)) or "-"
+            if info.assumed_text_only:
+                supports = ("text only (assumed: the model is not in litellm's table; list what "
+                            "it takes under `supports:`)")
+                assumed.append(dep.name)
+            print(f"    {price}; {window}; supports {supports}")
             print(f"    credentials: {status}")
     if missing_any:
         print("\nsome deployments lack credentials; they are skipped until the variables are set")
+    if assumed:
+        print(f"\nassumed text-only (no tools, images or JSON mode sent to them): "
+              f"{', '.join(assumed)}; set `supports: [tools, vision, json]` as they apply")
     return 0
 
 

@@ -1,7 +1,8 @@
 """Prices, context windows and capabilities of each deployment, and what a call cost.
 
 The one place that owns prices. A deployment's `price`, `max_context` and
-`supports` in the config win; otherwise litellm's model table is read. The
+`supports` in the config win; otherwise litellm's model table is read (a model it does
+not list is assumed to take text only). The
 table is read as the JSON file litellm ships, not through `import litellm`, so
 that `router route` and `router check` stay fast.
 """
@@ -16,7 +17,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from router.config import ALL_CAPABILITIES, Config, Deployment
+from router.config import Config, Deployment
 
 _TABLE_FILE = "model_prices_and_context_window_backup.json"
 # Anthropic's prompt-cache multipliers of the input price, used when neither `price:` nor
@@ -69,6 +70,11 @@ class ModelInfo:
     supports: frozenset[str]
     cache_read_cost: float | None = None
     cache_write_cost: float | None = None
+    # Neither `supports:` nor litellm's table says what the model can do: text only.
+    assumed_text_only: bool = False
+    # The request parameters it honours (router/params.py); None when not looked up (the
+    # light commands), and then not checked.
+    params: frozenset[str] | None = None
 
     @property
     def priced(self) -> bool:
@@ -149,6 +155,7 @@ def model_info(dep: Deployment, table: Mapping[str, Mapping[str, Any]] | None = 
         cache_read = input_cost * CACHE_READ_MULTIPLIER if cache_read is None else cache_read
         cache_write = input_cost * CACHE_WRITE_MULTIPLIER if cache_write is None else cache_write
     max_context = dep.max_context or entry.get("max_input_tokens") or entry.get("max_tokens")
+    supports: frozenset[str]
     if dep.supports is not None:
         supports = frozenset(dep.supports)
     elif entry:
@@ -165,8 +172,11 @@ def model_info(dep: Deployment, table: Mapping[str, Mapping[str, Any]] | None = 
         if "tools" in supports:
             supports |= {"json"}
     else:
-        supports = ALL_CAPABILITIES
-    return ModelInfo(input_cost, output_cost, max_context, supports, cache_read, cache_write)
+        # A model litellm does not know (a local or fine-tuned one) is sent no tools, images
+        # or JSON mode unless `supports:` says it takes them.
+        supports = frozenset()
+    return ModelInfo(input_cost, output_cost, max_context, supports, cache_read, cache_write,
+                     assumed_text_only=dep.supports is None and not entry)
 
 
 def build_catalog(config: Config) -> dict[str, ModelInfo]:

@@ -24,6 +24,7 @@ it, so the next deployment is tried; if none can, the client gets a 400.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import email.utils
 import json
@@ -57,6 +58,11 @@ class GatewayError(Exception):
         self.code = code
         self.param = param
         self.headers = headers or {}
+        self.attempts: list[Any] = []  # upstream Attempts behind it, for the log line
+
+    def with_attempts(self, attempts: list[Any]) -> GatewayError:
+        self.attempts = list(attempts)
+        return self
 
     def to_body(self) -> dict[str, Any]:
         return {
@@ -145,17 +151,50 @@ def retry_after_s(exc: BaseException, now: float | None = None) -> float | None:
 
 
 # litellm prefixes messages with class names, sometimes several times over:
-# "litellm.BadRequestError: ContextWindowExceededError: OpenAIException - ...".
-_LITELLM_PREFIX = re.compile(r"^(?:(?:litellm\.)?\w+(?:Error|Exception)(?::| -) *)+")
+# "litellm.BadRequestError: ContextWindowExceededError: OpenAIException - ...",
+# "AnthropicException BadGatewayError - b'...'".
+_LITELLM_PREFIX = re.compile(r"^(?:(?:litellm\.)?\w+(?:Error|Exception)(?::| -| ) *-? *)+")
+_HANDLE_WITH = re.compile(r"\.? *Handle with `?litellm\.\w+`?\.?")
 _HTML = re.compile(r"<(?:!doctype|html|head|body)\b.*", re.IGNORECASE | re.DOTALL)
+# A provider's error body as litellm quotes it: a Python bytes literal, closed or cut short.
+_BYTES = re.compile(r"""\bb(?:'((?:[^'\\]|\\.)*)'?|"((?:[^"\\]|\\.)*)"?)""", re.DOTALL)
+_ERRNO = re.compile(r"\[Errno -?\d+\] *")
+_CUT = re.compile(r"Response payload is not completed.*|.*TransferEncodingError.*", re.DOTALL)
+_BAD_JSON = re.compile(
+    r"(?:Malformed chunk from the provider: *)?(?:Expecting|Unterminated|Extra data|Invalid "
+    r"control)[^:]*: line \d+ column \d+ \(char \d+\).*", re.DOTALL
+)
+
+
+def _body_message(quoted: str) -> str:
+    """The message of a provider's error body quoted as bytes: its `error.message` when it
+    is JSON (OpenAI's and Anthropic's shape), else the text."""
+    try:
+        text = ast.literal_eval(f"b'{quoted}'").decode("utf-8", "replace")
+    except (ValueError, SyntaxError):
+        text = quoted
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text
+    error = data.get("error", data) if isinstance(data, dict) else data
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return error["message"]
+    return error if isinstance(error, str) else text
 
 
 def _short(exc: BaseException) -> str:
-    """The provider's message, one line: no traceback, no litellm class-name prefixes, no HTML."""
+    """The provider's message, one line in plain words: no traceback, no litellm class names
+    or advice, no Python bytes literal, no HTML page, no socket or parser internals."""
     text = str(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
     text = text.split("Traceback (most recent call last)", 1)[0]
+    text = _HANDLE_WITH.sub("", text)
+    text = _HTML.sub("an HTML error page", text)
+    text = _BYTES.sub(lambda m: _body_message(m.group(1) or m.group(2) or ""), text)
     text = _LITELLM_PREFIX.sub("", text.strip())
-    text = _HTML.sub("(an HTML error page)", text)
+    text = _ERRNO.sub("", text)
+    text = _CUT.sub("the connection closed before the answer was complete", text)
+    text = _BAD_JSON.sub("the provider sent a chunk that is not valid JSON", text)
     return " ".join(text.split())[:600] or type(exc).__name__
 
 
@@ -218,6 +257,8 @@ def classify(exc: BaseException) -> Failure:
     status = getattr(exc, "status_code", None)
     status = status if isinstance(status, int) else None
     message = _short(exc)
+    if message == "an HTML error page" and status is not None:
+        message = f"HTTP {status} with an HTML error page"
 
     def failure(kind: Kind, code: int | None = status) -> Failure:
         return Failure(kind, code, name, message, retry_after_s(exc))

@@ -23,6 +23,7 @@ from typing import Any
 from router.classify.base import Assessment, ChatRequest, count_images, iter_text
 from router.config import Config, Deployment
 from router.costs import ModelInfo
+from router.params import required
 
 # Rough tokens per character for English and code; the provider's own
 # context-length error corrects an underestimate (we then move to a larger window).
@@ -51,6 +52,8 @@ class Needs:
     prompt_tokens: int
     output_tokens: int
     capabilities: frozenset[str]
+    params: frozenset[str] = frozenset()
+    """Request parameters a deployment must honour (router/params.py)."""
 
     @property
     def total_tokens(self) -> int:
@@ -76,7 +79,7 @@ def needs_of(request: ChatRequest) -> Needs:
         "json_schema",
     ):
         caps.add("json")
-    return Needs(prompt, int(output), frozenset(caps))
+    return Needs(prompt, int(output), frozenset(caps), required(request))
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,11 @@ def unfit(needs: Needs, dep: Deployment, info: ModelInfo) -> str | None:
     """Why this deployment cannot take the request, or None."""
     lacking = sorted(needs.capabilities - info.supports)
     if lacking:
-        return f"does not support {', '.join(lacking)}"
+        assumed = " (assumed text-only: not in litellm's table, no `supports:`)" if (
+            info.assumed_text_only) else ""
+        return f"does not support {', '.join(lacking)}{assumed}"
+    if info.params is not None and (unhonoured := sorted(needs.params - info.params)):
+        return f"does not support parameter {', '.join(unhonoured)}"
     if info.max_context is not None and needs.total_tokens > info.max_context:
         return (
             f"context window {info.max_context} < {needs.total_tokens} tokens "
@@ -227,11 +234,20 @@ def decide(
         code = "context_length_exceeded" if any("context" in r for r in fit_reasons) else (
             "unsupported_capability"
         )
+        param = "messages" if code == "context_length_exceeded" else None
         scope = config.tiers[stop].name
+        head = f"no deployment up to tier {scope!r} can take this request"
+        in_reach = [catalog[d.name] for t in config.tiers[start:stop + 1] for d in t.deployments]
+        unhonoured = sorted(p for p in needs.params if all(
+            info.params is not None and p not in info.params for info in in_reach
+        ))
+        if unhonoured and code != "context_length_exceeded":
+            code, param = "unsupported_parameter", unhonoured[0]
+            names = ", ".join(f"'{p}'" for p in unhonoured)
+            head = f"no deployment up to tier {scope!r} supports the parameter {names}"
         raise PolicyError(
-            f"no deployment up to tier {scope!r} can take this request: "
-            + "; ".join(f"{name}: {why}" for name, why in excluded.items()),
+            head + ": " + "; ".join(f"{name}: {why}" for name, why in excluded.items()),
             code,
-            "messages" if code == "context_length_exceeded" else None,
+            param,
         )
     return Decision(chosen, assessment, reason, tuple(candidates), excluded)

@@ -170,7 +170,9 @@ class ToolChoiceObject(_Open):
     @model_validator(mode="after")
     def _function_named(self) -> ToolChoiceObject:
         if self.type == "function" and self.function is None:
-            raise ValueError('a tool_choice of type "function" names it: {"function": {"name": ...}}')
+            raise ValueError(
+                'a tool_choice of type "function" names it: {"function": {"name": ...}}'
+            )
         return self
 
 
@@ -192,13 +194,35 @@ class JsonSchemaFormat(_Open):
     json_schema: JsonSchemaSpec
 
 
-ResponseFormat = Annotated[TextFormat | JsonObjectFormat | JsonSchemaFormat, Field(discriminator="type")]
+ResponseFormat = Annotated[
+    TextFormat | JsonObjectFormat | JsonSchemaFormat, Field(discriminator="type")
+]
 RESPONSE_FORMATS = frozenset({"text", "json_object", "json_schema"})
 
 
 class StreamOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     include_usage: StrictBool = False
+
+
+class Prediction(_Open):
+    """Predicted output (OpenAI): content the answer is expected to repeat."""
+
+    type: Literal["content"]
+    content: str | list[TextPart]
+
+
+class AudioOutput(_Open):
+    voice: str | dict[str, Any]
+    format: str = Field(min_length=1)
+
+
+class WebSearchOptions(_Open):
+    search_context_size: Literal["low", "medium", "high"] | None = None
+    user_location: dict[str, Any] | None = None
+
+
+MAX_METADATA_KEYS = 16
 
 
 class ChatCompletionRequest(BaseModel):
@@ -231,23 +255,48 @@ class ChatCompletionRequest(BaseModel):
     logit_bias: dict[str, float] | None = None
     logprobs: StrictBool | None = None
     top_logprobs: StrictInt | None = Field(None, ge=0, le=20)
-    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+    reasoning_effort: Literal["none", "minimal", "low", "medium", "high", "xhigh"] | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
+    service_tier: Literal["auto", "default", "flex", "scale", "priority"] | None = None
+    safety_identifier: str | None = Field(None, max_length=256)
+    # Tianji stores no completions: `store: true` is refused (router/api/chat.py).
+    store: StrictBool | None = None
+    metadata: dict[str, Annotated[str, Field(max_length=512)]] | None = None
+    modalities: list[Literal["text", "audio"]] | None = Field(None, min_length=1)
+    audio: AudioOutput | None = None
+    prediction: Prediction | None = None
+    web_search_options: WebSearchOptions | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _metadata_size(cls, metadata: dict[str, str] | None) -> dict[str, str] | None:
+        if metadata is not None and (len(metadata) > MAX_METADATA_KEYS or any(
+            len(k) > 64 for k in metadata
+        )):
+            raise ValueError(f"at most {MAX_METADATA_KEYS} keys of at most 64 characters")
+        return metadata
 
 
-# Request keys that are not provider parameters.
-_NOT_PASSED = frozenset({"model", "messages", "stream", "stream_options"})
-PASSTHROUGH_PARAMS = frozenset(ChatCompletionRequest.model_fields) - _NOT_PASSED
+ACCEPTED_PARAMS = frozenset(ChatCompletionRequest.model_fields)
+# Request keys that are not provider parameters. `metadata` labels stored completions and
+# Tianji stores none (`store` is false or absent); litellm would take a `metadata` keyword as
+# its own (logging callbacks), so it never reaches litellm.
+_NOT_PASSED = frozenset({"model", "messages", "stream", "stream_options", "store", "metadata"})
+PASSTHROUGH_PARAMS = ACCEPTED_PARAMS - _NOT_PASSED
 
 
 # Error types that only say the input is not of one union branch's type.
-_BRANCH_MISMATCH = frozenset({"literal_error", "model_type", "string_type", "dict_type", "list_type"})
+_BRANCH_MISMATCH = frozenset(
+    {"literal_error", "model_type", "string_type", "dict_type", "list_type"}
+)
 
 
 def validation_message(err: ValidationError) -> tuple[str, str | None]:
     """A one-line client-facing message and the offending parameter path."""
     # The deepest error is the most specific: for `content`, the branch the client meant.
     # On a tie, an error inside the branch the input's type selected beats "not this branch".
-    first = max(err.errors(include_url=False), key=lambda e: (len(e["loc"]), e["type"] not in _BRANCH_MISMATCH))
+    first = max(err.errors(include_url=False),
+                key=lambda e: (len(e["loc"]), e["type"] not in _BRANCH_MISMATCH))
     loc = [str(p) for p in first["loc"]]
     # Drop the union-branch names pydantic adds (messages.0.user.content.str: the role
     # tag after a message index, the type names of `content`'s alternatives).
@@ -258,13 +307,16 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
         and p not in ("str", "list")
         and not p.startswith(("list[", "tagged-union[", "literal[", "function-after["))
         and not (p in _TAGS and i and loc[i - 1].isdigit() and i + 1 < len(loc))
-        and not (p in RESPONSE_FORMATS and i == 1 and loc[0] == "response_format" and i + 1 < len(loc))
+        and not (p in RESPONSE_FORMATS and i == 1 and loc[0] == "response_format"
+                 and i + 1 < len(loc))
     )
     if first["type"] == "extra_forbidden":
         top = loc[0] if loc else "?"
         return (
-            f"Unrecognized request argument supplied: {top}. Tianji accepts only OpenAI "
-            "chat-completions parameters; upstream URLs and credentials are set in its config.",
+            f"Unrecognized request argument supplied: {top}. Tianji accepts the Chat "
+            "Completions parameters in its README's parameter table; provider arguments "
+            "(upstream URLs, credentials, litellm options) are set in its config, not by "
+            "clients.",
             top,
         )
     if first["type"] in ("union_tag_invalid", "union_tag_not_found"):

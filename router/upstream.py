@@ -47,6 +47,7 @@ from router.attachments import inline_remote_images, needs_inlined_images, remot
 from router.config import Config
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
+from router.params import for_provider
 from router.policy import Candidate, Decision
 from router.redact import Redactor, StreamScrubber
 from router.transport import LeanTransport
@@ -181,12 +182,12 @@ class Upstream:
                 failure = err.failure
                 failures.append(failure)
                 if failure.kind in (Kind.CLIENT, Kind.CONTENT_FILTER):
-                    raise self._client_error(failure) from None
+                    raise self._client_error(failure, cand).with_attempts(attempts) from None
                 if failure.kind is Kind.CONTEXT_LENGTH:
                     failed_window = cand.window or 0
                 continue
             return served
-        raise self._exhausted(decision, attempts, failures, deadline)
+        raise self._exhausted(decision, attempts, failures, deadline).with_attempts(attempts)
 
     async def _serve_from(
         self,
@@ -250,7 +251,9 @@ class Upstream:
             wire_call is None and r.stream_upstream and assemblable(params)
         )
         kwargs: dict[str, Any] = {
-            **params,
+            # Tianji's translations for this deployment (router/params.py); another wire's
+            # call gets the client's body as it is.
+            **(params if wire_call else for_provider(dep, params)),
             **dep.litellm_params,
             "model": dep.model,
             "stream": upstream_stream,
@@ -391,9 +394,13 @@ class Upstream:
         attempts.append(attempt)
         _log_attempt(request_id, attempt)
 
-    def _client_error(self, failure: Failure) -> GatewayError:
-        code = "content_filter" if failure.kind is Kind.CONTENT_FILTER else "upstream_rejected"
-        return GatewayError(400, f"The provider rejected the request: {failure.message}", code=code)
+    def _client_error(self, failure: Failure, cand: Candidate) -> GatewayError:
+        dep = cand.deployment
+        if failure.kind is Kind.CONTENT_FILTER:
+            return GatewayError(400, f"Deployment {dep.name} ({dep.provider}) refused the "
+                                f"content: {failure.message}", code="content_filter")
+        return GatewayError(400, f"Deployment {dep.name} ({dep.provider}) rejected the "
+                            f"request: {failure.message}", code="upstream_rejected")
 
     def _exhausted(
         self,
@@ -402,8 +409,9 @@ class Upstream:
         failures: list[Failure],
         deadline: float,
     ) -> GatewayError:
+        providers = {c.deployment.name: c.deployment.provider for c in decision.candidates}
         tried = "; ".join(
-            f"{a.deployment}: {a.error_class or a.outcome} {a.detail}".strip()
+            f"{a.deployment} ({providers.get(a.deployment, '?')}): {_in_words(a)}"
             for a in attempts
             if a.action != "served"
         )
@@ -469,6 +477,15 @@ class Upstream:
             type="service_unavailable",
             code="all_deployments_failed",
         )
+
+
+def _in_words(a: Attempt) -> str:
+    """What happened at one deployment, for a client-facing message."""
+    if a.detail.startswith("cooldown"):
+        return f"skipped, cooling down ({a.detail.removeprefix('cooldown ')} left)"
+    if a.action == "skip":
+        return "skipped, its context window is not larger than one that was too small"
+    return a.detail or a.outcome
 
 
 def assemblable(params: dict[str, Any]) -> bool:

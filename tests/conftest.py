@@ -70,7 +70,10 @@ def deployment(fake: FakeProvider, dep_id: str, wire: str = "openai", **extra: A
         raise ValueError(wire)
     entry["name"] = dep_id
     entry["price"] = {"input": 1.0, "output": 5.0}
-    return {**entry, **extra}
+    # The fake models are not in litellm's table (which would make them text-only); the fake
+    # provider takes tools, images and JSON mode. `supports=None` tests the unknown model.
+    entry["supports"] = ["tools", "vision", "json"]
+    return {k: v for k, v in {**entry, **extra}.items() if v is not None}
 
 
 def make_config(tiers: list[list[dict]], **sections: dict[str, Any]) -> Config:

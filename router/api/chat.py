@@ -62,6 +62,10 @@ def parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
         raise GatewayError(
             400, "The request body is nested too deeply.", code="invalid_json"
         ) from None
+    if data.get("store") is True:
+        raise GatewayError(400, "Tianji stores no completions, so it cannot honour store: true; "
+                           "send store: false or leave it out.", code="unsupported_parameter",
+                           param="store")
     if len(data["messages"]) > max_messages:
         raise GatewayError(
             400, f"Too many messages: at most {max_messages}.", param="messages", code="too_many"
@@ -132,6 +136,11 @@ class _ChatStream:
         chunk = openai_dict(chunk)
         if chunk.get("usage"):
             self.usage.update(chunk["usage"])
+            if all(not c.get("delta") and not c.get("finish_reason")
+                   for c in chunk.get("choices") or ()):
+                # As OpenAI's usage chunk: no choices (litellm's Anthropic mapping sends one
+                # empty delta with it).
+                chunk["choices"] = []
             if not chunk.get("choices"):
                 return _sse_event(chunk) if self.include_usage else None
             if not self.include_usage:

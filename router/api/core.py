@@ -27,7 +27,7 @@ from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
 from router.ops.record import Entry
 from router.policy import Decision, needs_of
-from router.upstream import Served
+from router.upstream import Attempt, Served
 
 log = logging.getLogger("tianji.request")
 JSON = "application/json"
@@ -209,7 +209,7 @@ def record(
 
 def failed(gw: Gateway, call: Call, err: GatewayError) -> None:
     """The log line, request-log row and metrics of a request no deployment answered."""
-    log_request(call, None, err.status, None, error_code=err.code)
+    log_request(call, None, err.status, None, error_code=err.code, attempts=err.attempts)
     gw.request_log.add(call, None, {}, err.status, None, None, err.code)
     gw.metrics.observe_error(call.decision.tier, err.status)
 
@@ -221,10 +221,14 @@ def log_request(
     cost: float | None,
     baseline: float | None = None,
     error_code: str | None = None,
+    attempts: list[Attempt] | None = None,
 ) -> None:
+    """The request's log line; `attempts` are a failed request's (a served one has its own)."""
     if not log.isEnabledFor(logging.INFO):
         return
     decision = call.decision
+    tried = (served.attempts if served else attempts) or []
+    providers = {c.deployment.name: c.deployment.provider for c in decision.candidates}
     entry = {
         "event": "request",
         "request_id": call.request_id,
@@ -235,7 +239,10 @@ def log_request(
         "key_id": call.entry.key_id,
         "tier": served.candidate.tier if served else decision.tier,
         "deployment": served.candidate.deployment.name if served else None,
-        "attempts": served.calls if served else None,
+        "attempts": sum(1 for a in tried if a.action != "skip"),
+        "tried": [{"deployment": a.deployment, "provider": providers.get(a.deployment),
+                   "tier": a.tier, "outcome": a.outcome, "action": a.action,
+                   "status": a.status} for a in tried],
         "difficulty": decision.assessment.difficulty,
         "task": decision.assessment.task,
         "domain": decision.assessment.domain,
@@ -330,9 +337,10 @@ async def relay_stream(
     except (Exception, TimeoutError) as exc:
         failure = classify(exc)
         status = 502
+        dep = served.candidate.deployment
         message = (
-            "The upstream stream failed after the answer had started, so it could not be "
-            f"retried elsewhere: {failure.error_class}: {gw.redact(failure.message)}"
+            f"The stream from deployment {dep.name} ({dep.provider}) failed after the answer "
+            f"had started, so it could not be retried elsewhere: {gw.redact(failure.message)}"
         )
         yield writer.error(GatewayError(502, message, "upstream_error", "stream_interrupted"))
     finally:

@@ -15,6 +15,7 @@ from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError
 from router.health import Health
+from router.params import with_params
 from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
 from router.ops.log import RequestLog
@@ -29,7 +30,7 @@ class Gateway:
 
     def __init__(self, config: Config, classifier: Classifier | None = None) -> None:
         self.config = config
-        self.catalog: dict[str, ModelInfo] = build_catalog(config)
+        self.catalog: dict[str, ModelInfo] = with_params(config, build_catalog(config))
         self.classifier = classifier or load_classifier(
             config.classifier.kind, config.classifier.weights
         )

@@ -113,7 +113,7 @@ def test_every_deployment_rate_limited_is_a_429_with_the_providers_retry_after(
     assert not result.streamed
     error = assert_openai_error(result.body, "rate_limit_exceeded")
     assert error["type"] == "rate_limit_error"
-    assert "a:" in error["message"] and "b:" in error["message"]
+    assert "a (openai):" in error["message"] and "b (openai):" in error["message"]
     if retry_after is None:
         assert "retry-after" not in result.headers
     else:

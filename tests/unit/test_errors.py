@@ -96,8 +96,20 @@ def test_connection_refused_is_transient(model, path):
      "too long"),
     ("litellm.APIConnectionError: AnthropicException - 'content'", "'content'"),
     ("litellm.InternalServerError: <!DOCTYPE html><html><body>502 Bad Gateway</body></html>",
-     "(an HTML error page)"),
+     "an HTML error page"),
     ("plain message\nTraceback (most recent call last):\n  File x", "plain message"),
+    ("litellm.InternalServerError: AnthropicException - b'{\"type\":\"error\",\"error\":{\"type\""
+     ":\"api_error\",\"message\":\"Internal server error\"}}'. Handle with "
+     "`litellm.InternalServerError`.", "Internal server error"),
+    ("AnthropicException BadGatewayError - b'<html><body>bad</body></html>'",
+     "an HTML error page"),
+    ("litellm.InternalServerError: [Errno 104] Connection reset by peer. Handle with "
+     "`litellm.InternalServerError`.", "Connection reset by peer"),
+    ("litellm.MidStreamFallbackError: Response payload is not completed: <TransferEncodingError:"
+     " 400, message='Not enough data to satisfy transfer length header.'>",
+     "the connection closed before the answer was complete"),
+    ("Malformed chunk from the provider: Expecting value: line 1 column 48 (char 47): "
+     "b'{\"id\": \"x\", \"choices\": [{'", "the provider sent a chunk that is not valid JSON"),
 ])
 def test_messages_lose_litellm_prefixes_html_and_tracebacks(text, expected):
     assert _short(Exception(text)) == expected

@@ -9,21 +9,24 @@ from router.config import parse_config
 from router.costs import build_catalog
 from router.policy import PolicyError, Route, decide, needs_of
 
+ALL = ["tools", "vision", "json"]  # the models are not in litellm's table: say what they take
 
-def config(escalate=True, small_window=8000, small_supports=None):
-    small = {"name": "s", "model": "openai/m-small", "api_key": "k", "max_context": small_window}
-    if small_supports is not None:
-        small["supports"] = small_supports
+
+def config(escalate=True, small_window=8000, small_supports=ALL):
+    small = {"name": "s", "model": "openai/m-small", "api_key": "k", "max_context": small_window,
+             "supports": small_supports}
     return parse_config({
         "resilience": {"escalate": escalate},
         "tiers": [
             {"name": "small", "aliases": ["haiku"], "max_difficulty": 0.3, "deployments": [small]},
             {"name": "medium", "max_difficulty": 0.7, "deployments": [
-                {"name": "m", "model": "openai/m-medium", "api_key": "k", "max_context": 32000}]},
+                {"name": "m", "model": "openai/m-medium", "api_key": "k", "max_context": 32000,
+                 "supports": ALL}]},
             {"name": "large", "deployments": [
-                {"name": "l", "model": "openai/m-large", "api_key": "k", "max_context": 200000},
+                {"name": "l", "model": "openai/m-large", "api_key": "k", "max_context": 200000,
+                 "supports": ALL},
                 {"name": "l2", "model": "anthropic/claude-x", "api_key": "${NOPE}",
-                 "max_context": 200000}]},
+                 "max_context": 200000, "supports": ALL}]},
         ],
     }, env={})
 

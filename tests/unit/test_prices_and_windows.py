@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from router.config import ALL_CAPABILITIES, parse_config
+from router.config import parse_config
 from router.costs import Savings, build_catalog, litellm_table, model_info, reference_deployment
 
 HAIKU = {"input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06,
@@ -68,12 +68,17 @@ def test_litellms_bundled_table_is_read_by_default():
     assert "sample_spec" not in litellm_table()
 
 
-def test_an_unknown_model_without_a_price_costs_nothing_and_is_assumed_capable():
+def test_an_unknown_model_without_a_price_costs_nothing_and_is_assumed_text_only():
     info = model_info(deployment(model="openai/in-house-model"), table={})
     assert not info.priced
     assert info.cost(1_000, 1_000) == 0.0
     assert info.max_context is None
-    assert info.supports == ALL_CAPABILITIES
+    assert info.supports == frozenset() and info.assumed_text_only
+
+
+def test_supports_in_the_config_says_what_an_unknown_model_takes():
+    info = model_info(deployment(model="openai/in-house-model", supports=["tools"]), table={})
+    assert info.supports == {"tools"} and not info.assumed_text_only
 
 
 def test_a_price_with_only_one_side_known_is_not_a_price():

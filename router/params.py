@@ -1,0 +1,168 @@
+"""What each deployment does with each Chat Completions parameter: nothing is dropped in silence.
+
+Three outcomes per parameter and deployment (the README's parameter table lists them):
+
+- passed as is, or translated by litellm's mapping for the provider (`max_tokens`, `stop`,
+  `tools`, `response_format: json_schema` to an Anthropic tool, `user` to Anthropic's
+  `metadata.user_id`, ...), plus Tianji's own translations in `for_provider`
+  (`response_format: json_object` to Claude as a JSON-object schema, `safety_identifier` as
+  `user` where only that exists);
+- not honoured: the policy skips the deployment (`ModelInfo.params` lacks the parameter), so
+  the request goes to one that honours it, or gets a 400 naming it when none in reach does;
+- handled by Tianji itself (`stream`, `stream_options`, `store: false`, `metadata`,
+  `prompt_cache_key` as the affinity key): never a reason to skip a deployment.
+
+What litellm honours per deployment is litellm's own answer
+(`litellm.get_supported_openai_params`): with `drop_params` it drops the rest, so Tianji
+checks before the call. On the OpenAI wire (`openai/`, `azure/`) Tianji sends a parameter
+litellm would drop for that model (`user` for a model not in litellm's catalog,
+`verbosity`, ...) in `extra_body`, as the client sent it.
+
+`required(body)` needs no litellm; `honoured(dep)` and `for_provider` import it lazily: the
+server fills `ModelInfo.params` at start-up (`with_params`), while `router route` and
+`router check` stay light and leave it unset (the policy then does not check parameters).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from router.config import Config, Deployment
+from router.costs import ModelInfo
+from router.schema import ACCEPTED_PARAMS
+
+# Providers that speak OpenAI's chat-completions wire: what litellm does not map is sent as is.
+OPENAI_WIRE = frozenset({"openai", "azure"})
+# Claude through litellm's Anthropic mapping (Anthropic's API, Bedrock, Vertex AI).
+CLAUDE_PROVIDERS = frozenset({"anthropic", "bedrock", "vertex_ai"})
+
+# Parameters Tianji handles itself, whatever the deployment: never a reason to skip one.
+TIANJI_PARAMS = frozenset({
+    "model", "messages", "stream", "stream_options",
+    "store",  # only false is accepted (router/api/chat.py): nothing is stored, anywhere
+    "metadata",  # labels for stored completions; Tianji stores none, so nothing to send
+    "prompt_cache_key",  # the affinity key; sent where the provider takes it
+})
+
+# Values that ask for nothing beyond the default: a deployment without the parameter
+# gives the same answer.
+_NO_OP: dict[str, tuple[Any, ...]] = {
+    "n": (1,),
+    "logprobs": (False,),
+    "top_logprobs": (0,),
+    "presence_penalty": (0,),
+    "frequency_penalty": (0,),
+    "logit_bias": ({},),
+    "parallel_tool_calls": (True,),
+    "modalities": (["text"],),
+    "service_tier": ("auto", "default"),
+}
+_JSON_OBJECT_SCHEMA = {"name": "json_object", "schema": {"type": "object"}}
+# What litellm's Anthropic mapping refuses to send as metadata.user_id (an email address or
+# a phone number; litellm 1.106.2 `_valid_user_id`): sent as a stable hash instead.
+_EMAIL_OR_PHONE = re.compile(
+    r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$|^\+?[\d\s\(\)-]{7,}$"
+)
+# The characters Bedrock accepts in a requestMetadata value.
+_METADATA_VALUE = re.compile(r"^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$")
+
+
+def required(body: Mapping[str, Any]) -> frozenset[str]:
+    """The parameters of a chat request that a deployment must honour to answer it in full."""
+    needed = set()
+    for name, value in body.items():
+        if name not in ACCEPTED_PARAMS or name in TIANJI_PARAMS or value is None:
+            continue
+        if value in _NO_OP.get(name, ()):
+            continue
+        if name == "response_format" and isinstance(value, Mapping) and value.get(
+            "type"
+        ) == "text":
+            continue
+        needed.add(name)
+    return frozenset(needed)
+
+
+def is_claude(dep: Deployment) -> bool:
+    return dep.provider in CLAUDE_PROVIDERS and "claude" in dep.model
+
+
+def bare_model(model: str) -> str:
+    return model.split("/", 1)[1] if "/" in model else model
+
+
+@lru_cache(maxsize=1024)
+def litellm_supported(model: str) -> frozenset[str]:
+    """The OpenAI parameters litellm maps for `model` (provider-prefixed)."""
+    import litellm
+
+    provider = model.split("/", 1)[0] if "/" in model else "openai"
+    try:
+        found = litellm.get_supported_openai_params(
+            model=bare_model(model), custom_llm_provider=provider
+        )
+    except Exception:  # noqa: BLE001 - litellm has no mapping for this model: assume none
+        found = None
+    return frozenset(found or ())
+
+
+def honoured(dep: Deployment) -> frozenset[str]:
+    """The request parameters (of those the schema accepts) this deployment honours."""
+    if dep.provider in OPENAI_WIRE:
+        return ACCEPTED_PARAMS
+    litellm_params = litellm_supported(dep.model)
+    supported = litellm_params & ACCEPTED_PARAMS
+    if "user" in supported:
+        supported |= {"safety_identifier"}  # sent as `user` (for_provider)
+    elif "requestMetadata" in litellm_params:
+        supported |= {"user", "safety_identifier"}  # Bedrock Converse: requestMetadata.user_id
+    return supported | TIANJI_PARAMS
+
+
+def with_params(config: Config, catalog: Mapping[str, ModelInfo]) -> dict[str, ModelInfo]:
+    """The catalog with each deployment's honoured parameters filled in (the server's)."""
+    deployments = {d.name: d for t in config.tiers for d in t.deployments}
+    return {name: replace(info, params=honoured(deployments[name]))
+            for name, info in catalog.items()}
+
+
+def for_provider(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
+    """The chat parameters to hand litellm for this deployment (Tianji's translations)."""
+    out = dict(params)
+    if dep.provider in OPENAI_WIRE:
+        supported = litellm_supported(dep.model)
+        extra = {k: out.pop(k) for k in list(out)
+                 if k not in supported and k != "messages" and k != "extra_body"}
+        if extra:
+            out["extra_body"] = {**extra, **(out.get("extra_body") or {})}
+        return out
+    supported = litellm_supported(dep.model)
+    identifier = out.pop("safety_identifier", None)
+    if "safety_identifier" not in supported and identifier is not None:
+        out.setdefault("user", identifier)
+    elif identifier is not None:
+        out["safety_identifier"] = identifier
+    if "user" not in supported and "requestMetadata" in supported and "user" in out:
+        # Bedrock's Converse API tags a call for its invocation logs, in a restricted alphabet.
+        user = str(out.pop("user"))
+        out["requestMetadata"] = {"user_id": user if _METADATA_VALUE.match(user) else _hashed(user)}
+    if is_claude(dep):
+        response_format = out.get("response_format")
+        if isinstance(response_format, Mapping) and response_format.get("type") == "json_object":
+            # litellm maps only json_schema to Claude (a forced tool whose input is the
+            # answer); JSON mode is the schema of any JSON object.
+            out["response_format"] = {"type": "json_schema", "json_schema": _JSON_OBJECT_SCHEMA}
+        user = out.get("user")
+        if isinstance(user, str) and _EMAIL_OR_PHONE.match(user):
+            out["user"] = _hashed(user)
+    return out
+
+
+def _hashed(user: str) -> str:
+    """A stable stand-in for an end-user id a provider will not take as it is."""
+    return "user-" + hashlib.sha256(user.encode()).hexdigest()[:32]
