@@ -80,9 +80,30 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  - {dep.name:<22} {dep.model}")
             print(f"    {price}; {window}; supports {', '.join(sorted(info.supports)) or '-'}")
             print(f"    credentials: {status}")
+    missing_any |= _check_embeddings(config, catalog)
     if missing_any:
         print("\nsome deployments lack credentials; they are skipped until the variables are set")
     return 0
+
+
+def _check_embeddings(config: Any, catalog: Any) -> bool:
+    """Print the `embeddings:` deployments; True when one of them lacks credentials."""
+    if not config.embeddings:
+        print("\nembeddings: none configured (POST /v1/embeddings answers 404)")
+        return False
+    print(f"\nembeddings (model names: {', '.join(config.embedding_names())}):")
+    missing = False
+    for dep in config.embeddings:
+        info = catalog[dep.name]
+        price = (f"${info.input_cost * 1e6:g} per 1M input tokens"
+                 if info.input_cost is not None else "price unknown (set `price:`)")
+        window = f"{info.max_context:,} tokens" if info.max_context else "window unknown"
+        status = f"MISSING {', '.join(dep.missing_env)}" if dep.missing_env else "ready"
+        missing |= bool(dep.missing_env)
+        print(f"  - {dep.name:<22} {dep.model}")
+        print(f"    {price}; {window}")
+        print(f"    credentials: {status}")
+    return missing
 
 
 def cmd_route(args: argparse.Namespace) -> int:

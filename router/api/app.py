@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from router.api import chat, messages
+from router.api import chat, embeddings, messages, models
 from router.api.core import JSON, error_response, json_bytes, refused
 from router.api.gateway import Gateway
 from router.ops.routes import ops_router
@@ -134,7 +134,13 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
-        message = {404: "Unknown path.", 405: "Method not allowed."}.get(err.status_code)
+        if err.status_code == 404:
+            unknown = models.unknown_path(app, request.method, request.url.path)
+            if "anthropic-version" in request.headers:  # an Anthropic client: its shape
+                refused(gw, request, unknown)
+                return messages.error_response(unknown)
+            return _answer_error(request, unknown)
+        message = {405: "Method not allowed."}.get(err.status_code)
         return _answer_error(request, GatewayError(err.status_code, message or str(err.detail)))
 
     @app.exception_handler(RequestValidationError)
@@ -175,17 +181,12 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         return Response(json_bytes(body), 200 if ready else 503, media_type=JSON)
 
     @app.get("/v1/models")
-    async def models(request: Request) -> dict[str, Any]:
-        if "anthropic-version" in request.headers:
-            return messages.models_list(config)
-        created = 0
-        return {
-            "object": "list",
-            "data": [
-                {"id": name, "object": "model", "created": created, "owned_by": "tianji"}
-                for name in config.model_names()
-            ],
-        }
+    async def models_list(request: Request) -> dict[str, Any]:
+        return models.models_list(config, request.headers)
+
+    @app.get("/v1/models/{model_id:path}")
+    async def model_retrieve(request: Request, model_id: str) -> dict[str, Any]:
+        return models.model_retrieve(config, request.headers, model_id)
 
     @app.get("/v1/deployments")
     async def deployments() -> dict[str, Any]:
@@ -217,6 +218,10 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     @app.post("/v1/chat/completions", response_model=None)
     async def chat_completions(request: Request) -> Response:
         return await chat.chat_completions(gw, request)
+
+    @app.post("/v1/embeddings", response_model=None)
+    async def openai_embeddings(request: Request) -> Response:
+        return await embeddings.embeddings(gw, request)
 
     @app.post("/v1/messages", response_model=None)
     async def anthropic_messages(request: Request) -> Response:
