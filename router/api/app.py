@@ -32,6 +32,7 @@ from router.api.gateway import Gateway
 from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
+from router.embeddings import EMBEDDINGS_TIER
 from router.errors import GatewayError
 from router.guards import cors_options, needs_key
 from router.redact import Redactor, secret_values
@@ -190,19 +191,19 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
 
     @app.get("/v1/deployments")
     async def deployments() -> dict[str, Any]:
-        names = [d.name for t in config.tiers for d in t.deployments]
-        state = gw.health.snapshot(names)
+        listed = [(t.name, d) for t in config.tiers for d in t.deployments]
+        listed += [(EMBEDDINGS_TIER, d) for d in config.embeddings]
+        state = gw.health.snapshot([d.name for _, d in listed])
         return {
             "data": [
                 {
                     "name": d.name,
-                    "tier": t.name,
+                    "tier": tier,
                     "model": d.model,
                     "missing_env": list(d.missing_env),
                     **state[d.name],
                 }
-                for t in config.tiers
-                for d in t.deployments
+                for tier, d in listed
             ]
         }
 
