@@ -224,7 +224,7 @@ def test_refused_requests_get_a_line_a_metric_and_a_row(fake, log_url, request):
         (("POST", "/v1/chat/completions", as_json,
           b'{"model":"nope","messages":[{"role":"user","content":"hi"}]}'),
          (404, "model_not_found")),
-        (("GET", "/v1/nothing-here", auth, None), (404, None)),
+        (("GET", "/v1/nothing-here", auth, None), (404, "unknown_path")),
         (("POST", "/v1/messages", {**auth, "content-type": "text/plain"}, b"hi"),
          (415, "unsupported_media_type")),
         (("POST", "/v1/chat/completions", as_json, b"x" * 4096), (413, "too_large")),
