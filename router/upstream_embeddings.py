@@ -38,7 +38,8 @@ class EmbeddingCall:
         for key in _CHAT_ONLY:
             kwargs.pop(key, None)
         response = await litellm.aembedding(**kwargs)
-        data = list(getattr(response, "data", None) or ())
+        data = sorted(getattr(response, "data", None) or (),
+                      key=lambda item: _field(item, "index") or 0)  # in the inputs' order
         if len(data) != self.request.count:
             raise MalformedAnswer(
                 f"the provider answered {len(data)} vectors for {self.request.count} inputs"

@@ -45,6 +45,27 @@ def test_check_rejects_an_invalid_config_naming_the_key(tmp_path):
     assert "tiers.0.deployments.0.model: Field required" in result.stderr
 
 
+def test_check_lists_embeddings_with_price_window_and_credentials(tmp_path):
+    config = tmp_path / "embed.yaml"
+    config.write_text(
+        "tiers:\n  - name: small\n    deployments: [{model: openai/gpt-4o-mini, api_key: k}]\n"
+        "embeddings:\n"
+        "  - {model: openai/text-embedding-3-small, api_key: '${OPENAI_EMBED_KEY}'}\n"
+        "  - {model: openai/local-embedder, name: local, api_base: 'http://127.0.0.1:9/v1',"
+        " price: {input: 0.01}}\n")
+    result = router("check", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "embeddings (model names: embeddings, text-embedding-3-small," in out
+    assert ("$0.02 per 1M input tokens; 8,191 tokens\n"
+            "    credentials: MISSING OPENAI_EMBED_KEY") in out
+    assert "local                  openai/local-embedder" in out
+    assert "$0.01 per 1M input tokens; window unknown\n    credentials: ready" in out
+    none = tmp_path / "none.yaml"
+    none.write_text("tiers:\n  - name: small\n    deployments: [{model: openai/gpt-4o-mini}]\n")
+    assert "embeddings: none configured" in router("check", "--config", str(none)).stdout
+
+
 def test_route_prints_the_decision_offline_without_importing_litellm():
     code = (
         "import sys, json, io, contextlib\n"

@@ -92,6 +92,7 @@ def test_first_deployment_fails_so_titan_on_bedrock_answers_and_costs_its_price(
     assert [c.body for c in titan] == [{"inputText": "one", "dimensions": 8},
                                        {"inputText": "two", "dimensions": 8}]
     assert all(c.path.endswith("/model/amazon.titan-embed-text-v2%3A0/invoke") for c in titan)
+    assert all(c.headers["authorization"].startswith("AWS4-HMAC-SHA256 ") for c in titan)
     assert [d.embedding for d in answer.data] == [fake_vector("one", 8), fake_vector("two", 8)]
     tokens = sum(c.usage["inputTextTokenCount"] for c in titan)
     assert answer.usage.prompt_tokens == tokens
@@ -263,7 +264,7 @@ def test_log_line_row_and_metrics(fake, tmp_path, request):
     assert ok["attempts"] == 2 and ok["fallback"] == 1
     assert ok["cost_usd"] == pytest.approx(cost) and ok["baseline_usd"] == pytest.approx(cost)
     assert [a["deployment"] for a in json.loads(ok["attempt_path"])] == ["e1", "e2"]
-    assert ok["answer"] is None
+    assert ok["answer"] is None and ok["prompt"] is None
     assert (bad["status"], bad["error_code"], bad["deployment"]) == (
         503, "all_deployments_failed", None)
     logged = [json.loads(line) for line in lines if line.startswith('{"event": "request"')]
@@ -272,6 +273,18 @@ def test_log_line_row_and_metrics(fake, tmp_path, request):
     assert metric(text, "tianji_requests_total", tier="embeddings", status="200") == 1
     assert metric(text, "tianji_requests_total", tier="embeddings", status="503") == 1
     assert metric(text, "tianji_cost_usd_total", tier="embeddings") == pytest.approx(cost)
+
+
+def test_log_prompts_keeps_the_input_never_the_vectors(fake, tmp_path):
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    config = config_with(fake, [openai_embedder(fake)], server={"log_prompts": True},
+                         log={"url": url, "flush_interval_s": 0.05})
+    with run_gateway(config) as gw:
+        gw.client.embeddings.create(model="embeddings", input=["keep me", "and me"])
+        assert gw.app.state.gateway.request_log.writer.flush(timeout=15)
+    (row,) = rows(url)
+    assert json.loads(row["prompt"]) == ["keep me", "and me"]
+    assert row["answer"] is None
 
 
 def test_router_check_rejects_a_bad_embeddings_entry_and_a_shared_name(fake):
