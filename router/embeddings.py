@@ -14,7 +14,7 @@ same retries, cooldowns and fallback as chat. Every deployment must serve the sa
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,12 +30,37 @@ from router.policy import Candidate, Decision
 EMBEDDINGS_TIER = "embeddings"
 # OpenAI's limits on one request.
 MAX_INPUTS = 2048
+# Above any embedding model's size (OpenAI's largest is 3072): a bound on the answer's size.
+MAX_DIMENSIONS = 16384
 FIELDS = frozenset({"model", "input", "encoding_format", "dimensions", "user"})
 # Providers whose litellm handler hands `input` to an OpenAI-style API as it is, so token
 # arrays (ids of that model's tokenizer) keep their meaning.
 TOKEN_INPUT_PROVIDERS = frozenset({"openai", "azure"})
 
 Input = str | list[str] | list[int] | list[list[int]]
+
+_TOKENS: dict[str, Any] = {"type": "array", "minItems": 1,
+                           "items": {"type": "integer", "minimum": 0}}
+# The request body as published in /openapi.json (the route validates it by hand).
+REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["model", "input"],
+    "additionalProperties": False,
+    "properties": {
+        "model": {"type": "string", "description": "`embeddings`, or a model id, model "
+                  "string or name of an `embeddings:` deployment"},
+        "input": {"anyOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "array", "minItems": 1, "maxItems": MAX_INPUTS,
+             "items": {"type": "string", "minLength": 1}},
+            _TOKENS,
+            {"type": "array", "minItems": 1, "maxItems": MAX_INPUTS, "items": _TOKENS},
+        ]},
+        "encoding_format": {"enum": ["float", "base64"]},
+        "dimensions": {"type": "integer", "minimum": 1, "maximum": MAX_DIMENSIONS},
+        "user": {"type": "string"},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -83,11 +108,26 @@ def not_configured() -> GatewayError:
     )
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+def _whole(value: Any) -> int | None:
+    """A non-negative integer as JSON Schema counts them (`3` or `3.0`), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    return None
+
+
+def _tokens(item: Any) -> list[int] | None:
+    if not isinstance(item, list) or not item:
+        return None
+    ids = [_whole(t) for t in item]
+    return None if any(t is None for t in ids) else [t for t in ids if t is not None]
 
 
 def _check_input(value: Any) -> Input:
+    """The input as sent, token ids as ints; a 400 naming the first bad item."""
     where = "input"
     if isinstance(value, str):
         if not value:
@@ -99,23 +139,24 @@ def _check_input(value: Any) -> Input:
     if len(value) > MAX_INPUTS:
         raise _invalid(f"'input' has {len(value)} items; at most {MAX_INPUTS}.", where)
     first = value[0]
+    check: Callable[[Any], Any]
     if isinstance(first, str):
-        kind, ok = "strings", lambda item: isinstance(item, str) and bool(item)
-    elif _is_int(first):
-        kind, ok = "token ids", _is_int
+        kind, check = "strings", lambda item: item if isinstance(item, str) and item else None
+    elif _whole(first) is not None:
+        kind, check = "token ids", _whole
     elif isinstance(first, list):
-        kind = "lists of token ids"
-
-        def ok(item: Any) -> bool:
-            return isinstance(item, list) and bool(item) and all(_is_int(t) for t in item)
+        kind, check = "lists of token ids", _tokens
     else:
-        kind, ok = "", lambda item: False
+        kind, check = "", lambda item: None
+    out: list[Any] = []  # all of one kind, as input[0]
     for index, item in enumerate(value):
-        if not ok(item):
+        checked = check(item)
+        if checked is None:
             expected = f"like input[0], one of {kind}" if kind else "a string or a token id"
             raise _invalid(f"'input[{index}]' is not valid: expected {expected} "
                            "(non-empty strings, token ids >= 0).", f"input[{index}]")
-    return value
+        out.append(checked)
+    return out
 
 
 def parse_embedding_request(body: Any, config: Config) -> EmbeddingRequest:
@@ -145,9 +186,12 @@ def parse_embedding_request(body: Any, config: Config) -> EmbeddingRequest:
         case other:
             raise _invalid(f"'encoding_format' must be 'float' or 'base64', not {other!r}.",
                            "encoding_format")
-    dimensions = body.get("dimensions")
-    if dimensions is not None and not (_is_int(dimensions) and dimensions >= 1):
-        raise _invalid("'dimensions' must be an integer of at least 1.", "dimensions")
+    dimensions = None
+    if body.get("dimensions") is not None:
+        dimensions = _whole(body["dimensions"])
+        if dimensions is None or not 1 <= dimensions <= MAX_DIMENSIONS:
+            raise _invalid(f"'dimensions' must be an integer from 1 to {MAX_DIMENSIONS}.",
+                           "dimensions")
     user = body.get("user")
     if user is not None and not isinstance(user, str):
         raise _invalid("'user' must be a string.", "user")

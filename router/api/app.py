@@ -33,6 +33,7 @@ from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
 from router.embeddings import EMBEDDINGS_TIER
+from router.embeddings import REQUEST_SCHEMA as EMBEDDING_REQUEST
 from router.errors import GatewayError
 from router.guards import cors_options, needs_key
 from router.redact import Redactor, secret_values
@@ -298,6 +299,10 @@ def _openapi(app: FastAPI, config: Config) -> dict[str, Any]:
         op["requestBody"] = body
         op["responses"].update(errors)
         op["responses"].pop("422", None)
+    embed = doc["paths"]["/v1/embeddings"]["post"]
+    embed["requestBody"] = {"required": True, "content": {JSON: {"schema": EMBEDDING_REQUEST}}}
+    embed["responses"].update(errors)
+    embed["responses"].pop("422", None)
     doc["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"] = {
         JSON: {"schema": {"type": "object", "description": "An OpenAI chat.completion"}},
         "text/event-stream": {"schema": {

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
+import httpx
 import numpy as np
 import openai
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 
 from router.config import parse_config
 from router.fakeprovider import Fault, FaultKind
 from router.fakeprovider.wire_embeddings import DEFAULT_DIMENSIONS, fake_vector
 from tests.conftest import PROVIDER_KEY, deployment, run_gateway
+from tests.faults.support import NO_HANG_S, assert_openai_error
 from tests.gateway.test_metrics import metric
 from tests.ops.conftest import rows
 
@@ -120,11 +127,13 @@ def test_token_arrays_go_to_openai_wire_deployments_only(fake):
         one = gw.client.embeddings.with_raw_response.create(model="embeddings",
                                                             input=[15339, 1917])
         two = gw.client.embeddings.create(model="embeddings", input=[[1, 2], [3]])
+        whole = gw.http.post("/v1/embeddings", json={"model": "embeddings", "input": [7.0, 8]})
     assert one.headers["x-tianji-provider"] == "e1"
     assert [d.embedding for d in one.parse().data] == [float32(fake_vector([15339, 1917]))]
     assert [d.embedding for d in two.data] == [float32(fake_vector([1, 2])),
                                                float32(fake_vector([3]))]
-    assert [c.body["input"] for c in fake.calls("e1")] == [[15339, 1917], [[1, 2], [3]]]
+    assert whole.status_code == 200  # 7.0 is an integer to JSON Schema; sent on as 7
+    assert [c.body["input"] for c in fake.calls("e1")] == [[15339, 1917], [[1, 2], [3]], [7, 8]]
     assert fake.calls("e2") == []
 
     only_titan = config_with(fake, [titan_embedder(fake)])
@@ -205,7 +214,10 @@ def test_no_embeddings_config_is_a_404_naming_it(fake):
     ({"input": "a"}, "model"),
     ({"model": "embeddings", "input": "a", "encoding_format": "hex"}, "encoding_format"),
     ({"model": "embeddings", "input": "a", "dimensions": 0}, "dimensions"),
+    ({"model": "embeddings", "input": "a", "dimensions": 16385}, "dimensions"),
     ({"model": "embeddings", "input": "a", "dimensions": "8"}, "dimensions"),
+    ({"model": "embeddings", "input": "a", "dimensions": 8.5}, "dimensions"),
+    ({"model": "embeddings", "input": [1, 2.5]}, "input[1]"),
     ({"model": "embeddings", "input": "a", "user": 7}, "user"),
     ({"model": "embeddings", "input": "a", "api_base": "http://evil"}, "api_base"),
 ])
@@ -297,3 +309,38 @@ def test_router_check_rejects_a_bad_embeddings_entry_and_a_shared_name(fake):
         config_with(fake, [openai_embedder(fake, "haiku")])
     with pytest.raises(ConfigError, match="repeated: s1"):
         config_with(fake, [openai_embedder(fake, "s1")])
+
+
+@pytest.fixture(scope="module")
+def fuzzed(fake):
+    with run_gateway(config_with(fake, [openai_embedder(fake), titan_embedder(fake)])) as gw:
+        yield gw
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+                         ids=lambda m: m.value)
+def test_generated_requests_from_the_published_schema_never_5xx(fake, fuzzed, mode):
+    """The published request schema, fuzzed: valid bodies are answered, invalid ones get
+    an OpenAI-shaped 4xx; nothing is a 5xx or hangs."""
+    document = httpx.get(f"{fuzzed.url}/openapi.json").json()
+    operation = schemathesis.openapi.from_dict(document)["/v1/embeddings"]["POST"]
+    statuses: list[int] = []
+
+    @given(case=operation.as_strategy(generation_mode=mode),
+           model=st.sampled_from(["embeddings", "text-embedding-3-small", "e2"]))
+    @settings(max_examples=30, derandomize=True, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    def run(case: Any, model: str) -> None:
+        if isinstance(case.body, dict) and isinstance(case.body.get("model"), str):
+            case.body["model"] = model  # a name the gateway serves, not a random string
+        response = case.call(base_url=fuzzed.url, timeout=NO_HANG_S)
+        statuses.append(response.status_code)
+        assert response.status_code < 500, (response.text[:300], case.body)
+        if response.status_code >= 400:
+            assert_openai_error(response.json())
+        else:
+            assert response.json()["object"] == "list"
+
+    run()
+    if mode is GenerationMode.POSITIVE:
+        assert statuses.count(200) >= len(statuses) // 2, statuses
