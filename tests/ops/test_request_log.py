@@ -196,6 +196,36 @@ def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log
     assert [r["request_id"] for r in rows(log_url)] == ["r4", "r5", "r6"]
 
 
+def test_retention_prunes_feedback_by_age_and_on_requests_it_removed(log_url):
+    db = open_database(log_url)
+    now = time.time()
+    ages_days = [40, 3, 2, 1]  # r0 is past 30 days; max_rows 2 then removes r1
+    values = [tuple({"request_id": f"r{i}", "ts": now - age * 86400, "front_door": "openai-chat",
+                     "model": "auto", "stream": 0, "tier": "small", "fallback": 0,
+                     "escalated": 0, "latency_ms": 1.0, "status": 200}.get(c)
+                    for c in REQUEST_COLUMNS) for i, age in enumerate(ages_days)]
+    feedback = [  # (request_id, age in seconds)
+        ("r0", 40 * 86400),  # past retention
+        ("r1", 2 * 3600),  # its request goes beyond max_rows, an hour past the grace
+        ("r-queued", 60),  # no row yet: its request may still be in a writer's queue
+        ("r3", 86400),  # its request is kept
+    ]
+    with db.connect() as conn:
+        db.migrate(conn)
+        db.executemany(conn, INSERT, values)
+        db.executemany(conn, "INSERT INTO feedback (request_id, ts, score) VALUES (?, ?, ?)",
+                       [(rid, now - age, 1.0) for rid, age in feedback])
+    writer = LogWriter(db, batch_size=10, flush_interval_s=0.05, queue_size=10,
+                       retention_days=30, max_rows=2, metrics=LogMetrics(CollectorRegistry()),
+                       redact=str)
+    try:
+        assert wait_for(lambda: count(db, "feedback") == 2)
+    finally:
+        writer.close()
+    assert [r["request_id"] for r in rows(log_url)] == ["r2", "r3"]
+    assert [f["request_id"] for f in rows(log_url, "feedback")] == ["r-queued", "r3"]
+
+
 def _request_lines(lines: list[str]) -> dict[str, dict]:
     """The request log lines by request id."""
     out = {}
