@@ -196,6 +196,35 @@ def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log
     assert [r["request_id"] for r in rows(log_url)] == ["r4", "r5", "r6"]
 
 
+def test_a_stream_cut_mid_answer_has_its_error_code_in_the_row_and_the_line(
+    fake, log_url, request
+):
+    config = make_config(_tiers(fake), log={"url": log_url, "flush_interval_s": 0.05})
+    for dep in ("s1", "s2"):  # whichever wire answers, its stream is cut after 4 events
+        fake.set_fault(dep, Fault(FaultKind.STREAM_CUT, after_chunks=4))
+    with run_gateway(config) as gw:
+        log_lines = request.getfixturevalue("log_lines")
+        body = {"model": "small", "stream": True,
+                "messages": [{"role": "user", "content": "[easy] hi"}]}
+        ids = []
+        for path, payload, error, end in (
+            ("/v1/chat/completions", body, '"code":"stream_interrupted"', "[DONE]"),
+            ("/v1/messages", {**body, "max_tokens": 64}, "event: error", "message_stop"),
+        ):
+            with gw.http.stream("POST", path, json=payload) as response:
+                text = "".join(response.iter_text())
+                ids.append(response.headers["x-request-id"])
+            assert response.status_code == 200
+            assert error in text and end not in text, text[-300:]
+        _flush(gw)
+    by_id = {r["request_id"]: r for r in rows(log_url)}
+    lines = _request_lines(log_lines)
+    for rid in ids:
+        assert (by_id[rid]["status"], by_id[rid]["error_code"]) == (502, "stream_interrupted")
+        assert (lines[rid]["status"], lines[rid]["error_code"]) == (502, "stream_interrupted")
+        assert by_id[rid]["deployment"] == "s1"
+
+
 def test_retention_prunes_feedback_by_age_and_on_requests_it_removed(log_url):
     db = open_database(log_url)
     now = time.time()
