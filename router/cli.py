@@ -146,13 +146,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or config.server.port
     if not config.server.api_keys:
         log.warning("no server.api_keys configured: the gateway accepts requests without a key")
-    for tier in config.tiers:
-        for dep in tier.deployments:
-            if dep.missing_env:
-                log.warning(
-                    f"deployment {dep.name} (tier {tier.name}) lacks credentials: "
-                    f"{', '.join(dep.missing_env)}; it is skipped until they are set"
-                )
+    listed = [(t.name, d) for t in config.tiers for d in t.deployments]
+    listed += [("embeddings", d) for d in config.embeddings]
+    for tier, dep in listed:
+        if dep.missing_env:
+            log.warning(
+                f"deployment {dep.name} (tier {tier}) lacks credentials: "
+                f"{', '.join(dep.missing_env)}; it is skipped until they are set"
+            )
     log.info(f"Tianji listening on http://{host}:{port}/v1 (tiers: "
              f"{', '.join(t.name for t in config.tiers)})")
     os.environ["TIANJI_CONFIG"] = os.path.abspath(args.config)

@@ -228,7 +228,8 @@ def embeddings_decision(
     config: Config, catalog: Mapping[str, ModelInfo], request: EmbeddingRequest
 ) -> Decision:
     """The `embeddings:` deployments in order, less those that cannot honour the request
-    (a 400 naming the parameter when that leaves none)."""
+    (a 400 naming the parameter when that leaves none) or lack credentials (a 503 naming
+    the variables when none has them)."""
     candidates: list[Candidate] = []
     excluded: dict[str, str] = {}
     params: set[str] = set()
@@ -248,6 +249,12 @@ def embeddings_decision(
             + "; ".join(f"{name}: {why}" for name, why in excluded.items()),
             code="unsupported_parameter",
             param=sorted(params)[0],
+        )
+    if not candidates:
+        needed = sorted({v for d in config.embeddings for v in d.missing_env})
+        raise GatewayError(
+            503, f"No embeddings deployment has credentials: set {', '.join(needed)}.",
+            type="service_unavailable", code="missing_credentials",
         )
     assessment = Assessment(0.0, EMBEDDINGS_TIER)
     return Decision(EMBEDDINGS_TIER, assessment, "embeddings: deployments in configured order",

@@ -142,6 +142,22 @@ def test_serve_default_config_starts_without_credentials_and_names_what_is_missi
     assert "accepts requests without a key" in logs
 
 
+def test_serve_names_what_embeddings_deployments_lack_and_answers_503():
+    server = Served(str(ROOT / "config" / "example.yaml"), CLEAN_ENV)
+    try:
+        client = openai.OpenAI(base_url=server.url + "/v1", api_key="unused", max_retries=0)
+        with pytest.raises(openai.APIStatusError) as info:
+            client.embeddings.create(model="text-embedding-3-small", input="hello")
+    finally:
+        logs = server.stop()
+    assert info.value.status_code == 503
+    assert info.value.body["code"] == "missing_credentials"
+    assert info.value.body["message"] == (
+        "No embeddings deployment has credentials: set AZURE_API_BASE, AZURE_API_KEY, "
+        "OPENAI_API_KEY.")
+    assert "deployment openai-embed (tier embeddings) lacks credentials: OPENAI_API_KEY" in logs
+
+
 def test_serve_logs_one_line_per_request_and_never_the_provider_key(fake, tmp_path):
     secret = "sk-live-SECRET-do-not-log-9f8e7d6c5b4a"
     config = tmp_path / "tianji.yaml"
