@@ -4,7 +4,8 @@ routes (health, readiness, models, deployments, metrics) and the published schem
     app = create_app(load_config("config/default.yaml"))
 
 Front doors: router/api/chat.py (OpenAI chat completions and /v1/route),
-router/api/messages.py (Anthropic Messages). Every
+router/api/messages.py (Anthropic Messages), router/api/embeddings.py (OpenAI
+embeddings); router/api/models.py answers /v1/models and unknown paths. Every
 error is the front door's error JSON; every answer carries x-tianji-* headers.
 """
 
@@ -32,8 +33,7 @@ from router.api.gateway import Gateway
 from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
-from router.embeddings import EMBEDDINGS_TIER
-from router.embeddings import REQUEST_SCHEMA as EMBEDDING_REQUEST
+from router.embeddings import EMBEDDINGS_TIER, REQUEST_SCHEMA as EMBEDDING_REQUEST
 from router.errors import GatewayError
 from router.guards import cors_options, needs_key
 from router.redact import Redactor, secret_values
