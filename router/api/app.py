@@ -33,7 +33,8 @@ from router.api.gateway import Gateway
 from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
-from router.embeddings import EMBEDDINGS_TIER, REQUEST_SCHEMA as EMBEDDING_REQUEST
+from router.embeddings import EMBEDDINGS_TIER
+from router.embeddings import REQUEST_SCHEMA as EMBEDDING_REQUEST
 from router.errors import GatewayError
 from router.guards import cors_options, needs_key
 from router.redact import Redactor, secret_values
