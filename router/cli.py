@@ -93,12 +93,33 @@ def cmd_check(args: argparse.Namespace) -> int:
                 assumed.append(dep.name)
             print(f"    {price}; {window}; supports {supports}")
             print(f"    credentials: {status}")
+    missing_any |= _check_embeddings(config, catalog)
     if missing_any:
         print("\nsome deployments lack credentials; they are skipped until the variables are set")
     if assumed:
         print(f"\nassumed text-only (no tools, images or JSON mode sent to them): "
               f"{', '.join(assumed)}; set `supports: [tools, vision, json]` as they apply")
     return 0
+
+
+def _check_embeddings(config: Any, catalog: Any) -> bool:
+    """Print the `embeddings:` deployments; True when one of them lacks credentials."""
+    if not config.embeddings:
+        print("\nembeddings: none configured (POST /v1/embeddings answers 404)")
+        return False
+    print(f"\nembeddings (model names: {', '.join(config.embedding_names())}):")
+    missing = False
+    for dep in config.embeddings:
+        info = catalog[dep.name]
+        price = (f"${info.input_cost * 1e6:g} per 1M input tokens"
+                 if info.input_cost is not None else "price unknown (set `price:`)")
+        window = f"{info.max_context:,} tokens" if info.max_context else "window unknown"
+        status = f"MISSING {', '.join(dep.missing_env)}" if dep.missing_env else "ready"
+        missing |= bool(dep.missing_env)
+        print(f"  - {dep.name:<22} {dep.model}")
+        print(f"    {price}; {window}")
+        print(f"    credentials: {status}")
+    return missing
 
 
 def cmd_route(args: argparse.Namespace) -> int:
@@ -141,13 +162,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or config.server.port
     if not config.server.api_keys:
         log.warning("no server.api_keys configured: the gateway accepts requests without a key")
-    for tier in config.tiers:
-        for dep in tier.deployments:
-            if dep.missing_env:
-                log.warning(
-                    f"deployment {dep.name} (tier {tier.name}) lacks credentials: "
-                    f"{', '.join(dep.missing_env)}; it is skipped until they are set"
-                )
+    listed = [(t.name, d) for t in config.tiers for d in t.deployments]
+    listed += [("embeddings", d) for d in config.embeddings]
+    for tier, dep in listed:
+        if dep.missing_env:
+            log.warning(
+                f"deployment {dep.name} (tier {tier}) lacks credentials: "
+                f"{', '.join(dep.missing_env)}; it is skipped until they are set"
+            )
     log.info(f"Tianji listening on http://{host}:{port}/v1 (tiers: "
              f"{', '.join(t.name for t in config.tiers)})")
     os.environ["TIANJI_CONFIG"] = os.path.abspath(args.config)

@@ -283,6 +283,18 @@ class VerifyConfig(_Strict):
     )
 
 
+class EmbeddingPrice(Price):
+    """USD per one million input tokens; an embedding has no output tokens."""
+
+    output: float = Field(0.0, ge=0)
+
+
+class EmbeddingDeployment(Deployment):
+    """A deployment under `embeddings:`: an embedding model at one provider."""
+
+    price: EmbeddingPrice | None = None
+
+
 class Tier(_Strict):
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
@@ -323,6 +335,10 @@ class Config(_Strict):
     log: LogConfig = Field(default_factory=LogConfig)
     shadow: ShadowConfig = Field(default_factory=ShadowConfig)
     tiers: list[Tier] = Field(min_length=1)
+    embeddings: list[EmbeddingDeployment] = Field(
+        default_factory=list, description="POST /v1/embeddings: tried in order, one model's "
+        "vectors (the same model at several providers)"
+    )
 
     @model_validator(mode="after")
     def _check_tiers(self) -> Config:
@@ -357,7 +373,8 @@ class Config(_Strict):
         if any(b is not None and a is not None and b <= a for a, b in zip(bounds, bounds[1:])):
             raise ValueError("tiers: max_difficulty must increase from the cheapest tier up")
         names = [d.name for t in self.tiers for d in t.deployments]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        every = [*names, *(d.name for d in self.embeddings)]
+        dupes = sorted({n for n in every if every.count(n) > 1})
         if dupes:
             raise ValueError(
                 f"deployment names must be unique (set `name:`); repeated: {', '.join(dupes)}"
@@ -368,12 +385,30 @@ class Config(_Strict):
             for label in (rule.tier, rule.max_tier):
                 if label is not None and label not in seen:
                     raise ValueError(f"anthropic.models.{i}: {label!r} is not a tier or alias")
+        for used in self.embedding_names():
+            if used in seen or used == "auto":
+                raise ValueError(
+                    f"embeddings: the model name {used!r} is also a tier name or alias; "
+                    "rename the deployment (`name:`)"
+                )
         if self.shadow.judge and self.shadow.judge not in names:
             raise ValueError(f"shadow.judge: no deployment is named {self.shadow.judge!r}")
         for i, tier in enumerate(self.tiers):
             if tier.verify is not None:
                 _check_verify(i, tier, names, last=i == len(self.tiers) - 1)
         return self
+
+    def embedding_names(self) -> list[str]:
+        """The model names POST /v1/embeddings takes: `embeddings`, then each deployment's
+        model id (without its provider prefix), full model string and name."""
+        if not self.embeddings:
+            return []
+        names = ["embeddings"]
+        for dep in self.embeddings:
+            for label in (dep.model.split("/", 1)[-1], dep.model, dep.name):
+                if label not in names:
+                    names.append(label)
+        return names
 
     def model_rules(self) -> tuple[ModelRule, ...]:
         """The Anthropic front door's model rules: the configured ones, else the defaults
@@ -492,6 +527,11 @@ def parse_config(raw: Any, env: Mapping[str, str] | None = None) -> Config:
             raw_params = {**(dep.model_extra or {}), **dep.extra_params}
             names.update(implicit_missing(dep.provider, raw_params, env))
             dep._missing_env = tuple(sorted(names))
+    for di, dep in enumerate(config.embeddings):
+        names = {v for p, v in missing.items() if p[:2] == ("embeddings", di)}
+        raw_params = {**(dep.model_extra or {}), **dep.extra_params}
+        names.update(implicit_missing(dep.provider, raw_params, env))
+        dep._missing_env = tuple(sorted(names))
     return config
 
 

@@ -182,7 +182,8 @@ def model_info(dep: Deployment, table: Mapping[str, Mapping[str, Any]] | None = 
 def build_catalog(config: Config) -> dict[str, ModelInfo]:
     """ModelInfo for every deployment, by deployment name."""
     table = litellm_table()
-    return {d.name: model_info(d, table) for t in config.tiers for d in t.deployments}
+    deployments = [*(d for t in config.tiers for d in t.deployments), *config.embeddings]
+    return {d.name: model_info(d, table) for d in deployments}
 
 
 @dataclass(frozen=True)

@@ -301,7 +301,7 @@ class Upstream:
                 async with asyncio.timeout(start_by - started):
                     response = await call(**kwargs)
                 body = openai_dict(response)
-                if not (body.get("choices") if wire_call is None else "content" in body):
+                if not _has_answer(body, wire_call):
                     raise MalformedAnswer("the provider answered 200 with no answer in it")
         except (Exception, TimeoutError) as exc:
             if upstream_stream and response is not None:
@@ -617,6 +617,14 @@ def _text_answer(received: list[Any]) -> dict[str, Any] | None:
     if getattr(first, "system_fingerprint", None):
         body["system_fingerprint"] = first.system_fingerprint
     return body
+
+
+def _has_answer(body: dict[str, Any], wire_call: Callable[..., Awaitable[Any]] | None) -> bool:
+    """Chat completions answer in `choices`; another wire's call names its answer's field
+    (`answer_field`; the Messages wire's `content` when it does not)."""
+    if wire_call is None:
+        return bool(body.get("choices"))
+    return getattr(wire_call, "answer_field", "content") in body
 
 
 def _is_final(chunk: Any) -> bool:

@@ -45,6 +45,27 @@ def test_check_rejects_an_invalid_config_naming_the_key(tmp_path):
     assert "tiers.0.deployments.0.model: Field required" in result.stderr
 
 
+def test_check_lists_embeddings_with_price_window_and_credentials(tmp_path):
+    config = tmp_path / "embed.yaml"
+    config.write_text(
+        "tiers:\n  - name: small\n    deployments: [{model: openai/gpt-4o-mini, api_key: k}]\n"
+        "embeddings:\n"
+        "  - {model: openai/text-embedding-3-small, api_key: '${OPENAI_EMBED_KEY}'}\n"
+        "  - {model: openai/local-embedder, name: local, api_base: 'http://127.0.0.1:9/v1',"
+        " price: {input: 0.01}}\n")
+    result = router("check", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "embeddings (model names: embeddings, text-embedding-3-small," in out
+    assert ("$0.02 per 1M input tokens; 8,191 tokens\n"
+            "    credentials: MISSING OPENAI_EMBED_KEY") in out
+    assert "local                  openai/local-embedder" in out
+    assert "$0.01 per 1M input tokens; window unknown\n    credentials: ready" in out
+    none = tmp_path / "none.yaml"
+    none.write_text("tiers:\n  - name: small\n    deployments: [{model: openai/gpt-4o-mini}]\n")
+    assert "embeddings: none configured" in router("check", "--config", str(none)).stdout
+
+
 def test_route_prints_the_decision_offline_without_importing_litellm():
     code = (
         "import sys, json, io, contextlib\n"
@@ -119,6 +140,22 @@ def test_serve_default_config_starts_without_credentials_and_names_what_is_missi
     assert ready.status_code == 503
     assert "deployment anthropic-haiku (tier small) lacks credentials: ANTHROPIC_API_KEY" in logs
     assert "accepts requests without a key" in logs
+
+
+def test_serve_names_what_embeddings_deployments_lack_and_answers_503():
+    server = Served(str(ROOT / "config" / "example.yaml"), CLEAN_ENV)
+    try:
+        client = openai.OpenAI(base_url=server.url + "/v1", api_key="unused", max_retries=0)
+        with pytest.raises(openai.APIStatusError) as info:
+            client.embeddings.create(model="text-embedding-3-small", input="hello")
+    finally:
+        logs = server.stop()
+    assert info.value.status_code == 503
+    assert info.value.body["code"] == "missing_credentials"
+    assert info.value.body["message"] == (
+        "No embeddings deployment has credentials: set AZURE_API_BASE, AZURE_API_KEY, "
+        "OPENAI_API_KEY.")
+    assert "deployment openai-embed (tier embeddings) lacks credentials: OPENAI_API_KEY" in logs
 
 
 def test_serve_logs_one_line_per_request_and_never_the_provider_key(fake, tmp_path):

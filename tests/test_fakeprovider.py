@@ -416,7 +416,7 @@ async def read_response(reader: asyncio.StreamReader) -> bytes:
 
 async def test_unknown_route_and_bad_json(fake: FakeProvider) -> None:
     async with httpx.AsyncClient(base_url=fake.url) as client:
-        missing = await client.post("/d/a/v1/embeddings", json={})
+        missing = await client.post("/d/a/v1/audio/speech", json={})
         bad = await client.post("/d/a/v1/messages", content=b"{")
 
     assert missing.status_code == 404

@@ -4,8 +4,10 @@ routes (health, readiness, models, deployments, metrics) and the published schem
     app = create_app(load_config("config/default.yaml"))
 
 Front doors: router/api/chat.py (OpenAI chat completions and /v1/route),
-router/api/messages.py (Anthropic Messages), router/api/responses.py (OpenAI Responses). Every
-error is the front door's error JSON; every answer carries x-tianji-* headers.
+router/api/messages.py (Anthropic Messages), router/api/responses.py (OpenAI Responses),
+router/api/embeddings.py (OpenAI embeddings); router/api/models.py answers /v1/models and
+unknown paths. Every error is the front door's error JSON; every answer carries x-tianji-*
+headers.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from router.api import chat, messages, responses
+from router.api import chat, embeddings, messages, models, responses
 from router.api.core import JSON, error_response, json_bytes, refused
 from router.api.gateway import Gateway
 from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
+from router.embeddings import EMBEDDINGS_TIER
+from router.embeddings import REQUEST_SCHEMA as EMBEDDING_REQUEST
 from router.errors import GatewayError
 from router.guards import cors_options, needs_key
 from router.redact import Redactor, secret_values
@@ -134,7 +138,13 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, err: StarletteHTTPException) -> Response:
-        message = {404: "Unknown path.", 405: "Method not allowed."}.get(err.status_code)
+        if err.status_code == 404:
+            unknown = models.unknown_path(app, request.method, request.url.path)
+            if "anthropic-version" in request.headers:  # an Anthropic client: its shape
+                refused(gw, request, unknown)
+                return messages.error_response(unknown)
+            return _answer_error(request, unknown)
+        message = {405: "Method not allowed."}.get(err.status_code)
         return _answer_error(request, GatewayError(err.status_code, message or str(err.detail)))
 
     @app.exception_handler(RequestValidationError)
@@ -175,33 +185,28 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         return Response(json_bytes(body), 200 if ready else 503, media_type=JSON)
 
     @app.get("/v1/models")
-    async def models(request: Request) -> dict[str, Any]:
-        if "anthropic-version" in request.headers:
-            return messages.models_list(config)
-        created = 0
-        return {
-            "object": "list",
-            "data": [
-                {"id": name, "object": "model", "created": created, "owned_by": "tianji"}
-                for name in config.model_names()
-            ],
-        }
+    async def models_list(request: Request) -> dict[str, Any]:
+        return models.models_list(config, request.headers)
+
+    @app.get("/v1/models/{model_id:path}")
+    async def model_retrieve(request: Request, model_id: str) -> dict[str, Any]:
+        return models.model_retrieve(config, request.headers, model_id)
 
     @app.get("/v1/deployments")
     async def deployments() -> dict[str, Any]:
-        names = [d.name for t in config.tiers for d in t.deployments]
-        state = gw.health.snapshot(names)
+        listed = [(t.name, d) for t in config.tiers for d in t.deployments]
+        listed += [(EMBEDDINGS_TIER, d) for d in config.embeddings]
+        state = gw.health.snapshot([d.name for _, d in listed])
         return {
             "data": [
                 {
                     "name": d.name,
-                    "tier": t.name,
+                    "tier": tier,
                     "model": d.model,
                     "missing_env": list(d.missing_env),
                     **state[d.name],
                 }
-                for t in config.tiers
-                for d in t.deployments
+                for tier, d in listed
             ]
         }
 
@@ -221,6 +226,10 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     @app.post("/v1/responses", response_model=None)
     async def openai_responses(request: Request) -> Response:
         return await responses.responses(gw, request)
+
+    @app.post("/v1/embeddings", response_model=None)
+    async def openai_embeddings(request: Request) -> Response:
+        return await embeddings.embeddings(gw, request)
 
     @app.post("/v1/messages", response_model=None)
     async def anthropic_messages(request: Request) -> Response:
@@ -296,6 +305,10 @@ def _openapi(app: FastAPI, config: Config) -> dict[str, Any]:
         op["requestBody"] = body
         op["responses"].update(errors)
         op["responses"].pop("422", None)
+    embed = doc["paths"]["/v1/embeddings"]["post"]
+    embed["requestBody"] = {"required": True, "content": {JSON: {"schema": EMBEDDING_REQUEST}}}
+    embed["responses"].update(errors)
+    embed["responses"].pop("422", None)
     doc["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"] = {
         JSON: {"schema": {"type": "object", "description": "An OpenAI chat.completion"}},
         "text/event-stream": {"schema": {

@@ -31,6 +31,10 @@ from router.upstream import Attempt, Served
 
 log = logging.getLogger("tianji.request")
 JSON = "application/json"
+# Error codes of a stream that had started: the provider's stream failed (502, also the
+# code of the in-band error event), or the client closed the connection (499).
+STREAM_INTERRUPTED = "stream_interrupted"
+CLIENT_CLOSED = "client_closed_request"
 
 
 def json_bytes(data: Any) -> bytes:
@@ -189,11 +193,14 @@ async def remember(
 
 
 def record(
-    gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int
+    gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int,
+    error_code: str | None = None,
 ) -> float:
     """Cost (cache reads and writes at their prices), metrics and the log line of a call.
     `usage` is the provider's, in either wire's shape. The baseline is the same tokens on
-    the reference deployment. The cost includes the verified cascade's other calls."""
+    the reference deployment. The cost includes the verified cascade's other calls.
+    `error_code` names how a stream that had started ended badly (its status is then 502
+    or 499)."""
     tokens = Tokens.of(usage)
     verification = call.entry.verification_cost
     cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens) + verification
@@ -202,8 +209,8 @@ def record(
     if call.entry.verification is not None:
         gw.metrics.observe_verification(call.entry.verification, served.candidate.tier,
                                         verification)
-    log_request(call, served, status, cost, baseline)
-    gw.request_log.add(call, served, usage, status, cost, baseline)
+    log_request(call, served, status, cost, baseline, error_code)
+    gw.request_log.add(call, served, usage, status, cost, baseline, error_code)
     return cost
 
 
@@ -317,7 +324,7 @@ async def relay_stream(
     without the provider's own finish reason is such a failure, and so is a gap between
     chunks longer than `idle_timeout_s` (`served.chunks` enforces it)."""
     assert served.first_chunk is not None and served.chunks is not None
-    status = 200
+    status, error_code = 200, None
     try:
         first = writer.event(served.first_chunk)
         if first:
@@ -332,18 +339,19 @@ async def relay_stream(
         if end:
             yield end
     except asyncio.CancelledError:
-        status = 499  # the client went away; closing the upstream below cancels its request
+        # The client went away; closing the upstream below cancels its request.
+        status, error_code = 499, CLIENT_CLOSED
         raise
     except (Exception, TimeoutError) as exc:
         failure = classify(exc)
-        status = 502
+        status, error_code = 502, STREAM_INTERRUPTED
         dep = served.candidate.deployment
         message = (
             f"The stream from deployment {dep.name} ({dep.provider}) failed after the answer "
             f"had started, so it could not be retried elsewhere: {gw.redact(failure.message)}"
         )
-        yield writer.error(GatewayError(502, message, "upstream_error", "stream_interrupted"))
+        yield writer.error(GatewayError(502, message, "upstream_error", STREAM_INTERRUPTED))
     finally:
         if served.close is not None:
             await shielded_close(served)
-        record(gw, call, served, writer.usage, status)
+        record(gw, call, served, writer.usage, status, error_code)

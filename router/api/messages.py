@@ -62,7 +62,7 @@ _ROLES = ("user", "assistant", "system")
 def wants_anthropic(path: str, headers: Headers) -> bool:
     """Does this request get Anthropic's error shape?"""
     return path.startswith("/v1/messages") or (
-        path == "/v1/models" and "anthropic-version" in headers
+        (path == "/v1/models" or path.startswith("/v1/models/")) and "anthropic-version" in headers
     )
 
 

@@ -29,14 +29,18 @@ from .httpserver import (
 from .prompt_cache import PromptCache
 from .wire import JSON, Turn, Wire, dumps
 from .wire_anthropic import AnthropicWire
+from .wire_embeddings import OpenAIEmbeddingsWire, TitanEmbeddingsWire
 from .wire_openai import OpenAIWire
 
 DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
 MAX_CALLS_PER_DEPLOYMENT = 10_000
-_ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire()}
-# Bedrock InvokeModel for Claude (`{api_base}/model/{model id}/invoke`): Anthropic's body
-# with `anthropic_version` (and betas as `anthropic_beta`) in it; no streaming here.
-_BEDROCK_INVOKE = re.compile(r"model/[^/]+/invoke")
+_ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire(),
+                            "/v1/embeddings": OpenAIEmbeddingsWire()}
+# Bedrock InvokeModel (`{api_base}/model/{model id}/invoke`): for Claude, Anthropic's body
+# with `anthropic_version` (and betas as `anthropic_beta`) in it, no streaming here; for a
+# Titan embeddings model id, Titan's embedding body.
+_BEDROCK_INVOKE = re.compile(r"model/([^/]+)/invoke")
+_TITAN_EMBEDDINGS = TitanEmbeddingsWire()
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
 # Transport and SDK headers ECHO_HEADERS leaves out, so the echo stays short.
 _UNECHOED = ("host", "accept", "connection", "content-", "user-agent", "x-stainless-",
@@ -140,8 +144,10 @@ class Service:
             return self._admin(request)
         parts = request.path.split("/", 3)  # "", "d", dep_id, rest
         wire = _ROUTES.get("/" + parts[3]) if len(parts) == 4 and parts[1] == "d" else None
-        if wire is None and len(parts) == 4 and _BEDROCK_INVOKE.fullmatch(parts[3]):
-            wire = _ROUTES["/v1/messages"]
+        invoke = _BEDROCK_INVOKE.fullmatch(parts[3]) if len(parts) == 4 else None
+        if wire is None and invoke is not None:
+            embed = "titan-embed" in invoke.group(1)
+            wire = _TITAN_EMBEDDINGS if embed else _ROUTES["/v1/messages"]
         if wire is None or request.method != "POST":
             return _json_exchange(404, {"error": {"message": f"no route {request.path}"}})
         try:

@@ -21,6 +21,15 @@ STATS_COLUMNS = (
     "completion_tokens", "cost_usd", "baseline_usd", "status", "error_code",
 )
 RECENT_COLUMNS = (*STATS_COLUMNS, "stream", "route", "attempt_path")
+# What readers see as the tier of a request refused before routing; its column holds ""
+# (NOT NULL, as in the metrics' labels).
+REFUSED_TIER = "refused"
+
+
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    if row.get("tier") == "":
+        row["tier"] = REFUSED_TIER
+    return row
 
 
 class Reader:
@@ -42,12 +51,13 @@ class Reader:
         return conn
 
     def rows(self, since: float | None = None, until: float | None = None) -> list[dict[str, Any]]:
-        """Request rows in [since, until), oldest first, as dicts of STATS_COLUMNS."""
+        """Request rows in [since, until), oldest first, as dicts of STATS_COLUMNS (a
+        refused request's tier as `REFUSED_TIER`, here and below)."""
         where, params = _window(since, until)
         sql = f"SELECT {', '.join(STATS_COLUMNS)} FROM requests{where} ORDER BY ts"
         with self._connect() as conn:
             found = self.db.fetchall(conn, sql, params)
-        return [dict(zip(STATS_COLUMNS, r, strict=True)) for r in found]
+        return [_shown(dict(zip(STATS_COLUMNS, r, strict=True))) for r in found]
 
     def recent(self, limit: int) -> list[dict[str, Any]]:
         """The newest requests first, with the routing explanation and the attempts."""
@@ -56,7 +66,7 @@ class Reader:
             found = self.db.fetchall(conn, sql, (limit,))
         out = []
         for r in found:
-            item = dict(zip(RECENT_COLUMNS, r, strict=True))
+            item = _shown(dict(zip(RECENT_COLUMNS, r, strict=True)))
             item["route"] = json.loads(item["route"]) if item["route"] else None
             item["attempt_path"] = json.loads(item["attempt_path"] or "[]")
             out.append(item)
@@ -70,7 +80,7 @@ class Reader:
         with self._connect() as conn:
             found = self.db.fetchall(conn, sql, params)
         keys = ("request_id", "score", "tier", "task")
-        return [dict(zip(keys, r, strict=True)) for r in found]
+        return [_shown(dict(zip(keys, r, strict=True))) for r in found]
 
     def add_shadow(self, row: dict[str, Any]) -> None:
         with self._connect() as conn:

@@ -24,6 +24,7 @@ FRONT_DOORS = {
     "/v1/chat/completions": "openai-chat",
     "/v1/messages": "anthropic-messages",
     "/v1/responses": "openai-responses",
+    "/v1/embeddings": "openai-embeddings",
 }
 
 

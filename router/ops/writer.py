@@ -36,6 +36,8 @@ INSERT = (
 BACKOFF_INITIAL_S = 0.2
 BACKOFF_MAX_S = 5.0
 RETENTION_EVERY_S = 600.0
+# Feedback on a request whose row is gone is kept this long: its row may still be queued.
+ORPHAN_FEEDBACK_GRACE_S = 3600.0
 # While a batch is open, how often the writer checks whether flush() wants it now.
 HURRY_CHECK_S = 0.1
 # How often the "still dropping" line repeats during one outage.
@@ -274,7 +276,8 @@ class LogWriter:
         return json.dumps({"event": event, "error": message, "log": self.db.display(), **extra})
 
     def _retain(self) -> None:
-        """Delete rows older than `retention_days` and beyond the newest `max_rows`."""
+        """Delete rows older than `retention_days` and beyond the newest `max_rows`, and
+        feedback older than `retention_days` or on a request whose row is gone."""
         self._next_retention = time.monotonic() + RETENTION_EVERY_S
         if self.retention_days is None and self.max_rows is None:
             return
@@ -284,6 +287,7 @@ class LogWriter:
                 if self.retention_days is not None:
                     cutoff = time.time() - self.retention_days * 86400
                     self.db.execute(conn, "DELETE FROM requests WHERE ts < ?", (cutoff,))
+                    self.db.execute(conn, "DELETE FROM feedback WHERE ts < ?", (cutoff,))
                 if self.max_rows is not None:
                     self.db.execute(
                         conn,
@@ -291,6 +295,12 @@ class LogWriter:
                         "ORDER BY seq DESC LIMIT 1 OFFSET ?)",
                         (self.max_rows,),
                     )
+                self.db.execute(
+                    conn,
+                    "DELETE FROM feedback WHERE ts < ? AND NOT EXISTS (SELECT 1 FROM requests "
+                    "WHERE requests.request_id = feedback.request_id)",
+                    (time.time() - ORPHAN_FEEDBACK_GRACE_S,),
+                )
             self.db.reclaim(conn)
         except Exception as exc:  # noqa: BLE001 - retention runs again later
             self._close_conn()

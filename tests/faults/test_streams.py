@@ -155,6 +155,7 @@ def test_client_disconnect_mid_stream_cancels_the_upstream_request(fake, gateway
     assert state["state"] == "ok" and state["consecutive_failures"] == 0
     requests = wait_for(lambda: log_records(log_lines, "request"))
     assert requests[-1]["status"] == 499 and requests[-1]["deployment"] == "slow"
+    assert requests[-1]["error_code"] == "client_closed_request"
 
 
 @wires

@@ -119,3 +119,24 @@ def test_dashboard_page_has_no_data_and_the_data_needs_the_key(served):
     assert "prompt" not in recent.json()["data"][0]
     bad = served.http.get("/v1/requests?limit=0", headers={"authorization": f"Bearer {KEY}"})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "limit"
+
+
+def test_a_refused_request_shows_as_refused_not_as_an_empty_tier(driver, fake, tmp_path):
+    config = make_config([[deployment(fake, "s1")]], log={"url": str(tmp_path / "log.db")},
+                         server={"api_keys": [KEY]})
+    with run_gateway(config, api_key=KEY) as gw:
+        gw.client.chat.completions.create(
+            model="auto", messages=[{"role": "user", "content": "[easy] hello"}])
+        with pytest.raises(openai.NotFoundError):
+            gw.client.chat.completions.create(
+                model="gpt-5", messages=[{"role": "user", "content": "[easy] hello"}])
+        assert gw.app.state.gateway.request_log.writer.flush(timeout=15)
+        auth = {"authorization": f"Bearer {KEY}"}
+        recent = gw.http.get("/v1/requests?limit=2", headers=auth).json()["data"]
+        driver.get(f"{gw.url}/dashboard#key={KEY}")
+        _loaded(driver)
+        rows = driver.find_elements(By.CSS_SELECTOR, "#recent tr.request")
+        assert [r["tier"] for r in recent] == ["refused", "small"]
+        cells = rows[0].find_elements(By.TAG_NAME, "td")
+        assert [c.text for c in cells[2:4]] == ["gpt-5", "refused"]
+        assert rows[0].text.split()[-1] == "404"

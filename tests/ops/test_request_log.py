@@ -216,6 +216,65 @@ def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log
     assert [r["request_id"] for r in rows(log_url)] == ["r4", "r5", "r6"]
 
 
+def test_a_stream_cut_mid_answer_has_its_error_code_in_the_row_and_the_line(
+    fake, log_url, request
+):
+    config = make_config(_tiers(fake), log={"url": log_url, "flush_interval_s": 0.05})
+    for dep in ("s1", "s2"):  # whichever wire answers, its stream is cut after 4 events
+        fake.set_fault(dep, Fault(FaultKind.STREAM_CUT, after_chunks=4))
+    with run_gateway(config) as gw:
+        log_lines = request.getfixturevalue("log_lines")
+        body = {"model": "small", "stream": True,
+                "messages": [{"role": "user", "content": "[easy] hi"}]}
+        ids = []
+        for path, payload, error, end in (
+            ("/v1/chat/completions", body, '"code":"stream_interrupted"', "[DONE]"),
+            ("/v1/messages", {**body, "max_tokens": 64}, "event: error", "message_stop"),
+        ):
+            with gw.http.stream("POST", path, json=payload) as response:
+                text = "".join(response.iter_text())
+                ids.append(response.headers["x-request-id"])
+            assert response.status_code == 200
+            assert error in text and end not in text, text[-300:]
+        _flush(gw)
+    by_id = {r["request_id"]: r for r in rows(log_url)}
+    lines = _request_lines(log_lines)
+    for rid in ids:
+        assert (by_id[rid]["status"], by_id[rid]["error_code"]) == (502, "stream_interrupted")
+        assert (lines[rid]["status"], lines[rid]["error_code"]) == (502, "stream_interrupted")
+        assert by_id[rid]["deployment"] == "s1"
+
+
+def test_retention_prunes_feedback_by_age_and_on_requests_it_removed(log_url):
+    db = open_database(log_url)
+    now = time.time()
+    ages_days = [40, 3, 2, 1]  # r0 is past 30 days; max_rows 2 then removes r1
+    values = [tuple({"request_id": f"r{i}", "ts": now - age * 86400, "front_door": "openai-chat",
+                     "model": "auto", "stream": 0, "tier": "small", "fallback": 0,
+                     "escalated": 0, "latency_ms": 1.0, "status": 200}.get(c)
+                    for c in REQUEST_COLUMNS) for i, age in enumerate(ages_days)]
+    feedback = [  # (request_id, age in seconds)
+        ("r0", 40 * 86400),  # past retention
+        ("r1", 2 * 3600),  # its request goes beyond max_rows, an hour past the grace
+        ("r-queued", 60),  # no row yet: its request may still be in a writer's queue
+        ("r3", 86400),  # its request is kept
+    ]
+    with db.connect() as conn:
+        db.migrate(conn)
+        db.executemany(conn, INSERT, values)
+        db.executemany(conn, "INSERT INTO feedback (request_id, ts, score) VALUES (?, ?, ?)",
+                       [(rid, now - age, 1.0) for rid, age in feedback])
+    writer = LogWriter(db, batch_size=10, flush_interval_s=0.05, queue_size=10,
+                       retention_days=30, max_rows=2, metrics=LogMetrics(CollectorRegistry()),
+                       redact=str)
+    try:
+        assert wait_for(lambda: count(db, "feedback") == 2)
+    finally:
+        writer.close()
+    assert [r["request_id"] for r in rows(log_url)] == ["r2", "r3"]
+    assert [f["request_id"] for f in rows(log_url, "feedback")] == ["r-queued", "r3"]
+
+
 def _request_lines(lines: list[str]) -> dict[str, dict]:
     """The request log lines by request id."""
     out = {}
@@ -244,7 +303,7 @@ def test_refused_requests_get_a_line_a_metric_and_a_row(fake, log_url, request):
         (("POST", "/v1/chat/completions", as_json,
           b'{"model":"nope","messages":[{"role":"user","content":"hi"}]}'),
          (404, "model_not_found")),
-        (("GET", "/v1/nothing-here", auth, None), (404, None)),
+        (("GET", "/v1/nothing-here", auth, None), (404, "unknown_path")),
         (("POST", "/v1/messages", {**auth, "content-type": "text/plain"}, b"hi"),
          (415, "unsupported_media_type")),
         (("POST", "/v1/chat/completions", as_json, b"x" * 4096), (413, "too_large")),

@@ -73,6 +73,26 @@ def test_stats_reports_spend_savings_mix_and_rates_from_the_log(fake, log_url, t
     assert later.returncode == 0 and "no requests in this window" in later.stdout
 
 
+def test_refused_requests_are_a_refused_tier_in_stats(fake, tmp_path):
+    log_url = f"sqlite:///{tmp_path / 'log.db'}"
+    config = make_config([[deployment(fake, "s1")]], log={"url": log_url})
+    with run_gateway(config) as gw:
+        gw.client.chat.completions.create(
+            model="auto", messages=[{"role": "user", "content": "[easy] a"}])
+        for model in ("gpt-5", "o3"):
+            with pytest.raises(openai.NotFoundError):
+                gw.client.chat.completions.create(
+                    model=model, messages=[{"role": "user", "content": "[easy] a"}])
+        assert gw.app.state.gateway.request_log.writer.flush(timeout=15)
+    report = json.loads(stats("--log", log_url, "--json", "--by", "tier").stdout)
+    groups = {g["group"]: g for g in report["groups"]}
+    assert set(groups) == {"refused", "small"}
+    assert groups["refused"]["requests"] == 2 and groups["refused"]["answered"] == 0
+    assert groups["refused"]["errors_by_status"] == {"404": 2}
+    table = stats("--log", log_url, "--by", "tier").stdout.split("\n\n")[1].splitlines()
+    assert [line.split()[0] for line in table] == ["tier", "refused", "small"]
+
+
 def test_stats_errors_are_clear(tmp_path):
     missing = stats("--log", str(tmp_path / "none.db"))
     assert missing.returncode == 1 and "no request log at" in missing.stderr

@@ -1,0 +1,94 @@
+"""The OpenAI embeddings front door: POST /v1/embeddings.
+
+Served by the config's `embeddings:` deployments in order (router/embeddings.py): the
+upstream's retries, cooldowns and fallback, the x-tianji-* headers (no difficulty: none
+is scored), cost at the deployment's price, the log line, metrics and request-log row.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from router.api.core import JSON, Call, asked, failed, json_bytes, log_request, read_body
+from router.api.gateway import Gateway
+from router.costs import Tokens
+from router.embeddings import (
+    EmbeddingRequest,
+    embedding_answer,
+    embeddings_decision,
+    not_configured,
+    parse_embedding_request,
+)
+from router.errors import GatewayError
+from router.schema import non_finite_path
+from router.upstream import Served
+from router.upstream_embeddings import EmbeddingCall
+
+
+def _load(raw: bytes) -> Any:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise GatewayError(
+            400, "The request body is not valid JSON (UTF-8).", code="invalid_json"
+        ) from None
+    if isinstance(data, dict) and (where := non_finite_path(data)) is not None:
+        raise GatewayError(400, f"Invalid value for '{where}': NaN and Infinity are not JSON "
+                           "numbers.", code="invalid_request", param=where)
+    return data
+
+
+async def embeddings(gw: Gateway, request: Request) -> Response:
+    if not gw.config.embeddings:
+        raise not_configured()
+    started = time.monotonic()
+    raw = await read_body(request, gw.config.server.max_body_bytes)
+    read = time.monotonic()  # the deadline starts once the body is in
+    body = _load(raw)
+    if isinstance(body, dict) and isinstance(body.get("model"), str):
+        asked(request, body)  # the refused row names the model
+    parsed: EmbeddingRequest = parse_embedding_request(body, gw.config)
+    decision = embeddings_decision(gw.config, gw.catalog, parsed)
+    request.state.routed = True  # from here on the request is logged below, not refused
+    entry = gw.request_log.entry(request.url.path, {"model": parsed.model}, request.headers)
+    entry.answer_parts = None  # vectors are not kept, even with log_prompts
+    prompt: list[Any] | None = None
+    if gw.config.server.log_prompts:
+        prompt = [parsed.input] if isinstance(parsed.input, str) else list(parsed.input)
+    call = Call(request.state.request_id, decision, started, False, prompt, entry)
+    try:
+        served = await gw.upstream.complete(
+            decision, parsed.upstream_params(), stream=False,
+            deadline=read + gw.config.resilience.request_timeout_s,
+            request_id=call.request_id, call=EmbeddingCall(parsed),
+        )
+    except GatewayError as err:
+        failed(gw, call, err)
+        raise
+    assert served.response is not None
+    dep = served.candidate.deployment
+    answer = embedding_answer(served.response, parsed, dep.model.split("/", 1)[-1])
+    cost = _record(gw, call, served, answer["usage"])
+    headers = {
+        "x-tianji-tier": served.candidate.tier,
+        "x-tianji-model": dep.model,
+        "x-tianji-provider": dep.name,
+        "x-tianji-attempts": str(served.calls),
+        "x-tianji-cost-usd": f"{cost:.8f}",
+    }
+    return Response(json_bytes(answer), 200, headers, media_type=JSON)
+
+
+def _record(gw: Gateway, call: Call, served: Served, usage: dict[str, Any]) -> float:
+    """Cost, metrics, log line and row. The baseline is the cost itself: without Tianji
+    the app would call the same embedding model, so routing saves nothing here."""
+    cost = gw.catalog[served.candidate.deployment.name].cost_of(Tokens.of(usage))
+    gw.metrics.observe(served, cost, cost, time.monotonic() - call.started)
+    log_request(call, served, 200, cost, cost)
+    gw.request_log.add(call, served, usage, 200, cost, cost)
+    return cost
