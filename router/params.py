@@ -125,10 +125,11 @@ def honoured(dep: Deployment) -> frozenset[str]:
 
 
 def with_params(config: Config, catalog: Mapping[str, ModelInfo]) -> dict[str, ModelInfo]:
-    """The catalog with each deployment's honoured parameters filled in (the server's)."""
+    """The catalog with each chat deployment's honoured parameters filled in (the server's);
+    embedding deployments take no chat parameters and are left as they are."""
     deployments = {d.name: d for t in config.tiers for d in t.deployments}
-    return {name: replace(info, params=honoured(deployments[name]))
-            for name, info in catalog.items()}
+    return {name: replace(info, params=honoured(deployments[name])) if name in deployments
+            else info for name, info in catalog.items()}
 
 
 def for_provider(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
