@@ -270,7 +270,7 @@ async def messages(gw: Gateway, request: Request) -> Response:
     try:
         served = await gw.upstream.complete(
             decision, {}, stream=stream, deadline=deadline, request_id=request_id,
-            call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport),
+            call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport, request_id),
         )
     except GatewayError as err:
         failed(gw, call, err)
