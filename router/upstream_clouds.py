@@ -136,11 +136,13 @@ async def bedrock_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[JSON]:
     buffer = EventStreamBuffer()
     async for data in chunks:
         buffer.add_data(data)
-        try:
-            messages = list(buffer)
-        except (ParserError, InvalidPayloadLength) as exc:
-            raise ConnectionError(f"Bedrock's event stream is malformed: {exc}") from None
-        for message in messages:
+        while True:  # the frames before a bad one are events like any others
+            try:
+                message = next(buffer)
+            except StopIteration:
+                break
+            except (ParserError, InvalidPayloadLength) as exc:
+                raise ConnectionError(f"Bedrock's event stream is malformed: {exc}") from None
             event = _bedrock_event(message.headers, message.payload)
             if event is not None:
                 yield event

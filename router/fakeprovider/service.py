@@ -28,7 +28,14 @@ from .httpserver import (
 from .prompt_cache import PromptCache
 from .wire import JSON, Turn, Wire, dumps
 from .wire_anthropic import AnthropicWire
-from .wire_clouds import BEDROCK_INVOKE, VERTEX_PREDICT, BedrockWire, VertexWire, token_answer
+from .wire_clouds import (
+    BEDROCK_INVOKE,
+    TOKEN_CALLS,
+    VERTEX_PREDICT,
+    BedrockWire,
+    VertexWire,
+    token_answer,
+)
 from .wire_openai import OpenAIWire
 
 DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
@@ -167,6 +174,10 @@ class Service:
         if request.path.startswith("/_admin/"):
             return self._admin(request)
         if request.path == "/token" and request.method == "POST":
+            with self._lock:  # recorded as calls of TOKEN_CALLS
+                self._calls.setdefault(TOKEN_CALLS, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(
+                    RecordedCall(TOKEN_CALLS, "oauth", "POST", request.path, request.headers,
+                                 request.body.decode("latin-1"), False, None, 200, completed=True))
             return Exchange([Write(full_response(200, token_answer(), "application/json"))])
         route = _route(request.path)
         if route is None or request.method != "POST":

@@ -9,7 +9,7 @@
   <model>:rawPredict` (a `message`) and `:streamRawPredict` (Anthropic's SSE). The fake takes
   the project as the deployment id, so `api_base` is the fake's bare URL. `POST /token`
   is an OAuth token endpoint (the `token_uri` of a fake service account): it answers
-  every grant with `FAKE_VERTEX_TOKEN`.
+  every grant with `FAKE_VERTEX_TOKEN`; grants are recorded as `calls(TOKEN_CALLS)`.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ VERTEX_PREDICT = re.compile(
     r"/v1/projects/(?P<dep>[^/]+)/locations/(?P<region>[^/]+)/publishers/anthropic/models/"
     r"(?P<model>[^/:]+):(?P<op>rawPredict|streamRawPredict)")
 FAKE_VERTEX_TOKEN = "ya29.fake-vertex-access-token"
+TOKEN_CALLS = "_oauth_token"
 EVENTSTREAM = "application/vnd.amazon.eventstream"
 
 
