@@ -208,13 +208,7 @@ class MessagesCall:
         return await self._translated(provider, stream, kwargs)
 
     async def _anthropic(self, model: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
-        base = str(kwargs.get("api_base") or ANTHROPIC_API).rstrip("/")
-        url = base if base.endswith("/v1/messages") else f"{base}/v1/messages"
-        headers = {"x-api-key": str(kwargs.get("api_key") or os.environ.get(
-            "ANTHROPIC_API_KEY", "")), "anthropic-version": self.request.version,
-            "content-type": "application/json", "accept": "application/json"}
-        if self.request.betas:
-            headers["anthropic-beta"] = ",".join(self.request.betas)
+        url, headers = _anthropic_target(kwargs, self.request)
         body = {**self.request.body, "model": model}
         if stream:
             body["stream"] = True
@@ -297,6 +291,48 @@ class MessagesCall:
         wrapper = AnthropicStreamWrapper(completion_stream=_prepend(first, response),
                                          model=local_model, tool_name_mapping=tool_names)
         return EventStream(aiter(wrapper), response.aclose, provider, local_model, response)
+
+
+def _anthropic_target(params: Mapping[str, Any], request: MessagesRequest,
+                      endpoint: str = "") -> tuple[str, dict[str, str]]:
+    """The Anthropic API's Messages URL (`endpoint` appended, e.g. "/count_tokens") and
+    headers for a deployment: its own key, the client's version and betas."""
+    base = str(params.get("api_base") or ANTHROPIC_API).rstrip("/")
+    url = (base if base.endswith("/v1/messages") else f"{base}/v1/messages") + endpoint
+    headers = {"x-api-key": str(params.get("api_key") or os.environ.get(
+        "ANTHROPIC_API_KEY", "")), "anthropic-version": request.version,
+        "content-type": "application/json", "accept": "application/json"}
+    if request.betas:
+        headers["anthropic-beta"] = ",".join(request.betas)
+    return url, headers
+
+
+# The fields of a Messages body that POST /v1/messages/count_tokens takes.
+_COUNT_FIELDS = ("messages", "system", "tools", "tool_choice", "thinking", "mcp_servers",
+                 "context_management", "output_config", "output_format")
+
+
+async def count_tokens(http: HTTPPool, params: Mapping[str, Any], request: MessagesRequest,
+                       timeout: float) -> int:
+    """The Anthropic API's own count of the prompt's input tokens for an `anthropic/`
+    deployment (`params`: its litellm parameters and `model`). Raises on any failure."""
+    model = str(params["model"]).split("/", 1)[1]
+    url, headers = _anthropic_target(params, request, "/count_tokens")
+    body = {k: request.body[k] for k in _COUNT_FIELDS if k in request.body}
+    async with asyncio.timeout(timeout):
+        with map_aiohttp_exceptions():
+            response = await http.session().post(
+                url, data=json.dumps({**body, "model": model}).encode(), headers=headers)
+            try:
+                text = (await response.read()).decode("utf-8", "replace")
+            finally:
+                response.release()
+    if response.status >= 400:
+        raise status_error(response.status, _error_message(text), "anthropic", model)
+    count = json.loads(text).get("input_tokens")
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise ValueError("the provider's count has no input_tokens")
+    return count
 
 
 async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:

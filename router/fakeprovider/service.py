@@ -26,7 +26,7 @@ from .httpserver import (
     head,
 )
 from .prompt_cache import PromptCache
-from .wire import JSON, Turn, Wire, dumps
+from .wire import JSON, Turn, Wire, count_tokens, dumps
 from .wire_anthropic import AnthropicWire
 from .wire_clouds import (
     BEDROCK_INVOKE,
@@ -64,6 +64,7 @@ class _Route:
     dep_id: str
     model: str | None = None
     stream: bool | None = None
+    count: bool = False  # Anthropic's POST /v1/messages/count_tokens
 
 
 def _route(path: str) -> _Route | None:
@@ -74,6 +75,8 @@ def _route(path: str) -> _Route | None:
         return None
     if (wire := _ROUTES.get("/" + parts[3])) is not None:
         return _Route(wire, parts[2])
+    if parts[3] == "v1/messages/count_tokens":
+        return _Route(_ROUTES["/v1/messages"], parts[2], count=True)
     if match := BEDROCK_INVOKE.fullmatch(parts[3]):
         return _Route(_BEDROCK, parts[2], match["model"],
                       match["op"] == "invoke-with-response-stream")
@@ -197,6 +200,8 @@ class Service:
                                 request.headers, body, stream,
                                 fault.kind.value if fault else None)
             self._calls.setdefault(dep_id, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(call)
+        if route.count:
+            return self._count(call, wire, body, fault)
         behaviour = self.shape(dep_id, body, stream, fault, behaviour)
         text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
         if fault is not None and fault.kind is FaultKind.ECHO_HEADERS:
@@ -219,6 +224,21 @@ class Service:
             call.disconnected = client_left
 
         return Exchange(steps, on_end)
+
+    @staticmethod
+    def _count(call: RecordedCall, wire: Wire, body: JSON, fault: Fault | None) -> Exchange:
+        """count_tokens: the prompt's tokens as an answer would report them (tools too),
+        or the fault's error (a fault of another kind resets the connection)."""
+        if fault is not None:
+            turn = wire.turn(call.dep_id, body, "")
+            error = _error_response(wire, turn, fault)
+            call.status = error[0] if error else None
+            call.completed = True
+            return Exchange([Write(error[1])] if error else [Reset()])
+        call.status = 200
+        call.completed = True
+        tokens = count_tokens([body.get("system"), body.get("tools"), body.get("messages", [])])
+        return _json_exchange(200, {"input_tokens": tokens})
 
     def shape(self, dep_id: str, body: JSON, stream: bool, fault: Fault | None,
               behaviour: Behaviour) -> Behaviour:
