@@ -222,9 +222,16 @@ class MessagesCall:
         (router/upstream_clouds.py), Tianji sends it and reads the stream as it comes."""
         model = str(kwargs["model"])
         deployment = {k: v for k, v in kwargs.items() if k not in _CALL_KEYS}
-        request = await prepare_async(
-            provider, model.split("/", 1)[1], self.request.body,
-            cloud_betas(self.request.betas, provider), deployment, stream, self.request_id)
+        try:
+            request = await prepare_async(
+                provider, model.split("/", 1)[1], self.request.body,
+                cloud_betas(self.request.betas, provider), deployment, stream, self.request_id)
+        except litellm.BadRequestError:
+            raise  # the request itself (e.g. a tool the cloud cannot run): the client's
+        except Exception as exc:  # noqa: BLE001 - credentials, token or signing failed
+            raise litellm.AuthenticationError(
+                message=f"could not authenticate to {provider}: {type(exc).__name__}: {exc}",
+                model=model, llm_provider=provider) from None
         return await self._send(request.url, request.headers, request.body, provider, model,
                                 stream)
 

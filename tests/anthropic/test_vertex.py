@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from router.fakeprovider import Fault, FaultKind
 from router.fakeprovider.wire_clouds import FAKE_VERTEX_TOKEN, TOKEN_CALLS
-from tests.anthropic.conftest import VERTEX_HAIKU, vertex
+from tests.anthropic.conftest import VERTEX_HAIKU, bedrock, vertex
 from tests.conftest import deployment, make_config, run_gateway
 
 PATH = ("/v1/projects/{dep}/locations/us-east5/publishers/anthropic/models/"
@@ -94,3 +94,17 @@ def test_the_anthropic_api_failing_falls_over_to_vertex(fake, claude, vertex_cre
     served = fake.calls("vertex-haiku")
     assert [c.path.rsplit(":", 1)[1] for c in served] == ["rawPredict", "streamRawPredict"]
     assert all("claude-code-20250219" not in c.headers["anthropic-beta"] for c in served)
+
+
+def test_unusable_credentials_cool_the_deployment_down_and_move_on(fake, claude, tmp_path):
+    broken = tmp_path / "not-a-service-account.json"
+    broken.write_text("{ this is not JSON")
+    config = make_config([[vertex(fake, str(broken), "vertex-broken"),
+                           bedrock(fake, "bedrock-haiku")]])
+    with run_gateway(config) as gw:
+        raw = claude(gw).messages.with_raw_response.create(
+            model="haiku", max_tokens=64, messages=user("hi"))
+        assert raw.headers["x-tianji-provider"] == "bedrock-haiku"
+        assert gw.health.cooling_for("vertex-broken") > 0
+        assert "this is not JSON" not in raw.http_response.text
+    assert fake.calls("vertex-broken") == []
