@@ -142,3 +142,30 @@ def test_fields_bedrock_does_not_take_are_dropped_with_a_warning(fake, claude, r
     assert {"service_tier", "brand_new_field",
             "context_management.edits[clear_thinking_20251015]"} <= set(line["fields"])
     assert "context_management" not in line["fields"]
+
+
+TOOL = {"name": "read_file", "description": "Read a file",
+        "input_schema": {"type": "object", "properties": {"path": {"type": "string"}}}}
+
+
+@pytest.mark.parametrize("dep", ["bedrock-haiku", "vertex-haiku"])
+def test_tool_use_and_thinking_history_stream_through_either_cloud(two_clouds, fake, claude,
+                                                                  dep):
+    """A tool call streamed back as input_json_delta, and a conversation carrying an earlier
+    thinking block with its signature, which reaches the cloud as sent."""
+    if dep == "vertex-haiku":
+        fake.set_fault("bedrock-haiku", Fault(FaultKind.HTTP_ERROR, status=503))
+    thinking = {"type": "thinking", "thinking": "Read it first.", "signature": "sig-abc"}
+    history = [{"role": "user", "content": "Read main.py"},
+               {"role": "assistant", "content": [thinking, {"type": "text", "text": "OK."}]},
+               {"role": "user", "content": "Now read it."}]
+    with claude(two_clouds).messages.stream(
+            model="haiku", max_tokens=2048, messages=history, tools=[TOOL],
+            tool_choice={"type": "any"},
+            thinking={"type": "enabled", "budget_tokens": 1024}) as stream:
+        final = stream.get_final_message()
+    assert [b.type for b in final.content] == ["thinking", "tool_use"]
+    assert final.content[1].name == "read_file" and final.stop_reason == "tool_use"
+    (call,) = [c for c in fake.calls(dep) if c.status == 200]
+    assert call.body["messages"][1]["content"][0] == thinking
+    assert call.body["tools"][0]["name"] == "read_file"
