@@ -16,6 +16,16 @@ provider, which simulates Claude's prompt cache per deployment
 
 Modes: `per-turn` routes every turn afresh (affinity off), `top` sends everything to
 the top tier (model `opus`), `affinity` is Tianji's default.
+
+Two sessions. `shaped` is the hand-written one above (14 turns; it was written while
+affinity was being built, after seeing its results). `generated` is drawn from a seed
+(`--seed`, default 1) by a recipe fixed before it was first run:
+- 20 main-loop turns; each turn's difficulty easy / medium / hard with probability
+  0.3 / 0.55 / 0.15;
+- each turn's tool result is 50 to 1200 (uniform) repetitions of a 5-token phrase, so the
+  conversation's prefix grows by about 250 to 6000 tokens a turn;
+- after each main turn, a background small-model call with probability 0.3;
+- the Anthropic API is down for one turn drawn uniformly from turns 7 to 13.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,11 +50,38 @@ PRICES = {"small": (1.0, 5.0), "medium": (3.0, 15.0), "large": (5.0, 25.0)}  # C
 CLOUDS = ("anthropic", "bedrock")
 SESSION = "5f0c8d0e-replay-session"
 MODES = ("per-turn", "top", "affinity")
-# Difficulty of each main-loop turn, and where Claude Code's background calls fall.
-MAIN_TURNS = ("medium", "medium", "easy", "medium", "medium", "medium", "easy", "medium",
-              "hard", "medium", "medium", "easy", "medium", "medium")
-BACKGROUND_AFTER = (0, 5, 10)  # a small-model call after these main turns
-FAIL_AT = 10  # the Anthropic API (every tier's first deployment) is down on this turn
+
+
+@dataclass(frozen=True)
+class Session:
+    """A Claude Code-shaped session: each main-loop turn's difficulty and tool-result size
+    (repetitions of a 5-token phrase), where background calls fall, and the turn on which
+    the Anthropic API (every tier's first deployment) is down."""
+
+    name: str
+    main_turns: tuple[str, ...]
+    tool_output: tuple[int, ...]
+    background_after: frozenset[int]
+    fail_at: int
+
+
+SHAPED = Session(
+    "shaped",
+    ("medium", "medium", "easy", "medium", "medium", "medium", "easy", "medium",
+     "hard", "medium", "medium", "easy", "medium", "medium"),
+    (400,) * 14, frozenset({0, 5, 10}), 10)
+
+
+def generated(seed: int) -> Session:
+    """The session the recipe in the module docstring draws from `seed`."""
+    rng = random.Random(seed)
+    turns = 20
+    difficulty = tuple(rng.choices(("easy", "medium", "hard"), (0.3, 0.55, 0.15), k=turns))
+    output = tuple(rng.randint(50, 1200) for _ in range(turns))
+    background = frozenset(t for t in range(turns) if rng.random() < 0.3)
+    return Session(f"generated (seed {seed})", difficulty, output, background,
+                   rng.randint(7, 13))
+
 # An agent turn's answer (thinking and a tool call): about 400 output tokens.
 ANSWER = " ".join(["word"] * 400)
 _DIFFICULTY = {"easy": 0.1, "medium": 0.5, "hard": 0.9}
@@ -125,8 +163,8 @@ def _call(kind: str, turn: int, response: httpx.Response) -> Call:
                 h["x-tianji-provider"], float(h["x-tianji-cost-usd"]))
 
 
-async def replay(fake: FakeProvider, mode: str) -> list[Call]:
-    """Run the session once through a fresh gateway in `mode`; the fake is reset first."""
+async def replay(fake: FakeProvider, mode: str, session: Session = SHAPED) -> list[Call]:
+    """Run `session` once through a fresh gateway in `mode`; the fake is reset first."""
     fake.reset()
     app = create_app(replay_config(fake, affinity=mode == "affinity"), LastTurnClassifier())
     model = "opus" if mode == "top" else "claude-opus-5-5"
@@ -136,8 +174,9 @@ async def replay(fake: FakeProvider, mode: str) -> list[Call]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://tianji",
                                  timeout=30) as client:
-        for turn, difficulty in enumerate(MAIN_TURNS):
-            text = f"[{difficulty}] step {turn}: " + f"output of step {turn}. " * 400
+        for turn, difficulty in enumerate(session.main_turns):
+            text = (f"[{difficulty}] step {turn}: "
+                    + f"output of step {turn}. " * session.tool_output[turn])
             if turn == 0:
                 user_content = [{"type": "text", "text": text}]
             else:
@@ -145,9 +184,9 @@ async def replay(fake: FakeProvider, mode: str) -> list[Call]:
                                  "content": [{"type": "text", "text": text}]}]
             history = [*_strip_cache_marks(history),
                        {"role": "user", "content": _cached(user_content)}]
-            if turn == FAIL_AT + 1:
+            if turn == session.fail_at + 1:
                 fake.clear()
-            if turn == FAIL_AT:
+            if turn == session.fail_at:
                 for alias in ("haiku", "sonnet", "opus"):
                     fake.set_fault(f"anthropic-{alias}",
                                    Fault(FaultKind.HTTP_ERROR, status=529, times=2))
@@ -160,7 +199,7 @@ async def replay(fake: FakeProvider, mode: str) -> list[Call]:
                 {"type": "text", "text": f"Running step {turn + 1}."},
                 {"type": "tool_use", "id": f"toolu_{turn}", "name": "Bash",
                  "input": {"arg": f"make step-{turn + 1}"}}]})
-            if turn in BACKGROUND_AFTER:
+            if turn in session.background_after:
                 background = await _post(client, {
                     "model": "claude-haiku-4-5" if mode != "top" else "opus",
                     "max_tokens": 512, "system": "Summarise this coding session in 5 words.",
@@ -174,28 +213,35 @@ def total(calls: list[Call]) -> float:
     return sum(c.cost_usd for c in calls)
 
 
-async def _all(fake: FakeProvider) -> dict[str, list[Call]]:
-    return {mode: await replay(fake, mode) for mode in MODES}
+async def _all(fake: FakeProvider, sessions: list[Session]) -> dict[str, dict[str, list[Call]]]:
+    return {session.name: {mode: await replay(fake, mode, session) for mode in MODES}
+            for session in sessions}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.affinity_replay", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", action="store_true", help="print every call of each mode")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated session")
     args = parser.parse_args(argv)
+    sessions = [SHAPED, generated(args.seed)]
     with FakeProvider() as fake:
-        results = asyncio.run(_all(fake))
-    for mode, calls in results.items():
-        if args.calls:
-            print(f"\n{mode}:")
-            for c in calls:
-                print(f"  {c.kind:<10} turn {c.turn:>2}  {c.affinity:<11} {c.tier:<6} "
-                      f"{c.deployment:<16} ${c.cost_usd:.6f}")
-    print(f"\n{len(MAIN_TURNS)} main-loop turns, {len(BACKGROUND_AFTER)} background calls")
+        results = asyncio.run(_all(fake, sessions))
     labels = {"per-turn": "per-turn routing, no affinity", "top": "always the top tier",
               "affinity": "Tianji with affinity"}
-    for mode, calls in results.items():
-        print(f"  {labels[mode]:<32} ${total(calls):.4f}")
+    for session in sessions:
+        runs = results[session.name]
+        if args.calls:
+            for mode, calls in runs.items():
+                print(f"\n{session.name}, {mode}:")
+                for c in calls:
+                    print(f"  {c.kind:<10} turn {c.turn:>2}  {c.affinity:<11} {c.tier:<6} "
+                          f"{c.deployment:<16} ${c.cost_usd:.6f}")
+        print(f"\n{session.name}: {len(session.main_turns)} main-loop turns, "
+              f"{len(session.background_after)} background calls, the Anthropic API down on "
+              f"turn {session.fail_at}")
+        for mode, calls in runs.items():
+            print(f"  {labels[mode]:<32} ${total(calls):.4f}")
     return 0
 
 

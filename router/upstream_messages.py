@@ -10,10 +10,12 @@ commit point); only the call itself differs:
 |                         | thinking signatures, cache_control, documents), `model` set to |
 |                         | the deployment's id; only `anthropic-version`/`anthropic-beta` |
 |                         | headers from the client; the deployment's own key              |
-| `bedrock/`, `vertex_ai/`| litellm's native Messages handler (SigV4 / Google auth, the    |
-|                         | cloud's model id and `anthropic_version`): the Messages fields |
-|                         | litellm knows; betas the cloud does not accept are dropped;    |
-|                         | a stream is the whole message relayed as one burst of events   |
+| `bedrock/`, `vertex_ai/`| the request litellm's Messages config for the cloud builds     |
+|                         | (router/upstream_clouds.py: SigV4 / Google OAuth, the cloud's  |
+|                         | URL and `anthropic_version`, the fields and betas the cloud    |
+|                         | accepts; what it leaves out is logged), sent by Tianji; a      |
+|                         | stream is read event by event (Bedrock's binary event stream,  |
+|                         | Vertex's SSE)                                                  |
 | anything else           | litellm's Anthropic adapter: translated to chat completions    |
 |                         | and back (requests with thinking signatures never get here)    |
 
@@ -53,17 +55,16 @@ from litellm.llms.anthropic.pass_through.adapters.transformation import (  # noq
 )
 
 from router.transport import LeanTransport  # noqa: E402
+from router.upstream_clouds import StreamException, bedrock_events, prepare_async  # noqa: E402
 
 JSON = dict[str, Any]
 DEFAULT_VERSION = "2023-06-01"
 ANTHROPIC_API = "https://api.anthropic.com"
 # Providers that take the Messages body natively; the rest get the chat translation.
 CLAUDE_NATIVE = frozenset({"anthropic", "bedrock", "vertex_ai"})
-# Fields litellm's Bedrock/Vertex Messages handlers accept by name.
+# The Messages fields litellm's Anthropic adapter translates to chat completions.
 _LITELLM_FIELDS = ("max_tokens", "messages", "metadata", "stop_sequences", "system",
                    "temperature", "thinking", "tool_choice", "tools", "top_k", "top_p")
-_LITELLM_EXTRA_FIELDS = ("context_management", "output_config", "output_format", "container",
-                         "mcp_servers", "cache_control", "inference_geo", "speed")
 # Deployment parameters that are not credentials or endpoints: never sent as headers.
 _CALL_KEYS = ("timeout", "num_retries", "max_retries", "drop_params", "_skip_mcp_handler",
               "stream_options", "stream", "model")
@@ -121,7 +122,10 @@ class EventStream:
     async def __anext__(self) -> JSON:
         if self.received_finish_reason is not None:
             raise StopAsyncIteration
-        event = await anext(self._events)
+        try:
+            event = await anext(self._events)
+        except StreamException as exc:
+            raise status_error(exc.status, str(exc), self._provider, self._model) from None
         kind = event.get("type")
         if kind == "error":
             error = event.get("error") or {}
@@ -187,10 +191,11 @@ class MessagesCall:
     kwargs Upstream builds (deployment parameters, `model`, `stream`, timeouts)."""
 
     def __init__(self, request: MessagesRequest, http: HTTPPool,
-                 transport: LeanTransport | None) -> None:
+                 transport: LeanTransport | None, request_id: str = "") -> None:
         self.request = request
         self.http = http
         self.transport = transport
+        self.request_id = request_id
 
     async def __call__(self, **kwargs: Any) -> JSON | EventStream:
         model: str = kwargs["model"]
@@ -199,31 +204,49 @@ class MessagesCall:
         if provider == "anthropic":
             return await self._anthropic(model.split("/", 1)[1], stream, kwargs)
         if provider in CLAUDE_NATIVE:
-            return await self._litellm_native(provider, stream, kwargs)
+            return await self._cloud(provider, stream, kwargs)
         return await self._translated(provider, stream, kwargs)
 
     async def _anthropic(self, model: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
-        base = str(kwargs.get("api_base") or ANTHROPIC_API).rstrip("/")
-        url = base if base.endswith("/v1/messages") else f"{base}/v1/messages"
-        headers = {"x-api-key": str(kwargs.get("api_key") or os.environ.get(
-            "ANTHROPIC_API_KEY", "")), "anthropic-version": self.request.version,
-            "content-type": "application/json", "accept": "application/json"}
-        if self.request.betas:
-            headers["anthropic-beta"] = ",".join(self.request.betas)
+        url, headers = _anthropic_target(kwargs, self.request)
         body = {**self.request.body, "model": model}
         if stream:
             body["stream"] = True
         else:
             body.pop("stream", None)
+        return await self._send(url, headers, json.dumps(body).encode(), "anthropic", model,
+                                stream)
+
+    async def _cloud(self, provider: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
+        """Claude on Bedrock or Vertex: litellm builds and signs the request
+        (router/upstream_clouds.py), Tianji sends it and reads the stream as it comes."""
+        model = str(kwargs["model"])
+        deployment = {k: v for k, v in kwargs.items() if k not in _CALL_KEYS}
+        try:
+            request = await prepare_async(
+                provider, model.split("/", 1)[1], self.request.body,
+                cloud_betas(self.request.betas, provider), deployment, stream, self.request_id)
+        except litellm.BadRequestError:
+            raise  # the request itself (e.g. a tool the cloud cannot run): the client's
+        except Exception as exc:  # noqa: BLE001 - credentials, token or signing failed
+            raise litellm.AuthenticationError(
+                message=f"could not authenticate to {provider}: {type(exc).__name__}: {exc}",
+                model=model, llm_provider=provider) from None
+        return await self._send(request.url, request.headers, request.body, provider, model,
+                                stream)
+
+    async def _send(self, url: str, headers: Mapping[str, str], data: bytes, provider: str,
+                    model: str, stream: bool) -> JSON | EventStream:
+        """POST one Messages request: the `message`, or an EventStream whose events are
+        read as the provider sends them. An error status raises litellm's exception."""
         with map_aiohttp_exceptions():
-            response = await self.http.session().post(url, data=json.dumps(body).encode(),
-                                                      headers=headers)
+            response = await self.http.session().post(url, data=data, headers=dict(headers))
             if response.status >= 400:
                 text = (await response.read()).decode("utf-8", "replace")
                 response.release()
                 status = httpx.Response(response.status, headers=dict(response.headers),
                                         request=httpx.Request("POST", url))
-                raise status_error(response.status, _error_message(text), "anthropic", model,
+                raise status_error(response.status, _error_message(text), provider, model,
                                    status)
             if not stream:
                 try:
@@ -238,25 +261,11 @@ class MessagesCall:
             else:
                 response.close()
 
-        return EventStream(_sse_events(_aiohttp_lines(response)), close, "anthropic", model)
-
-    async def _litellm_native(self, provider: str, stream: bool,
-                              kwargs: Mapping[str, Any]) -> Any:
-        body = self.request.body
-        fields = {k: body[k] for k in (*_LITELLM_FIELDS, *_LITELLM_EXTRA_FIELDS) if k in body}
-        deployment = {k: v for k, v in kwargs.items() if k not in _CALL_KEYS}
-        betas = cloud_betas(self.request.betas, provider)
-        if betas:
-            deployment["extra_headers"] = {"anthropic-beta": ",".join(betas)}
-        # litellm 1.106.2's streaming Messages path imports its proxy's optional packages
-        # (orjson, soundfile): ask for the whole message and relay it as one burst of events.
-        result = dict(await litellm.anthropic_messages(  # type: ignore[call-overload]
-            **fields, **deployment, model=kwargs["model"], stream=False,
-            _skip_mcp_handler=True, timeout=kwargs.get("timeout")))
-        if not stream:
-            return result
-        return EventStream(_as_events(message_events(result)), None, provider,
-                           str(kwargs["model"]))
+        if provider == "bedrock":
+            events = bedrock_events(_aiohttp_chunks(response))
+        else:
+            events = _sse_events(_aiohttp_lines(response))
+        return EventStream(events, close, provider, model)
 
     async def _translated(self, provider: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
         body = self.request.body
@@ -289,6 +298,48 @@ class MessagesCall:
         wrapper = AnthropicStreamWrapper(completion_stream=_prepend(first, response),
                                          model=local_model, tool_name_mapping=tool_names)
         return EventStream(aiter(wrapper), response.aclose, provider, local_model, response)
+
+
+def _anthropic_target(params: Mapping[str, Any], request: MessagesRequest,
+                      endpoint: str = "") -> tuple[str, dict[str, str]]:
+    """The Anthropic API's Messages URL (`endpoint` appended, e.g. "/count_tokens") and
+    headers for a deployment: its own key, the client's version and betas."""
+    base = str(params.get("api_base") or ANTHROPIC_API).rstrip("/")
+    url = (base if base.endswith("/v1/messages") else f"{base}/v1/messages") + endpoint
+    headers = {"x-api-key": str(params.get("api_key") or os.environ.get(
+        "ANTHROPIC_API_KEY", "")), "anthropic-version": request.version,
+        "content-type": "application/json", "accept": "application/json"}
+    if request.betas:
+        headers["anthropic-beta"] = ",".join(request.betas)
+    return url, headers
+
+
+# The fields of a Messages body that POST /v1/messages/count_tokens takes.
+_COUNT_FIELDS = ("messages", "system", "tools", "tool_choice", "thinking", "mcp_servers",
+                 "context_management", "output_config", "output_format")
+
+
+async def count_tokens(http: HTTPPool, params: Mapping[str, Any], request: MessagesRequest,
+                       timeout: float) -> int:
+    """The Anthropic API's own count of the prompt's input tokens for an `anthropic/`
+    deployment (`params`: its litellm parameters and `model`). Raises on any failure."""
+    model = str(params["model"]).split("/", 1)[1]
+    url, headers = _anthropic_target(params, request, "/count_tokens")
+    body = {k: request.body[k] for k in _COUNT_FIELDS if k in request.body}
+    async with asyncio.timeout(timeout):
+        with map_aiohttp_exceptions():
+            response = await http.session().post(
+                url, data=json.dumps({**body, "model": model}).encode(), headers=headers)
+            try:
+                text = (await response.read()).decode("utf-8", "replace")
+            finally:
+                response.release()
+    if response.status >= 400:
+        raise status_error(response.status, _error_message(text), "anthropic", model)
+    count = json.loads(text).get("input_tokens")
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise ValueError("the provider's count has no input_tokens")
+    return count
 
 
 async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -338,41 +389,10 @@ async def _aiohttp_lines(response: aiohttp.ClientResponse) -> AsyncIterator[str]
             yield line.decode("utf-8", "replace").rstrip("\r\n")
 
 
-def message_events(message: JSON) -> list[JSON]:
-    """A complete `message` as the stream events that would have carried it."""
-    usage = dict(message.get("usage") or {})
-    start = {**message, "content": [], "stop_reason": None, "stop_sequence": None,
-             "usage": {**usage, "output_tokens": 0}}
-    events: list[JSON] = [{"type": "message_start", "message": start}]
-    for index, block in enumerate(message.get("content") or ()):
-        kind = block.get("type")
-        empty = {"text": {"text": ""}, "thinking": {"thinking": "", "signature": ""},
-                 "tool_use": {"input": {}}}.get(kind, {})
-        events.append({"type": "content_block_start", "index": index,
-                       "content_block": {**block, **empty}})
-        deltas: list[JSON] = []
-        if kind == "text":
-            deltas = [{"type": "text_delta", "text": block.get("text", "")}]
-        elif kind == "thinking":
-            deltas = [{"type": "thinking_delta", "thinking": block.get("thinking", "")},
-                      {"type": "signature_delta", "signature": block.get("signature", "")}]
-        elif kind == "tool_use":
-            deltas = [{"type": "input_json_delta",
-                       "partial_json": json.dumps(block.get("input") or {})}]
-        events += [{"type": "content_block_delta", "index": index, "delta": d}
-                   for d in deltas]
-        events.append({"type": "content_block_stop", "index": index})
-    events.append({"type": "message_delta",
-                   "delta": {"stop_reason": message.get("stop_reason"),
-                             "stop_sequence": message.get("stop_sequence")},
-                   "usage": {"output_tokens": usage.get("output_tokens", 0)}})
-    events.append({"type": "message_stop"})
-    return events
-
-
-async def _as_events(events: list[JSON]) -> AsyncIterator[JSON]:
-    for event in events:
-        yield event
+async def _aiohttp_chunks(response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    with map_aiohttp_exceptions():
+        async for data in response.content.iter_any():
+            yield data
 
 
 def _error_message(text: str) -> str:

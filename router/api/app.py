@@ -235,8 +235,8 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     async def anthropic_messages(request: Request) -> Response:
         return await messages.messages(gw, request)
 
-    @app.post("/v1/messages/count_tokens")
-    async def anthropic_count_tokens(request: Request) -> dict[str, Any]:
+    @app.post("/v1/messages/count_tokens", response_model=None)
+    async def anthropic_count_tokens(request: Request) -> Response:
         return await messages.count_tokens(gw, request)
 
     app.openapi = lambda: _openapi(app, config)  # type: ignore[method-assign]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 import time
 from fnmatch import fnmatchcase
@@ -43,7 +44,17 @@ from router.errors import GatewayError
 from router.policy import Decision, Route, needs_of
 from router.schema import non_finite_path
 from router.upstream import Served
-from router.upstream_messages import CLAUDE_NATIVE, DEFAULT_VERSION, MessagesCall, MessagesRequest
+from router.upstream_messages import (
+    CLAUDE_NATIVE,
+    DEFAULT_VERSION,
+    MessagesCall,
+    MessagesRequest,
+)
+from router.upstream_messages import count_tokens as count_tokens_upstream
+
+log = logging.getLogger("tianji.messages")
+# How long count_tokens waits for the provider's count before it answers with the estimate.
+_COUNT_TIMEOUT_S = 5.0
 
 # Anthropic's error types by status; 503 (every deployment failed or is cooling down) is
 # Anthropic's 529; other client errors (408 body too slow, 415 not JSON, 431) are
@@ -271,7 +282,8 @@ async def messages(gw: Gateway, request: Request) -> Response:
     try:
         served = await serve(
             gw, call, decision, {}, body, view, deadline=deadline,
-            wire_call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport),
+            wire_call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport,
+                                  call.request_id),
         )
     except GatewayError as err:
         failed(gw, call, err)
@@ -324,16 +336,43 @@ def _events(gw: Gateway, call: Call, served: Served) -> Any:
     return relay_stream(gw, call, served, _MessagesStream())
 
 
-async def count_tokens(gw: Gateway, request: Request) -> JSON:
-    """The prompt's token count as the policy estimates it (about four characters per
-    token, images counted flat); no provider is called."""
+async def count_tokens(gw: Gateway, request: Request) -> Response:
+    """The prompt's input tokens: counted by the Anthropic API (its own
+    /v1/messages/count_tokens) when the request would route to an `anthropic/` deployment
+    that is not cooling down, else Tianji's estimate (about four characters per token,
+    images counted flat). `x-tianji-token-count` says which: `exact` or `estimate`."""
+    config = gw.config
     body = parse_messages_body(
-        await read_body(request, gw.config.server.max_body_bytes), gw.config.server.max_messages,
+        await read_body(request, config.server.max_body_bytes), config.server.max_messages,
         count_only=True,
     )
     asked(request, body)
-    route_for(gw.config, body["model"], request.headers)
-    return {"input_tokens": needs_of(chat_view(body)).prompt_tokens}
+    route = route_for(config, body["model"], request.headers)
+    upstream = _upstream_request(body, request.headers)
+    view = chat_view(body)
+    try:
+        candidates = gw.decide_route(view, route).candidates
+    except GatewayError:  # e.g. too long for every window: still worth counting
+        candidates = ()
+    counter = next((c.deployment for c in candidates if c.deployment.provider == "anthropic"
+                    and gw.health.cooling_for(c.deployment.name) == 0), None)
+    if counter is not None:
+        timeout = min(_COUNT_TIMEOUT_S, config.resilience.request_timeout_s)
+        try:
+            tokens = await count_tokens_upstream(
+                gw.messages_http, {**counter.litellm_params, "model": counter.model}, upstream,
+                timeout)
+        except Exception as exc:  # noqa: BLE001 - any failure: answer with the estimate
+            log.warning(json.dumps({
+                "event": "count_tokens_estimated", "request_id": request.state.request_id,
+                "deployment": counter.name, "error": gw.upstream.redact(
+                    f"{type(exc).__name__}: {exc}")[:300]}))
+        else:
+            return Response(json_bytes({"input_tokens": tokens}), 200, media_type=JSON,
+                            headers={"x-tianji-token-count": "exact",
+                                     "x-tianji-provider": counter.name})
+    return Response(json_bytes({"input_tokens": needs_of(view).prompt_tokens}), 200,
+                    media_type=JSON, headers={"x-tianji-token-count": "estimate"})
 
 
 def models_list(config: Config) -> JSON:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import threading
 import time
 from collections import deque
@@ -27,26 +26,67 @@ from .httpserver import (
     head,
 )
 from .prompt_cache import PromptCache
-from .wire import JSON, Turn, Wire, dumps
+from .wire import JSON, Turn, Wire, count_tokens, dumps
 from .wire_anthropic import AnthropicWire
 from .wire_embeddings import OpenAIEmbeddingsWire, TitanEmbeddingsWire
+from .wire_clouds import (
+    BEDROCK_INVOKE,
+    TOKEN_CALLS,
+    VERTEX_PREDICT,
+    BedrockWire,
+    VertexWire,
+    token_answer,
+)
 from .wire_openai import OpenAIWire
 
 DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
 MAX_CALLS_PER_DEPLOYMENT = 10_000
 _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire(),
                             "/v1/embeddings": OpenAIEmbeddingsWire()}
-# Bedrock InvokeModel (`{api_base}/model/{model id}/invoke`): for Claude, Anthropic's body
-# with `anthropic_version` (and betas as `anthropic_beta`) in it, no streaming here; for a
-# Titan embeddings model id, Titan's embedding body.
-_BEDROCK_INVOKE = re.compile(r"model/([^/]+)/invoke")
+# Claude on Bedrock and on Vertex (wire_clouds.py): the model is in the URL. A Titan
+# embeddings model id on Bedrock's InvokeModel speaks Titan's embedding body.
+_BEDROCK = BedrockWire()
+_VERTEX = VertexWire()
 _TITAN_EMBEDDINGS = TitanEmbeddingsWire()
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
 # Transport and SDK headers ECHO_HEADERS leaves out, so the echo stays short.
 _UNECHOED = ("host", "accept", "connection", "content-", "user-agent", "x-stainless-",
              "anthropic-version")
-_STREAM_HEAD = {"content-type": "text/event-stream", "transfer-encoding": "chunked",
-                "cache-control": "no-cache"}
+
+
+def _stream_head(wire: Wire) -> bytes:
+    return head(200, {"content-type": getattr(wire, "stream_content_type", "text/event-stream"),
+                      "transfer-encoding": "chunked", "cache-control": "no-cache"})
+
+
+@dataclass(frozen=True)
+class _Route:
+    """Which wire a request path speaks, for which deployment; `model` and `stream` when
+    the URL carries them (Bedrock, Vertex)."""
+
+    wire: Wire
+    dep_id: str
+    model: str | None = None
+    stream: bool | None = None
+    count: bool = False  # Anthropic's POST /v1/messages/count_tokens
+
+
+def _route(path: str) -> _Route | None:
+    if match := VERTEX_PREDICT.fullmatch(path):
+        return _Route(_VERTEX, match["dep"], match["model"], match["op"] == "streamRawPredict")
+    parts = path.split("/", 3)  # "", "d", dep_id, rest
+    if len(parts) != 4 or parts[1] != "d":
+        return None
+    if (wire := _ROUTES.get("/" + parts[3])) is not None:
+        return _Route(wire, parts[2])
+    if parts[3] == "v1/messages/count_tokens":
+        return _Route(_ROUTES["/v1/messages"], parts[2], count=True)
+    if match := BEDROCK_INVOKE.fullmatch(parts[3]):
+        if "titan-embed" in match["model"]:
+            return _Route(_TITAN_EMBEDDINGS, parts[2], match["model"], False)
+        return _Route(_BEDROCK, parts[2], match["model"],
+                      match["op"] == "invoke-with-response-stream")
+    return None
 
 
 @dataclass(frozen=True)
@@ -63,7 +103,7 @@ class RecordedCall:
     """One provider call. `status`, `completed` and `disconnected` update while it runs."""
 
     dep_id: str
-    api: str  # "openai" | "anthropic"
+    api: str  # "openai" | "anthropic" | "bedrock" | "vertex"
     method: str
     path: str
     headers: dict[str, str]
@@ -142,22 +182,23 @@ class Service:
     def handle(self, request: Request) -> Exchange:
         if request.path.startswith("/_admin/"):
             return self._admin(request)
-        parts = request.path.split("/", 3)  # "", "d", dep_id, rest
-        wire = _ROUTES.get("/" + parts[3]) if len(parts) == 4 and parts[1] == "d" else None
-        invoke = _BEDROCK_INVOKE.fullmatch(parts[3]) if len(parts) == 4 else None
-        if wire is None and invoke is not None:
-            embed = "titan-embed" in invoke.group(1)
-            wire = _TITAN_EMBEDDINGS if embed else _ROUTES["/v1/messages"]
-        if wire is None or request.method != "POST":
+        if request.path == "/token" and request.method == "POST":
+            with self._lock:  # recorded as calls of TOKEN_CALLS
+                self._calls.setdefault(TOKEN_CALLS, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(
+                    RecordedCall(TOKEN_CALLS, "oauth", "POST", request.path, request.headers,
+                                 request.body.decode("latin-1"), False, None, 200, completed=True))
+            return Exchange([Write(full_response(200, token_answer(), "application/json"))])
+        route = _route(request.path)
+        if route is None or request.method != "POST":
             return _json_exchange(404, {"error": {"message": f"no route {request.path}"}})
+        wire, dep_id = route.wire, route.dep_id
         try:
             body = json.loads(request.body)
         except ValueError:
             body = None
         if not isinstance(body, dict):
             return _json_exchange(400, wire.error(400))
-        dep_id = parts[2]
-        stream = bool(body.get("stream"))
+        stream = route.stream if route.stream is not None else bool(body.get("stream"))
         with self._lock:
             fault = self._next_fault(dep_id)
             behaviour = self._behaviour(dep_id)
@@ -165,13 +206,17 @@ class Service:
                                 request.headers, body, stream,
                                 fault.kind.value if fault else None)
             self._calls.setdefault(dep_id, deque(maxlen=MAX_CALLS_PER_DEPLOYMENT)).append(call)
+        if route.count:
+            return self._count(call, wire, body, fault)
         behaviour = self.shape(dep_id, body, stream, fault, behaviour)
         text = behaviour.text.format(dep_id=dep_id, model=body.get("model", ""))
         if fault is not None and fault.kind is FaultKind.ECHO_HEADERS:
             text = "You sent " + " ".join(f"{k}={v}" for k, v in request.headers.items()
                                           if not k.startswith(_UNECHOED))
         turn = wire.turn(dep_id, body, text)
-        if wire.name == "anthropic" and (fault is None or fault.kind is FaultKind.STALL):
+        if route.model is not None:
+            turn = replace(turn, model=route.model)
+        if isinstance(wire, AnthropicWire) and (fault is None or fault.kind is FaultKind.STALL):
             with self._lock:
                 read, write = self._prompt_cache.use(dep_id, body, time.time())
             turn = replace(turn, cache_read=read, cache_write=write)
@@ -185,6 +230,21 @@ class Service:
             call.disconnected = client_left
 
         return Exchange(steps, on_end)
+
+    @staticmethod
+    def _count(call: RecordedCall, wire: Wire, body: JSON, fault: Fault | None) -> Exchange:
+        """count_tokens: the prompt's tokens as an answer would report them (tools too),
+        or the fault's error (a fault of another kind resets the connection)."""
+        if fault is not None:
+            turn = wire.turn(call.dep_id, body, "")
+            error = _error_response(wire, turn, fault)
+            call.status = error[0] if error else None
+            call.completed = True
+            return Exchange([Write(error[1])] if error else [Reset()])
+        call.status = 200
+        call.completed = True
+        tokens = count_tokens([body.get("system"), body.get("tools"), body.get("messages", [])])
+        return _json_exchange(200, {"input_tokens": tokens})
 
     def shape(self, dep_id: str, body: JSON, stream: bool, fault: Fault | None,
               behaviour: Behaviour) -> Behaviour:
@@ -253,7 +313,7 @@ def _plan(wire: Wire, turn: Turn, stream: bool, fault: Fault | None,
     if stream:
         sse = wire.empty_stream(turn) if kind is FaultKind.EMPTY_ANSWER else wire.stream(turn)
         events = [chunk(e) for e in sse] + [LAST_CHUNK]
-        return 200, steps + _stream_steps(head(200, _STREAM_HEAD), events, fault, wire,
+        return 200, steps + _stream_steps(_stream_head(wire), events, fault, wire,
                                           behaviour.chunk_delay)
     if kind is FaultKind.EMPTY_ANSWER:
         return 200, [*steps, Write(full_response(200, dumps(wire.empty_answer(turn)),
@@ -279,7 +339,7 @@ def _slow_body(wire: Wire, turn: Turn, stream: bool, fault: Fault) -> list[Step]
     """A 200's headers at once, then the body after `delay` (HEADERS_STALL; or a close with
     `close=True`), or one byte every `delay` seconds (TRICKLE)."""
     if stream:
-        first = head(200, _STREAM_HEAD)
+        first = _stream_head(wire)
         body = b"".join(chunk(e) for e in wire.stream(turn)) + LAST_CHUNK
     else:
         body = dumps(wire.answer(turn))
@@ -301,7 +361,7 @@ def _error_response(wire: Wire, turn: Turn, fault: Fault | None) -> tuple[int, b
         return fault.status, full_response(fault.status, body, "application/json", extra)
     if fault.kind is FaultKind.ECHO_HEADERS and fault.status != 200:
         body = wire.error(fault.status)
-        body["error"]["message"] = turn.text
+        body.get("error", body)["message"] = turn.text
         return fault.status, full_response(fault.status, dumps(body), "application/json")
     if fault.kind is FaultKind.NON_JSON:
         return fault.status, full_response(fault.status, _NON_JSON_BODY, "text/html")

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bench.affinity_replay import PRICES, replay, total
+from bench.affinity_replay import PRICES, generated, replay, total
 from router.costs import Tokens
 from router.fakeprovider import FakeProvider
 
@@ -67,4 +67,17 @@ def test_the_cost_is_what_the_provider_reported_at_cache_prices(fake):
 
 def test_affinity_costs_less_than_routing_each_turn_and_than_the_top_tier(runs):
     totals = {mode: total(calls) for mode, calls in runs.items()}
+    assert totals["affinity"] < totals["per-turn"] < totals["top"], totals
+
+
+def test_a_generated_session_costs_less_with_affinity_too(fake):
+    """The session the documented recipe draws from seed 1 (not written by hand): affinity
+    still costs less than per-turn routing and than the top tier."""
+    session = generated(1)
+
+    async def all_modes():
+        return {mode: total(await replay(fake, mode, session))
+                for mode in ("per-turn", "top", "affinity")}
+
+    totals = asyncio.run(all_modes())
     assert totals["affinity"] < totals["per-turn"] < totals["top"], totals

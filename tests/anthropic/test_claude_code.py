@@ -1,6 +1,6 @@
 """Claude Code itself (`claude -p`, the pinned npm package `.ci/run` installs) through
 Tianji to the fake provider: the Anthropic API deployment of its tier fails, Claude on
-Bedrock answers.
+Bedrock answers, streamed from InvokeModelWithResponseStream.
 
 Skipped when the binary is absent outside CI (install it with `.ci/run`, or point
 $TIANJI_CLAUDE_BIN at one); in CI (CI=true) an absent binary fails the test.
@@ -73,7 +73,7 @@ def test_claude_code_headless_through_tianji_with_failover(fake, tmp_path):
     assert headers["x-api-key"] == ANTHROPIC_KEY
     # Bedrock answered: its model id, its anthropic_version, only the betas it accepts.
     (served,) = fake.calls("cc-bedrock-opus")
-    assert served.path == f"/d/cc-bedrock-opus/model/{BEDROCK_OPUS}/invoke"
+    assert served.path == f"/d/cc-bedrock-opus/model/{BEDROCK_OPUS}/invoke-with-response-stream"
     body = served.body
     assert body["anthropic_version"] == "bedrock-2023-05-31"
     assert {"Bash", "Read", "Edit"} <= {t["name"] for t in body["tools"]}

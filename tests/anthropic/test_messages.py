@@ -8,6 +8,7 @@ import anthropic
 import pytest
 
 from router.fakeprovider import Fault, FaultKind
+from router.fakeprovider.wire import count_tokens
 from router.fakeprovider.wire_anthropic import signature
 from tests.conftest import ANTHROPIC_KEY, deployment, make_config, run_gateway
 
@@ -221,14 +222,46 @@ def test_header_ceiling_and_rule_ceiling_take_the_lower(gw, claude):
     assert raw.headers["x-tianji-tier"] == "medium"
 
 
-def test_count_tokens_estimates_without_calling_a_provider(gw, fake, claude):
+def test_count_tokens_is_the_anthropic_apis_own_count(gw, fake, claude):
+    client = claude(gw, api_key="client-key-must-not-travel")
+    raw = client.messages.with_raw_response.count_tokens(
+        model="haiku", system=SYSTEM, messages=user("hi " * 400), tools=[TOOL],
+        thinking={"type": "enabled", "budget_tokens": 1024})
+    assert raw.headers["x-tianji-token-count"] == "exact"
+    assert raw.headers["x-tianji-provider"] == "ant-small"
+    (call,) = fake.calls("ant-small")
+    assert call.path == "/d/ant-small/v1/messages/count_tokens"
+    assert call.body == {"model": "claude-fake-ant-small", "system": SYSTEM, "tools": [TOOL],
+                         "messages": user("hi " * 400),
+                         "thinking": {"type": "enabled", "budget_tokens": 1024}}
+    assert raw.parse().input_tokens == count_tokens([SYSTEM, [TOOL], user("hi " * 400)])
+    assert call.headers["x-api-key"] == ANTHROPIC_KEY
+    assert "client-key-must-not-travel" not in str(call.headers)
+    assert fake.calls("oai-small") == []
+
+
+def test_count_tokens_falls_back_to_a_flagged_estimate(gw, fake, claude):
+    fake.set_fault("ant-small", Fault(FaultKind.HTTP_ERROR, status=500))
     client = claude(gw)
-    short = client.messages.count_tokens(model="claude-sonnet-4-5", messages=user("hi"))
-    long = client.messages.count_tokens(model="claude-sonnet-4-5", system=SYSTEM,
-                                        messages=user("hi " * 400), tools=[TOOL])
-    assert 0 < short.input_tokens < long.input_tokens
-    assert long.input_tokens >= 300
-    assert all(fake.calls(d) == [] for d in ("ant-small", "oai-small", "ant-medium"))
+    short = client.messages.with_raw_response.count_tokens(model="haiku", messages=user("hi"))
+    long = client.messages.with_raw_response.count_tokens(
+        model="haiku", system=SYSTEM, messages=user("hi " * 400), tools=[TOOL])
+    assert short.headers["x-tianji-token-count"] == "estimate"
+    assert "x-tianji-provider" not in short.headers
+    assert 0 < short.parse().input_tokens < long.parse().input_tokens
+    assert long.parse().input_tokens >= 300
+    assert [c.status for c in fake.calls("ant-small")] == [500, 500]
+    # A failed count is not a failed answer: the deployment stays healthy.
+    assert gw.health.cooling_for("ant-small") == 0
+
+
+def test_count_tokens_without_an_anthropic_deployment_is_an_estimate(fake, claude):
+    with run_gateway(make_config([[deployment(fake, "oai")]])) as gateway:
+        raw = claude(gateway).messages.with_raw_response.count_tokens(
+            model="haiku", messages=user("hi " * 400))
+    assert raw.headers["x-tianji-token-count"] == "estimate"
+    assert raw.parse().input_tokens >= 300
+    assert fake.calls("oai") == []
 
 
 def test_models_in_anthropic_shape(gw, claude):

@@ -1,0 +1,106 @@
+"""Claude on the clouds: Bedrock's and Vertex's endpoints around Anthropic's Messages body.
+
+- Bedrock InvokeModel, `POST {api_base}/model/<model id>/invoke` (a `message` as JSON) and
+  `.../invoke-with-response-stream`: the same events as Anthropic's stream, each one a
+  frame of AWS's binary event stream (`application/vnd.amazon.eventstream`) whose payload
+  is `{"bytes": base64(event JSON)}`; `message_stop` carries
+  `amazon-bedrock-invocationMetrics`. A mid-stream error is an `exception` frame.
+- Vertex AI, `POST /v1/projects/<project>/locations/<region>/publishers/anthropic/models/
+  <model>:rawPredict` (a `message`) and `:streamRawPredict` (Anthropic's SSE). The fake takes
+  the project as the deployment id, so `api_base` is the fake's bare URL. `POST /token`
+  is an OAuth token endpoint (the `token_uri` of a fake service account): it answers
+  every grant with `FAKE_VERTEX_TOKEN`; grants are recorded as `calls(TOKEN_CALLS)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import struct
+
+from .wire import JSON, Turn, dumps
+from .wire_anthropic import AnthropicWire
+
+BEDROCK_INVOKE = re.compile(r"model/(?P<model>[^/]+)/(?P<op>invoke|invoke-with-response-stream)")
+VERTEX_PREDICT = re.compile(
+    r"/v1/projects/(?P<dep>[^/]+)/locations/(?P<region>[^/]+)/publishers/anthropic/models/"
+    r"(?P<model>[^/:]+):(?P<op>rawPredict|streamRawPredict)")
+FAKE_VERTEX_TOKEN = "ya29.fake-vertex-access-token"
+TOKEN_CALLS = "_oauth_token"
+EVENTSTREAM = "application/vnd.amazon.eventstream"
+
+
+def _header(name: str, value: str) -> bytes:
+    """One event-stream header of type string (7)."""
+    raw_name, raw_value = name.encode(), value.encode()
+    return (struct.pack("B", len(raw_name)) + raw_name + b"\x07"
+            + struct.pack(">H", len(raw_value)) + raw_value)
+
+
+def frame(headers: dict[str, str], payload: bytes) -> bytes:
+    """One message of AWS's event stream: prelude, its CRC, headers, payload, message CRC."""
+    head = b"".join(_header(k, v) for k, v in headers.items())
+    total = 12 + len(head) + len(payload) + 4
+    prelude = struct.pack(">II", total, len(head))
+    prelude += struct.pack(">I", binascii.crc32(prelude))
+    message = prelude + head + payload
+    return message + struct.pack(">I", binascii.crc32(message))
+
+
+def event_frame(event: JSON) -> bytes:
+    payload = dumps({"bytes": base64.b64encode(dumps(event)).decode(), "p": "abcd"})
+    return frame({":event-type": "chunk", ":content-type": "application/json",
+                  ":message-type": "event"}, payload)
+
+
+def exception_frame(kind: str, message: str) -> bytes:
+    return frame({":exception-type": kind, ":content-type": "application/json",
+                  ":message-type": "exception"}, dumps({"message": message}))
+
+
+class BedrockWire(AnthropicWire):
+    """Anthropic's answers and events, streamed as event-stream frames."""
+
+    name = "bedrock"
+    stream_content_type = EVENTSTREAM
+    # A frame whose checksum does not match: a decoder must refuse it.
+    malformed_event = event_frame({"type": "ping"})[:-4] + b"\x00\x00\x00\x00"
+
+    def stream(self, turn: Turn) -> list[bytes]:
+        events = self.events(turn)
+        usage = self.usage(turn)
+        events[-1] = {**events[-1], "amazon-bedrock-invocationMetrics": {
+            "inputTokenCount": usage["input_tokens"], "outputTokenCount": usage["output_tokens"],
+            "invocationLatency": 100, "firstByteLatency": 20}}
+        return [event_frame(e) for e in events]
+
+    def empty_stream(self, turn: Turn) -> list[bytes]:
+        start = {"id": "msg_empty", "type": "message", "role": "assistant",
+                 "model": turn.model, "content": [], "stop_reason": None,
+                 "usage": {"input_tokens": turn.prompt_tokens, "output_tokens": 0}}
+        return [event_frame({"type": "message_start", "message": start}),
+                event_frame({"type": "message_stop"})]
+
+    # Bedrock's error bodies are a bare message (the type is in `x-amzn-ErrorType`).
+
+    def error(self, status: int) -> JSON:
+        return {"message": super().error(status)["error"]["message"]}
+
+    def context_length_error(self, turn: Turn) -> JSON:
+        return {"message": super().context_length_error(turn)["error"]["message"]}
+
+    def content_filter_error(self) -> JSON:
+        return {"message": super().content_filter_error()["error"]["message"]}
+
+
+class VertexWire(AnthropicWire):
+    """Anthropic's wire as Vertex serves it (`model` is in the URL, not the body)."""
+
+    name = "vertex"
+
+
+def token_answer() -> bytes:
+    return json.dumps({"access_token": FAKE_VERTEX_TOKEN, "expires_in": 3600,
+                       "token_type": "Bearer"}).encode()
