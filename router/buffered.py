@@ -4,18 +4,18 @@ streams after (`verify.streaming: buffer`).
 `as_stream(served)` turns a Served holding a JSON answer, in OpenAI's chat shape or
 Anthropic's message shape, into a Served whose stream carries the events that answer would
 have come in (OpenAI: a delta with the whole text, one with the finish reason, one with the
-usage; Anthropic: `router.upstream_messages.message_events`). The front doors relay it as
+usage; Anthropic: `message_events`). The front doors relay it as
 any stream (router/api/core.py `relay_stream`), so the client sees its own wire format.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 from router.upstream import Served
-from router.upstream_messages import message_events
 
 JSON = dict[str, Any]
 
@@ -40,6 +40,38 @@ def chat_chunks(response: JSON) -> list[JSON]:
     if response.get("usage"):
         chunks.append({**head, "choices": [], "usage": response["usage"]})
     return chunks
+
+
+def message_events(message: JSON) -> list[JSON]:
+    """A complete `message` as the stream events that would have carried it."""
+    usage = dict(message.get("usage") or {})
+    start = {**message, "content": [], "stop_reason": None, "stop_sequence": None,
+             "usage": {**usage, "output_tokens": 0}}
+    events: list[JSON] = [{"type": "message_start", "message": start}]
+    for index, block in enumerate(message.get("content") or ()):
+        kind = block.get("type")
+        empty = {"text": {"text": ""}, "thinking": {"thinking": "", "signature": ""},
+                 "tool_use": {"input": {}}}.get(kind, {})
+        events.append({"type": "content_block_start", "index": index,
+                       "content_block": {**block, **empty}})
+        deltas: list[JSON] = []
+        if kind == "text":
+            deltas = [{"type": "text_delta", "text": block.get("text", "")}]
+        elif kind == "thinking":
+            deltas = [{"type": "thinking_delta", "thinking": block.get("thinking", "")},
+                      {"type": "signature_delta", "signature": block.get("signature", "")}]
+        elif kind == "tool_use":
+            deltas = [{"type": "input_json_delta",
+                       "partial_json": json.dumps(block.get("input") or {})}]
+        events += [{"type": "content_block_delta", "index": index, "delta": d}
+                   for d in deltas]
+        events.append({"type": "content_block_stop", "index": index})
+    events.append({"type": "message_delta",
+                   "delta": {"stop_reason": message.get("stop_reason"),
+                             "stop_sequence": message.get("stop_sequence")},
+                   "usage": {"output_tokens": usage.get("output_tokens", 0)}})
+    events.append({"type": "message_stop"})
+    return events
 
 
 def as_stream(served: Served) -> Served:
