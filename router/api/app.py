@@ -311,7 +311,10 @@ def app_from_env() -> FastAPI:
 
     from router.config import load_config
     from router.logs import configure_logging
+    from router.startup import settle_heap
 
     config = load_config(os.environ["TIANJI_CONFIG"])
     configure_logging(Redactor(secret_values(config)))
-    return create_app(config)
+    app = create_app(config)
+    settle_heap()
+    return app
