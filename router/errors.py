@@ -41,6 +41,9 @@ import litellm
 class GatewayError(Exception):
     """An error answered to the client in OpenAI's shape."""
 
+    # The upstream attempts behind it (router/upstream.py), for the request's log line.
+    attempts: tuple[Any, ...] = ()
+
     def __init__(
         self,
         status: int,

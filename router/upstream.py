@@ -36,7 +36,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,12 +178,12 @@ class Upstream:
                 failure = err.failure
                 failures.append(failure)
                 if failure.kind in (Kind.CLIENT, Kind.CONTENT_FILTER):
-                    raise self._client_error(failure) from None
+                    raise _with(self._client_error(failure), attempts) from None
                 if failure.kind is Kind.CONTEXT_LENGTH:
                     failed_window = cand.window or 0
                 continue
             return served
-        raise self._exhausted(decision, attempts, failures, deadline)
+        raise _with(self._exhausted(decision, attempts, failures, deadline), attempts)
 
     async def _serve_from(
         self,
@@ -308,18 +308,17 @@ class Upstream:
                 self.redact(failure.message),
                 failure.retry_after,
             )
-            self._record_failure(cand, failure, started, attempts, request_id)
+            self._record_failure(cand, failure, started, attempts)
             raise _AttemptFailed(failure) from None
         if stream and _is_final(first) and not _provider_finished(response):
             await _close_quietly(response)
             failure = Failure(Kind.TRANSIENT, None, "IncompleteStream",
                               "the stream ended before the provider sent any answer")
-            self._record_failure(cand, failure, started, attempts, request_id)
+            self._record_failure(cand, failure, started, attempts)
             raise _AttemptFailed(failure)
         self.health.record_success(dep.name)
         elapsed = (time.monotonic() - started) * 1000
         attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
-        _log_attempt(request_id, attempts[-1])
         if body is not None:
             if self.redact.has_secrets:
                 body, found = self.redact.scrub(body)
@@ -357,7 +356,6 @@ class Upstream:
         failure: Failure,
         started: float,
         attempts: list[Attempt],
-        request_id: str,
     ) -> None:
         name = cand.deployment.name
         if failure.kind in (Kind.CLIENT, Kind.CONTENT_FILTER):
@@ -386,7 +384,6 @@ class Upstream:
             detail=failure.message[:200],
         )
         attempts.append(attempt)
-        _log_attempt(request_id, attempt)
 
     def _client_error(self, failure: Failure) -> GatewayError:
         code = "content_filter" if failure.kind is Kind.CONTENT_FILTER else "upstream_rejected"
@@ -466,6 +463,12 @@ class Upstream:
             type="service_unavailable",
             code="all_deployments_failed",
         )
+
+
+def _with(err: GatewayError, attempts: list[Attempt]) -> GatewayError:
+    """`err` carrying the attempts made, for the request's log line."""
+    err.attempts = tuple(attempts)
+    return err
 
 
 def assemblable(params: dict[str, Any]) -> bool:
@@ -623,18 +626,8 @@ def _log_redaction(request_id: str, deployment: str, where: str) -> None:
                             "deployment": deployment, "where": where}))
 
 
-def _log_attempt(request_id: str, a: Attempt) -> None:
-    if not log.isEnabledFor(logging.INFO):
-        return
-    record = {
-        "event": "attempt",
-        "request_id": request_id,
-        "deployment": a.deployment,
-        "tier": a.tier,
-        "outcome": a.outcome,
-        "action": a.action,
-        "error_class": a.error_class or None,
-        "status": a.status,
-        "elapsed_ms": round(a.elapsed_ms, 1),
-    }
-    log.info(json.dumps(record))
+def attempt_path(attempts: Sequence[Attempt]) -> list[dict[str, Any]]:
+    """The attempts of a request as its log line shows them (router/api/core.py)."""
+    return [{"deployment": a.deployment, "tier": a.tier, "outcome": a.outcome,
+             "action": a.action, "error_class": a.error_class or None, "status": a.status,
+             "elapsed_ms": round(a.elapsed_ms, 1)} for a in attempts]

@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +27,7 @@ from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
 from router.ops.record import Entry
 from router.policy import Decision, needs_of
-from router.upstream import Served
+from router.upstream import Attempt, Served, attempt_path
 
 log = logging.getLogger("tianji.request")
 JSON = "application/json"
@@ -178,7 +178,7 @@ def record(
 
 def failed(gw: Gateway, call: Call, err: GatewayError) -> None:
     """The log line, request-log row and metrics of a request no deployment answered."""
-    log_request(call, None, err.status, None, error_code=err.code)
+    log_request(call, None, err.status, None, error_code=err.code, attempts=err.attempts)
     gw.request_log.add(call, None, {}, err.status, None, None, err.code)
     gw.metrics.observe_error(call.decision.tier, err.status)
 
@@ -190,10 +190,13 @@ def log_request(
     cost: float | None,
     baseline: float | None = None,
     error_code: str | None = None,
+    attempts: Sequence[Attempt] = (),
 ) -> None:
+    """The request's one log line, its upstream attempts folded in (`attempt_path`)."""
     if not log.isEnabledFor(logging.INFO):
         return
     decision = call.decision
+    tried = served.attempts if served else attempts
     entry = {
         "event": "request",
         "request_id": call.request_id,
@@ -204,7 +207,8 @@ def log_request(
         "key_id": call.entry.key_id,
         "tier": served.candidate.tier if served else decision.tier,
         "deployment": served.candidate.deployment.name if served else None,
-        "attempts": served.calls if served else None,
+        "attempts": sum(1 for a in tried if a.action != "skip"),
+        "attempt_path": attempt_path(tried),
         "difficulty": decision.assessment.difficulty,
         "task": decision.assessment.task,
         "domain": decision.assessment.domain,
