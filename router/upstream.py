@@ -38,9 +38,9 @@ import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import litellm
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from router.attachments import inline_remote_images, needs_inlined_images, remote_images
@@ -49,7 +49,10 @@ from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled,
 from router.health import Health
 from router.policy import Candidate, Decision
 from router.redact import Redactor, StreamScrubber
-from router.transport import LeanTransport
+from router.startup import Preload
+
+if TYPE_CHECKING:
+    from router.transport import LeanTransport
 
 log = logging.getLogger("tianji.upstream")
 
@@ -108,6 +111,8 @@ def openai_dict(obj: Any) -> dict[str, Any]:
 
 def quiet_litellm() -> None:
     """No debug banners, no message logging, no callbacks: we log what we need ourselves."""
+    import litellm
+
     litellm.suppress_debug_info = True
     litellm.turn_off_message_logging = True
     litellm.telemetry = False
@@ -115,17 +120,42 @@ def quiet_litellm() -> None:
 
 class Upstream:
     def __init__(self, config: Config, health: Health, redactor: Redactor) -> None:
-        quiet_litellm()
         self.config = config
         self.health = health
         self.redact = redactor
-        # Calls (streams too) to API-key HTTP providers skip acompletion's overhead (see
-        # router/transport.py); TIANJI_LEAN_TRANSPORT=0 sends everything through acompletion.
-        self.transport = LeanTransport() if os.environ.get("TIANJI_LEAN_TRANSPORT") != "0" else None
+        # litellm and what uses it, loaded in the background or on the first call.
+        self.preload = Preload(self._load)
+        self._litellm: ModuleType | None = None
+        self._transport: LeanTransport | None = None
         r = config.resilience
         self._backoff = wait_exponential_jitter(
             multiplier=r.backoff_initial_s, max=r.backoff_max_s, jitter=r.backoff_initial_s
         )
+
+    def _load(self) -> None:
+        """Import litellm, the lean transport and the Messages path, and resolve each
+        deployment's lean route: what a first call would otherwise do."""
+        import litellm
+
+        import router.upstream_messages  # noqa: F401 - the /v1/messages path's litellm parts
+        from router.transport import LeanTransport
+
+        quiet_litellm()
+        # Calls (streams too) to API-key HTTP providers skip acompletion's overhead (see
+        # router/transport.py); TIANJI_LEAN_TRANSPORT=0 sends everything through acompletion.
+        if os.environ.get("TIANJI_LEAN_TRANSPORT") != "0":
+            transport = LeanTransport()
+            for tier in self.config.tiers:
+                for dep in tier.deployments:
+                    transport.supports(dep.model, dep.litellm_params, stream=True)
+            self._transport = transport
+        self._litellm = litellm
+
+    @property
+    def transport(self) -> LeanTransport | None:
+        """The lean transport (None when TIANJI_LEAN_TRANSPORT=0); loads litellm if need be."""
+        self.preload.now()
+        return self._transport
 
     async def complete(
         self,
@@ -141,6 +171,7 @@ class Upstream:
 
         `call` replaces the chat-completions call (litellm or the lean transport) for another
         wire; it gets the same keyword arguments (see router/upstream_messages.py)."""
+        await self.preload.wait()
         attempts: list[Attempt] = []
         failures: list[Failure] = []
         failed_window: int | None = None
@@ -263,10 +294,12 @@ class Upstream:
         }
         if upstream_stream:
             kwargs["stream_options"] = {"include_usage": True}
-        lean = self.transport is not None and self.transport.supports(
+        transport, litellm = self._transport, self._litellm
+        assert litellm is not None, "complete() loads it first"
+        lean = transport is not None and transport.supports(
             dep.model, dep.litellm_params, stream=upstream_stream
         )
-        call = self.transport.acompletion if lean and self.transport else litellm.acompletion
+        call = transport.acompletion if lean and transport else litellm.acompletion
         call = wire_call or call
         started = time.monotonic()
         attempt_end = started + r.attempt_timeout_s if r.attempt_timeout_s else math.inf
@@ -559,6 +592,8 @@ async def _assemble(
     usage = [c.usage for c in received if getattr(c, "usage", None)]
     body = _text_answer(received) if usage else None
     if body is None:
+        import litellm
+
         body = openai_dict(litellm.stream_chunk_builder(received, messages=messages))
         for choice in body.get("choices") or ():
             message = choice.get("message") or {}

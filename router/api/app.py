@@ -160,6 +160,8 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> Response:
+        if gw.upstream.preload.pending:  # litellm still loading (router/startup.py)
+            return Response(json_bytes({"status": "starting"}), 503, media_type=JSON)
         names = [d.name for t in config.tiers for d in t.deployments]
         state = gw.health.snapshot(names)
         live = {
@@ -317,4 +319,5 @@ def app_from_env() -> FastAPI:
     configure_logging(Redactor(secret_values(config)))
     app = create_app(config)
     settle_heap()
+    app.state.gateway.upstream.preload.start()  # litellm, while the server starts listening
     return app

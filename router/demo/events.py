@@ -1,8 +1,9 @@
 """What the gateway did with each request, read from its own JSON log records.
 
 The gateway logs one `{"event": "request", ...}` record per request (tier, deployment,
-attempts and each upstream call in `attempt_path`, cost, saving; see README "Commands"). `Recorder` is a logging handler that turns them
-into one `Outcome` per request, so the demo reports the gateway's own figures.
+attempts and each upstream call in `attempt_path`, cost, saving; see README "Commands").
+`Recorder` is a logging handler that turns them into one `Outcome` per request, so the demo
+reports the gateway's own figures.
 """
 
 from __future__ import annotations
