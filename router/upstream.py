@@ -226,7 +226,14 @@ class Upstream:
         request_id: str,
         call: Callable[..., Awaitable[Any]] | None = None,
     ) -> Served:
-        """Call one deployment, retrying transient failures; raise _AttemptFailed when done."""
+        """Call one deployment, retrying transient failures; raise _AttemptFailed when done.
+
+        The retry loop is set up only after a first failure (most calls have none): tenacity
+        then starts from that failure as its first attempt's outcome."""
+        try:
+            return await self._call_once(cand, params, stream, deadline, attempts, request_id, call)
+        except _AttemptFailed as err:
+            first: _AttemptFailed | None = err
         r = self.config.resilience
         name = cand.deployment.name
 
@@ -254,6 +261,9 @@ class Upstream:
         )
         async for attempt in retrying:
             with attempt:
+                if first is not None:
+                    failed, first = first, None
+                    raise failed
                 return await self._call_once(
                     cand, params, stream, deadline, attempts, request_id, call
                 )
