@@ -389,3 +389,39 @@ def test_closing_a_stream_early_drops_the_upstream_connection(fake):
 
     asyncio.run(run())
     assert fake.calls("s-close")[0].disconnected
+
+
+# The same parameter names as REQUESTS' cases with other values: the lean path memoises
+# litellm's parameter mapping per set of names, never the values.
+OTHER_VALUES = {
+    "params": {"messages": [{"role": "user", "content": "again"}], "temperature": 1.1,
+               "top_p": 0.4, "max_tokens": 12, "stop": ["HALT"], "seed": 99, "user": "u-2"},
+    "tools": {"messages": [{"role": "user", "content": "again"}],
+              "tools": [{"type": "function", "function": {"name": "other", "parameters": {}}}],
+              "tool_choice": "auto"},
+    "developer_json": {"messages": [{"role": "user", "content": "again"}],
+                       "response_format": {"type": "text"}},
+}
+
+
+@pytest.mark.parametrize("case", sorted(OTHER_VALUES))
+def test_a_memoised_parameter_mapping_sends_each_call_its_own_values(fake, case):
+    quiet_litellm()
+    lean = LeanTransport()
+
+    async def run() -> None:
+        for i, request in enumerate((REQUESTS[case], OTHER_VALUES[case], REQUESTS[case])):
+            base = fake.openai_base(f"memo-{case}-{i}")
+            assert lean.supports(MODELS["openai"], {"api_key": KEY, "api_base": base},
+                                 stream=False)
+            await _call(lean.acompletion, "openai", base, request)
+        for i, request in enumerate((REQUESTS[case], OTHER_VALUES[case])):
+            await _call(litellm.acompletion, "openai", fake.openai_base(f"memo-{case}-a{i}"),
+                        request)
+        await lean.aclose()
+
+    asyncio.run(run())
+    sent = [fake.calls(f"memo-{case}-{i}")[0].body for i in range(3)]
+    expected = [fake.calls(f"memo-{case}-a{i}")[0].body for i in range(2)]
+    assert sent == [expected[0], expected[1], expected[0]]
+    assert sent[0] != sent[1]
