@@ -68,7 +68,7 @@ LEAN_PARAMS = frozenset({"api_key", "api_base"})
 # to the provider: get_optional_params passes unknown keywords through for openai/).
 _CALL_KEYS = frozenset(
     {"model", "messages", "stream", "timeout", "num_retries", "max_retries", "drop_params",
-     "api_key", "api_base", "_skip_mcp_handler"}
+     "api_key", "api_base", "_skip_mcp_handler", "as_dicts"}
 )
 
 
@@ -152,7 +152,8 @@ class LeanTransport:
     async def acompletion(self, **kwargs: Any) -> Any:
         """Chat completion; raises litellm's exception classes. With `stream=True` the answer
         is a `LeanStream` of litellm `ModelResponseStream` chunks, once the provider has
-        answered with a success status."""
+        answered with a success status; with `as_dicts=True` too, an OpenAI-wire stream's
+        chunks are the provider's JSON as dicts (no pydantic objects; see LeanStream)."""
         stream = bool(kwargs.get("stream"))
         api_key: str = kwargs["api_key"]
         route = self._route(kwargs["model"], kwargs.get("api_base"))
@@ -212,7 +213,7 @@ class LeanTransport:
                     url, headers, data, kwargs.get("timeout"), route, messages, json_mode,
                     litellm_params, include_usage=bool(
                         (kwargs.get("stream_options") or {}).get("include_usage")
-                    ),
+                    ), as_dicts=bool(kwargs.get("as_dicts")),
                 )
             raw = await self._post(url, headers, data, kwargs.get("timeout"), route)
             return config.transform_response(  # type: ignore[no-any-return]
@@ -265,7 +266,7 @@ class LeanTransport:
     async def _stream(
         self, url: str, headers: dict[str, Any], data: dict[str, Any], timeout: Any,
         route: _Route, messages: list[Any], json_mode: bool, litellm_params: dict[str, Any],
-        *, include_usage: bool,
+        *, include_usage: bool, as_dicts: bool = False,
     ) -> LeanStream:
         session = self._client()
         body = json.dumps(data)
@@ -291,7 +292,7 @@ class LeanTransport:
             )
             raise _status_error(route, response, stream=True)
         return LeanStream(
-            resp, route, messages, json_mode, litellm_params, include_usage, timeout
+            resp, route, messages, json_mode, litellm_params, include_usage, timeout, as_dicts
         )
 
 

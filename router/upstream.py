@@ -310,6 +310,8 @@ class Upstream:
             dep.model, dep.litellm_params, stream=upstream_stream
         )
         call = transport.acompletion if lean and transport else litellm.acompletion
+        if lean and wire_call is None:
+            kwargs["as_dicts"] = True  # OpenAI-wire chunks relayed as dicts
         call = wire_call or call
         started = time.monotonic()
         attempt_end = started + r.attempt_timeout_s if r.attempt_timeout_s else math.inf
@@ -569,12 +571,18 @@ _DELTA_FIELDS = ("role", "content", "tool_calls", "function_call", "reasoning_co
                  "thinking_blocks")
 
 
+def _field(obj: Any, name: str) -> Any:
+    """A field of a chunk or part of one: a litellm object, or a dict (the lean transport's
+    OpenAI-wire chunks)."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
 def _carries_answer(chunk: Any) -> bool:
     """A choice with a finish reason or a delta that says something (a role included)."""
-    for choice in getattr(chunk, "choices", None) or ():
-        delta = getattr(choice, "delta", None)
-        if getattr(choice, "finish_reason", None) or any(
-            getattr(delta, name, None) is not None for name in _DELTA_FIELDS
+    for choice in _field(chunk, "choices") or ():
+        delta = _field(choice, "delta")
+        if _field(choice, "finish_reason") or any(
+            _field(delta, name) is not None for name in _DELTA_FIELDS
         ):
             return True
     return False
@@ -599,12 +607,14 @@ async def _assemble(
         received.append(chunk)
     if not _provider_finished(stream):
         raise MalformedAnswer("the stream ended before the provider finished its answer")
-    usage = [c.usage for c in received if getattr(c, "usage", None)]
+    usage = [_field(c, "usage") for c in received if _field(c, "usage")]
     body = _text_answer(received) if usage else None
     if body is None:
         import litellm
+        from litellm.types.utils import ModelResponseStream
 
-        body = openai_dict(litellm.stream_chunk_builder(received, messages=messages))
+        objects = [ModelResponseStream(**c) if isinstance(c, dict) else c for c in received]
+        body = openai_dict(litellm.stream_chunk_builder(objects, messages=messages))
         for choice in body.get("choices") or ():
             message = choice.get("message") or {}
             if message.get("tool_calls") and not message.get("content"):
@@ -626,30 +636,30 @@ def _text_answer(received: list[Any]) -> dict[str, Any] | None:
     parts: list[str] = []
     finish = None
     for chunk in received:
-        for choice in chunk.choices or ():
-            delta = choice.delta
-            if choice.index != 0 or any(getattr(delta, f, None) for f in _NOT_TEXT):
+        for choice in _field(chunk, "choices") or ():
+            delta = _field(choice, "delta") or {}
+            if (_field(choice, "index") or 0) != 0 or any(_field(delta, f) for f in _NOT_TEXT):
                 return None
-            if delta.content:
-                parts.append(delta.content)
-            finish = choice.finish_reason or finish
+            content = _field(delta, "content")
+            if content:
+                parts.append(content)
+            finish = _field(choice, "finish_reason") or finish
     if not parts:
         return None
     first = received[0]
     body: dict[str, Any] = {
-        "id": first.id, "created": first.created, "model": first.model,
-        "object": "chat.completion",
+        "id": _field(first, "id"), "created": _field(first, "created"),
+        "model": _field(first, "model"), "object": "chat.completion",
         "choices": [{"finish_reason": finish, "index": 0,
                      "message": {"content": "".join(parts), "role": "assistant"}}],
     }
-    if getattr(first, "system_fingerprint", None):
-        body["system_fingerprint"] = first.system_fingerprint
+    if _field(first, "system_fingerprint"):
+        body["system_fingerprint"] = _field(first, "system_fingerprint")
     return body
 
 
 def _is_final(chunk: Any) -> bool:
-    choices = getattr(chunk, "choices", None) or ()
-    return any(getattr(c, "finish_reason", None) for c in choices)
+    return any(_field(c, "finish_reason") for c in _field(chunk, "choices") or ())
 
 
 def _provider_finished(stream: Any) -> bool:

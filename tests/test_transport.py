@@ -425,3 +425,30 @@ def test_a_memoised_parameter_mapping_sends_each_call_its_own_values(fake, case)
     expected = [fake.calls(f"memo-{case}-a{i}")[0].body for i in range(2)]
     assert sent == [expected[0], expected[1], expected[0]]
     assert sent[0] != sent[1]
+
+
+@pytest.mark.parametrize("case", STREAM_REQUESTS)
+def test_an_openai_stream_as_dicts_is_what_its_chunk_objects_dump_to(fake, case):
+    quiet_litellm()
+    lean = LeanTransport()
+    got: dict[bool, list[Any]] = {}
+
+    async def run() -> None:
+        for as_dicts in (False, True):
+            base = fake.openai_base(f"dicts-{case}-{int(as_dicts)}")
+            assert lean.supports(MODELS["openai"], {"api_key": KEY, "api_base": base}, stream=True)
+            stream = await lean.acompletion(
+                model=MODELS["openai"], api_base=base, api_key=KEY, stream=True, timeout=10,
+                stream_options={"include_usage": True}, as_dicts=as_dicts, **REQUESTS[case])
+            got[as_dicts] = [chunk async for chunk in stream]
+        await lean.aclose()
+
+    asyncio.run(run())
+    assert got[True] and all(isinstance(c, dict) for c in got[True])
+    objects = [c.model_dump(exclude_none=True) for c in got[False]]
+    # The fake numbers its answers and names the deployment; everything else must match.
+    def same(chunks: list[dict[str, Any]]) -> Any:
+        return json.loads(json.dumps([{k: v for k, v in c.items() if k != "id"} for c in chunks])
+                          .replace(f"dicts-{case}-1", "DEP").replace(f"dicts-{case}-0", "DEP"))
+
+    assert same(got[True]) == same(objects)
