@@ -556,14 +556,19 @@ class _Paced:
 
     async def __anext__(self) -> Any:
         left = self._until - time.monotonic()
-        if left < self._idle_s:
-            expired: BaseException = TimeoutError(f"the answer took longer than {self._over}")
-        else:
-            expired = Stalled(self._stall) if self._stall else TimeoutError(
-                f"no chunk for {self._idle_s:g}s"
-            )
-        async with _timer(min(left, self._idle_s), expired):
-            chunk = await anext(self._stream)
+        # (asyncio.timeout inline, not _timer: this runs once per chunk)
+        timeout = asyncio.timeout(max(0.0, min(left, self._idle_s)))
+        try:
+            async with timeout:
+                chunk = await anext(self._stream)
+        except TimeoutError:
+            if not timeout.expired():
+                raise
+            if left < self._idle_s:
+                raise TimeoutError(f"the answer took longer than {self._over}") from None
+            if self._stall:
+                raise Stalled(self._stall) from None
+            raise TimeoutError(f"no chunk for {self._idle_s:g}s") from None
         return self._each(chunk)
 
 
