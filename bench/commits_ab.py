@@ -10,7 +10,8 @@ and metrics on). After a warm-up, rounds of wrk at `--c` connections (or streams
 asyncio client with `--stream`) go to each server in turn, so a busy machine slows all of
 them alike: on a shared machine compare the ratios within one run. Reported per commit:
 start-up (spawn to the first 200 on /healthz), the medians over rounds of req/s, CPU
-milliseconds per request (the server's process tree, from /proc), p50 and p99, and RSS.
+milliseconds per request (the server's process tree, from /proc), p50 and p99, and RSS
+after the requests it has served (warm-up included).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                 if warm.errors or not warm.requests:
                     raise RuntimeError(f"{name}: warm-up failed")
             rows: dict[str, list[tuple[float, float, float, float]]] = {n: [] for n in procs}
+            served = dict.fromkeys(procs, 300)
             for round_no in range(args.rounds):
                 for name, proc in procs.items():
                     url = proc.url + "/v1/chat/completions"
@@ -86,15 +88,16 @@ def main(argv: list[str] | None = None) -> int:
                            _load.run_wrk(url, raw, headers, args.c, args.seconds, workdir))
                     cpu = (cpu_seconds(proc.pid) - before) * 1000 / max(1, out.requests)
                     rows[name].append((out.rps, cpu, out.p50_ms, out.p99_ms))
+                    served[name] += out.requests
                     print(f"round {round_no} {name}: {out.rps:.0f} req/s, {cpu:.3f} CPU ms per "
                           f"request, p50 {out.p50_ms:.1f} ms, p99 {out.p99_ms:.1f} ms, "
                           f"{out.errors} errors", file=sys.stderr, flush=True)
             print(f"{'':10} {'start-up s':>10} {'req/s':>7} {'CPU ms/req':>10} {'p50 ms':>8} "
-                  f"{'p99 ms':>8} {'RSS MB':>7}")
+                  f"{'p99 ms':>8} {'RSS MB':>7} {'after requests':>14}")
             for name, proc in procs.items():
                 med = [statistics.median(r[i] for r in rows[name]) for i in range(4)]
                 print(f"{name:10} {proc.startup_s:10.2f} {med[0]:7.0f} {med[1]:10.3f} "
-                      f"{med[2]:8.1f} {med[3]:8.1f} {rss_mb(proc.pid):7.0f}")
+                      f"{med[2]:8.1f} {med[3]:8.1f} {rss_mb(proc.pid):7.0f} {served[name]:14}")
         finally:
             for proc in procs.values():
                 proc.stop()

@@ -71,6 +71,7 @@ class Measured:
     ttft32: _load.Result | None = None
     cpu_ms_per_request: float | None = None
     rss_mb: float | None = None
+    served: int = 0  # requests (and streams) answered before RSS was read
 
 
 def _bodies(model: str, extra: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -117,6 +118,8 @@ def measure(name: str, url: str, model: str, extra: dict[str, Any], proc: Proc |
     out.ttft32 = _load.run_asyncio(url, stream, headers, 32, 32 * 25, seconds / 2)
     if proc:
         out.rss_mb = rss_mb(proc.pid)
+    out.served = 1 + warm.requests + warm_stream.requests + sum(
+        x.requests for x in (out.c1, out.c32, out.c128, out.ttft1, out.ttft32) if x)
     return out
 
 
@@ -245,6 +248,7 @@ def table(results: list[Measured]) -> str:
     rows.append(("req/s c=32", *(_fmt(r.c32.rps if r.c32 else None, 0) for r in results)))
     rows.append(("CPU ms/request", *(_fmt(r.cpu_ms_per_request, 2) for r in results)))
     rows.append(("RSS MB after load", *(_fmt(r.rss_mb, 0) for r in results)))
+    rows.append(("requests by then", *(str(r.served) for r in results)))
     errors = [sum(x.errors for x in (r.c1, r.c32, r.c128, r.ttft1, r.ttft32) if x)
               for r in results]
     rows.append(("errors", *(str(e) for e in errors)))
