@@ -93,6 +93,16 @@ def start_tianji(fake_url: str, wire: str, classifier: str, workers: int, workdi
                  workdir / f"tianji-{tag}.log", env=env, cwd=str(REPO))
 
 
+def start_floor(fake_url: str, wire: str, workdir: Path) -> Proc:
+    """The pass-through floor (bench/_floor.py) in front of the small-tier fake deployment."""
+    upstream, _ = upstream_direct(fake_url, wire)
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "bench._floor:app", "--host", "127.0.0.1",
+            "--port", str(port), "--no-access-log", "--log-level", "warning"]
+    return spawn("pass-through floor", argv, f"http://127.0.0.1:{port}", "/healthz",
+                 workdir / "floor.log", env={**_ENV, "FLOOR_UPSTREAM": upstream}, cwd=str(REPO))
+
+
 def ensure_proxy_venv(log: Path) -> Path:
     """Create bench/.venv-litellm-proxy with the pinned LiteLLM proxy unless it is there."""
     exe = PROXY_VENV / "bin" / "litellm"

@@ -8,7 +8,9 @@ Each Tianji target is measured on both front doors: OpenAI chat completions and,
 on the same server, the Anthropic Messages API (`/v1/messages`, skip with
 --no-messages); the last lines compare what each door adds.
 
-Starts the fake upstream (router/fakeprovider, its own process), then in turn
+Starts the fake upstream (router/fakeprovider, its own process), then in turn the
+pass-through floor (bench/_floor.py: uvicorn, a raw ASGI app and one pooled aiohttp
+session forwarding each body unchanged; openai wire only, skip with --no-floor),
 Tianji (`router serve`, routing on: the learned classifier when its weights
 exist, else `rules`) with 1 and 2 workers and the LiteLLM proxy 1.106.2 (in its
 own venv, bench/.venv-litellm-proxy, installed on first use), all pointed at the
@@ -16,12 +18,15 @@ same fake deployments, with the same prices and both requiring the same client
 key (Tianji's server.api_keys, the proxy's master key). Each target gets the
 same load:
 
-- non-streaming latency at concurrency 1 and 32 (wrk), minus the same figure
-  measured against the fake upstream directly: the latency the gateway adds;
+- non-streaming latency at concurrency 1, 32 and 128 (wrk), minus the same figure
+  measured against the fake upstream directly: the latency the gateway adds (and, at
+  128, the tail: p99 over p50);
 - requests per second at concurrency 32, and the gateway's CPU seconds per
   request over that phase (process tree, from /proc);
 - streaming time to the first SSE event at concurrency 1 and 32 (asyncio client);
-- start-up time (spawn to the first 200 on the health endpoint) and RSS after load.
+- start-up time (spawn to the first 200 on the health endpoint), spawn to the first
+  answered chat request (Tianji loads litellm in the background after start-up), and RSS
+  after load.
 
 Load generator: wrk when it is on PATH (`apt-get install -y wrk`), else the
 asyncio client in bench/_load.py, which works anywhere but, being Python, takes
@@ -50,6 +55,7 @@ from bench import _load, _targets
 from bench._procs import Proc, cpu_seconds, rss_mb
 
 PROMPT = "Translate 'good morning' into French."
+FLOOR = "pass-through floor"
 
 
 @dataclass
@@ -59,10 +65,13 @@ class Measured:
     startup_s: float | None = None
     c1: _load.Result | None = None
     c32: _load.Result | None = None
+    c128: _load.Result | None = None
+    first_answer_s: float | None = None
     ttft1: _load.Result | None = None
     ttft32: _load.Result | None = None
     cpu_ms_per_request: float | None = None
     rss_mb: float | None = None
+    served: int = 0  # requests (and streams) answered before RSS was read
 
 
 def _bodies(model: str, extra: dict[str, Any]) -> tuple[bytes, bytes]:
@@ -79,6 +88,11 @@ def measure(name: str, url: str, model: str, extra: dict[str, Any], proc: Proc |
     headers = {"Content-Type": "application/json",
                "Authorization": f"Bearer {_targets.GATEWAY_KEY}"}
     out = Measured(name, workers, proc.startup_s if proc else None)
+    if proc:  # spawn() returned at the first healthy answer: time the first real one
+        started = time.perf_counter()
+        first = _load.run_asyncio(url, plain, headers, 1, 1, 120)
+        if first.requests and not first.errors:
+            out.first_answer_s = proc.startup_s + time.perf_counter() - started
     say(f"  {name}: warm-up")
     warm = _load.run_asyncio(url, plain, headers, 4, 200, 5)
     warm_stream = _load.run_asyncio(url, stream, headers, 2, 40, 5)
@@ -97,11 +111,15 @@ def measure(name: str, url: str, model: str, extra: dict[str, Any], proc: Proc |
     out.c32 = load(32)
     if proc and out.c32.requests:
         out.cpu_ms_per_request = (cpu_seconds(proc.pid) - cpu_before) * 1000 / out.c32.requests
+    say(f"  {name}: c=128")
+    out.c128 = load(128)
     say(f"  {name}: streaming")
     out.ttft1 = _load.run_asyncio(url, stream, headers, 1, 400, seconds / 2)
     out.ttft32 = _load.run_asyncio(url, stream, headers, 32, 32 * 25, seconds / 2)
     if proc:
         out.rss_mb = rss_mb(proc.pid)
+    out.served = 1 + warm.requests + warm_stream.requests + sum(
+        x.requests for x in (out.c1, out.c32, out.c128, out.ttft1, out.ttft32) if x)
     return out
 
 
@@ -124,6 +142,9 @@ def run(args: argparse.Namespace) -> tuple[list[Measured], dict[str, Any]]:
                                    direct_extra, None, seconds, workdir))
             chat_extra = {"max_tokens": 256} if args.wire == "anthropic" else {}
             targets: list[tuple[str, int, Callable[[], Proc]]] = []
+            if not args.no_floor and args.wire == "openai":
+                targets.append((FLOOR, 1, partial(_targets.start_floor, fake.url, args.wire,
+                                                  workdir)))
             for workers in args.workers:
                 targets.append((f"tianji {workers}w", workers, partial(
                     _targets.start_tianji, fake.url, args.wire, classifier, workers, workdir)))
@@ -171,6 +192,22 @@ def ratio(results: list[Measured], proxy_workers: int) -> float | None:
     return tianji.c32.rps / proxy.c32.rps
 
 
+def floor_and_tail(results: list[Measured]) -> list[str]:
+    """Each target's CPU per request over the floor's, and its tail at c=128 (p99 / p50)."""
+    floor = next((r for r in results if r.name == FLOOR), None)
+    lines = []
+    for r in results[1:]:
+        parts = []
+        if floor and r is not floor and floor.cpu_ms_per_request and r.cpu_ms_per_request:
+            parts.append(f"CPU per request {r.cpu_ms_per_request / floor.cpu_ms_per_request:.1f}x "
+                         "the floor's")
+        if r.c128 and r.c128.p50_ms:
+            parts.append(f"c=128 p99/p50 {r.c128.p99_ms / r.c128.p50_ms:.1f}")
+        if parts:
+            lines.append(f"{r.name}: " + ", ".join(parts))
+    return lines
+
+
 def front_door_overhead(results: list[Measured]) -> list[tuple[str, float, float]]:
     """Per Tianji target: (name, ms the chat door adds, ms the messages door adds) at c=1
     p50, over the direct upstream figure."""
@@ -203,14 +240,17 @@ def table(results: list[Measured]) -> str:
 
     rows: list[tuple[str, ...]] = [("", *(r.name for r in results))]
     rows.append(("start-up s", *(_fmt(r.startup_s, 2) for r in results)))
-    for attr, label in (("c1", "c=1"), ("c32", "c=32"), ("ttft1", "TTFT c=1"),
+    rows.append(("first answer s", *(_fmt(r.first_answer_s, 2) for r in results)))
+    for attr, label in (("c1", "c=1"), ("c32", "c=32"), ("c128", "c=128"), ("ttft1", "TTFT c=1"),
                         ("ttft32", "TTFT c=32")):
         rows.append((f"{label} p50 ms", *(added(r, attr, "p50_ms") for r in results)))
         rows.append((f"{label} p99 ms", *(added(r, attr, "p99_ms") for r in results)))
     rows.append(("req/s c=32", *(_fmt(r.c32.rps if r.c32 else None, 0) for r in results)))
     rows.append(("CPU ms/request", *(_fmt(r.cpu_ms_per_request, 2) for r in results)))
     rows.append(("RSS MB after load", *(_fmt(r.rss_mb, 0) for r in results)))
-    errors = [sum(x.errors for x in (r.c1, r.c32, r.ttft1, r.ttft32) if x) for r in results]
+    rows.append(("requests by then", *(str(r.served) for r in results)))
+    errors = [sum(x.errors for x in (r.c1, r.c32, r.c128, r.ttft1, r.ttft32) if x)
+              for r in results]
     rows.append(("errors", *(str(e) for e in errors)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
@@ -230,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--proxy-workers", type=int, default=1,
                         help="LiteLLM proxy workers (1); the ratio compares equal counts")
     parser.add_argument("--no-proxy", action="store_true", help="skip the LiteLLM proxy")
+    parser.add_argument("--no-floor", action="store_true", help="skip the pass-through floor")
     parser.add_argument("--acompletion", action="store_true",
                         help="also run Tianji 1w with TIANJI_LEAN_TRANSPORT=0 (the old path)")
     parser.add_argument("--no-messages", action="store_true",
@@ -242,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         def dump(m: Measured) -> dict[str, Any]:
             d = asdict(m)
-            for key in ("c1", "c32", "ttft1", "ttft32"):
+            for key in ("c1", "c32", "c128", "ttft1", "ttft32"):
                 if d[key]:
                     d[key].pop("samples", None)
             return d
@@ -258,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     if r is not None:
         print(f"\nreq/s at c=32, Tianji {args.proxy_workers}w / LiteLLM proxy "
               f"{args.proxy_workers}w: {r:.2f}x")
+    for line in floor_and_tail(results):
+        print(line)
     for name, chat, messages in front_door_overhead(results):
         print(f"{name}: added latency c=1 p50, /v1/chat/completions {chat:.2f} ms, "
               f"/v1/messages {messages:.2f} ms ({messages / chat:.2f}x)")

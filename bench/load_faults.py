@@ -466,7 +466,9 @@ def stalled_request_ids(log_path: Path) -> set[str]:
             record = json.loads(line)
         except ValueError:
             continue
-        if record.get("event") == "attempt" and record.get("outcome") == "stall":
+        if record.get("event") == "request" and any(
+            a.get("outcome") == "stall" for a in record.get("attempt_path") or ()
+        ):
             ids.add(str(record.get("request_id")))
     return ids
 

@@ -17,11 +17,6 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any
 
-import litellm
-from litellm.litellm_core_utils.prompt_templates.image_handling import (
-    async_convert_url_to_base64,
-)
-
 from router.errors import GatewayError
 
 # Providers whose litellm adapter sends an image URL on as it is (the provider fetches it).
@@ -51,6 +46,11 @@ async def inline_remote_images(messages: list[Any], timeout_s: float) -> list[An
     wanted = list(remote_images(messages))
     if not wanted:
         return messages
+    # litellm is loaded by the time a provider call runs (router/startup.py)
+    from litellm.litellm_core_utils.prompt_templates.image_handling import (
+        async_convert_url_to_base64,
+    )
+
     urls = list(dict.fromkeys(url for _, url in wanted))
     fetches = [asyncio.ensure_future(async_convert_url_to_base64(u, timeout=timeout_s))
                for u in urls]
@@ -76,6 +76,8 @@ async def inline_remote_images(messages: list[Any], timeout_s: float) -> list[An
 
 
 def _reason(exc: BaseException | None) -> str:
+    import litellm
+
     if isinstance(exc, litellm.ImageFetchError):
         text = str(exc.message if hasattr(exc, "message") else exc)
         return text.removeprefix("litellm.ImageFetchError: ").removeprefix("Error: ")

@@ -36,7 +36,6 @@ from enum import StrEnum
 from typing import Any
 
 import httpx
-import litellm
 
 
 class GatewayError(Exception):
@@ -253,6 +252,8 @@ def _http_status(exc: BaseException) -> int | None:
 
 def classify(exc: BaseException) -> Failure:
     """Map an exception from an upstream call to a Failure."""
+    import litellm  # loaded by then: only a provider call fails this way (router/startup.py)
+
     name = type(exc).__name__
     status = getattr(exc, "status_code", None)
     status = status if isinstance(status, int) else None

@@ -52,6 +52,11 @@ _SECRET_SHAPES = re.compile(
     # AWS SigV4: an Authorization value echoed back, or a presigned URL's parts.
     r"|AWS4-HMAC-SHA256[^;\"'\n]*|(?i:x-amz-)?(?:Signature|Credential)=[^\s&,;\"']+)"
 )
+# Every match of _SECRET_SHAPES in ASCII text contains one of these once lower-cased, so ASCII
+# text with none of them needs no regex pass (most log lines). (Non-ASCII text always gets
+# it: case-insensitive matching maps a few other letters to ASCII ones, such as K to k.)
+_SHAPE_MARKS = ("sk-", "akia", "asia", "aiza", "bearer", "api-key", "api_key", "authorization",
+                "x-amz-security-token", "aws4-hmac-sha256", "signature=", "credential=")
 REDACTED = "[redacted]"
 MIN_SECRET_LEN = 4
 
@@ -131,7 +136,10 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         """Literal secrets and key shapes out of an error message or a log line."""
-        return _SECRET_SHAPES.sub(REDACTED, self.literal(text))
+        text = self.literal(text)
+        if text.isascii() and not any(mark in text.lower() for mark in _SHAPE_MARKS):
+            return text
+        return _SECRET_SHAPES.sub(REDACTED, text)
 
     def literal(self, text: str) -> str:
         """The config's literal secrets out of `text`."""

@@ -68,7 +68,7 @@ LEAN_PARAMS = frozenset({"api_key", "api_base"})
 # to the provider: get_optional_params passes unknown keywords through for openai/).
 _CALL_KEYS = frozenset(
     {"model", "messages", "stream", "timeout", "num_retries", "max_retries", "drop_params",
-     "api_key", "api_base", "_skip_mcp_handler"}
+     "api_key", "api_base", "_skip_mcp_handler", "as_dicts"}
 )
 
 
@@ -101,6 +101,7 @@ class LeanTransport:
 
     def __init__(self) -> None:
         self._routes: dict[str, _Route | None] = {}
+        self._params = _ParamMemo()
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._keeper: asyncio.Task[None] | None = None
@@ -151,7 +152,8 @@ class LeanTransport:
     async def acompletion(self, **kwargs: Any) -> Any:
         """Chat completion; raises litellm's exception classes. With `stream=True` the answer
         is a `LeanStream` of litellm `ModelResponseStream` chunks, once the provider has
-        answered with a success status."""
+        answered with a success status; with `as_dicts=True` too, an OpenAI-wire stream's
+        chunks are the provider's JSON as dicts (no pydantic objects; see LeanStream)."""
         stream = bool(kwargs.get("stream"))
         api_key: str = kwargs["api_key"]
         route = self._route(kwargs["model"], kwargs.get("api_base"))
@@ -176,13 +178,9 @@ class LeanTransport:
                 )
             if "stop" in openai_params:
                 openai_params["stop"] = validate_openai_optional_params(stop=openai_params["stop"])
-            optional_params = get_optional_params(
-                model=model,
-                custom_llm_provider=provider,
-                drop_params=kwargs.get("drop_params"),
-                messages=messages,
-                **({"stream": True} if stream else {}),
-                **openai_params,
+            optional_params = self._params.map(
+                route, kwargs.get("drop_params"), messages,
+                {**({"stream": True} if stream else {}), **openai_params},
             )
             litellm_params = dict(route.litellm_params)
             json_mode = optional_params.pop("json_mode", False)
@@ -215,7 +213,7 @@ class LeanTransport:
                     url, headers, data, kwargs.get("timeout"), route, messages, json_mode,
                     litellm_params, include_usage=bool(
                         (kwargs.get("stream_options") or {}).get("include_usage")
-                    ),
+                    ), as_dicts=bool(kwargs.get("as_dicts")),
                 )
             raw = await self._post(url, headers, data, kwargs.get("timeout"), route)
             return config.transform_response(  # type: ignore[no-any-return]
@@ -268,7 +266,7 @@ class LeanTransport:
     async def _stream(
         self, url: str, headers: dict[str, Any], data: dict[str, Any], timeout: Any,
         route: _Route, messages: list[Any], json_mode: bool, litellm_params: dict[str, Any],
-        *, include_usage: bool,
+        *, include_usage: bool, as_dicts: bool = False,
     ) -> LeanStream:
         session = self._client()
         body = json.dumps(data)
@@ -294,8 +292,58 @@ class LeanTransport:
             )
             raise _status_error(route, response, stream=True)
         return LeanStream(
-            resp, route, messages, json_mode, litellm_params, include_usage, timeout
+            resp, route, messages, json_mode, litellm_params, include_usage, timeout, as_dicts
         )
+
+
+# A shape's plan: (output name, input name), or (output name, None) for an empty extra_body.
+_Plan = tuple[tuple[str, str | None], ...]
+
+
+class _ParamMemo:
+    """litellm's `get_optional_params`, memoised per (model, drop_params, the names of the
+    parameters that are set) where its result depends on those names only: openai/ models
+    outside the o-series, GPT-5 and audio families, whose mapping keeps or drops each
+    parameter by name (the others change values: o-series temperatures, for one). The first
+    call of a shape records which of the caller's values went where; a shape whose result
+    holds anything else (a transformed value, a value two inputs share) is never memoised.
+    tests/test_transport.py checks the request the provider receives, memoised or not."""
+
+    def __init__(self) -> None:
+        self._plans: dict[tuple[str, Any, tuple[str, ...]], _Plan | None] = {}
+
+    def map(self, route: _Route, drop_params: Any, messages: list[Any],
+            params: dict[str, Any]) -> dict[str, Any]:
+        set_params = {k: v for k, v in params.items() if v is not None}
+        key = (route.model, drop_params, tuple(sorted(set_params)))
+        plan = self._plans.get(key)
+        if plan is not None:
+            return {out: {} if name is None else set_params[name] for out, name in plan}
+        mapped: dict[str, Any] = get_optional_params(
+            model=route.model, custom_llm_provider=route.provider, drop_params=drop_params,
+            messages=messages, **set_params,
+        )
+        if key not in self._plans and route.provider == "openai":
+            self._plans[key] = _plan(route.model, set_params, mapped)
+        return mapped
+
+
+def _plan(model: str, params: dict[str, Any], mapped: dict[str, Any]) -> _Plan | None:
+    """Where each mapped value came from, if it was only kept or dropped by name."""
+    if (litellm.openaiOSeriesConfig.is_model_o_series_model(model=model)
+            or litellm.openAIGPT5Config.is_model_gpt_5_model(model=model)
+            or litellm.openAIGPTAudioConfig.is_model_gpt_audio_model(model=model)):
+        return None
+    plan: list[tuple[str, str | None]] = []
+    for out, value in mapped.items():
+        if out == "extra_body" and value == {}:
+            plan.append((out, None))
+            continue
+        sources = [name for name, given in params.items() if given is value]
+        if sources != [out]:
+            return None
+        plan.append((out, out))
+    return tuple(plan)
 
 
 def _status_error(

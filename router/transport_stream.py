@@ -45,7 +45,9 @@ class LeanStream:
     """A provider's SSE answer as litellm `ModelResponseStream` chunks, for router/upstream.py
     and router/api/chat.py: what they use of litellm's `CustomStreamWrapper`, and stricter.
 
-    - OpenAI chunks pass through as they are (one `ModelResponseStream` each); Anthropic
+    - OpenAI chunks pass through as they are (one `ModelResponseStream` each, or with
+      `as_dicts` what that object dumps to: for text, the provider's JSON without its
+      nulls, at a fraction of the cost; router/upstream.py relays dicts); Anthropic
       events go through litellm's own `ModelResponseIterator.chunk_parser`, then, as
       `CustomStreamWrapper` does, events without content are dropped, the first chunk says
       `role: assistant`, and usage comes in one last chunk (when `include_usage`).
@@ -64,8 +66,10 @@ class LeanStream:
     def __init__(
         self, resp: aiohttp.ClientResponse, route: "_Route", messages: list[Any], json_mode: bool,
         litellm_params: dict[str, Any], include_usage: bool, timeout: Any,
+        as_dicts: bool = False,
     ) -> None:
         self._resp = resp
+        self._as_dicts = as_dicts
         self._timeout = timeout
         self._route = route
         self._messages = messages
@@ -171,7 +175,13 @@ class LeanStream:
                 self._text.append(content)
         if event.get("usage"):
             self._usage = event["usage"]
-        self._ready.append(ModelResponseStream(**event))
+        if not self._as_dicts:
+            self._ready.append(ModelResponseStream(**event))
+        elif any(_calls_tools(choice) for choice in event.get("choices") or ()):
+            # litellm completes tool-call deltas (`type` on every one): keep its shape there
+            self._ready.append(ModelResponseStream(**event).model_dump(exclude_none=True))
+        else:
+            self._ready.append(_without_none(event))
 
     def _on_anthropic(self, event: dict[str, Any]) -> None:
         assert self._anthropic is not None
@@ -214,11 +224,12 @@ class LeanStream:
             # An OpenAI-compatible server that ignores stream_options: count, as litellm does.
             prompt = litellm.token_counter(model=self._model, messages=self._messages)
             completion = litellm.token_counter(model=self._model, text="".join(self._text))
-            self._ready.append(ModelResponseStream(
+            chunk = ModelResponseStream(
                 model=self._model, choices=[StreamingChoices(index=0, delta=Delta())],
                 usage=Usage(prompt_tokens=prompt, completion_tokens=completion,
                             total_tokens=prompt + completion),
-            ))
+            )
+            self._ready.append(chunk.model_dump(exclude_none=True) if self._as_dicts else chunk)
 
     def _failed(self, exc: Exception) -> Exception:
         route = self._route
@@ -234,6 +245,20 @@ class LeanStream:
             message=str(mapped), model=route.model, llm_provider=route.provider,
             original_exception=mapped, is_pre_first_chunk=not self._sent_first,
         )
+
+
+def _calls_tools(choice: Any) -> bool:
+    delta = choice.get("delta") if isinstance(choice, dict) else None
+    return isinstance(delta, dict) and bool(delta.get("tool_calls") or delta.get("function_call"))
+
+
+def _without_none(value: Any) -> Any:
+    """A JSON value without its null fields, as litellm's chunk objects dump it."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def mapped_exception(exc: Exception, model: str, provider: str) -> Exception:

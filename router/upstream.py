@@ -36,11 +36,11 @@ import logging
 import math
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import litellm
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from router.attachments import inline_remote_images, needs_inlined_images, remote_images
@@ -50,7 +50,10 @@ from router.health import Health
 from router.params import for_provider
 from router.policy import Candidate, Decision
 from router.redact import Redactor, StreamScrubber
-from router.transport import LeanTransport
+from router.startup import Preload
+
+if TYPE_CHECKING:
+    from router.transport import LeanTransport
 
 log = logging.getLogger("tianji.upstream")
 
@@ -109,6 +112,8 @@ def openai_dict(obj: Any) -> dict[str, Any]:
 
 def quiet_litellm() -> None:
     """No debug banners, no message logging, no callbacks: we log what we need ourselves."""
+    import litellm
+
     litellm.suppress_debug_info = True
     litellm.turn_off_message_logging = True
     litellm.telemetry = False
@@ -116,17 +121,42 @@ def quiet_litellm() -> None:
 
 class Upstream:
     def __init__(self, config: Config, health: Health, redactor: Redactor) -> None:
-        quiet_litellm()
         self.config = config
         self.health = health
         self.redact = redactor
-        # Calls (streams too) to API-key HTTP providers skip acompletion's overhead (see
-        # router/transport.py); TIANJI_LEAN_TRANSPORT=0 sends everything through acompletion.
-        self.transport = LeanTransport() if os.environ.get("TIANJI_LEAN_TRANSPORT") != "0" else None
+        # litellm and what uses it, loaded in the background or on the first call.
+        self.preload = Preload(self._load)
+        self._litellm: ModuleType | None = None
+        self._transport: LeanTransport | None = None
         r = config.resilience
         self._backoff = wait_exponential_jitter(
             multiplier=r.backoff_initial_s, max=r.backoff_max_s, jitter=r.backoff_initial_s
         )
+
+    def _load(self) -> None:
+        """Import litellm, the lean transport and the Messages path, and resolve each
+        deployment's lean route: what a first call would otherwise do."""
+        import litellm
+
+        import router.upstream_messages  # noqa: F401 - the /v1/messages path's litellm parts
+        from router.transport import LeanTransport
+
+        quiet_litellm()
+        # Calls (streams too) to API-key HTTP providers skip acompletion's overhead (see
+        # router/transport.py); TIANJI_LEAN_TRANSPORT=0 sends everything through acompletion.
+        if os.environ.get("TIANJI_LEAN_TRANSPORT") != "0":
+            transport = LeanTransport()
+            for tier in self.config.tiers:
+                for dep in tier.deployments:
+                    transport.supports(dep.model, dep.litellm_params, stream=True)
+            self._transport = transport
+        self._litellm = litellm
+
+    @property
+    def transport(self) -> LeanTransport | None:
+        """The lean transport (None when TIANJI_LEAN_TRANSPORT=0); loads litellm if need be."""
+        self.preload.now()
+        return self._transport
 
     async def complete(
         self,
@@ -145,6 +175,7 @@ class Upstream:
         wire; it gets the same keyword arguments (see router/upstream_messages.py). Every
         attempt is appended to `attempts` when given (the verified cascade keeps the
         attempts of a walk that found no answer)."""
+        await self.preload.wait()
         attempts = [] if attempts is None else attempts
         failures: list[Failure] = []
         failed_window: int | None = None
@@ -199,7 +230,14 @@ class Upstream:
         request_id: str,
         call: Callable[..., Awaitable[Any]] | None = None,
     ) -> Served:
-        """Call one deployment, retrying transient failures; raise _AttemptFailed when done."""
+        """Call one deployment, retrying transient failures; raise _AttemptFailed when done.
+
+        The retry loop is set up only after a first failure (most calls have none): tenacity
+        then starts from that failure as its first attempt's outcome."""
+        try:
+            return await self._call_once(cand, params, stream, deadline, attempts, request_id, call)
+        except _AttemptFailed as err:
+            first: _AttemptFailed | None = err
         r = self.config.resilience
         name = cand.deployment.name
 
@@ -227,6 +265,9 @@ class Upstream:
         )
         async for attempt in retrying:
             with attempt:
+                if first is not None:
+                    failed, first = first, None
+                    raise failed
                 return await self._call_once(
                     cand, params, stream, deadline, attempts, request_id, call
                 )
@@ -269,10 +310,14 @@ class Upstream:
         }
         if upstream_stream:
             kwargs["stream_options"] = {"include_usage": True}
-        lean = self.transport is not None and self.transport.supports(
+        transport, litellm = self._transport, self._litellm
+        assert litellm is not None, "complete() loads it first"
+        lean = transport is not None and transport.supports(
             dep.model, dep.litellm_params, stream=upstream_stream
         )
-        call = self.transport.acompletion if lean and self.transport else litellm.acompletion
+        call = transport.acompletion if lean and transport else litellm.acompletion
+        if lean and wire_call is None:
+            kwargs["as_dicts"] = True  # OpenAI-wire chunks relayed as dicts
         call = wire_call or call
         started = time.monotonic()
         attempt_end = started + r.attempt_timeout_s if r.attempt_timeout_s else math.inf
@@ -314,18 +359,17 @@ class Upstream:
                 self.redact(failure.message),
                 failure.retry_after,
             )
-            self._record_failure(cand, failure, started, attempts, request_id)
+            self._record_failure(cand, failure, started, attempts)
             raise _AttemptFailed(failure) from None
         if stream and _is_final(first) and not _provider_finished(response):
             await _close_quietly(response)
             failure = Failure(Kind.TRANSIENT, None, "IncompleteStream",
                               "the stream ended before the provider sent any answer")
-            self._record_failure(cand, failure, started, attempts, request_id)
+            self._record_failure(cand, failure, started, attempts)
             raise _AttemptFailed(failure)
         self.health.record_success(dep.name)
         elapsed = (time.monotonic() - started) * 1000
         attempts.append(Attempt(dep.name, cand.tier, "ok", "served", elapsed_ms=elapsed))
-        _log_attempt(request_id, attempts[-1])
         if body is not None:
             if self.redact.has_secrets:
                 body, found = self.redact.scrub(body)
@@ -363,7 +407,6 @@ class Upstream:
         failure: Failure,
         started: float,
         attempts: list[Attempt],
-        request_id: str,
     ) -> None:
         name = cand.deployment.name
         if failure.kind in (Kind.CLIENT, Kind.CONTENT_FILTER):
@@ -392,7 +435,6 @@ class Upstream:
             detail=failure.message[:200],
         )
         attempts.append(attempt)
-        _log_attempt(request_id, attempt)
 
     def _client_error(self, failure: Failure, cand: Candidate) -> GatewayError:
         dep = cand.deployment
@@ -528,14 +570,19 @@ class _Paced:
 
     async def __anext__(self) -> Any:
         left = self._until - time.monotonic()
-        if left < self._idle_s:
-            expired: BaseException = TimeoutError(f"the answer took longer than {self._over}")
-        else:
-            expired = Stalled(self._stall) if self._stall else TimeoutError(
-                f"no chunk for {self._idle_s:g}s"
-            )
-        async with _timer(min(left, self._idle_s), expired):
-            chunk = await anext(self._stream)
+        # (asyncio.timeout inline, not _timer: this runs once per chunk)
+        timeout = asyncio.timeout(max(0.0, min(left, self._idle_s)))
+        try:
+            async with timeout:
+                chunk = await anext(self._stream)
+        except TimeoutError:
+            if not timeout.expired():
+                raise
+            if left < self._idle_s:
+                raise TimeoutError(f"the answer took longer than {self._over}") from None
+            if self._stall:
+                raise Stalled(self._stall) from None
+            raise TimeoutError(f"no chunk for {self._idle_s:g}s") from None
         return self._each(chunk)
 
 
@@ -543,12 +590,18 @@ _DELTA_FIELDS = ("role", "content", "tool_calls", "function_call", "reasoning_co
                  "thinking_blocks")
 
 
+def _field(obj: Any, name: str) -> Any:
+    """A field of a chunk or part of one: a litellm object, or a dict (the lean transport's
+    OpenAI-wire chunks)."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
 def _carries_answer(chunk: Any) -> bool:
     """A choice with a finish reason or a delta that says something (a role included)."""
-    for choice in getattr(chunk, "choices", None) or ():
-        delta = getattr(choice, "delta", None)
-        if getattr(choice, "finish_reason", None) or any(
-            getattr(delta, name, None) is not None for name in _DELTA_FIELDS
+    for choice in _field(chunk, "choices") or ():
+        delta = _field(choice, "delta")
+        if _field(choice, "finish_reason") or any(
+            _field(delta, name) is not None for name in _DELTA_FIELDS
         ):
             return True
     return False
@@ -573,10 +626,14 @@ async def _assemble(
         received.append(chunk)
     if not _provider_finished(stream):
         raise MalformedAnswer("the stream ended before the provider finished its answer")
-    usage = [c.usage for c in received if getattr(c, "usage", None)]
+    usage = [_field(c, "usage") for c in received if _field(c, "usage")]
     body = _text_answer(received) if usage else None
     if body is None:
-        body = openai_dict(litellm.stream_chunk_builder(received, messages=messages))
+        import litellm
+        from litellm.types.utils import ModelResponseStream
+
+        objects = [ModelResponseStream(**c) if isinstance(c, dict) else c for c in received]
+        body = openai_dict(litellm.stream_chunk_builder(objects, messages=messages))
         for choice in body.get("choices") or ():
             message = choice.get("message") or {}
             if message.get("tool_calls") and not message.get("content"):
@@ -598,24 +655,25 @@ def _text_answer(received: list[Any]) -> dict[str, Any] | None:
     parts: list[str] = []
     finish = None
     for chunk in received:
-        for choice in chunk.choices or ():
-            delta = choice.delta
-            if choice.index != 0 or any(getattr(delta, f, None) for f in _NOT_TEXT):
+        for choice in _field(chunk, "choices") or ():
+            delta = _field(choice, "delta") or {}
+            if (_field(choice, "index") or 0) != 0 or any(_field(delta, f) for f in _NOT_TEXT):
                 return None
-            if delta.content:
-                parts.append(delta.content)
-            finish = choice.finish_reason or finish
+            content = _field(delta, "content")
+            if content:
+                parts.append(content)
+            finish = _field(choice, "finish_reason") or finish
     if not parts:
         return None
     first = received[0]
     body: dict[str, Any] = {
-        "id": first.id, "created": first.created, "model": first.model,
-        "object": "chat.completion",
+        "id": _field(first, "id"), "created": _field(first, "created"),
+        "model": _field(first, "model"), "object": "chat.completion",
         "choices": [{"finish_reason": finish, "index": 0,
                      "message": {"content": "".join(parts), "role": "assistant"}}],
     }
-    if getattr(first, "system_fingerprint", None):
-        body["system_fingerprint"] = first.system_fingerprint
+    if _field(first, "system_fingerprint"):
+        body["system_fingerprint"] = _field(first, "system_fingerprint")
     return body
 
 
@@ -628,8 +686,7 @@ def _has_answer(body: dict[str, Any], wire_call: Callable[..., Awaitable[Any]] |
 
 
 def _is_final(chunk: Any) -> bool:
-    choices = getattr(chunk, "choices", None) or ()
-    return any(getattr(c, "finish_reason", None) for c in choices)
+    return any(_field(c, "finish_reason") for c in _field(chunk, "choices") or ())
 
 
 def _provider_finished(stream: Any) -> bool:
@@ -651,18 +708,12 @@ def _log_redaction(request_id: str, deployment: str, where: str) -> None:
                             "deployment": deployment, "where": where}))
 
 
-def _log_attempt(request_id: str, a: Attempt) -> None:
-    if not log.isEnabledFor(logging.INFO):
-        return
-    record = {
-        "event": "attempt",
-        "request_id": request_id,
-        "deployment": a.deployment,
-        "tier": a.tier,
-        "outcome": a.outcome,
-        "action": a.action,
-        "error_class": a.error_class or None,
-        "status": a.status,
-        "elapsed_ms": round(a.elapsed_ms, 1),
-    }
-    log.info(json.dumps(record))
+def attempt_path(attempts: Sequence[Attempt],
+                 providers: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The attempts of a request as its log line shows them (router/api/core.py), each
+    with its deployment's provider when `providers` names it."""
+    providers = providers or {}
+    return [{"deployment": a.deployment, "provider": providers.get(a.deployment),
+             "tier": a.tier, "outcome": a.outcome,
+             "action": a.action, "error_class": a.error_class or None, "status": a.status,
+             "elapsed_ms": round(a.elapsed_ms, 1)} for a in attempts]

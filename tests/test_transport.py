@@ -389,3 +389,66 @@ def test_closing_a_stream_early_drops_the_upstream_connection(fake):
 
     asyncio.run(run())
     assert fake.calls("s-close")[0].disconnected
+
+
+# The same parameter names as REQUESTS' cases with other values: the lean path memoises
+# litellm's parameter mapping per set of names, never the values.
+OTHER_VALUES = {
+    "params": {"messages": [{"role": "user", "content": "again"}], "temperature": 1.1,
+               "top_p": 0.4, "max_tokens": 12, "stop": ["HALT"], "seed": 99, "user": "u-2"},
+    "tools": {"messages": [{"role": "user", "content": "again"}],
+              "tools": [{"type": "function", "function": {"name": "other", "parameters": {}}}],
+              "tool_choice": "auto"},
+    "developer_json": {"messages": [{"role": "user", "content": "again"}],
+                       "response_format": {"type": "text"}},
+}
+
+
+@pytest.mark.parametrize("case", sorted(OTHER_VALUES))
+def test_a_memoised_parameter_mapping_sends_each_call_its_own_values(fake, case):
+    quiet_litellm()
+    lean = LeanTransport()
+
+    async def run() -> None:
+        for i, request in enumerate((REQUESTS[case], OTHER_VALUES[case], REQUESTS[case])):
+            base = fake.openai_base(f"memo-{case}-{i}")
+            assert lean.supports(MODELS["openai"], {"api_key": KEY, "api_base": base},
+                                 stream=False)
+            await _call(lean.acompletion, "openai", base, request)
+        for i, request in enumerate((REQUESTS[case], OTHER_VALUES[case])):
+            await _call(litellm.acompletion, "openai", fake.openai_base(f"memo-{case}-a{i}"),
+                        request)
+        await lean.aclose()
+
+    asyncio.run(run())
+    sent = [fake.calls(f"memo-{case}-{i}")[0].body for i in range(3)]
+    expected = [fake.calls(f"memo-{case}-a{i}")[0].body for i in range(2)]
+    assert sent == [expected[0], expected[1], expected[0]]
+    assert sent[0] != sent[1]
+
+
+@pytest.mark.parametrize("case", STREAM_REQUESTS)
+def test_an_openai_stream_as_dicts_is_what_its_chunk_objects_dump_to(fake, case):
+    quiet_litellm()
+    lean = LeanTransport()
+    got: dict[bool, list[Any]] = {}
+
+    async def run() -> None:
+        for as_dicts in (False, True):
+            base = fake.openai_base(f"dicts-{case}-{int(as_dicts)}")
+            assert lean.supports(MODELS["openai"], {"api_key": KEY, "api_base": base}, stream=True)
+            stream = await lean.acompletion(
+                model=MODELS["openai"], api_base=base, api_key=KEY, stream=True, timeout=10,
+                stream_options={"include_usage": True}, as_dicts=as_dicts, **REQUESTS[case])
+            got[as_dicts] = [chunk async for chunk in stream]
+        await lean.aclose()
+
+    asyncio.run(run())
+    assert got[True] and all(isinstance(c, dict) for c in got[True])
+    objects = [c.model_dump(exclude_none=True) for c in got[False]]
+    # The fake numbers its answers and names the deployment; everything else must match.
+    def same(chunks: list[dict[str, Any]]) -> Any:
+        return json.loads(json.dumps([{k: v for k, v in c.items() if k != "id"} for c in chunks])
+                          .replace(f"dicts-{case}-1", "DEP").replace(f"dicts-{case}-0", "DEP"))
+
+    assert same(got[True]) == same(objects)

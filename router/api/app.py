@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from router.api import chat, embeddings, messages, models, responses
+from router.api import chat, messages, models
 from router.api.core import JSON, error_response, json_bytes, refused
 from router.api.gateway import Gateway
 from router.ops.routes import ops_router
@@ -170,6 +170,8 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
 
     @app.get("/readyz")
     async def readyz() -> Response:
+        if gw.upstream.preload.pending:  # litellm still loading (router/startup.py)
+            return Response(json_bytes({"status": "starting"}), 503, media_type=JSON)
         names = [d.name for t in config.tiers for d in t.deployments]
         state = gw.health.snapshot(names)
         live = {
@@ -225,10 +227,16 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
 
     @app.post("/v1/responses", response_model=None)
     async def openai_responses(request: Request) -> Response:
+        await gw.upstream.preload.wait()  # its translation is litellm's (router/startup.py)
+        from router.api import responses
+
         return await responses.responses(gw, request)
 
     @app.post("/v1/embeddings", response_model=None)
     async def openai_embeddings(request: Request) -> Response:
+        await gw.upstream.preload.wait()  # its calls are litellm's (router/startup.py)
+        from router.api import embeddings
+
         return await embeddings.embeddings(gw, request)
 
     @app.post("/v1/messages", response_model=None)
@@ -328,7 +336,11 @@ def app_from_env() -> FastAPI:
 
     from router.config import load_config
     from router.logs import configure_logging
+    from router.startup import settle_heap
 
     config = load_config(os.environ["TIANJI_CONFIG"])
     configure_logging(Redactor(secret_values(config)))
-    return create_app(config)
+    app = create_app(config)
+    settle_heap()
+    app.state.gateway.upstream.preload.start()  # litellm, while the server starts listening
+    return app

@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +27,7 @@ from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
 from router.ops.record import Entry
 from router.policy import Decision, needs_of
-from router.upstream import Attempt, Served
+from router.upstream import Attempt, Served, attempt_path
 
 log = logging.getLogger("tianji.request")
 JSON = "application/json"
@@ -228,13 +228,14 @@ def log_request(
     cost: float | None,
     baseline: float | None = None,
     error_code: str | None = None,
-    attempts: list[Attempt] | None = None,
+    attempts: Sequence[Attempt] = (),
 ) -> None:
-    """The request's log line; `attempts` are a failed request's (a served one has its own)."""
+    """The request's one log line, its upstream attempts folded in (`attempt_path`; a
+    failed request's come with its error)."""
     if not log.isEnabledFor(logging.INFO):
         return
     decision = call.decision
-    tried = (served.attempts if served else attempts) or []
+    tried = served.attempts if served else attempts
     providers = {c.deployment.name: c.deployment.provider for c in decision.candidates}
     entry = {
         "event": "request",
@@ -247,9 +248,7 @@ def log_request(
         "tier": served.candidate.tier if served else decision.tier,
         "deployment": served.candidate.deployment.name if served else None,
         "attempts": sum(1 for a in tried if a.action != "skip"),
-        "tried": [{"deployment": a.deployment, "provider": providers.get(a.deployment),
-                   "tier": a.tier, "outcome": a.outcome, "action": a.action,
-                   "status": a.status} for a in tried],
+        "attempt_path": attempt_path(tried, providers),
         "difficulty": decision.assessment.difficulty,
         "task": decision.assessment.task,
         "domain": decision.assessment.domain,

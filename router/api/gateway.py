@@ -4,7 +4,8 @@ built once at start-up and shared by every front door."""
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from starlette.datastructures import Headers
@@ -21,8 +22,10 @@ from router.redact import Redactor, secret_values
 from router.ops.log import RequestLog
 from router.telemetry import Metrics
 from router.upstream import Upstream
-from router.upstream_messages import HTTPPool
 from router.verify import Verifier
+
+if TYPE_CHECKING:
+    from router.upstream_messages import HTTPPool
 
 
 class Gateway:
@@ -46,9 +49,15 @@ class Gateway:
             config, self.redact, self.metrics.registry, self.upstream, self.catalog
         )
         self.affinity: AffinityStore = InProcessAffinity(config.affinity.max_conversations)
-        # Native Anthropic Messages calls (router/upstream_messages.py); connections pooled.
-        self.messages_http = HTTPPool()
         self._api_keys = [k.encode() for k in config.server.api_keys]
+
+    @cached_property
+    def messages_http(self) -> HTTPPool:
+        """Native Anthropic Messages calls' pool (router/upstream_messages.py, loaded with
+        litellm: see router/startup.py)."""
+        from router.upstream_messages import HTTPPool
+
+        return HTTPPool()
 
     def authorized(self, headers: Headers) -> bool:
         if not self._api_keys:

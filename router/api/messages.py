@@ -16,7 +16,7 @@ import logging
 import re
 import time
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
@@ -44,17 +44,13 @@ from router.errors import GatewayError
 from router.policy import Decision, Route, needs_of
 from router.schema import non_finite_path
 from router.upstream import Served
-from router.upstream_messages import (
-    CLAUDE_NATIVE,
-    DEFAULT_VERSION,
-    MessagesCall,
-    MessagesRequest,
-)
-from router.upstream_messages import count_tokens as count_tokens_upstream
 
 log = logging.getLogger("tianji.messages")
 # How long count_tokens waits for the provider's count before it answers with the estimate.
 _COUNT_TIMEOUT_S = 5.0
+
+if TYPE_CHECKING:  # the module itself is loaded with litellm (router/startup.py)
+    from router.upstream_messages import MessagesRequest
 
 # Anthropic's error types by status; 503 (every deployment failed or is cooling down) is
 # Anthropic's 529; other client errors (408 body too slow, 415 not JSON, 431) are
@@ -237,6 +233,8 @@ _BETA = re.compile(r"[a-z0-9][a-z0-9._-]{0,99}")
 
 def _upstream_request(body: JSON, headers: Headers) -> MessagesRequest:
     """The body and the two allowlisted headers (a malformed one is a 400)."""
+    from router.upstream_messages import DEFAULT_VERSION, MessagesRequest
+
     betas = tuple(b for b in (x.strip() for x in headers.get("anthropic-beta", "").split(","))
                   if b)
     bad = [b for b in betas if not _BETA.fullmatch(b)]
@@ -250,6 +248,8 @@ def _upstream_request(body: JSON, headers: Headers) -> MessagesRequest:
 
 def _claude_only(decision: Decision) -> Decision:
     """Leave out deployments whose wire cannot carry thinking blocks faithfully."""
+    from router.upstream_messages import CLAUDE_NATIVE
+
     keep = tuple(c for c in decision.candidates if c.deployment.provider in CLAUDE_NATIVE)
     if len(keep) == len(decision.candidates):
         return decision
@@ -270,6 +270,9 @@ async def messages(gw: Gateway, request: Request) -> Response:
     )
     asked(request, body)
     read = time.monotonic()  # the deadline starts once the body is in
+    await gw.upstream.preload.wait()  # litellm, for router/upstream_messages.py
+    from router.upstream_messages import MessagesCall
+
     view = chat_view(body)
     decision = gw.decide_route(view, route_for(config, body["model"], request.headers))
     upstream = _upstream_request(body, request.headers)
@@ -358,6 +361,9 @@ async def count_tokens(gw: Gateway, request: Request) -> Response:
                     and gw.health.cooling_for(c.deployment.name) == 0), None)
     if counter is not None:
         timeout = min(_COUNT_TIMEOUT_S, config.resilience.request_timeout_s)
+        await gw.upstream.preload.wait()  # litellm, for router/upstream_messages.py
+        from router.upstream_messages import count_tokens as count_tokens_upstream
+
         try:
             tokens = await count_tokens_upstream(
                 gw.messages_http, {**counter.litellm_params, "model": counter.model}, upstream,

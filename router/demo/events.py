@@ -1,9 +1,9 @@
 """What the gateway did with each request, read from its own JSON log records.
 
-The gateway logs one `{"event": "attempt", ...}` record per upstream call and one
-`{"event": "request", ...}` record per request (tier, deployment, attempts, cost,
-saving; see README "Commands"). `Recorder` is a logging handler that turns them
-into one `Outcome` per request, so the demo reports the gateway's own figures.
+The gateway logs one `{"event": "request", ...}` record per request (tier, deployment,
+attempts and each upstream call in `attempt_path`, cost, saving; see README "Commands").
+`Recorder` is a logging handler that turns them into one `Outcome` per request, so the demo
+reports the gateway's own figures.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-LOGGERS = ("tianji.request", "tianji.upstream")
+LOGGERS = ("tianji.request",)
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,6 @@ class Recorder(logging.Handler):
         super().__init__(logging.INFO)
         self._on_outcome = on_outcome
         self._lock = threading.Lock()
-        self._failed: dict[str, list[FailedAttempt]] = {}
         self._outcomes: dict[str, Outcome] = {}
 
     def attach(self) -> None:
@@ -71,23 +71,17 @@ class Recorder(logging.Handler):
             return
         if not isinstance(data, dict):
             return
-        if data.get("event") == "attempt":
-            self._attempt(data)
-        elif data.get("event") == "request":
+        if data.get("event") == "request":
             self._request(data)
 
-    def _attempt(self, data: dict[str, object]) -> None:
-        if data.get("action") in ("served", "skip"):
-            return
-        why = str(data.get("status") or data.get("error_class") or data.get("outcome"))
-        with self._lock:
-            self._failed.setdefault(str(data.get("request_id")), []).append(
-                FailedAttempt(str(data.get("deployment")), why))
-
-    def _request(self, data: dict[str, object]) -> None:
+    def _request(self, data: dict[str, Any]) -> None:
         request_id = str(data.get("request_id"))
+        failed = tuple(
+            FailedAttempt(str(a.get("deployment")),
+                          str(a.get("status") or a.get("error_class") or a.get("outcome")))
+            for a in data.get("attempt_path") or () if a.get("action") not in ("served", "skip")
+        )
         with self._lock:
-            failed = tuple(self._failed.pop(request_id, ()))
             outcome = Outcome(
                 request_id=request_id,
                 status=int(str(data.get("status") or 0)),

@@ -86,6 +86,6 @@ def test_a_failed_requests_log_line_lists_every_attempt(fake, request):
                if r["request_id"] == result.headers["x-request-id"]]
     assert line["deployment"] is None and line["attempts"] == 3
     assert [(t["deployment"], t["provider"], t["tier"], t["outcome"], t["status"])
-            for t in line["tried"]] == [("a", "openai", "small", "transient", 503),
+            for t in line["attempt_path"]] == [("a", "openai", "small", "transient", 503),
                                         ("b", "anthropic", "small", "transient", 503),
                                         ("c", "openai", "medium", "transient", 503)]

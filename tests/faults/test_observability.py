@@ -1,5 +1,5 @@
-"""Failure is visible: one structured log line per attempt, health in /readyz and
-/v1/deployments."""
+"""Failure is visible: each attempt in the request's one structured log line, health in
+/readyz and /v1/deployments."""
 
 from __future__ import annotations
 
@@ -23,12 +23,15 @@ def lines(gw, request):
     return request.getfixturevalue("log_lines")  # after the gateway configured logging
 
 
-def test_each_attempt_is_one_structured_log_line(fake, gw, lines):
+def test_each_attempt_is_in_the_request_log_line(fake, gw, lines):
     fake.set_fault("s1", Fault(FaultKind.HTTP_ERROR, status=500))
     result = chat(gw)
     assert_served(result, "s2")
     request_id = result.headers["x-request-id"]
-    attempts = [r for r in log_records(lines, "attempt") if r["request_id"] == request_id]
+    assert [r for r in log_records(lines) if r.get("request_id") == request_id] == [
+        r for r in log_records(lines, "request") if r["request_id"] == request_id]
+    (summary,) = [r for r in log_records(lines, "request") if r["request_id"] == request_id]
+    attempts = summary["attempt_path"]
     assert [(a["deployment"], a["action"]) for a in attempts] == [
         ("s1", "retry"), ("s1", "next"), ("s2", "served")]
     for failed in attempts[:2]:
@@ -38,7 +41,6 @@ def test_each_attempt_is_one_structured_log_line(fake, gw, lines):
         assert failed["tier"] == "small"
     for a in attempts:
         assert isinstance(a["elapsed_ms"], (int, float)) and a["elapsed_ms"] >= 0
-    (summary,) = [r for r in log_records(lines, "request") if r["request_id"] == request_id]
     assert summary["status"] == 200 and summary["deployment"] == "s2"
     assert summary["attempts"] == 3
 
@@ -47,7 +49,7 @@ def test_auth_failure_is_logged_as_a_cooldown(fake, gw, lines):
     fake.set_fault("s1", Fault(FaultKind.HTTP_ERROR, status=401))
     result = chat(gw)
     assert_served(result, "s2")
-    first = log_records(lines, "attempt")[0]
+    first = log_records(lines, "request")[-1]["attempt_path"][0]
     assert first["deployment"] == "s1" and first["action"] == "cooldown"
     assert first["outcome"] == "auth" and first["status"] == 401
 
@@ -60,6 +62,9 @@ def test_failed_request_is_logged_with_its_status(fake, gw, lines):
     summary = [r for r in log_records(lines, "request")
                if r["request_id"] == result.headers["x-request-id"]]
     assert summary and summary[0]["status"] == 429 and summary[0]["deployment"] is None
+    assert [(a["deployment"], a["status"]) for a in summary[0]["attempt_path"]] == [
+        ("s1", 429), ("s1", 429), ("s2", 429), ("s2", 429), ("m1", 429), ("m1", 429)]
+    assert summary[0]["attempts"] == 6
 
 
 def test_deployments_and_readyz_show_health_and_cooldown(fake, gw):

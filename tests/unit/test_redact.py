@@ -84,3 +84,32 @@ def test_held_text_is_released_at_the_finish_and_other_fields_are_scrubbed():
     assert secret not in json.dumps(tool)
     last = scrub(_chunk("", "stop"))
     assert last["choices"][0]["delta"]["content"] == "tok-01"
+
+
+# One example of each key shape the log redaction knows, as a provider or library might
+# print it (the regex pass is skipped for ASCII text that has none of the shapes' marks).
+SHAPES = ["sk-proj-AbC123dEf456", "sk-ant-api03-AbC123dEf456", "AKIAIOSFODNN7EXAMPLE",
+          "ASIAIOSFODNN7EXAMPLE", "AIzaSyA-1234567890abcdefghijkl",
+          "AWS4-HMAC-SHA256 Credential=AKID/2024/us-east-1/bedrock/aws4_request",
+          "X-Amz-Signature=0123abcdef", "Credential=AKID%2F2024"]
+# Shapes whose name is matched in any case.
+CASELESS = ["Bearer abc.def-123456", "x-api-key: abcdef123456", "api_key='abcdef123456'",
+            "Authorization=abcdef123456", "x-amz-security-token: abcdef123456",
+            "x-goog-api-key: abcdef123456"]
+
+
+def test_every_key_shape_is_redacted_from_log_text():
+    redact = Redactor()
+    examples = SHAPES + CASELESS + [c.upper() for c in CASELESS] + [c.title() for c in CASELESS]
+    for shape in examples:
+        for text in (shape, f'{{"event": "x", "detail": "upstream said {shape} twice"}}'):
+            out = redact(text)
+            assert REDACTED in out and shape not in out, text
+
+
+def test_non_ascii_text_always_gets_the_shape_pass():
+    # The Kelvin sign matches `k` case-insensitively, and lower-cases to it as well; other
+    # such letters do not lower-case to ASCII, so non-ASCII text is never pre-screened.
+    assert REDACTED in Redactor()("x-api-\u212aey: abcdef123456 \u00e9")
+    assert REDACTED in Redactor()("x-amz-\u017fecurity-token: abcdef123456")
+    assert Redactor()("plain log line, caf\u00e9") == "plain log line, caf\u00e9"

@@ -1,0 +1,95 @@
+"""What a serving process does once its app is built: litellm loaded in the background, and
+the start-up heap frozen out of the garbage collector's way.
+
+`import litellm` takes most of a second or more and most of the memory; nothing
+but a provider call needs it, so the server starts without it (`/healthz`,
+`router route` and `router check` never load it). `Preload` runs the load once:
+`start()` in a background thread as soon as the app is built, so that it is
+usually done before the first request arrives; `wait()` is what a provider call
+awaits (without blocking the event loop while the thread works, or loading in
+place when nothing started it, as in tests). `/readyz` answers 503 while it runs.
+
+Start-up leaves a few hundred thousand long-lived objects on the heap (litellm's
+import alone ~320k: provider configs, pydantic models, the model table). CPython's
+collector walks all of them at every full (gen2) collection: ~100 ms pauses,
+several a second under load, which is most of the tail latency at depth and
+~0.13 ms of CPU per request. `settle_heap()` collects once, then `gc.freeze()`s
+what is left (the collector never looks at it again; reference counting still
+frees it) and raises the gen0 threshold so the short-lived objects of a request
+are mostly freed by reference counting before a collection runs at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import gc
+import json
+import logging
+import threading
+from collections.abc import Callable
+
+# Container allocations (net) between two young collections; CPython's default is 700.
+GEN0_THRESHOLD = 10_000
+
+
+def settle_heap() -> None:
+    """Collect, freeze everything that survived, raise the gen0 threshold. Call again after
+    a later bulk load (freezing is cumulative)."""
+    gc.collect()
+    gc.freeze()
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
+
+
+class Preload:
+    """`load` (synchronous, idempotent in effect) run once, in a thread or on first need."""
+
+    def __init__(self, load: Callable[[], None]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._done = False
+        self._thread: concurrent.futures.Future[None] | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Whether the background load has started and not finished."""
+        return self._thread is not None and not self._thread.done()
+
+    def start(self) -> None:
+        """Load in a daemon thread, then settle the heap again (the load is most of it)."""
+        if self._done or self._thread is not None:
+            return
+        future: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._thread = future
+
+        def run() -> None:
+            try:
+                self.now()
+                settle_heap()
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+                logging.getLogger("tianji.serve").error(json.dumps(
+                    {"event": "preload_failed", "error": type(exc).__name__}))
+                future.set_exception(exc)
+            else:
+                future.set_result(None)
+
+        threading.Thread(target=run, name="tianji-preload", daemon=True).start()
+
+    def now(self) -> None:
+        """Load in this thread unless done (waits for a load under way elsewhere)."""
+        if self._done:
+            return
+        with self._lock:
+            if not self._done:
+                self._load()
+                self._done = True
+
+    async def wait(self) -> None:
+        """Loaded, without blocking the event loop while the background thread works."""
+        if self._done:
+            return
+        if self._thread is not None:
+            await asyncio.wrap_future(self._thread)
+        else:
+            self.now()
