@@ -205,7 +205,7 @@ def record(
     verification = call.entry.verification_cost
     cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens) + verification
     baseline = gw.reference.cost_of(tokens)
-    gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
+    gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started, status)
     if call.entry.verification is not None:
         gw.metrics.observe_verification(call.entry.verification, served.candidate.tier,
                                         verification)
