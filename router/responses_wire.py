@@ -173,8 +173,8 @@ class _ChatChunks:
 
 
 def _padding(delta: str) -> str:
-    """Random characters that bring a delta event to a size that does not tell the delta's
-    length (OpenAI's `obfuscation` field: a mitigation for size side channels)."""
+    """Random characters that pad a delta event so that its size tells at most the delta's
+    length rounded up to 16 (OpenAI's `obfuscation` field, against size side channels)."""
     length = 16 + (-len(delta)) % 16 + secrets.randbelow(16)
     return secrets.token_urlsafe(length)[:length]
 

@@ -98,6 +98,9 @@ def test_stream_options_include_obfuscation_pads_the_delta_events(fake, gateways
     if obfuscate:
         assert all(isinstance(p, str) and len(p) >= 16 for p in paddings)
         assert len(set(paddings)) == len(paddings)
+        # The padded size shows the delta's length only to the next multiple of 16.
+        assert all((len(e.delta) + len(p)) // 16 == -(-len(e.delta) // 16) + 1
+                   for e, p in zip(deltas, paddings, strict=True))
     else:
         assert paddings == [None] * len(deltas)
     assert events[-1].type == "response.completed"
