@@ -169,6 +169,12 @@ FORMAT_TYPES = ("text", "json_object", "json_schema")
 
 class TextConfig(_Closed):
     format: TextFormat | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
+
+
+class StreamOptions(_Closed):
+    # Random padding on delta events, against size side channels (router/responses_wire.py).
+    include_obfuscation: StrictBool | None = None
 
 
 class ReasoningConfig(_Closed):
@@ -191,11 +197,19 @@ class ResponsesRequest(_Closed):
     temperature: float | None = Field(None, ge=0, le=2)
     top_p: float | None = Field(None, ge=0, le=1)
     stream: StrictBool = False
+    stream_options: StreamOptions | None = None
     store: Literal[False] | None = None
     previous_response_id: None = None
     metadata: dict[str, str] | None = Field(None, max_length=16)
     user: str | None = Field(None, max_length=256)
     prompt_cache_key: str | None = Field(None, max_length=1024)
+    safety_identifier: str | None = Field(None, max_length=256)
+    service_tier: Literal["auto", "default", "flex", "scale", "priority"] | None = None
+    # Limits calls to built-in tools, which Tianji does not serve (only function tools, which
+    # the client runs): there is never one to limit.
+    max_tool_calls: StrictInt | None = Field(None, ge=1)
+    # Only 0 (no log probabilities) is served: router/api/responses.py says why.
+    top_logprobs: StrictInt | None = Field(None, ge=0, le=20)
     include: list[Literal["reasoning.encrypted_content"]] | None = None
     truncation: Literal["disabled"] | None = None
 

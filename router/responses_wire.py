@@ -13,6 +13,7 @@ never null, and the error and `response.failed` events of a stream that breaks.
 from __future__ import annotations
 
 import copy
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, cast
@@ -31,8 +32,13 @@ from router.schema import PASSTHROUGH_PARAMS
 
 JSON = dict[str, Any]
 
-# Responses fields with a chat parameter of the same name (the bridge does not carry it).
-_SAME_NAME = ("prompt_cache_key",)
+# Responses fields with a chat parameter of the same name (the bridge does not carry them).
+_SAME_NAME = ("prompt_cache_key", "service_tier")
+# Request fields the `response` object echoes (the bridge leaves them out).
+_ECHOED = ("safety_identifier", "service_tier", "max_tool_calls")
+# The Responses field each translated chat parameter came from (for errors that name one).
+RESPONSES_FIELD = {"verbosity": "text.verbosity", "max_tokens": "max_output_tokens",
+                   "response_format": "text.format", "reasoning_effort": "reasoning.effort"}
 # Terminal events of a stream that reached the provider's end of answer.
 FINAL_EVENTS = frozenset({"response.completed", "response.incomplete"})
 
@@ -58,6 +64,9 @@ def to_chat(body: Mapping[str, Any]) -> JSON:
     for name in _SAME_NAME:
         if body.get(name) is not None:
             chat[name] = body[name]
+    verbosity = (body.get("text") or {}).get("verbosity")
+    if verbosity is not None:
+        chat["verbosity"] = verbosity
     lost = set(chat) - PASSTHROUGH_PARAMS - {"model", "messages"}
     if lost:  # a bridge that grew a parameter the chat door would not pass on: say so
         raise GatewayError(400, "The request could not be translated to a chat request: "
@@ -104,6 +113,11 @@ def _finish(response: JSON, response_id: str, body: Mapping[str, Any]) -> JSON:
     response["store"] = False
     response["metadata"] = dict(body.get("metadata") or {})
     response["previous_response_id"] = None
+    for name in _ECHOED:
+        if body.get(name) is not None:
+            response[name] = body[name]
+    if (body.get("text") or {}).get("verbosity") is not None:
+        response["text"] = {**(response.get("text") or {}), "verbosity": body["text"]["verbosity"]}
     parallel = body.get("parallel_tool_calls")
     response["parallel_tool_calls"] = True if parallel is None else parallel
     response["output"] = [_item(item, body) for item in response.get("output") or ()]
@@ -158,6 +172,13 @@ class _ChatChunks:
         return litellm.ModelResponseStream(**chunk)
 
 
+def _padding(delta: str) -> str:
+    """Random characters that pad a delta event so that its size tells at most the delta's
+    length rounded up to 16 (OpenAI's `obfuscation` field, against size side channels)."""
+    length = 16 + (-len(delta)) % 16 + secrets.randbelow(16)
+    return secrets.token_urlsafe(length)[:length]
+
+
 class ResponseEvents:
     """The Responses events of one served chat stream, as JSON objects in order."""
 
@@ -176,6 +197,7 @@ class ResponseEvents:
         )
         self.sequence = 0
         self.snapshot: JSON | None = None  # the latest `response` object sent
+        self._obfuscate = bool((body.get("stream_options") or {}).get("include_obfuscation"))
 
     def __aiter__(self) -> ResponseEvents:
         return self
@@ -187,6 +209,8 @@ class ResponseEvents:
             self.snapshot = event["response"]
         if isinstance(event.get("item"), dict):
             event["item"] = _item(event["item"], self._body)
+        if self._obfuscate and isinstance(event.get("delta"), str):
+            event["obfuscation"] = _padding(event["delta"])
         return self.numbered(event)
 
     def numbered(self, event: JSON) -> JSON:

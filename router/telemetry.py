@@ -59,9 +59,12 @@ class Metrics:
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
         )
 
-    def observe(self, served: Served, cost: float, baseline: float, seconds: float) -> None:
+    def observe(self, served: Served, cost: float, baseline: float, seconds: float,
+                status: int = 200) -> None:
+        """A request a deployment answered; `status` is how it ended (a stream that broke
+        after its first byte: 502, or 499 when the client hung up)."""
         tier = served.candidate.tier
-        self.requests.labels(tier, served.candidate.deployment.name, "200").inc()
+        self.requests.labels(tier, served.candidate.deployment.name, str(status)).inc()
         # A verified cascade's partner or escalated-from call (`compared`) is no fallback.
         if any(a.action not in ("served", "compared") for a in served.attempts):
             self.fallbacks.labels(tier).inc()

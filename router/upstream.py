@@ -36,7 +36,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -706,14 +706,3 @@ def _log_redaction(request_id: str, deployment: str, where: str) -> None:
     """A provider's answer carried a configured secret (it echoed what it was sent)."""
     log.warning(json.dumps({"event": "secret_redacted", "request_id": request_id,
                             "deployment": deployment, "where": where}))
-
-
-def attempt_path(attempts: Sequence[Attempt],
-                 providers: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """The attempts of a request as its log line shows them (router/api/core.py), each
-    with its deployment's provider when `providers` names it."""
-    providers = providers or {}
-    return [{"deployment": a.deployment, "provider": providers.get(a.deployment),
-             "tier": a.tier, "outcome": a.outcome,
-             "action": a.action, "error_class": a.error_class or None, "status": a.status,
-             "elapsed_ms": round(a.elapsed_ms, 1)} for a in attempts]

@@ -25,9 +25,9 @@ from router.api.gateway import Gateway
 from router.costs import Tokens
 from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
-from router.ops.record import Entry
+from router.ops.record import Entry, calls_made, tried
 from router.policy import Decision, needs_of
-from router.upstream import Attempt, Served, attempt_path
+from router.upstream import Attempt, Served
 
 log = logging.getLogger("tianji.request")
 JSON = "application/json"
@@ -205,7 +205,7 @@ def record(
     verification = call.entry.verification_cost
     cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens) + verification
     baseline = gw.reference.cost_of(tokens)
-    gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
+    gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started, status)
     if call.entry.verification is not None:
         gw.metrics.observe_verification(call.entry.verification, served.candidate.tier,
                                         verification)
@@ -217,7 +217,7 @@ def record(
 def failed(gw: Gateway, call: Call, err: GatewayError) -> None:
     """The log line, request-log row and metrics of a request no deployment answered."""
     log_request(call, None, err.status, None, error_code=err.code, attempts=err.attempts)
-    gw.request_log.add(call, None, {}, err.status, None, None, err.code)
+    gw.request_log.add(call, None, {}, err.status, None, None, err.code, err.attempts)
     gw.metrics.observe_error(call.decision.tier, err.status)
 
 
@@ -235,8 +235,7 @@ def log_request(
     if not log.isEnabledFor(logging.INFO):
         return
     decision = call.decision
-    tried = served.attempts if served else attempts
-    providers = {c.deployment.name: c.deployment.provider for c in decision.candidates}
+    attempted = (served.attempts if served else attempts) or []
     entry = {
         "event": "request",
         "request_id": call.request_id,
@@ -247,8 +246,8 @@ def log_request(
         "key_id": call.entry.key_id,
         "tier": served.candidate.tier if served else decision.tier,
         "deployment": served.candidate.deployment.name if served else None,
-        "attempts": sum(1 for a in tried if a.action != "skip"),
-        "attempt_path": attempt_path(tried, providers),
+        "attempts": calls_made(attempted),
+        "attempt_path": tried(decision, attempted),
         "difficulty": decision.assessment.difficulty,
         "task": decision.assessment.task,
         "domain": decision.assessment.domain,

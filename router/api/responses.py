@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -47,6 +48,7 @@ from router.responses_schema import (
 )
 from router.responses_wire import (
     FINAL_EVENTS,
+    RESPONSES_FIELD,
     ResponseEvents,
     new_response_id,
     to_chat,
@@ -87,7 +89,24 @@ def parse_responses_body(raw: bytes) -> dict[str, Any]:
         raise _invalid(message, param) from None
     except RecursionError:
         raise _invalid("The request body is nested too deeply.", code="invalid_json") from None
+    if data.get("top_logprobs") not in (None, 0):
+        raise _invalid(
+            "Tianji cannot honour 'top_logprobs' on /v1/responses: its deployments answer "
+            "through the chat wire, whose log probabilities the Responses translation does not "
+            "carry back. Use /v1/chat/completions with logprobs and top_logprobs.",
+            "top_logprobs", "unsupported_parameter")
     return data
+
+
+def in_responses_terms(err: GatewayError) -> GatewayError:
+    """A routing error that names chat parameters, with the Responses fields they came from."""
+    if err.code != "unsupported_parameter":
+        return err
+    message = err.message
+    for chat_name, field in RESPONSES_FIELD.items():
+        message = re.sub(rf"(?<![\w.]){chat_name}(?!\w)", field, message)
+    return GatewayError(err.status, message, code=err.code,
+                        param=RESPONSES_FIELD.get(err.param or "", err.param))
 
 
 async def responses(gw: Gateway, request: Request) -> Response:
@@ -100,9 +119,11 @@ async def responses(gw: Gateway, request: Request) -> Response:
     if len(chat["messages"]) > config.server.max_messages:
         raise _invalid(f"Too many input items: at most {config.server.max_messages} messages.",
                        "input", "too_many")
-    decision, affinity = await steer_by_affinity(
-        gw, request.headers, chat, chat, gw.decide(chat, request)
-    )
+    try:
+        decision = gw.decide(chat, request)
+    except GatewayError as err:
+        raise in_responses_terms(err) from None
+    decision, affinity = await steer_by_affinity(gw, request.headers, chat, chat, decision)
     params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
     params["messages"] = chat["messages"]
     call = start_call(gw, request, chat, decision, started)

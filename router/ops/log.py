@@ -27,7 +27,7 @@ from router.ops.writer import LogMetrics, LogWriter
 
 if TYPE_CHECKING:
     from router.costs import ModelInfo
-    from router.upstream import Served, Upstream
+    from router.upstream import Attempt, Served, Upstream
 
 log = logging.getLogger("tianji.request_log")
 
@@ -94,11 +94,14 @@ class RequestLog:
         cost: float | None,
         baseline: float | None,
         error_code: str | None = None,
+        failed_attempts: list[Attempt] | None = None,
     ) -> None:
+        """`failed_attempts`: what was tried for a request no deployment answered."""
         if self.writer is None:
             return
         try:
-            values = row(call, served, usage, status, cost, baseline, error_code, self.redact)
+            values = row(call, served, usage, status, cost, baseline, error_code, self.redact,
+                         failed_attempts)
         except Exception as exc:  # noqa: BLE001 - the log must never fail a request
             self.writer.metrics.rows.labels("dropped").inc()
             log.error(json.dumps({"event": "request_log_row_failed", "error": type(exc).__name__,

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from router.policy import Decision
-    from router.upstream import Served
+    from router.upstream import Attempt, Served
 
 # The wire format a request came in on, by path; anything else is logged under its path.
 FRONT_DOORS = {
@@ -136,6 +136,20 @@ def refused_row(request_id: str, entry: Entry, started: float, status: int,
     }
 
 
+def tried(decision: Decision, attempts: Sequence[Attempt]) -> list[dict[str, Any]]:
+    """The attempts of a request, as its log line and its row (`attempt_path`) list them."""
+    providers = {c.deployment.name: c.deployment.provider for c in decision.candidates}
+    return [{"deployment": a.deployment, "provider": providers.get(a.deployment),
+             "tier": a.tier, "outcome": a.outcome, "action": a.action,
+             "error_class": a.error_class or None, "status": a.status,
+             "elapsed_ms": round(a.elapsed_ms, 1)} for a in attempts]
+
+
+def calls_made(attempts: Sequence[Attempt]) -> int:
+    """Upstream calls among the attempts (a skipped deployment is no call)."""
+    return sum(1 for a in attempts if a.action != "skip")
+
+
 def row(
     call: CallLike,
     served: Served | None,
@@ -145,10 +159,12 @@ def row(
     baseline: float | None,
     error_code: str | None,
     redact: Callable[[str], str],
+    failed_attempts: list[Attempt] | None = None,
 ) -> dict[str, Any]:
+    """`failed_attempts`: what was tried for a request no deployment answered."""
     entry, decision = call.entry, call.decision
     keep_text = entry.keep_text
-    attempts = served.attempts if served else []
+    attempts = served.attempts if served else failed_attempts or []
     tier = served.candidate.tier if served else decision.tier
     answer = answer_text(entry, served) if keep_text else None
     cache_read = _usage_int(usage, "prompt_tokens_details", "cached_tokens")
@@ -167,10 +183,8 @@ def row(
         "domain": decision.assessment.domain,
         "difficulty": decision.assessment.difficulty,
         "route": _route(decision, keep_text),
-        "attempts": served.calls if served else None,
-        "attempt_path": json.dumps(
-            [{"deployment": a.deployment, "outcome": a.outcome, "action": a.action}
-             for a in attempts], separators=(",", ":")),
+        "attempts": calls_made(attempts),
+        "attempt_path": json.dumps(tried(decision, attempts), separators=(",", ":")),
         # A partner's answer or a tier escalated from (`compared`) is not a fallback.
         "fallback": int(any(a.action not in ("served", "compared") for a in attempts)),
         "escalated": int(tier != decision.tier),

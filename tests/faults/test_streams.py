@@ -30,6 +30,7 @@ from tests.faults.support import (
     messages,
     wait_for,
 )
+from tests.gateway.test_metrics import metric
 
 wires = pytest.mark.parametrize("wire", WIRES)
 MID_STREAM = {
@@ -156,6 +157,9 @@ def test_client_disconnect_mid_stream_cancels_the_upstream_request(fake, gateway
     requests = wait_for(lambda: log_records(log_lines, "request"))
     assert requests[-1]["status"] == 499 and requests[-1]["deployment"] == "slow"
     assert requests[-1]["error_code"] == "client_closed_request"
+    text = gw.http.get("/metrics").text
+    assert metric(text, "tianji_requests_total", deployment="slow", status="499") == 1
+    assert metric(text, "tianji_requests_total", deployment="slow", status="200") == 0
 
 
 @wires

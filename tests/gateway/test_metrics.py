@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.conftest import deployment, make_config, run_gateway
 from router.fakeprovider import Fault, FaultKind
 
@@ -60,3 +62,19 @@ def test_refused_requests_are_counted_and_logged_without_a_request_log(fake, req
     assert [(e["status"], e["error_code"], e["front_door"]) for e in logged] == [
         (401, "invalid_api_key", "openai-chat"), (431, "headers_too_large", "/v1/models"),
         (405, None, "openai-chat")]
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/v1/chat/completions", {"messages": [{"role": "user", "content": "[easy] hi"}]}),
+    ("/v1/responses", {"input": "[easy] hi"}),
+], ids=["chat", "responses"])
+def test_a_stream_cut_mid_answer_counts_as_502_not_200(fake, path, body):
+    config = make_config([[deployment(fake, "s1")]])
+    fake.set_fault("s1", Fault(FaultKind.STREAM_CUT, after_chunks=4))
+    with run_gateway(config) as gw:
+        with gw.http.stream("POST", path, json={"model": "auto", "stream": True, **body}) as r:
+            streamed = "".join(r.iter_text())
+        text = gw.http.get("/metrics").text
+    assert r.status_code == 200 and "stream_interrupted" in streamed
+    assert metric(text, "tianji_requests_total", deployment="s1", status="502") == 1
+    assert metric(text, "tianji_requests_total", deployment="s1", status="200") == 0

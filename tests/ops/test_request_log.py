@@ -357,3 +357,26 @@ def test_affinity_outcome_in_the_row_and_the_line(fake, log_url, request):
         rid = answer.headers["x-request-id"]
         assert answer.headers["x-tianji-affinity"] == outcome
         assert by_id[rid]["affinity"] == lines[rid]["affinity"] == outcome
+
+
+def test_a_failed_request_stores_its_attempts_as_its_line_lists_them(fake, log_url, request):
+    config = make_config(_tiers(fake), log={"url": log_url, "flush_interval_s": 0.05})
+    for dep in ("s1", "s2", "l1"):  # a bad key: no retry, the next deployment, then the tier up
+        fake.set_fault(dep, Fault(FaultKind.HTTP_ERROR, status=401))
+    with run_gateway(config) as gw:
+        log_lines = request.getfixturevalue("log_lines")
+        with pytest.raises(openai.APIStatusError) as failed:
+            gw.client.chat.completions.create(
+                model="auto", messages=[{"role": "user", "content": "[easy] hi"}])
+        _flush(gw)
+    rid = failed.value.response.headers["x-request-id"]
+    (logged,) = [r for r in rows(log_url) if r["request_id"] == rid]
+    line = _request_lines(log_lines)[rid]
+    assert logged["status"] == failed.value.status_code and logged["deployment"] is None
+    assert logged["attempts"] == line["attempts"] == 3
+    path = json.loads(logged["attempt_path"])
+    assert path == line["attempt_path"]
+    assert [(a["deployment"], a["tier"], a["provider"], a["status"]) for a in path] == [
+        ("s1", "small", "openai", 401), ("s2", "small", "anthropic", 401),
+        ("l1", "medium", "openai", 401)]
+    assert logged["fallback"] == 1

@@ -23,7 +23,8 @@ def answer_text(dep_id: str) -> str:
 def gateways(fake) -> Iterator[Callable[[str], Gateway]]:
     """`gateways(wire)`: deployments a and b on that wire in one tier. `gateways("tiers")`:
     small (openai s1, anthropic s2), medium (anthropic m1), large (openai l1).
-    `gateways("claude")`: one Claude deployment `c` with a model id litellm knows."""
+    `gateways("claude")`: one Claude deployment `c` with a model id litellm knows.
+    `gateways("mixed")`: one tier, anthropic a then openai o."""
     builds = {
         "openai": lambda: [[deployment(fake, "a"), deployment(fake, "b")]],
         "anthropic": lambda: [[deployment(fake, "a", "anthropic"),
@@ -31,6 +32,7 @@ def gateways(fake) -> Iterator[Callable[[str], Gateway]]:
         "tiers": lambda: [[deployment(fake, "s1"), deployment(fake, "s2", "anthropic")],
                           [deployment(fake, "m1", "anthropic")], [deployment(fake, "l1")]],
         "claude": lambda: [[deployment(fake, "c", "anthropic", model=CLAUDE)]],
+        "mixed": lambda: [[deployment(fake, "a", "anthropic"), deployment(fake, "o")]],
     }
     started: dict[str, Gateway] = {}
     with contextlib.ExitStack() as stack:

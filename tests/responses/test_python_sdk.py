@@ -84,9 +84,10 @@ def test_sampling_and_output_limits_reach_the_provider(fake, gateways):
     gw = gateways("openai")
     response = gw.client.responses.create(
         model="auto", input="Say hello", max_output_tokens=50, temperature=0.3, top_p=0.9,
-        metadata={"team": "docs"}, prompt_cache_key="docs-bot")
+        metadata={"team": "docs"}, prompt_cache_key="docs-bot", user="user-42")
     body = sent(fake, "a")
     assert body["max_tokens"] == 50 and body["temperature"] == 0.3 and body["top_p"] == 0.9
+    assert body["user"] == "user-42"
     assert body["prompt_cache_key"] == "docs-bot"
     assert "metadata" not in body  # the response's own metadata, echoed, not a model input
     assert response.metadata == {"team": "docs"} and response.max_output_tokens == 50
