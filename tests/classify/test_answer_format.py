@@ -19,23 +19,13 @@ from router.policy import Route, decide, needs_of
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "default.yaml"
 
-ZEROEVAL = """## Question: 
-
-{question}
-
-## Instruction 
-
-Please answer this question by first reasoning and then providing your answer.
-Present your reasoning and solution in the following json format. 
-Please show your final answer in the `answer` field, e.g.,`"answer": "42"`.
-
-```json
-{{
-    "reasoning": "___",
-    "answer": "___"
-}}
-```
-"""
+ZEROEVAL = (  # ZeroEval's lines end in a space where shown
+    "## Question: \n\n{question}\n\n## Instruction \n\n"
+    "Please answer this question by first reasoning and then providing your answer.\n"
+    "Present your reasoning and solution in the following json format. \n"
+    'Please show your final answer in the `answer` field, e.g.,`"answer": "42"`.\n\n'
+    '```json\n{{\n    "reasoning": "___",\n    "answer": "___"\n}}\n```\n'
+)
 
 QUESTIONS = [
     "A baker makes 48 rolls and sells them in bags of 6 for $3 a bag. How much money does he "
