@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from router.classify import answer_format
 from router.classify.base import ChatRequest, count_images, iter_text
 
 # The keyword signals read at most this many characters: the head and the tail of the
@@ -91,8 +92,11 @@ def clip_text(text: str) -> str:
 
 
 def conversation_text(request: ChatRequest) -> tuple[str, float, int]:
-    """All text of the request, the system prompt's share of it, and the user-turn count."""
-    parts = list(iter_text(request))
+    """All text of the request, the system prompt's share of it, and the user-turn count; the
+    user turns without benchmark answer-format instructions (answer_format.strip)."""
+    parts = [
+        (role, answer_format.strip(t) if role == "user" else t) for role, t in iter_text(request)
+    ]
     text = "\n".join(t for _, t in parts)
     system = sum(len(t) for role, t in parts if role in ("system", "developer"))
     turns = sum(1 for role, _ in parts if role == "user")

@@ -73,9 +73,11 @@ FORMAT_VERSION = 6
 # neither raised nor made less sure.
 EXPERT_LOGIT = 0.8
 EXPERT_CONFIDENCE = 0.5
-# Kinds whose work is done on text the user gives (rewrite, translate, extract, summarise): the
-# text's vocabulary does not make the work expert, so the signal does not read them.
-NOT_READ_FOR_EXPERTISE = frozenset({"rewrite", "extraction", "summarisation"})
+# Kinds whose work is done on text the user gives (rewrite, translate, extract, summarise), and
+# everyday arithmetic (a unit conversion, a percentage): the vocabulary does not make the work
+# expert, so the signal does not read them (its expert side holds quantitative exam questions,
+# so "What is 5 km in miles?" would read expert).
+NOT_READ_FOR_EXPERTISE = frozenset({"rewrite", "extraction", "summarisation", "arithmetic"})
 
 
 def expertise_ask(request: ChatRequest, reading: Reading, multiple_choice: bool) -> str:

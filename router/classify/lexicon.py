@@ -9,6 +9,20 @@ Every list is compiled once, in `taxonomy.py`.
 
 from __future__ import annotations
 
+# Everyday units, for the arithmetic kind's conversions ("Convert 72 degrees Fahrenheit to
+# Celsius", "5 km in miles", "how many ounces in a cup"). Of one-letter symbols only "g", and
+# c / f / k after a degree sign (a bare "c" or "m" is too often a word or a variable).
+_UNIT = (
+    r"(?:km|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|cm|centimet(?:er|re)s?|mm|millimet(?:er|re)s?"
+    r"|inch(?:es)?|in|feet|foot|ft|yards?|yds?|kg|kilograms?|grams?|g|lbs?|pounds?|oz|ounces?"
+    r"|stones?|tons?|tonnes?|celsius|fahrenheit|kelvin|°\s*[cfk]|lit(?:er|re)s?|ml|millilit(?:er|re)s?"
+    r"|gallons?|gal|quarts?|pints?|cups?|tablespoons?|tbsp|teaspoons?|tsp|usd|eur|gbp|jpy|cad"
+    r"|aud|inr|cny|dollars?|euros?|yen|rupees?|hours?|hrs?|minutes?|mins?|seconds?|secs?|days?"
+    r"|weeks?|months?|years?|mph|km/h|kph|acres?|hectares?|sq(?:uare)? (?:feet|ft|met(?:er|re)s"
+    r"|miles|km)|bytes?|kb|mb|gb|tb|kwh|calories|kcal)"
+)
+_DEGREES = r"(?:°\s*|degrees?\s+)"
+
 # ---------------------------------------------------------------- kinds of work
 # kind -> (English cue phrases, multilingual cue phrases). Phrases are regex fragments,
 # matched on lower-cased text at word boundaries (multilingual ones without boundaries).
@@ -162,9 +176,12 @@ KIND_CUES: dict[str, tuple[str, str]] = {
     "arithmetic": (
         r"what(?:'s| is) \d[\d,.]*\s*(?:[-+*/x×÷^]|plus|minus|times|divided by)\s*\d[\d,.]*"
         r"|calculate \d+"
-        r"|compute \d+|\d+\s*%\s*of\s*\d[\d,.]*|convert \d[\d,.]* ?(?:km|miles?|kg|lbs?|pounds"
-        r"|celsius"
-        r"|fahrenheit|usd|eur|inches|cm|feet|meters)|square root of \d+|how much is \d[\d,.]*",
+        r"|compute \d+|\d+\s*(?:%|percent)\s*(?:of|tip on)\s*\$?\d[\d,.]*"
+        rf"|convert (?:\$|€|£)?\d[\d,.]*\s*{_DEGREES}?{_UNIT}"
+        rf"|(?:\$|€|£)?\d[\d,.]*\s*{_DEGREES}?{_UNIT} (?:to|in|into) {_DEGREES}?{_UNIT}"
+        rf"|how many {_UNIT} (?:are |is )?(?:in|per) (?:a |an |one |\d[\d,.]*\s*)?{_UNIT}"
+        r"|-?\d[\d,.]*\s*°?\s*[cf] (?:to|in|into) °?\s*[cf]"
+        r"|square root of \d+|how much is \d[\d,.]*",
         r"cu[aá]nto es \d+|combien font \d+|wie viel ist \d+|сколько будет \d+|等于多少|は何ですか",
     ),
     "word_problem": (

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from router.classify import answer_format
 from router.classify.base import iter_text
 from router.classify.cues import CueSet
 from router.classify.lexicon import (
@@ -296,14 +297,14 @@ def _confidence(
 
 
 def ask_parts(request: Mapping[str, Any]) -> tuple[str, str]:
-    """(last user turn's text, system prompt's text) of a chat request."""
+    """(last user turn's text without answer-format instructions, system prompt's text)."""
     last_user, system = "", ""
     for role, text in iter_text(request):
         if role == "user":
             last_user = text
         elif role in ("system", "developer") and not system:
             system = text
-    return last_user, system
+    return answer_format.strip(last_user), system
 
 
 _STEM_CHOICE = re.compile(r"^\s*\(?[A-Ea-e][.):]\s+\S", re.MULTILINE)
