@@ -27,6 +27,7 @@ from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
 from router.ops.record import Entry
 from router.policy import Decision, needs_of
+from router.state.limits import Admission
 from router.upstream import Served
 
 log = logging.getLogger("tianji.request")
@@ -126,6 +127,7 @@ class Call:
     stream: bool
     messages: list[Any] | None  # only with server.log_prompts: true
     entry: Entry  # the request log's view of the request (router/ops)
+    admission: Admission | None = None  # its key's limits and budget (router/state/limits.py)
 
 
 def start_call(
@@ -136,7 +138,8 @@ def start_call(
     request.state.routed = True
     return Call(request.state.request_id, decision, started, bool(body.get("stream")),
                 body["messages"] if gw.config.server.log_prompts else None,
-                gw.request_log.entry(request.url.path, body, request.headers))
+                gw.request_log.entry(request.url.path, body, request.headers),
+                getattr(request.state, "admission", None))
 
 
 def asked(request: Request, body: dict[str, Any]) -> None:
@@ -173,6 +176,8 @@ def record(
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started)
     log_request(call, served, status, cost, baseline)
     gw.request_log.add(call, served, usage, status, cost, baseline)
+    if call.admission is not None:
+        gw.limits.settle(call.admission, cost, tokens.prompt + tokens.output)
     return cost
 
 
@@ -181,6 +186,8 @@ def failed(gw: Gateway, call: Call, err: GatewayError) -> None:
     log_request(call, None, err.status, None, error_code=err.code)
     gw.request_log.add(call, None, {}, err.status, None, None, err.code)
     gw.metrics.observe_error(call.decision.tier, err.status)
+    if call.admission is not None:
+        gw.limits.settle(call.admission, 0.0, 0)
 
 
 def log_request(
@@ -214,6 +221,7 @@ def log_request(
         "cost_usd": None if cost is None else round(cost, 8),
         "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
         "affinity": call.entry.affinity,
+        "budget": call.admission.label if call.admission else None,
     }
     if call.messages is not None:
         entry["messages"] = call.messages  # the log handler's redaction still applies
