@@ -102,6 +102,7 @@ class _Guard:
         if needs_key(scope["path"], public):
             caller = self.gateway.identify(headers)
             refusal = _UNAUTHORIZED if caller is None else None
+            state["caller"] = caller
             if caller is not None and caller.entry and caller.entry.limited and metered(scope):
                 try:  # a key's rate limits and budget (router/state/limits.py)
                     state["admission"] = await self.gateway.limits.admit(caller.entry)
@@ -111,7 +112,6 @@ class _Guard:
                 refused(self.gateway, Request(scope), refusal)
                 await answer_error(refusal, request_id)(scope, receive, send)
                 return
-            state["caller"] = caller
         added = [(b"x-request-id", request_id.encode())]
         if (admission := state.get("admission")) is not None and admission.label:
             added.append((b"x-tianji-budget", admission.label.encode()))

@@ -136,10 +136,19 @@ def start_call(
     """The Call of a routed request. From here on `record` or `failed` logs the request, so
     the exception handlers leave it to them (`refused`)."""
     request.state.routed = True
+    entry = gw.request_log.entry(request.url.path, body, request.headers)
+    entry.key_id = key_name(request, entry.key_id)
+    admission: Admission | None = getattr(request.state, "admission", None)
+    entry.budget = admission.label if admission else None
     return Call(request.state.request_id, decision, started, bool(body.get("stream")),
                 body["messages"] if gw.config.server.log_prompts else None,
-                gw.request_log.entry(request.url.path, body, request.headers),
-                getattr(request.state, "admission", None))
+                entry, admission)
+
+
+def key_name(request: Request, hashed: str | None) -> str | None:
+    """A `keys:` entry's id for the log and the row; else the hashed name of the key."""
+    caller = getattr(request.state, "caller", None)
+    return caller.entry.id if caller is not None and caller.entry is not None else hashed
 
 
 def asked(request: Request, body: dict[str, Any]) -> None:
@@ -221,7 +230,7 @@ def log_request(
         "cost_usd": None if cost is None else round(cost, 8),
         "saved_usd": None if cost is None or baseline is None else round(baseline - cost, 8),
         "affinity": call.entry.affinity,
-        "budget": call.admission.label if call.admission else None,
+        "budget": call.entry.budget,
     }
     if call.messages is not None:
         entry["messages"] = call.messages  # the log handler's redaction still applies
@@ -241,12 +250,15 @@ def refused(gw: Gateway, request: Request, err: GatewayError) -> None:
     try:
         gw.metrics.observe_error("", err.status)
         entry = gw.request_log.refused_entry(request.url.path, request.headers, model)
+        entry.key_id = key_name(request, entry.key_id)
+        entry.budget = err.headers.get("x-tianji-budget")
         gw.request_log.refused(request_id, entry, started, err.status, err.code)
         if log.isEnabledFor(logging.INFO):
             log.info(json.dumps({
                 "event": "request", "request_id": request_id, "status": err.status,
                 "error_code": err.code, "front_door": entry.front_door, "model": model,
-                "key_id": entry.key_id, "tier": None, "deployment": None,
+                "key_id": entry.key_id, "budget": entry.budget, "tier": None,
+                "deployment": None,
                 "latency_ms": round((time.monotonic() - started) * 1000, 1),
             }, ensure_ascii=False))
     except Exception as exc:  # noqa: BLE001 - a failure to log must never change the answer

@@ -51,6 +51,7 @@ class Entry:
     shadow_messages: list[Any] | None = None
     answer_parts: list[str] | None = field(default=None)
     affinity: str | None = None  # the x-tianji-affinity value, once affinity has run
+    budget: str | None = None  # the x-tianji-budget value, for a key with a budget
 
     def observe(self, chunk: Mapping[str, Any]) -> None:
         if self.answer_parts is None:
@@ -129,7 +130,7 @@ def refused_row(request_id: str, entry: Entry, started: float, status: int,
         "front_door": entry.front_door, "model": entry.model, "stream": 0, "tier": "",
         "fallback": 0, "escalated": 0,
         "latency_ms": round((time.monotonic() - started) * 1000, 1),
-        "status": status, "error_code": error_code,
+        "status": status, "error_code": error_code, "budget": entry.budget,
     }
 
 
@@ -171,6 +172,7 @@ def row(
         "fallback": int(len(attempts) > 1),
         "escalated": int(tier != decision.tier),
         "affinity": entry.affinity,
+        "budget": entry.budget,
         "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "prompt_tokens": _usage_int(usage, "prompt_tokens"),
         "completion_tokens": _usage_int(usage, "completion_tokens"),

@@ -39,7 +39,7 @@ REQUEST_COLUMNS = (
     "task", "domain", "difficulty", "route", "attempts", "attempt_path", "fallback",
     "escalated", "affinity", "verification", "latency_ms", "ttft_ms", "prompt_tokens",
     "completion_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd",
-    "baseline_usd", "status", "error_code", "prompt", "answer",
+    "baseline_usd", "status", "error_code", "prompt", "answer", "budget",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -110,6 +110,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         )""",
         "CREATE INDEX shadow_ts ON shadow (ts)",
     )),
+    # x-tianji-budget of the request's key: ok | capped:<tier> | exhausted (router/state).
+    Migration(4, "requests_budget", ("ALTER TABLE requests ADD COLUMN budget TEXT",)),
 )
 
 LATEST = MIGRATIONS[-1].version

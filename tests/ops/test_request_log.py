@@ -171,8 +171,8 @@ def test_migrations_are_versioned_and_run_once(log_url):
         first = db.migrate(conn)
         again = db.migrate(conn)
         versions = db.fetchall(conn, "SELECT version FROM tianji_schema ORDER BY version")
-    assert first == [1, 2, 3] and again == []
-    assert [v for (v,) in versions] == [1, 2, 3]
+    assert first == [1, 2, 3, 4] and again == []
+    assert [v for (v,) in versions] == [1, 2, 3, 4]
 
 
 def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log_url):
