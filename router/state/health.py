@@ -8,7 +8,11 @@ the same circuit-breaker rules to the shared counts (Redis's clock, so hosts nee
 agree on time) and returns every deployment's shared state, copied into the local
 table. The task runs when a failure is queued and every `state.sync_interval_s`, so a
 cooldown taken by one process is honoured by every other within `sync_interval_s` plus
-a Redis round trip. Per-process counters (successes, failures, last error) stay local.
+a Redis round trip. When a cooldown ends, one process (the first to sync) gets the
+half-open trial; the others keep skipping the deployment until that trial has closed
+the circuit or re-opened it, or until its lease (`max(1 s, 5 x sync_interval_s)`) ends.
+Locally a cooldown lasts `2 x sync_interval_s` past the shared one, for that sync.
+Per-process counters (successes, failures, last error) stay local.
 While Redis is down the local table goes on alone; the sync resumes when it returns.
 """
 
@@ -16,21 +20,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from router.health import Health
 from router.state.link import RedisLink
 
-# KEYS: one hash per deployment. ARGV: cooldown_ms, failures_before_cooldown, ttl_ms, then
-# one (index, kind, cool_now) triple per event; kind "f" failure, "s" success.
-# Returns, per key: consecutive failures and cooldown end minus now in ms (0: closed;
-# negative: ended, the next failure re-opens it at once).
+# KEYS: one hash per deployment. ARGV: cooldown_ms, failures_before_cooldown, ttl_ms, this
+# process's id, probe lease_ms, then one (index, kind, cool_now) triple per event; kind "f"
+# failure, "s" success. Returns, per key: consecutive failures and cooldown end minus now
+# in ms (0: closed; negative: ended, and this process holds the probe: its next call is the
+# half-open trial; while another process holds it, the time left on its lease).
 SYNC = """
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local cooldown, threshold, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-for i = 4, #ARGV, 3 do
+local me, lease = ARGV[4], tonumber(ARGV[5])
+for i = 6, #ARGV, 3 do
   local key = KEYS[tonumber(ARGV[i])]
   if ARGV[i + 1] == 's' then
     redis.call('HSET', key, 'fails', 0, 'until', 0)
@@ -46,9 +53,23 @@ for i = 4, #ARGV, 3 do
 end
 local out = {}
 for i, key in ipairs(KEYS) do
-  local v = redis.call('HMGET', key, 'fails', 'until')
+  local v = redis.call('HMGET', key, 'fails', 'until', 'probe', 'lease')
   local untl = tonumber(v[2] or '0')
-  out[i] = {tonumber(v[1] or '0'), untl > 0 and (untl - now) or 0}
+  local left = 0
+  if untl > 0 then
+    left = untl - now
+    if left <= 0 then
+      local held = tonumber(v[4] or '0')
+      if v[3] == me or held <= now then
+        if v[3] ~= me or held <= now then
+          redis.call('HSET', key, 'probe', me, 'lease', now + lease)
+        end
+      else
+        left = held - now
+      end
+    end
+  end
+  out[i] = {tonumber(v[1] or '0'), left}
 end
 return out
 """
@@ -76,6 +97,11 @@ class SharedHealth(Health):
         self._index = {name: i + 1 for i, name in enumerate(names)}
         self._keys = [link.key("health", name) for name in names]
         self._script = link.script(SYNC)
+        self._id = uuid.uuid4().hex
+        # A process keeps skipping a deployment this much past the shared cooldown, so that
+        # a sync (which grants the half-open probe to one process) comes first.
+        self._grace_s = 2 * sync_interval_s
+        self._lease_ms = max(1000, int(5000 * sync_interval_s))
         self._queue: list[tuple[str, str, bool]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -105,7 +131,8 @@ class SharedHealth(Health):
         (the outcomes are then dropped: the local table has them already)."""
         events, self._queue = self._queue, []
         args: list[Any] = [int(self.cooldown_s * 1000), self.failures_before_cooldown,
-                           max(MIN_TTL_MS, int(self.cooldown_s * 2000))]
+                           max(MIN_TTL_MS, int(self.cooldown_s * 2000)), self._id,
+                           self._lease_ms]
         for name, kind, cool_now in events:
             args += [self._index[name], kind, "1" if cool_now else "0"]
         shared = await self.link.run(self._script, self._keys, args)
@@ -118,7 +145,9 @@ class SharedHealth(Health):
                 continue
             entry = self._get(name)
             entry.consecutive_failures = int(fails)
-            entry.cooldown_until = now + int(remaining_ms) / 1000 if remaining_ms else 0.0
+            left = int(remaining_ms) / 1000
+            entry.cooldown_until = 0.0 if not left else now + left + (
+                self._grace_s if left > 0 else 0.0)
         self.synced_at = now
         return True
 

@@ -38,7 +38,9 @@ def _deployment(fake: FakeProvider, dep_id: str) -> dict[str, Any]:
 def write_config(path: Path, fake: FakeProvider, redis_url: str, prefix: str) -> None:
     config = {
         "server": {"max_messages": 50},
-        "state": {"redis_url": redis_url, "prefix": prefix, "timeout_s": 0.2,
+        # A generous timeout: on a loaded CI machine a slow answer would mean a fallback to
+        # per-process state, which the kill tests below cover on purpose.
+        "state": {"redis_url": redis_url, "prefix": prefix, "timeout_s": 1.0,
                   "sync_interval_s": 0.1, "retry_s": 0.3},
         "classifier": {"kind": "rules"},
         "resilience": {"retries": 0, "request_timeout_s": 10, "cooldown_s": 30,
