@@ -262,3 +262,22 @@ def test_readyz_says_degraded_while_redis_is_down_and_keeps_serving(pair, redis_
     lines = a.log.read_text().splitlines()
     assert sum('"state_redis_down"' in line for line in lines) >= 1
     assert sum('"state_redis_up"' in line for line in lines) >= 1
+
+
+def test_conversation_affinity_started_on_one_gateway_is_known_to_the_other(pair):
+    a, b = pair
+    session = {"x-tianji-session": f"s-{uuid.uuid4().hex}"}
+
+    def turn(url: str, messages: list[dict[str, str]]) -> httpx.Response:
+        return httpx.post(url + "/v1/chat/completions", timeout=30, json={
+            "model": "small", "max_tokens": MAX_TOKENS, "messages": messages},
+            headers={"authorization": f"Bearer {OPEN_KEY}", **session})
+
+    first = turn(a.url, [{"role": "user", "content": "hello"}])
+    assert first.headers["x-tianji-affinity"] == "new"
+    served = first.headers["x-tianji-provider"]
+    follow_up = turn(b.url, [{"role": "user", "content": "hello"},
+                             {"role": "assistant", "content": "hi"},
+                             {"role": "user", "content": "and then?"}])
+    assert follow_up.headers["x-tianji-affinity"] == "kept"  # B read A's memory from Redis
+    assert follow_up.headers["x-tianji-provider"] == served
