@@ -177,6 +177,11 @@ class KeyLimits:
             raise self._exhausted(admission.entry, limits, counts, time.time())
         admission.reserved = estimate
 
+    @property
+    def settling(self) -> int:
+        """Settlements still running in the background."""
+        return len(self._tasks)
+
     def settle(self, admission: Admission, cost_usd: float | None, tokens: int) -> None:
         """Count what the request billed and release its reservation (in the background:
         the answer does not wait for it). Once per admission."""
@@ -217,8 +222,3 @@ class KeyLimits:
         else:
             for key, (delta, ttl) in owed.items():
                 self.local.owe(key, delta, ttl)
-
-    async def drain(self) -> None:
-        """Wait for the settlements in flight (tests and shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -119,10 +119,3 @@ class RedisLink:
         for callback in self._on_up:
             with contextlib.suppress(*FAILURES):
                 await callback()
-
-    async def close(self) -> None:
-        if self._probe is not None:
-            self._probe.cancel()
-        if self._client is not None:
-            with contextlib.suppress(*FAILURES):
-                await self._client.aclose()

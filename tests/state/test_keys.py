@@ -83,7 +83,7 @@ def test_over_a_rate_limit_the_key_gets_429_with_retry_after(fake):
         assert raised.value.code == "requests_per_minute_exceeded"
         assert 1 <= int(raised.value.response.headers["retry-after"]) <= 60
         assert _post(gw, PLAIN).status_code == 200  # under 1 token this minute: let in
-        wait_for(lambda: not gw.app.state.gateway.limits._tasks, 5)
+        wait_for(lambda: not gw.app.state.gateway.limits.settling, 5)
         over = _post(gw, PLAIN)
         assert over.status_code == 429
         assert over.json()["error"]["code"] == "tokens_per_minute_exceeded"
@@ -116,7 +116,7 @@ def test_a_budget_steps_the_ceiling_down_then_refuses_until_it_resets(fake, tmp_
             if response.status_code != 200:
                 break
             seen.append((response.headers["x-tianji-budget"], response.headers["x-tianji-tier"]))
-            wait_for(lambda: not limits._tasks, 5)  # settled before the next one
+            wait_for(lambda: not limits.settling, 5)  # settled before the next one
         claude = anthropic.Anthropic(base_url=gw.url, api_key=KEY, max_retries=0)
         with pytest.raises(anthropic.RateLimitError) as raised:
             claude.messages.create(model="large", max_tokens=8,
