@@ -24,6 +24,7 @@ from router.state.link import RedisLink
 
 NANO = 1_000_000_000
 OK, OVER_REQUESTS, OVER_TOKENS, OVER_BUDGET = 0, 1, 2, 3
+SWEEP_EVERY = 1000  # LocalCounters drops expired counters once per this many writes
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ class LocalCounters:
         self._values: dict[str, int] = {}
         self._expires: dict[str, float] = {}
         self.owed: dict[str, tuple[int, int]] = {}
+        self._writes = 0
 
     def _get(self, key: str) -> int:
         if self._expires.get(key, float("inf")) <= time.monotonic():
@@ -189,6 +191,12 @@ class LocalCounters:
         return self._values.get(key, 0)
 
     def _add(self, key: str, by: int, ttl: int) -> int:
+        self._writes += 1
+        if self._writes % SWEEP_EVERY == 0:  # past minutes' windows are never read again
+            now = time.monotonic()
+            for stale in [k for k, t in self._expires.items() if t <= now]:
+                self._values.pop(stale, None)
+                self._expires.pop(stale, None)
         value = max(0, self._get(key) + by)
         self._values[key] = value
         self._expires[key] = time.monotonic() + ttl

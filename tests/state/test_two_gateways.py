@@ -23,6 +23,7 @@ from tests.conftest import PROVIDER_KEY
 from tests.state.conftest import RedisServer, Serve
 
 OPEN_KEY, RPM_KEY, BUDGET_KEY = "tj-open-0123456789", "tj-rpm-0123456789", "tj-budget-0123456789"
+METER_KEY = "tj-meter-0123456789"
 RPM = 20
 BUDGET_USD = 0.002
 OUTPUT_PRICE = 10.0  # USD per 1M output tokens; input is free so the estimate covers the bill
@@ -49,6 +50,7 @@ def write_config(path: Path, fake: FakeProvider, redis_url: str, prefix: str) ->
             {"id": "open", "sha256": hash_key(OPEN_KEY)},
             {"id": "rpm", "sha256": hash_key(RPM_KEY), "requests_per_minute": RPM},
             {"id": "budget", "sha256": hash_key(BUDGET_KEY), "daily_usd": BUDGET_USD},
+            {"id": "meter", "sha256": hash_key(METER_KEY), "daily_usd": 1000.0},
         ],
         "tiers": [
             {"name": "small", "max_difficulty": 0.5,
@@ -156,11 +158,11 @@ def test_a_rate_limit_holds_across_both_gateways_in_both_wire_formats(pair):
     assert raised.value.response.headers["retry-after"]
 
 
-def _spent(redis_server: RedisServer) -> float:
+def _spent(redis_server: RedisServer, key_id: str = "budget") -> float:
     client = redis_server.client()
-    keys = [k for k in client.keys("*:spend:budget:day:*")]
-    assert len(keys) == 1
-    return int(client.get(keys[0])) / NANO
+    keys = list(client.keys(f"*:spend:{key_id}:day:*"))
+    assert len(keys) <= 1
+    return int(client.get(keys[0])) / NANO if keys else 0.0
 
 
 def test_a_budget_is_exact_under_200_concurrent_requests_split_across_both(pair, redis_server):
@@ -281,3 +283,16 @@ def test_conversation_affinity_started_on_one_gateway_is_known_to_the_other(pair
                              {"role": "user", "content": "and then?"}])
     assert follow_up.headers["x-tianji-affinity"] == "kept"  # B read A's memory from Redis
     assert follow_up.headers["x-tianji-provider"] == served
+
+
+def test_spend_counted_while_redis_was_down_reaches_it_when_it_returns(pair, redis_server):
+    a, _ = pair
+    redis_server.kill()
+    try:
+        answers = [chat(a.url, METER_KEY) for _ in range(5)]
+    finally:
+        redis_server.start()
+    assert [r.status_code for r in answers] == [200] * 5
+    billed = sum(float(r.headers["x-tianji-cost-usd"]) for r in answers)
+    assert billed > 0
+    assert wait_for(lambda: _spent(redis_server, "meter") == pytest.approx(billed, abs=1e-9))
