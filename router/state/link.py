@@ -109,6 +109,9 @@ class RedisLink:
             await asyncio.sleep(self.retry_s)
             try:
                 async with asyncio.timeout(self.timeout_s):
+                    # Connections made before the loss may point at a dead server: drop
+                    # them all, so that commands after `up` use fresh ones.
+                    await self.client.connection_pool.disconnect()
                     await self.client.ping()
             except FAILURES:
                 continue

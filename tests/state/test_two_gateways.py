@@ -268,6 +268,9 @@ def test_readyz_says_degraded_while_redis_is_down_and_keeps_serving(pair, redis_
 
 def test_conversation_affinity_started_on_one_gateway_is_known_to_the_other(pair):
     a, b = pair
+    # Both sharing again after the tests that killed Redis, and no cooldown left from them.
+    assert wait_for(lambda: all(deployment_state(g.url, "r-s1")["state"] == "ok"
+                                for g in (a, b)))
     session = {"x-tianji-session": f"s-{uuid.uuid4().hex}"}
 
     def turn(url: str, messages: list[dict[str, str]]) -> httpx.Response:
