@@ -7,7 +7,9 @@ the LiteLLM proxy's worker processes alike.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -146,3 +148,23 @@ def spawn(
         time.sleep(0.02)
     proc.stop()
     raise RuntimeError(f"{name} was not ready after {timeout_s:.0f}s; see {log}")
+
+
+def start_redis(workdir: Path) -> Proc:
+    """redis-server without persistence on a free 127.0.0.1 port (Debian's package)."""
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        raise SystemExit("--redis needs redis-server (apt-get install -y redis-server)")
+    port = free_port()
+    argv = [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no"]
+    proc = Proc("redis", subprocess.Popen(argv, stdout=(workdir / "redis.log").open("wb"),
+                                          stderr=subprocess.STDOUT, start_new_session=True),
+                f"redis://127.0.0.1:{port}/0", 0.0, workdir / "redis.log")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return proc
+        time.sleep(0.05)
+    proc.stop()
+    raise RuntimeError("redis-server did not start")

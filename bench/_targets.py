@@ -4,6 +4,7 @@ that send every request to the same fake deployment over the same wire format.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import subprocess
 import sys
@@ -64,7 +65,10 @@ def price(tier: str) -> tuple[float, float]:
     return 1.0 * 5**i, 5.0 * 5**i
 
 
-def tianji_config(fake_url: str, wire: str, classifier: str, path: Path) -> None:
+def tianji_config(fake_url: str, wire: str, classifier: str, path: Path,
+                  redis_url: str | None = None) -> None:
+    """The bench config; with `redis_url`, state in Redis and the client's key as a `keys:`
+    entry with (unreachable) limits and budgets, so every request pays for them."""
     tiers = []
     for i, tier in enumerate(TIERS):
         inp, out = price(tier)
@@ -74,17 +78,24 @@ def tianji_config(fake_url: str, wire: str, classifier: str, path: Path) -> None
         if i < len(TIERS) - 1:
             entry["max_difficulty"] = (0.33, 0.66)[i]
         tiers.append(entry)
-    config = {"server": {"host": "127.0.0.1", "api_keys": [GATEWAY_KEY]},
-              "classifier": {"kind": classifier}, "tiers": tiers}
+    config: dict[str, object] = {"server": {"host": "127.0.0.1", "api_keys": [GATEWAY_KEY]},
+                                 "classifier": {"kind": classifier}, "tiers": tiers}
+    if redis_url:
+        config["state"] = {"redis_url": redis_url, "prefix": "bench"}
+        config["keys"] = [{"id": "bench", "sha256": hashlib.sha256(GATEWAY_KEY.encode())
+                           .hexdigest(), "requests_per_minute": 10**9,
+                           "tokens_per_minute": 10**12, "daily_usd": 10**6,
+                           "monthly_usd": 10**7}]
     path.write_text(yaml.safe_dump(config, sort_keys=False))
 
 
 def start_tianji(fake_url: str, wire: str, classifier: str, workers: int, workdir: Path,
-                 lean: bool = True) -> Proc:
-    """`router serve`; `lean=False` sends every call through litellm.acompletion."""
-    tag = f"{workers}w" + ("" if lean else "-acompletion")
+                 lean: bool = True, redis_url: str | None = None) -> Proc:
+    """`router serve`; `lean=False` sends every call through litellm.acompletion;
+    `redis_url`: state and key limits in that Redis."""
+    tag = f"{workers}w" + ("" if lean else "-acompletion") + ("-redis" if redis_url else "")
     config = workdir / f"tianji-{tag}.yaml"
-    tianji_config(fake_url, wire, classifier, config)
+    tianji_config(fake_url, wire, classifier, config, redis_url)
     port = free_port()
     argv = [sys.executable, "-m", "router.cli", "serve", "--config", str(config), "--port",
             str(port), "--workers", str(workers)]

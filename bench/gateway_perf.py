@@ -3,6 +3,8 @@
     /work/main/.venv/bin/python -m bench.gateway_perf            # full run, ~3 minutes
     /work/main/.venv/bin/python -m bench.gateway_perf --quick    # ~1 minute
     /work/main/.venv/bin/python -m bench.gateway_perf --json     # machine-readable
+    /work/main/.venv/bin/python -m bench.gateway_perf --redis --workers 1 --no-proxy
+                                   # what shared state in Redis costs per request
 
 Each Tianji target is measured on both front doors: OpenAI chat completions and,
 on the same server, the Anthropic Messages API (`/v1/messages`, skip with
@@ -52,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import _load, _targets
-from bench._procs import Proc, cpu_seconds, rss_mb
+from bench._procs import Proc, cpu_seconds, rss_mb, start_redis
 
 PROMPT = "Translate 'good morning' into French."
 FLOOR = "pass-through floor"
@@ -70,6 +72,7 @@ class Measured:
     ttft1: _load.Result | None = None
     ttft32: _load.Result | None = None
     cpu_ms_per_request: float | None = None
+    redis_cpu_ms_per_request: float | None = None  # redis-server's, same phase
     rss_mb: float | None = None
     served: int = 0  # requests (and streams) answered before RSS was read
 
@@ -83,7 +86,8 @@ def _bodies(model: str, extra: dict[str, Any]) -> tuple[bytes, bytes]:
 
 
 def measure(name: str, url: str, model: str, extra: dict[str, Any], proc: Proc | None,
-            seconds: float, workdir: Path, workers: int | None = None) -> Measured:
+            seconds: float, workdir: Path, workers: int | None = None,
+            redis: Proc | None = None) -> Measured:
     plain, stream = _bodies(model, extra)
     headers = {"Content-Type": "application/json",
                "Authorization": f"Bearer {_targets.GATEWAY_KEY}"}
@@ -108,11 +112,15 @@ def measure(name: str, url: str, model: str, extra: dict[str, Any], proc: Proc |
     out.c1 = load(1)
     say(f"  {name}: c=32")
     cpu_before = cpu_seconds(proc.pid) if proc else 0.0
+    redis_before = cpu_seconds(redis.pid) if redis else 0.0
     out.c32 = load(32)
     if proc and out.c32.requests:
         out.cpu_ms_per_request = (cpu_seconds(proc.pid) - cpu_before) * 1000 / out.c32.requests
     say(f"  {name}: c=128")
     out.c128 = load(128)
+    if redis and out.c32.requests:
+        out.redis_cpu_ms_per_request = ((cpu_seconds(redis.pid) - redis_before) * 1000
+                                        / out.c32.requests)
     say(f"  {name}: streaming")
     out.ttft1 = _load.run_asyncio(url, stream, headers, 1, 400, seconds / 2)
     out.ttft32 = _load.run_asyncio(url, stream, headers, 32, 32 * 25, seconds / 2)
@@ -135,6 +143,7 @@ def run(args: argparse.Namespace) -> tuple[list[Measured], dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="tianji-bench-") as tmp:
         workdir = Path(tmp)
         fake = _targets.start_fake(workdir)
+        redis: Proc | None = None
         try:
             say(f"fake upstream at {fake.url} ({args.wire} wire)")
             direct_url, direct_extra = _targets.upstream_direct(fake.url, args.wire)
@@ -148,6 +157,11 @@ def run(args: argparse.Namespace) -> tuple[list[Measured], dict[str, Any]]:
             for workers in args.workers:
                 targets.append((f"tianji {workers}w", workers, partial(
                     _targets.start_tianji, fake.url, args.wire, classifier, workers, workdir)))
+            if args.redis:
+                redis = start_redis(workdir)
+                targets.append(("tianji 1w redis", 1, partial(
+                    _targets.start_tianji, fake.url, args.wire, classifier, 1, workdir,
+                    redis_url=redis.url)))
             if args.acompletion:
                 targets.append(("tianji 1w acompletion", 1, partial(
                     _targets.start_tianji, fake.url, args.wire, classifier, 1, workdir, False)))
@@ -164,13 +178,15 @@ def run(args: argparse.Namespace) -> tuple[list[Measured], dict[str, Any]]:
                     say(f"  {name}: did not start: {exc}")
                     continue
                 try:
+                    on_redis = redis if name.endswith("redis") else None
                     results.append(measure(name, f"{proc.url}/v1/chat/completions", "auto",
-                                           chat_extra, proc, seconds, workdir, workers))
+                                           chat_extra, proc, seconds, workdir, workers,
+                                           on_redis))
                     if name.startswith("tianji") and not args.no_messages:
                         # The Anthropic front door on the same server, same load.
                         results.append(measure(f"{name} messages", f"{proc.url}/v1/messages",
                                                "auto", {"max_tokens": 256}, proc, seconds,
-                                               workdir, workers))
+                                               workdir, workers, on_redis))
                 except RuntimeError as exc:
                     failed[name] = str(exc).splitlines()[0]
                     say(f"  {name}: failed: {exc}")
@@ -178,6 +194,8 @@ def run(args: argparse.Namespace) -> tuple[list[Measured], dict[str, Any]]:
                     proc.stop()
         finally:
             fake.stop()
+            if redis is not None:
+                redis.stop()
     meta = {"classifier": classifier, "wire": args.wire, "seconds_per_phase": seconds,
             "load_generator": "wrk" if _load.WRK else "asyncio", "date": time.strftime("%F %T"),
             "failed": failed}
@@ -222,6 +240,22 @@ def front_door_overhead(results: list[Measured]) -> list[tuple[str, float, float
     return rows
 
 
+def redis_cost(results: list[Measured]) -> list[str]:
+    """What state in Redis (and a key with limits) adds per request at c=32, per front door:
+    the gateway's CPU over the same gateway in process, and redis-server's own."""
+    by_name = {r.name: r for r in results}
+    lines = []
+    for door in ("", " messages"):
+        local, shared = by_name.get(f"tianji 1w{door}"), by_name.get(f"tianji 1w redis{door}")
+        if local and shared and local.cpu_ms_per_request and shared.cpu_ms_per_request:
+            lines.append(
+                f"Redis state + key limits{door or ' chat'}: gateway CPU "
+                f"{shared.cpu_ms_per_request - local.cpu_ms_per_request:+.3f} ms/request "
+                f"({local.cpu_ms_per_request:.2f} -> {shared.cpu_ms_per_request:.2f}), "
+                f"redis-server {_fmt(shared.redis_cpu_ms_per_request, 3)} ms/request")
+    return lines
+
+
 def _fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
@@ -247,6 +281,9 @@ def table(results: list[Measured]) -> str:
         rows.append((f"{label} p99 ms", *(added(r, attr, "p99_ms") for r in results)))
     rows.append(("req/s c=32", *(_fmt(r.c32.rps if r.c32 else None, 0) for r in results)))
     rows.append(("CPU ms/request", *(_fmt(r.cpu_ms_per_request, 2) for r in results)))
+    if any(r.redis_cpu_ms_per_request is not None for r in results):
+        rows.append(("redis-server CPU ms/request",
+                     *(_fmt(r.redis_cpu_ms_per_request, 3) for r in results)))
     rows.append(("RSS MB after load", *(_fmt(r.rss_mb, 0) for r in results)))
     rows.append(("requests by then", *(str(r.served) for r in results)))
     errors = [sum(x.errors for x in (r.c1, r.c32, r.c128, r.ttft1, r.ttft32) if x)
@@ -275,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run Tianji 1w with TIANJI_LEAN_TRANSPORT=0 (the old path)")
     parser.add_argument("--no-messages", action="store_true",
                         help="skip Tianji's Anthropic front door (/v1/messages)")
+    parser.add_argument("--redis", action="store_true",
+                        help="also run Tianji 1w with state in a redis-server started for the "
+                        "run and the client's key limited (rate windows, budgets)")
     parser.add_argument("--wire", choices=("openai", "anthropic"), default="openai",
                         help="wire format of the fake deployments (openai)")
     args = parser.parse_args(argv)
@@ -299,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     if r is not None:
         print(f"\nreq/s at c=32, Tianji {args.proxy_workers}w / LiteLLM proxy "
               f"{args.proxy_workers}w: {r:.2f}x")
-    for line in floor_and_tail(results):
+    for line in [*floor_and_tail(results), *redis_cost(results)]:
         print(line)
     for name, chat, messages in front_door_overhead(results):
         print(f"{name}: added latency c=1 p50, /v1/chat/completions {chat:.2f} ms, "

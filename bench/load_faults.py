@@ -2,6 +2,13 @@
 
     /work/main/.venv/bin/python -m bench.load_faults            # 10,000 requests, c=64, <= 600 s
     /work/main/.venv/bin/python -m bench.load_faults --quick    # 1,000 requests, <= 120 s
+    /work/main/.venv/bin/python -m bench.load_faults --replicas 2 --redis --dead small-openai-a
+
+`--replicas N` starts N gateway processes on one config and sends the requests to them in
+turn; `--redis` starts a redis-server (its own process, a free 127.0.0.1 port) and points
+every replica's `state.redis_url` at it; `--dead DEPLOYMENT` makes that deployment fail
+every call for the whole run and reports how many calls it still got (with shared
+cooldowns, N replicas should call it about as often as one process does).
 
 Starts the fake provider (router/fakeprovider, its own process) with random failures on
 every deployment (errors, resets, cut streams, and stalls: nothing after the connection,
@@ -61,7 +68,7 @@ import aiohttp
 import yaml
 
 from bench._load import percentile
-from bench._procs import Proc, cpu_seconds, free_port, rss_mb, spawn
+from bench._procs import Proc, cpu_seconds, free_port, rss_mb, spawn, start_redis
 from bench._targets import classifier_kind
 
 REPO = Path(__file__).resolve().parent.parent
@@ -124,7 +131,7 @@ def first_deployment(tier: str) -> str:
 # ------------------------------------------------------------------ processes
 
 
-def write_config(fake_url: str, path: Path) -> None:
+def write_config(fake_url: str, path: Path, redis_url: str | None = None) -> None:
     tiers = []
     for i, (tier, deps) in enumerate(TIERS.items()):
         entries = []
@@ -143,8 +150,10 @@ def write_config(fake_url: str, path: Path) -> None:
         if i < len(TIERS) - 1:
             item["max_difficulty"] = (0.33, 0.66)[i]
         tiers.append(item)
-    config = {"server": {"host": "127.0.0.1"}, "resilience": RESILIENCE,
-              "classifier": {"kind": classifier_kind()}, "tiers": tiers}
+    config: dict[str, Any] = {"server": {"host": "127.0.0.1"}, "resilience": RESILIENCE,
+                              "classifier": {"kind": classifier_kind()}, "tiers": tiers}
+    if redis_url:
+        config["state"] = {"redis_url": redis_url, "prefix": "load-faults"}
     path.write_text(yaml.safe_dump(config, sort_keys=False))
 
 
@@ -157,15 +166,36 @@ def start_fake(workdir: Path, failure_rate: float, seed: int) -> Proc:
                  workdir / "fake.log", env=ENV, cwd=str(REPO))
 
 
-def start_gateway(fake_url: str, workdir: Path, lean: bool) -> Proc:
+def start_gateway(fake_url: str, workdir: Path, lean: bool, redis_url: str | None = None,
+                  replica: int = 0) -> Proc:
     config = workdir / "tianji.yaml"
-    write_config(fake_url, config)
+    write_config(fake_url, config, redis_url)
     port = free_port()
     argv = [sys.executable, "-m", "router.cli", "serve", "--config", str(config), "--port",
             str(port)]
     env = {**ENV, **({} if lean else {"TIANJI_LEAN_TRANSPORT": "0"})}
-    return spawn("tianji", argv, f"http://127.0.0.1:{port}", "/healthz",
-                 workdir / "tianji.log", env=env, cwd=str(REPO))
+    log = workdir / ("tianji.log" if replica == 0 else f"tianji-{replica}.log")
+    return spawn("tianji", argv, f"http://127.0.0.1:{port}", "/healthz", log, env=env,
+                 cwd=str(REPO))
+
+
+def kill_deployment(fake_url: str, dep_id: str) -> None:
+    """Every call to `dep_id` fails with a 500 from now on."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{fake_url}/_admin/faults/{dep_id}", method="POST",
+        data=json.dumps({"kind": "http_error", "status": 500}).encode(),
+        headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
+def deployment_calls(fake_url: str, dep_id: str) -> int:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{fake_url}/_admin/calls/{dep_id}", timeout=30) as resp:
+        return len(json.load(resp)["calls"])
 
 
 # ------------------------------------------------------------------ classification
@@ -384,9 +414,10 @@ class Run:
     stopped_by_time: bool = False
 
 
-async def run_load(url: str, work: list[Plan], concurrency: int, max_seconds: float,
+async def run_load(urls: list[str], work: list[Plan], concurrency: int, max_seconds: float,
                    timeout: float, on_progress: Callable[[int], None] | None = None) -> Run:
-    """Send `work` from `concurrency` workers; no new request after `max_seconds`."""
+    """Send `work` from `concurrency` workers, request i to `urls[i % len(urls)]`; no new
+    request after `max_seconds`."""
     outcomes: list[Outcome] = []
     queue = iter(work)
     started = time.perf_counter()
@@ -401,6 +432,7 @@ async def run_load(url: str, work: list[Plan], concurrency: int, max_seconds: fl
                 if time.perf_counter() >= stop_at:
                     stopped = True
                     return
+                url = urls[plan.index % len(urls)]
                 outcomes.append(await send(session, url, plan, timeout))
                 if on_progress is not None:
                     on_progress(len(outcomes))
@@ -518,6 +550,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--acompletion", action="store_true",
                         help="send every upstream call through litellm.acompletion "
                              "(TIANJI_LEAN_TRANSPORT=0)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="gateway processes, sent requests in turn (default 1)")
+    parser.add_argument("--redis", action="store_true",
+                        help="share state through a redis-server started for the run")
+    parser.add_argument("--dead", metavar="DEPLOYMENT",
+                        help="this deployment fails every call for the whole run")
     parser.add_argument("--quick", action="store_true",
                         help="1,000 requests, warm-up 200, at most 120 s")
     args = parser.parse_args(argv)
@@ -528,38 +566,51 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="tianji-load-faults-"))
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
-    fake = gateway = None
+    fake = redis = None
+    gateways: list[Proc] = []
     try:
         fake = start_fake(workdir, args.failure_rate, args.seed)
-        gateway = start_gateway(fake.url, workdir, lean=not args.acompletion)
-        say(f"fake provider {fake.url}, gateway {gateway.url}, logs in {workdir}")
-        rss: list[tuple[int, float]] = [(0, rss_mb(gateway.pid))]
-        gw = gateway
+        redis = start_redis(workdir) if args.redis else None
+        for replica in range(args.replicas):
+            gateways.append(start_gateway(fake.url, workdir, not args.acompletion,
+                                          redis.url if redis else None, replica))
+        say(f"fake provider {fake.url}, gateways {' '.join(g.url for g in gateways)}"
+            + (f", redis {redis.url}" if redis else "") + f", logs in {workdir}")
+        if args.dead:
+            kill_deployment(fake.url, args.dead)
+
+        def total_rss() -> float:
+            return sum(rss_mb(g.pid) for g in gateways)
+
+        rss: list[tuple[int, float]] = [(0, total_rss())]
 
         def on_progress(done: int) -> None:
             if done == args.warmup or done % 1000 == 0:
-                rss.append((done, rss_mb(gw.pid)))
+                rss.append((done, total_rss()))
                 if done % 1000 == 0:
                     say(f"  {done} requests, gateway RSS {rss[-1][1]:.0f} MB")
 
         work = plans(args.requests, args.stream_fraction, args.seed)
-        cpu_before = cpu_seconds(gateway.pid)
+        cpu_before = sum(cpu_seconds(g.pid) for g in gateways)
+        redis_before = cpu_seconds(redis.pid) if redis else 0.0
         client_before = _own_cpu()
-        run = asyncio.run(run_load(f"{gateway.url}/v1/chat/completions", work,
+        run = asyncio.run(run_load([f"{g.url}/v1/chat/completions" for g in gateways], work,
                                    args.concurrency, args.max_seconds, args.timeout,
                                    on_progress))
-        rss.append((len(run.outcomes), rss_mb(gateway.pid)))
-        gateway_cpu = cpu_seconds(gateway.pid) - cpu_before
+        rss.append((len(run.outcomes), total_rss()))
+        gateway_cpu = sum(cpu_seconds(g.pid) for g in gateways) - cpu_before
+        redis_cpu = cpu_seconds(redis.pid) - redis_before if redis else 0.0
         client_cpu = _own_cpu() - client_before
         run.rss = rss
         calls, faults = upstream_faults(fake.url)
+        dead_calls = deployment_calls(fake.url, args.dead) if args.dead else 0
     finally:
-        for proc in (gateway, fake):
+        for proc in (*gateways, redis, fake):
             if proc is not None:
                 proc.stop()
 
     s = summarize(run)
-    stalled = stalled_request_ids(workdir / "tianji.log")
+    stalled = set().union(*(stalled_request_ids(g.log) for g in gateways))
     saved = [o for o in run.outcomes if o.kind == ANSWERED and f"lf-{o.index}" in stalled]
     saved_ms = [o.latency_s * 1000 for o in saved]
     warm = next((mb for n, mb in rss if n >= args.warmup), rss[-1][1])
@@ -568,12 +619,14 @@ def main(argv: list[str] | None = None) -> int:
     after_warmup = max(1, len(run.outcomes) - args.warmup)
     streamed = [o.latency_s * 1000 for o in run.outcomes if o.stream and o.kind == ANSWERED]
     plain = [o.latency_s * 1000 for o in run.outcomes if not o.stream and o.kind == ANSWERED]
-    memory_ok = growth <= args.rss_slack_mb
+    memory_ok = growth <= args.rss_slack_mb * args.replicas
     injected = sum(faults.values())
     lines = [
         f"load with faults: {args.requests} requests planned, concurrency {args.concurrency}, "
         f"{pct(s.streams, s.sent)} streamed, upstream failure rate {args.failure_rate:g}"
-        + (", litellm.acompletion for every call" if args.acompletion else ""),
+        + (", litellm.acompletion for every call" if args.acompletion else "")
+        + f"; {args.replicas} gateway process(es)"
+        + (", state shared through Redis" if args.redis else ", state in each process"),
         f"upstream calls {calls}, faults injected {injected} ({pct(injected, calls)}): "
         + ", ".join(f"{k} {v}" for k, v in sorted(faults.items())),
         "",
@@ -600,7 +653,9 @@ def main(argv: list[str] | None = None) -> int:
         f"throughput: {s.sent} requests in {run.seconds:.1f} s = {s.rps:.0f} req/s"
         + (" (stopped by --max-seconds)" if run.stopped_by_time else "")
         + f"; CPU: gateway {gateway_cpu:.0f} s = {gateway_cpu / max(1, s.sent) * 1000:.1f} ms "
-        f"per request, this client {client_cpu:.0f} s",
+        f"per request, this client {client_cpu:.0f} s"
+        + (f", redis-server {redis_cpu:.1f} s = {redis_cpu / max(1, s.sent) * 1000:.3f} ms "
+           "per request" if args.redis else ""),
         "correct errors: " + (", ".join(f"{k} x{v}" for k, v in s.error_kinds.most_common())
                                or "none"),
         f"gateway RSS: before {before:.0f} MB, after {args.warmup} requests {warm:.0f} MB, "
@@ -608,9 +663,14 @@ def main(argv: list[str] | None = None) -> int:
         + " ".join(f"{n}:{mb:.0f}" for n, mb in rss),
         f"memory: growth after warm-up {growth:+.1f} MB over {after_warmup} requests "
         f"({growth * 1000 / after_warmup:+.2f} KB per request), allowed "
-        f"{args.rss_slack_mb:g} MB -> "
+        f"{args.rss_slack_mb * args.replicas:g} MB -> "
         + ("ok" if memory_ok else "FAIL"),
     ]
+    if args.dead:
+        lines.append(f"calls to {args.dead} (failing every call for the whole run): "
+                     f"{dead_calls} over {run.seconds:.0f} s (cooldown "
+                     f"{RESILIENCE['cooldown_s']} s after {RESILIENCE['failures_before_cooldown']}"
+                     " consecutive failures)")
     if s.lost:
         lines.append("lost: " + "; ".join(f"{k} x{v}" for k, v in s.lost_kinds.most_common()))
         for o in [o for o in run.outcomes if o.kind == LOST][:10]:

@@ -1,4 +1,5 @@
-"""The `router` command: serve | check | route | train | score | eval | calibrate | stats.
+"""The `router` command: serve | check | route | train | score | eval | calibrate | stats |
+keys.
 
     router serve --config config/default.yaml
     router check --config config/default.yaml
@@ -25,6 +26,7 @@ _COMMAND_MODULES = (
     "router.calibrate",
     "router.demo",
     "router.ops.stats_cmd",
+    "router.keys_cmd",
 )
 _DEFAULT_CONFIG = os.environ.get("TIANJI_CONFIG", "config/default.yaml")
 
@@ -57,10 +59,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     assumed: list[str] = []
     print(f"config {args.config}: valid")
     print(
-        f"auth: {len(config.server.api_keys)} API key(s)"
-        if config.server.api_keys
+        f"auth: {len(config.server.api_keys)} API key(s), {len(config.keys)} with policy"
+        if config.server.api_keys or config.keys
         else "auth: none (anyone who can reach the port can use it)"
     )
+    if config.state.redis_url:
+        print(f"state: shared through Redis (prefix {config.state.prefix!r})")
     print(f"classifier: {config.classifier.kind}")
     covered = False  # a lower tier takes every difficulty (max_difficulty 1.0)
     for tier in config.tiers:
@@ -160,7 +164,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     log = logging.getLogger("tianji.serve")
     host = args.host or config.server.host
     port = args.port or config.server.port
-    if not config.server.api_keys:
+    if not config.server.api_keys and not config.keys:
         log.warning("no server.api_keys configured: the gateway accepts requests without a key")
     listed = [(t.name, d) for t in config.tiers for d in t.deployments]
     listed += [("embeddings", d) for d in config.embeddings]

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from router.cascade import CHECKABLE_TASKS
 from router.credentials import implicit_missing
+from router.keys import BudgetConfig, KeyEntry
 from router.providers import LITELLM_PROVIDERS
 
 Capability = Literal["tools", "vision", "json"]
@@ -197,6 +198,19 @@ class AffinityConfig(_Strict):
     max_conversations: int = Field(100_000, ge=1)
 
 
+class StateConfig(_Strict):
+    """Where health, cooldowns, affinity, rate windows and spend live (router/state):
+    in this process, or shared by every process pointed at one Redis."""
+
+    redis_url: str | None = Field(None, description="redis://host:6379/0; none: in process")
+    prefix: str = Field("tianji", pattern=r"^[A-Za-z0-9._:-]{1,64}$",
+                        description="key prefix: one per deployment of Tianji on a Redis")
+    timeout_s: float = Field(0.25, gt=0, le=5, description="per Redis command")
+    sync_interval_s: float = Field(0.2, gt=0, le=10,
+                                   description="how often shared health is read")
+    retry_s: float = Field(1.0, gt=0, le=60, description="how often a lost Redis is retried")
+
+
 class Deployment(BaseModel):
     """One model at one provider: Tianji's keys, provider arguments from `PROVIDER_PARAMS`,
     and anything else litellm takes under `litellm_params:` (passed on unchecked)."""
@@ -334,6 +348,9 @@ class Config(_Strict):
     classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
     log: LogConfig = Field(default_factory=LogConfig)
     shadow: ShadowConfig = Field(default_factory=ShadowConfig)
+    state: StateConfig = Field(default_factory=StateConfig)
+    keys: list[KeyEntry] = Field(default_factory=list)
+    budget: BudgetConfig = Field(default_factory=BudgetConfig)
     tiers: list[Tier] = Field(min_length=1)
     embeddings: list[EmbeddingDeployment] = Field(
         default_factory=list, description="POST /v1/embeddings: tried in order, one model's "
@@ -391,6 +408,12 @@ class Config(_Strict):
                     f"embeddings: the model name {used!r} is also a tier name or alias; "
                     "rename the deployment (`name:`)"
                 )
+        key_ids = [k.id for k in self.keys]
+        for i, key in enumerate(self.keys):
+            if key_ids.count(key.id) > 1:
+                raise ValueError(f"keys.{i}.id: {key.id!r} is used twice")
+            if key.max_tier is not None and key.max_tier not in seen:
+                raise ValueError(f"keys.{i}.max_tier: {key.max_tier!r} is not a tier or alias")
         if self.shadow.judge and self.shadow.judge not in names:
             raise ValueError(f"shadow.judge: no deployment is named {self.shadow.judge!r}")
         for i, tier in enumerate(self.tiers):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from starlette.datastructures import Headers
@@ -24,6 +24,8 @@ from starlette.datastructures import Headers
 from router.errors import GatewayError
 
 OPS_PATHS = frozenset({"/metrics", "/readyz"})
+# Requests that call providers: what a key's rate limits and budget count.
+METERED_PATHS = frozenset({"/v1/chat/completions", "/v1/messages", "/v1/responses"})
 
 
 def needs_key(path: str, public_metrics: bool) -> bool:
@@ -31,11 +33,17 @@ def needs_key(path: str, public_metrics: bool) -> bool:
     return path.startswith("/v1/") or (path in OPS_PATHS and not public_metrics)
 
 
+def metered(scope: Mapping[str, Any]) -> bool:
+    """Whether this request counts against its key's rate limits and budget."""
+    return scope.get("method") == "POST" and scope.get("path") in METERED_PATHS
+
+
 CORS_HEADERS = ("authorization", "content-type", "x-api-key", "x-request-id",
                 "x-tianji-min-tier", "x-tianji-max-tier")
 EXPOSED_HEADERS = ("x-request-id", "x-tianji-tier", "x-tianji-model", "x-tianji-provider",
                    "x-tianji-difficulty", "x-tianji-attempts", "x-tianji-cost-usd",
-                   "x-tianji-affinity")
+                   "x-tianji-affinity", "x-tianji-budget", "x-tianji-budget-reset",
+                   "retry-after")
 
 
 

@@ -64,6 +64,9 @@ MIN_SECRET_LEN = 4
 def secret_values(config: Config) -> list[str]:
     """Every literal secret of the config (see the module docstring), longest first."""
     values = list(config.server.api_keys)
+    redis_password = urlsplit(config.state.redis_url or "").password
+    if redis_password:
+        values.append(redis_password)
     for tier in config.tiers:
         for dep in tier.deployments:
             for key, value in dep.litellm_params.items():

@@ -18,6 +18,7 @@ import pytest
 from starlette.datastructures import Headers
 
 import router.api.gateway
+import router.keys
 from router.config import ServerConfig, load_config
 from router.fakeprovider import Fault, FaultKind
 from router.schema import PASSTHROUGH_PARAMS
@@ -206,7 +207,7 @@ def test_api_key_check_uses_compare_digest_against_every_key(monkeypatch, fake):
         compared.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(router.api.gateway.hmac, "compare_digest", spy)
+    monkeypatch.setattr(router.keys.hmac, "compare_digest", spy)
     for token, ok in ((GATEWAY_KEY, True), ("nope", False), (OTHER_GATEWAY_KEY, True)):
         compared.clear()
         assert gateway.authorized(Headers({"authorization": f"Bearer {token}"})) is ok

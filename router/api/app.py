@@ -37,7 +37,7 @@ from router.config import Config
 from router.embeddings import EMBEDDINGS_TIER
 from router.embeddings import REQUEST_SCHEMA as EMBEDDING_REQUEST
 from router.errors import GatewayError
-from router.guards import cors_options, needs_key
+from router.guards import cors_options, metered, needs_key
 from router.redact import Redactor, secret_values
 from router.schema import ChatCompletionRequest
 
@@ -102,15 +102,29 @@ class _Guard:
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         state["request_id"] = request_id
         public = self.gateway.config.server.public_metrics
-        if needs_key(scope["path"], public) and not self.gateway.authorized(headers):
-            refused(self.gateway, Request(scope), _UNAUTHORIZED)
-            await answer_error(_UNAUTHORIZED, request_id)(scope, receive, send)
-            return
-        id_header = (b"x-request-id", request_id.encode())
+        self.gateway.state.start()
+        if needs_key(scope["path"], public):
+            caller = self.gateway.identify(headers)
+            refusal = _UNAUTHORIZED if caller is None else None
+            state["caller"] = caller
+            if caller is not None and caller.entry and caller.entry.limited and metered(scope):
+                try:  # a key's rate limits and budget (router/state/limits.py)
+                    state["admission"] = await self.gateway.limits.admit(caller.entry)
+                except GatewayError as err:
+                    refusal = err
+            if refusal is not None:
+                refused(self.gateway, Request(scope), refusal)
+                await answer_error(refusal, request_id)(scope, receive, send)
+                return
+        added = [(b"x-request-id", request_id.encode())]
+        if (admission := state.get("admission")) is not None and admission.label:
+            added.append((b"x-tianji-budget", admission.label.encode()))
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), id_header]
+                headers = list(message.get("headers", ()))
+                have = {name for name, _ in headers}  # a refusal's own x-tianji-budget stays
+                message["headers"] = [*headers, *(h for h in added if h[0] not in have)]
             await send(message)
 
         await self.app(scope, receive, send_with_id)
@@ -183,7 +197,9 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
             for t in config.tiers
         }
         ready = any(live.values())
-        body = {"status": "ready" if ready else "not_ready", "available": live}
+        shared = gw.state.report()  # Redis lost: still serving, on this process's state
+        status = ("degraded" if shared.get("degraded") else "ready") if ready else "not_ready"
+        body = {"status": status, "available": live, "state": shared}
         return Response(json_bytes(body), 200 if ready else 503, media_type=JSON)
 
     @app.get("/v1/models")
@@ -273,7 +289,9 @@ _ERROR_STATUSES = {
     "404": "Unknown model",
     "413": "Body too large",
     "415": "The body is not declared as application/json",
-    "429": "Every deployment is rate-limited (Retry-After when the providers gave one)",
+    "403": "The key may not use the tier asked for",
+    "429": "The key's rate limit or budget (Retry-After; code budget_exceeded with the reset "
+           "time), or every deployment is rate-limited (Retry-After when the providers gave one)",
     "431": "Request headers too large",
     "503": "No deployment could answer; the message lists what was tried",
     "504": "The request deadline passed",

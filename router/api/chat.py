@@ -92,6 +92,7 @@ async def chat_completions(gw: Gateway, request: Request) -> Response:
     decision, affinity = await steer_by_affinity(
         gw, request.headers, body, body, gw.decide(body, request)
     )
+    await gw.reserve(request, body, decision)
     params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
     params["messages"] = body["messages"]
     call = start_call(gw, request, body, decision, started)

@@ -27,6 +27,7 @@ from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
 from router.ops.record import Entry, calls_made, tried
 from router.policy import Decision, needs_of
+from router.state.limits import Admission
 from router.upstream import Attempt, Served
 
 log = logging.getLogger("tianji.request")
@@ -133,6 +134,7 @@ class Call:
     stream: bool
     messages: list[Any] | None  # only with server.log_prompts: true
     entry: Entry  # the request log's view of the request (router/ops)
+    admission: Admission | None = None  # its key's limits and budget (router/state/limits.py)
 
 
 def start_call(
@@ -141,9 +143,19 @@ def start_call(
     """The Call of a routed request. From here on `record` or `failed` logs the request, so
     the exception handlers leave it to them (`refused`)."""
     request.state.routed = True
+    entry = gw.request_log.entry(request.url.path, body, request.headers)
+    entry.key_id = key_name(request, entry.key_id)
+    admission: Admission | None = getattr(request.state, "admission", None)
+    entry.budget = admission.label if admission else None
     return Call(request.state.request_id, decision, started, bool(body.get("stream")),
                 body["messages"] if gw.config.server.log_prompts else None,
-                gw.request_log.entry(request.url.path, body, request.headers))
+                entry, admission)
+
+
+def key_name(request: Request, hashed: str | None) -> str | None:
+    """A `keys:` entry's id for the log and the row; else the hashed name of the key."""
+    caller = getattr(request.state, "caller", None)
+    return caller.entry.id if caller is not None and caller.entry is not None else hashed
 
 
 async def serve(
@@ -211,6 +223,8 @@ def record(
                                         verification)
     log_request(call, served, status, cost, baseline, error_code)
     gw.request_log.add(call, served, usage, status, cost, baseline, error_code)
+    if call.admission is not None:
+        gw.limits.settle(call.admission, cost, tokens.prompt + tokens.output)
     return cost
 
 
@@ -219,6 +233,8 @@ def failed(gw: Gateway, call: Call, err: GatewayError) -> None:
     log_request(call, None, err.status, None, error_code=err.code, attempts=err.attempts)
     gw.request_log.add(call, None, {}, err.status, None, None, err.code, err.attempts)
     gw.metrics.observe_error(call.decision.tier, err.status)
+    if call.admission is not None:
+        gw.limits.settle(call.admission, 0.0, 0)
 
 
 def log_request(
@@ -260,6 +276,7 @@ def log_request(
         "verified": call.entry.verification,
         "verification_cost_usd": round(call.entry.verification_cost, 8)
         if call.entry.verification is not None else None,
+        "budget": call.entry.budget,
     }
     if call.messages is not None:
         entry["messages"] = call.messages  # the log handler's redaction still applies
@@ -279,12 +296,15 @@ def refused(gw: Gateway, request: Request, err: GatewayError) -> None:
     try:
         gw.metrics.observe_error("", err.status)
         entry = gw.request_log.refused_entry(request.url.path, request.headers, model)
+        entry.key_id = key_name(request, entry.key_id)
+        entry.budget = err.headers.get("x-tianji-budget")
         gw.request_log.refused(request_id, entry, started, err.status, err.code)
         if log.isEnabledFor(logging.INFO):
             log.info(json.dumps({
                 "event": "request", "request_id": request_id, "status": err.status,
                 "error_code": err.code, "front_door": entry.front_door, "model": model,
-                "key_id": entry.key_id, "tier": None, "deployment": None,
+                "key_id": entry.key_id, "budget": entry.budget, "tier": None,
+                "deployment": None,
                 "latency_ms": round((time.monotonic() - started) * 1000, 1),
             }, ensure_ascii=False))
     except Exception as exc:  # noqa: BLE001 - a failure to log must never change the answer

@@ -60,7 +60,13 @@ async def embeddings(gw: Gateway, request: Request) -> Response:
     prompt: list[Any] | None = None
     if gw.config.server.log_prompts:
         prompt = [parsed.input] if isinstance(parsed.input, str) else list(parsed.input)
-    call = Call(request.state.request_id, decision, started, False, prompt, entry)
+    admission = getattr(request.state, "admission", None)
+    if admission is not None:  # a key with a budget: what the input may cost, at most
+        text = parsed.input if isinstance(parsed.input, str) else json.dumps(parsed.input)
+        await gw.limits.reserve(admission, max(
+            gw.catalog[c.deployment.name].cost(len(text) // 2 + 1, 0)
+            for c in decision.candidates))
+    call = Call(request.state.request_id, decision, started, False, prompt, entry, admission)
     try:
         served = await gw.upstream.complete(
             decision, parsed.upstream_params(), stream=False,
@@ -91,4 +97,6 @@ def _record(gw: Gateway, call: Call, served: Served, usage: dict[str, Any]) -> f
     gw.metrics.observe(served, cost, cost, time.monotonic() - call.started)
     log_request(call, served, 200, cost, cost)
     gw.request_log.add(call, served, usage, 200, cost, cost)
+    if call.admission is not None:
+        gw.limits.settle(call.admission, cost, Tokens.of(usage).prompt)
     return cost

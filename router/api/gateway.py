@@ -3,29 +3,35 @@ built once at start-up and shared by every front door."""
 
 from __future__ import annotations
 
-import hmac
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from starlette.datastructures import Headers
 
-from router.affinity_store import AffinityStore, InProcessAffinity
+from router.affinity_store import AffinityStore
+from router.ceiling import bound_route
 from router.classify import Classifier, load_classifier
 from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError
-from router.health import Health
+from router.keys import Caller, KeyRing
 from router.params import with_params
 from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
 from router.ops.log import RequestLog
+from router.state import open_state
+from router.state.limits import Admission
 from router.telemetry import Metrics
 from router.upstream import Upstream
 from router.verify import Verifier
 
 if TYPE_CHECKING:
     from router.upstream_messages import HTTPPool
+
+
+# Output a reservation counts on: a cap (max_tokens) is not an estimate (router/state/limits.py).
+ESTIMATED_OUTPUT_TOKENS = 1024
 
 
 class Gateway:
@@ -37,9 +43,10 @@ class Gateway:
         self.classifier = classifier or load_classifier(
             config.classifier.kind, config.classifier.weights
         )
-        self.health = Health(
-            config.resilience.cooldown_s, config.resilience.failures_before_cooldown
-        )
+        # Health, affinity, rate windows and spend: in process, or shared through Redis.
+        self.state = open_state(config)
+        self.health = self.state.health
+        self.limits = self.state.limits
         self.redact = Redactor(secret_values(config))
         self.upstream = Upstream(config, self.health, self.redact)
         self.verifier = Verifier(config, self.catalog, self.upstream)
@@ -48,8 +55,8 @@ class Gateway:
         self.request_log = RequestLog.open(
             config, self.redact, self.metrics.registry, self.upstream, self.catalog
         )
-        self.affinity: AffinityStore = InProcessAffinity(config.affinity.max_conversations)
-        self._api_keys = [k.encode() for k in config.server.api_keys]
+        self.affinity: AffinityStore = self.state.affinity
+        self.keys = KeyRing(config.server.api_keys, config.keys)
 
     @cached_property
     def messages_http(self) -> HTTPPool:
@@ -60,17 +67,24 @@ class Gateway:
         return HTTPPool()
 
     def authorized(self, headers: Headers) -> bool:
-        if not self._api_keys:
-            return True
-        supplied = headers.get("authorization", "")
-        token = supplied[7:] if supplied[:7].lower() == "bearer " else ""
-        token = token or headers.get("x-api-key", "")
-        given = token.encode()
-        # Compare with every key, always, so timing says nothing about which matched.
-        ok = False
-        for key in self._api_keys:
-            ok |= hmac.compare_digest(given, key)
-        return ok
+        return self.keys.identify(headers) is not None
+
+    def identify(self, headers: Headers) -> Caller | None:
+        """Who sent the request (None: a key is required and this one is wrong)."""
+        return self.keys.identify(headers)
+
+    async def reserve(self, request: Request, view: dict[str, Any], decision: Decision) -> None:
+        """Reserve the request's estimated cost against its key's budget (429 when the
+        budget is at its end): the prompt and up to `ESTIMATED_OUTPUT_TOKENS` of output on
+        the dearest deployment the request may reach."""
+        admission: Admission | None = getattr(request.state, "admission", None)
+        if admission is None:
+            return
+        needs = needs_of(view)
+        output = min(needs.output_tokens or ESTIMATED_OUTPUT_TOKENS, ESTIMATED_OUTPUT_TOKENS)
+        estimate = max((self.catalog[c.deployment.name].cost(needs.prompt_tokens, output)
+                        for c in decision.candidates), default=0.0)
+        await self.limits.reserve(admission, estimate)
 
     def decide(self, body: dict[str, Any], request: Request) -> Decision:
         route = Route(
@@ -86,10 +100,18 @@ class Gateway:
                 code="model_not_found",
                 param="model",
             )
-        return self.decide_route(body, route)
+        return self.decide_route(body, route, request)
 
-    def decide_route(self, view: dict[str, Any], route: Route) -> Decision:
-        """The Decision for a chat-shaped request (`view`) and what the client asked for."""
+    def decide_route(
+        self, view: dict[str, Any], route: Route, request: Request | None = None
+    ) -> Decision:
+        """The Decision for a chat-shaped request (`view`) and what the client asked for,
+        within its key's ceiling and budget cap."""
+        if request is not None:
+            caller: Caller | None = getattr(request.state, "caller", None)
+            admission: Admission | None = getattr(request.state, "admission", None)
+            route = bound_route(self.config, route, caller.entry if caller else None,
+                                admission.cap if admission else None)
         assessment = self.classifier.score(view)
         try:
             return decide(self.config, self.catalog, needs_of(view), assessment, route)

@@ -274,11 +274,12 @@ async def messages(gw: Gateway, request: Request) -> Response:
     from router.upstream_messages import MessagesCall
 
     view = chat_view(body)
-    decision = gw.decide_route(view, route_for(config, body["model"], request.headers))
+    decision = gw.decide_route(view, route_for(config, body["model"], request.headers), request)
     upstream = _upstream_request(body, request.headers)
     if upstream.has_thinking_history:
         decision = _claude_only(decision)
     decision, affinity = await steer_by_affinity(gw, request.headers, body, view, decision)
+    await gw.reserve(request, view, decision)
     call = start_call(gw, request, body, decision, started)
     stream = call.stream
     deadline = read + config.resilience.request_timeout_s

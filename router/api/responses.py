@@ -124,6 +124,7 @@ async def responses(gw: Gateway, request: Request) -> Response:
     except GatewayError as err:
         raise in_responses_terms(err) from None
     decision, affinity = await steer_by_affinity(gw, request.headers, chat, chat, decision)
+    await gw.reserve(request, chat, decision)
     params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
     params["messages"] = chat["messages"]
     call = start_call(gw, request, chat, decision, started)

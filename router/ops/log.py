@@ -60,7 +60,7 @@ class RequestLog:
     ) -> RequestLog:
         settings = config.log
         keep_text = config.server.log_prompts
-        authenticated = bool(config.server.api_keys)
+        authenticated = bool(config.server.api_keys or config.keys)
         if not settings.enabled:
             return cls(None, None, redact, keep_text, authenticated)
         db = open_database(settings.url)

@@ -54,6 +54,7 @@ class Entry:
     affinity: str | None = None  # the x-tianji-affinity value, once affinity has run
     verification: str | None = None  # the x-tianji-verified value (router/verify.py)
     verification_cost: float = 0.0  # USD of the calls whose answer was not returned
+    budget: str | None = None  # the x-tianji-budget value, for a key with a budget
 
     def observe(self, chunk: Mapping[str, Any]) -> None:
         if self.answer_parts is None:
@@ -132,7 +133,7 @@ def refused_row(request_id: str, entry: Entry, started: float, status: int,
         "front_door": entry.front_door, "model": entry.model, "stream": 0, "tier": "",
         "fallback": 0, "escalated": 0,
         "latency_ms": round((time.monotonic() - started) * 1000, 1),
-        "status": status, "error_code": error_code,
+        "status": status, "error_code": error_code, "budget": entry.budget,
     }
 
 
@@ -191,6 +192,7 @@ def row(
         "affinity": entry.affinity,
         "verification": entry.verification,
         "verification_cost_usd": entry.verification_cost if entry.verification else None,
+        "budget": entry.budget,
         "latency_ms": round((time.monotonic() - call.started) * 1000, 1),
         "prompt_tokens": _usage_int(usage, "prompt_tokens"),
         "completion_tokens": _usage_int(usage, "completion_tokens"),

@@ -40,6 +40,7 @@ REQUEST_COLUMNS = (
     "escalated", "affinity", "verification", "latency_ms", "ttft_ms", "prompt_tokens",
     "completion_tokens", "cache_read_tokens", "cache_write_tokens", "cost_usd",
     "baseline_usd", "status", "error_code", "prompt", "answer", "verification_cost_usd",
+    "budget",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -115,6 +116,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "verification_cost", (
         "ALTER TABLE requests ADD COLUMN verification_cost_usd {real}",
     )),
+    # x-tianji-budget of the request's key: ok | capped:<tier> | exhausted (router/state).
+    Migration(5, "requests_budget", ("ALTER TABLE requests ADD COLUMN budget TEXT",)),
 )
 
 LATEST = MIGRATIONS[-1].version

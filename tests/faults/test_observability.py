@@ -69,7 +69,8 @@ def test_failed_request_is_logged_with_its_status(fake, gw, lines):
 
 def test_deployments_and_readyz_show_health_and_cooldown(fake, gw):
     assert gw.http.get("/readyz").json() == {
-        "status": "ready", "available": {"small": ["s1", "s2"], "medium": ["m1"]}}
+        "status": "ready", "available": {"small": ["s1", "s2"], "medium": ["m1"]},
+        "state": {"backend": "process", "shared": False}}
     fake.set_fault("s1", Fault(FaultKind.HTTP_ERROR, status=403))
     assert_served(chat(gw), "s2")
     state = deployments_state(gw)

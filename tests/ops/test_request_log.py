@@ -171,8 +171,8 @@ def test_migrations_are_versioned_and_run_once(log_url):
         first = db.migrate(conn)
         again = db.migrate(conn)
         versions = db.fetchall(conn, "SELECT version FROM tianji_schema ORDER BY version")
-    assert first == [1, 2, 3, 4] and again == []
-    assert [v for (v,) in versions] == [1, 2, 3, 4]
+    assert first == [1, 2, 3, 4, 5] and again == []
+    assert [v for (v,) in versions] == [1, 2, 3, 4, 5]
 
 
 def test_a_log_from_before_the_verified_cascade_gains_its_cost_column(log_url):
@@ -185,7 +185,7 @@ def test_a_log_from_before_the_verified_cascade_gains_its_cost_column(log_url):
             db.execute(conn, "INSERT INTO tianji_schema (version, applied_at) VALUES (?, ?)",
                        (migration.version, time.time()))
     with db.connect() as conn:
-        assert db.migrate(conn) == [4]
+        assert db.migrate(conn) == [4, 5]
         row = {"request_id": "r1", "ts": time.time(), "front_door": "openai-chat",
                "model": "auto", "stream": 0, "tier": "small", "fallback": 0, "escalated": 1,
                "latency_ms": 1.0, "status": 200, "verification": "escalated",
