@@ -25,7 +25,8 @@ from router.errors import GatewayError
 
 OPS_PATHS = frozenset({"/metrics", "/readyz"})
 # Requests that call providers: what a key's rate limits and budget count.
-METERED_PATHS = frozenset({"/v1/chat/completions", "/v1/messages", "/v1/responses"})
+METERED_PATHS = frozenset({"/v1/chat/completions", "/v1/messages", "/v1/responses",
+                           "/v1/embeddings"})
 
 
 def needs_key(path: str, public_metrics: bool) -> bool:

@@ -159,3 +159,35 @@ def test_keys_add_prints_the_key_once_and_writes_only_its_hash(fake, tmp_path):
         assert _post(gw, key).status_code == 200
         assert _post(gw, key).headers["x-tianji-budget"] == "ok"
         assert _post(gw, "tj-not-the-key").status_code == 401
+
+
+def test_the_responses_front_door_is_refused_once_the_budget_is_used_up(fake):
+    config = make_config(_tiers(fake)).model_copy(
+        update={"keys": [_entry("team", KEY, daily_usd=0.0001)]})
+    with run_gateway(config) as gw:
+        limits = gw.app.state.gateway.limits
+        assert _post(gw, KEY, model="large").status_code == 200  # spends past the budget
+        wait_for(lambda: not limits.settling, 5)
+        refused = gw.http.post("/v1/responses", headers={"authorization": f"Bearer {KEY}"},
+                               json={"model": "auto", "input": "hi"})
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "budget_exceeded"
+
+
+def test_embeddings_spend_counts_against_the_keys_budget(fake):
+    from tests.gateway.test_embeddings import config_with, openai_embedder
+
+    config = config_with(fake, [{**openai_embedder(fake), "price": {"input": 1000.0}}])
+    config = config.model_copy(update={"keys": [_entry("team", KEY, daily_usd=0.001)]})
+    headers = {"authorization": f"Bearer {KEY}"}
+    with run_gateway(config) as gw:
+        limits = gw.app.state.gateway.limits
+        first = gw.http.post("/v1/embeddings", headers=headers,
+                             json={"model": "embeddings", "input": "a few words to embed"})
+        assert first.status_code == 200
+        assert float(first.headers["x-tianji-cost-usd"]) > 0.001
+        wait_for(lambda: not limits.settling, 5)
+        refused = gw.http.post("/v1/embeddings", headers=headers,
+                               json={"model": "embeddings", "input": "more"})
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "budget_exceeded"
