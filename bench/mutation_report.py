@@ -5,6 +5,13 @@
     python -m bench.mutation_report --module router/health.py --survivors
     python -m bench.mutation_report --module router/health.py --rerun-survivors  # after new tests
     python -m bench.mutation_report --module router/health.py --kill-with tests/unit/test_x.py
+    python -m bench.mutation_report --module router/policy.py --tests tests/unit/test_policy.py
+
+With --tests the run is scoped: mutmut works on a fresh copy of the tree under
+mutants/scoped/<module>/ whose configuration mutates that module only and selects only the
+named test files (to learn which tests reach which function and to test each mutant). A
+module on the request path then costs minutes instead of the hours a survivor costs when
+it reruns every gateway test of the suite; the score is a lower bound on the whole suite's.
 
 For each module this runs `mutmut run 'router.<module>.*'` (mutmut copies the tree into
 mutants/, runs the whole suite once to learn which tests reach which function, then runs
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -32,6 +40,8 @@ from router.data import default_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTANTS = ROOT / "mutants"
+SCOPED = MUTANTS / "scoped"
+COPIED = ("router", "tests", "config", "bench")
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code), folded into the columns printed here
@@ -45,6 +55,7 @@ NOT_TESTED = {None, 34, 37}  # not run yet, skipped, or caught by the type check
 @dataclass
 class Score:
     module: str
+    tests: str  # "suite", or the test files of a scoped run
     counts: Counter[str]
     survivors: list[str]
 
@@ -81,9 +92,41 @@ def mutant_glob(module: str) -> str:
     return module.removesuffix(".py").replace("/", ".") + ".*"
 
 
-def environment() -> dict[str, str]:
+def scoped_root(module: str) -> Path:
+    return SCOPED / module.removesuffix(".py").replace("/", ".")
+
+
+def toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(item) for item in items) + "]"
+
+
+def prepare_scoped(module: str, tests: list[str]) -> Path:
+    """A fresh copy of the tree whose [tool.mutmut] mutates `module` with `tests` only."""
+    root = scoped_root(module)
+    shutil.rmtree(root, ignore_errors=True)
+    # mutants/ must exist before mutmut starts: it is first on PYTHONPATH, and a directory
+    # missing at start-up stays unsearched for imports.
+    (root / "mutants").mkdir(parents=True)
+    for name in COPIED:
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    config["only_mutate"] = [module]
+    config["pytest_add_cli_args_test_selection"] = tests
+    config["use_git_change_detection"] = False  # the copy is no git checkout
+    lines = ["[tool.pytest.ini_options]", 'addopts = "-ra"', "", "[tool.mutmut]"]
+    for key, value in config.items():
+        if isinstance(value, list):
+            lines.append(f"{key} = {toml_list(value)}")
+        else:
+            lines.append(f"{key} = {json.dumps(value)}")
+    (root / "pyproject.toml").write_text("\n".join(lines) + "\n")
+    (root / "tests.txt").write_text(" ".join(tests) + "\n")
+    return root
+
+
+def environment(mutants: Path = MUTANTS) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(MUTANTS), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(mutants), env.get("PYTHONPATH")]))
     env.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     # The copy under mutants/ sits one level deeper than the repository: name the data directly.
     env.setdefault("TIANJI_DATA", str(default_data_dir()))
@@ -97,6 +140,14 @@ def run_mutmut(module: str, max_children: int, *, survivors_only: bool = False) 
     argv = [str(MUTMUT), "run", "--max-children", str(max_children), *names]
     print("$", " ".join(argv), flush=True)
     return subprocess.run(argv, cwd=ROOT, env=environment(), check=False).returncode
+
+
+def run_scoped(module: str, tests: list[str], max_children: int) -> int:
+    root = prepare_scoped(module, tests)
+    argv = [str(MUTMUT), "run", "--max-children", str(max_children), mutant_glob(module)]
+    print(f"$ (cd {root.relative_to(ROOT)} &&", " ".join(argv) + ")", flush=True)
+    env = environment(root / "mutants")
+    return subprocess.run(argv, cwd=root, env=env, check=False).returncode
 
 
 def kill_with(module: str, tests: list[str]) -> None:
@@ -119,12 +170,22 @@ def kill_with(module: str, tests: list[str]) -> None:
     meta.write_text(json.dumps(data, indent=4))
 
 
-def read_score(module: str) -> Score:
-    meta = MUTANTS / f"{module}.meta"
+def read_score(module: str, *, scoped: bool = False) -> Score:
+    mutants = scoped_root(module) / "mutants" if scoped else MUTANTS
+    tests = "suite"
+    if scoped and (scoped_root(module) / "tests.txt").exists():
+        tests = (scoped_root(module) / "tests.txt").read_text().strip()
+    meta = mutants / f"{module}.meta"
     codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
     counts: Counter[str] = Counter(status(code) for code in codes.values())
     survivors = sorted(name for name, code in codes.items() if status(code) == "survived")
-    return Score(module, counts, survivors)
+    return Score(module, tests, counts, survivors)
+
+
+def scores_of(module: str) -> list[Score]:
+    """The whole suite's last run of `module` and the last scoped one, those that exist."""
+    found = [read_score(module), read_score(module, scoped=True)]
+    return [s for s in found if s.counts] or found[:1]
 
 
 def print_table(scores: list[Score]) -> None:
@@ -132,7 +193,7 @@ def print_table(scores: list[Score]) -> None:
     print(f"{'module':<26}" + "".join(f"{c:>11}" for c in columns) + f"{'score':>8}")
     for s in scores:
         cells = "".join(f"{s.counts[c]:>11}" for c in columns)
-        print(f"{s.module:<26}{cells}{s.score:>8.1%}")
+        print(f"{s.module:<26}{cells}{s.score:>8.1%}  tests: {s.tests}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="test only the last run's survivors again (after adding tests)")
     parser.add_argument("--kill-with", nargs="+", metavar="TEST",
                         help="run only these test files against the last run's survivors")
+    parser.add_argument("--tests", nargs="+", metavar="TEST",
+                        help="scoped run: mutate --module with only these test files")
     args = parser.parse_args(argv)
 
     known = configured_modules()
@@ -155,13 +218,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"not in [tool.mutmut] only_mutate: {', '.join(unknown)}")
 
     failed = []
+    if args.tests and not args.module:
+        parser.error("--tests needs --module")
     if args.kill_with:
         for m in modules:
             kill_with(m, args.kill_with)
+    elif args.tests and not args.report_only:
+        failed = [m for m in modules if run_scoped(m, args.tests, args.max_children) != 0]
     elif not args.report_only:
         failed = [m for m in modules
                   if run_mutmut(m, args.max_children, survivors_only=args.rerun_survivors) != 0]
-    scores = [read_score(m) for m in modules]
+    scores = [s for m in modules for s in scores_of(m)]
     print_table(scores)
     if args.survivors:
         for s in scores:
