@@ -113,6 +113,12 @@ def prepare_scoped(module: str, tests: list[str]) -> Path:
     config["only_mutate"] = [module]
     config["pytest_add_cli_args_test_selection"] = tests
     config["use_git_change_detection"] = False  # the copy is no git checkout
+    # The fork server imports the named test files (and through them router/) once, instead
+    # of each mutant importing them again (seconds a mutant). Safe here because a scoped run
+    # names unit and in-process gateway tests; tests/test_cli.py, which passes
+    # MUTANT_UNDER_TEST to `router serve` subprocesses through an environment copied at
+    # import, needs the whole-suite run's "import" warm-up.
+    config["forkserver_warmup"] = "collect"
     lines = ["[tool.pytest.ini_options]", 'addopts = "-ra"', "", "[tool.mutmut]"]
     for key, value in config.items():
         if isinstance(value, list):
