@@ -6,6 +6,7 @@
     python -m bench.mutation_report --module router/health.py --rerun-survivors  # after new tests
     python -m bench.mutation_report --module router/health.py --kill-with tests/unit/test_x.py
     python -m bench.mutation_report --module router/policy.py --tests tests/unit/test_policy.py
+    python -m bench.mutation_report --module router/policy.py --scoped --kill-with tests/unit/x.py
 
 With --tests the run is scoped: mutmut works on a fresh copy of the tree under
 mutants/scoped/<module>/ whose configuration mutates that module only and selects only the
@@ -42,6 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MUTANTS = ROOT / "mutants"
 SCOPED = MUTANTS / "scoped"
 COPIED = ("router", "tests", "config", "bench")
+# Modules without state between calls: --kill-with switches their mutants in one process.
+IN_PROCESS = frozenset({"router/policy.py", "router/errors.py", "router/redact.py",
+                        "router/cascade.py"})
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code), folded into the columns printed here
@@ -156,24 +160,42 @@ def run_scoped(module: str, tests: list[str], max_children: int) -> int:
     return subprocess.run(argv, cwd=root, env=env, check=False).returncode
 
 
-def kill_with(module: str, tests: list[str]) -> None:
-    """Run `tests` against each survivor of the last run (as mutmut would: in mutants/, the
-    mutant named in MUTANT_UNDER_TEST); record the ones they kill. Minutes instead of the hour
-    a full rerun of the survivors takes, since each survivor's full test list runs to the end."""
-    meta = MUTANTS / f"{module}.meta"
+def kill_with(module: str, tests: list[str], *, scoped: bool = False) -> None:
+    """Run `tests` against each survivor of the last run (in mutants/, the mutant named in
+    MUTANT_UNDER_TEST, as mutmut would); record the ones they kill. Minutes instead of the
+    hour a full rerun of the survivors takes, since each survivor's full test list runs to
+    the end. Pure modules (bench/mutation_sweep.py) switch mutants in one process."""
+    mutants = scoped_root(module) / "mutants" if scoped else MUTANTS
+    meta = mutants / f"{module}.meta"
     data = json.loads(meta.read_text())
     for test in tests:  # the copy mutmut made at its last run may predate these files
-        (MUTANTS / test).parent.mkdir(parents=True, exist_ok=True)
-        (MUTANTS / test).write_bytes((ROOT / test).read_bytes())
-    env = environment()
-    for name in read_score(module).survivors:
-        env["MUTANT_UNDER_TEST"] = name
-        argv = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
-        run = subprocess.run(argv, cwd=MUTANTS, env=env, capture_output=True, check=False)
-        if run.returncode == 1:  # a test failed: killed (2-5 are pytest's own errors)
-            data["exit_code_by_key"][name] = 1
-            print("killed:", name, flush=True)
+        (mutants / test).parent.mkdir(parents=True, exist_ok=True)
+        (mutants / test).write_bytes((ROOT / test).read_bytes())
+    env = environment(mutants)
+    survivors = read_score(module, scoped=scoped).survivors
+    if module in IN_PROCESS:
+        names = mutants / "survivors.json"
+        names.write_text(json.dumps(survivors))
+        argv = [sys.executable, str(ROOT / "bench" / "mutation_sweep.py"), str(names), *tests]
+        run = subprocess.run(argv, cwd=mutants, env=env, capture_output=True, text=True,
+                             check=True)
+        killed = json.loads(run.stdout.strip().splitlines()[-1])
+    else:
+        killed = []
+        for name in survivors:
+            env["MUTANT_UNDER_TEST"] = name
+            argv = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests]
+            run = subprocess.run(argv, cwd=mutants, env=env, capture_output=True, check=False)
+            if run.returncode == 1:  # a test failed: killed (2-5 are pytest's own errors)
+                killed.append(name)
+    for name in killed:
+        data["exit_code_by_key"][name] = 1
+        print("killed:", name, flush=True)
     meta.write_text(json.dumps(data, indent=4))
+    if scoped:
+        listed = (scoped_root(module) / "tests.txt").read_text().split()
+        extra = [t for t in tests if t not in listed]
+        (scoped_root(module) / "tests.txt").write_text(" ".join(listed + extra) + "\n")
 
 
 def read_score(module: str, *, scoped: bool = False) -> Score:
@@ -215,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only these test files against the last run's survivors")
     parser.add_argument("--tests", nargs="+", metavar="TEST",
                         help="scoped run: mutate --module with only these test files")
+    parser.add_argument("--scoped", action="store_true",
+                        help="--kill-with works on the last scoped run (see --tests)")
     args = parser.parse_args(argv)
 
     known = configured_modules()
@@ -228,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--tests needs --module")
     if args.kill_with:
         for m in modules:
-            kill_with(m, args.kill_with)
+            kill_with(m, args.kill_with, scoped=args.scoped)
     elif args.tests and not args.report_only:
         failed = [m for m in modules if run_scoped(m, args.tests, args.max_children) != 0]
     elif not args.report_only:

@@ -186,3 +186,61 @@ def test_the_size_estimate_counts_text_messages_images_and_output():
 ])
 def test_the_capabilities_a_request_needs(extra, capabilities):
     assert needs_of({**HELLO, **extra}).capabilities == capabilities
+
+
+def test_a_last_tier_with_a_threshold_still_takes_the_hardest_requests():
+    cfg = parse_config({"tiers": [
+        {"name": "small", "max_difficulty": 0.3, "deployments": [
+            {"model": "openai/m-small", "api_key": "k"}]},
+        {"name": "medium", "max_difficulty": 0.6, "deployments": [
+            {"model": "openai/m-medium", "api_key": "k"}]},
+        {"name": "large", "max_difficulty": 0.9, "deployments": [
+            {"model": "openai/m-large", "api_key": "k"}]}]}, env={})
+    assert route(cfg, difficulty=0.95).tier == "large"
+
+
+def test_with_two_tiers_an_unsure_easy_request_takes_the_second():
+    cfg = parse_config({"tiers": [
+        {"name": "small", "max_difficulty": 0.3, "deployments": [
+            {"model": "openai/m-small", "api_key": "k"}]},
+        {"name": "large", "deployments": [{"model": "openai/m-large", "api_key": "k"}]}]}, env={})
+    assert route(cfg, difficulty=0.1, confidence=0.2).tier == "large"
+
+
+def test_every_reason_a_deployment_is_left_out_is_listed():
+    cfg = parse_config({"tiers": [
+        {"name": "small", "max_difficulty": 0.3, "deployments": [
+            {"name": "s", "model": "openai/m-small", "api_key": "${NO_KEY}",
+             "api_base": "${NO_BASE}", "supports": ["tools", "vision"]},
+            {"name": "t", "model": "openai/m-tiny", "api_key": "k", "supports": []}]},
+        {"name": "medium", "max_difficulty": 0.6, "deployments": [
+            {"name": "m", "model": "openai/m-medium", "api_key": "k", "max_context": 100,
+             "supports": ["tools", "vision"]}]},
+        {"name": "large", "deployments": [
+            {"name": "l", "model": "openai/m-large", "api_key": "k",
+             "supports": ["tools", "vision"]}]}]}, env={})
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}
+    body = {"messages": [{"role": "user", "content": [image]}],
+            "tools": [{"type": "function", "function": {"name": "f"}}]}
+    decision = route(cfg, body)
+    assert decision.excluded["s"] == "missing credentials: NO_BASE, NO_KEY"
+    assert decision.excluded["t"] == "does not support tools, vision"
+    assert decision.excluded["m"].startswith("context window 100 < 1604 tokens")
+    # Missing credentials are not a reason the request could not fit.
+    assert decision.reason.endswith(
+        "; raised to large (lower tiers: context window 100; does not support tools, vision)")
+
+
+def test_missing_credentials_somewhere_turn_a_misfit_into_no_candidates_not_a_400():
+    cfg = parse_config({"tiers": [
+        {"name": "small", "max_difficulty": 0.3, "deployments": [
+            {"name": "s", "model": "openai/m-small", "api_key": "${NO_KEY}",
+             "supports": ["tools"]}]},
+        {"name": "large", "deployments": [
+            {"name": "l", "model": "openai/m-large", "api_key": "k", "supports": []}]}]}, env={})
+    tools = {**HELLO, "tools": [{"type": "function", "function": {"name": "f"}}]}
+    decision = route(cfg, tools)
+    assert decision.candidates == ()
+    assert decision.missing_env == ("NO_KEY",)
+    assert decision.excluded == {"s": "missing credentials: NO_KEY",
+                                 "l": "does not support tools"}
