@@ -173,6 +173,8 @@ def kill_with(module: str, tests: list[str], *, scoped: bool = False) -> None:
         (mutants / test).write_bytes((ROOT / test).read_bytes())
     env = environment(mutants)
     survivors = read_score(module, scoped=scoped).survivors
+    if scoped:  # the new files may reach functions the scoped run's files did not
+        survivors += sorted(n for n, c in data["exit_code_by_key"].items() if c in NO_TESTS)
     if module in IN_PROCESS:
         names = mutants / "survivors.json"
         names.write_text(json.dumps(survivors))
@@ -188,6 +190,9 @@ def kill_with(module: str, tests: list[str], *, scoped: bool = False) -> None:
             run = subprocess.run(argv, cwd=mutants, env=env, capture_output=True, check=False)
             if run.returncode == 1:  # a test failed: killed (2-5 are pytest's own errors)
                 killed.append(name)
+    for name in survivors:  # a mutant with no tests before and a passing run now survived
+        if data["exit_code_by_key"][name] in NO_TESTS:
+            data["exit_code_by_key"][name] = 0
     for name in killed:
         data["exit_code_by_key"][name] = 1
         print("killed:", name, flush=True)

@@ -174,3 +174,63 @@ def test_log_records_lose_secrets_and_keep_only_an_exceptions_summary():
     plain = record("nothing to hide")
     log_filter.filter(plain)
     assert plain.getMessage() == "nothing to hide"
+
+
+def test_a_secret_that_contains_another_is_replaced_whole():
+    cfg = parse_config({"tiers": [{"name": "small", "deployments": [
+        {"model": "openai/gpt-4o-mini", "api_key": "key-zz99-long-secret",
+         "litellm_params": {"aws_secret_access_key": "zz99"}}]}]}, env={})
+    assert Redactor(secret_values(cfg))("sent key-zz99-long-secret") == f"sent {REDACTED}"
+
+
+def test_inline_credentials_may_start_with_whitespace_and_16_character_lines_count():
+    inline = "\n  " + json.dumps({"private_key": "short\n0123456789abcdef\n0123456789abcde"})
+    found = set(secrets_of(api_key="k" * 8, vertex_credentials=inline))
+    assert "0123456789abcdef" in found
+    assert "0123456789abcde" not in found
+
+
+def test_token_like_values_count_only_in_headers():
+    found = secrets_of(api_key="k" * 8, litellm_params={
+        "metadata": {"trace": "a1b2c3d4e5f6a7b8c9"}})
+    assert "a1b2c3d4e5f6a7b8c9" not in found
+
+
+def test_a_secret_as_long_as_the_longest_is_held_back_from_its_first_character():
+    redactor = Redactor(["secret-token-1"])
+    assert redactor.partial_at_end("xx secret-token-") == len("secret-token-")
+
+
+def test_scrub_reports_a_secret_anywhere_and_nothing_for_clean_values():
+    redactor = Redactor(["hunter2-pass"])
+    assert redactor.scrub({"a": "hunter2-pass", "b": "clean"}) == (
+        {"a": REDACTED, "b": "clean"}, True)
+    assert redactor.scrub({"n": 1, "x": None, "ok": True}) == (
+        {"n": 1, "x": None, "ok": True}, False)
+
+
+def test_a_choice_after_one_without_content_is_still_held_back():
+    scrub = StreamScrubber(Redactor(["tok-0123456789"]), lambda: None)
+    for first in ({"index": 0, "delta": "odd"}, {"index": 0, "delta": {"role": "assistant"}}):
+        out = scrub({"choices": [first, {"index": 1, "delta": {"content": "a tok-01"}}]})
+        assert out["choices"][1]["delta"]["content"] == "a "
+        scrub({"choices": [{"index": 1, "delta": {"content": "x"}, "finish_reason": "stop"}]})
+
+
+def test_a_choice_without_an_index_is_choice_zero():
+    scrub = StreamScrubber(Redactor(["tok-0123456789"]), lambda: None)
+    scrub({"choices": [{"index": 0, "delta": {"content": "a tok-01"}}]})
+    out = scrub({"choices": [{"delta": {"content": ""}, "finish_reason": "stop"}]})
+    assert out["choices"][0]["delta"]["content"] == "tok-01"
+
+
+def test_the_redaction_is_reported_once_whether_in_content_or_elsewhere():
+    calls: list[int] = []
+    scrub = StreamScrubber(Redactor(["tok-0123456789"]), lambda: calls.append(1))
+    scrub({"choices": [{"index": 0, "delta": {"content": "clean"}}]})
+    assert calls == []
+    scrub({"choices": [{"index": 0, "delta": {
+        "content": "args", "tool_calls": [{"function": {"arguments": "tok-0123456789"}}]}}]})
+    assert calls == [1]
+    scrub({"choices": [{"index": 0, "delta": {"content": "again tok-0123456789"}}]})
+    assert calls == [1]
