@@ -74,7 +74,8 @@ def test_aliases_bound_the_choice_like_tier_names():
 
 
 def test_the_reason_says_how_the_tier_was_chosen():
-    assert route(three_tiers(), difficulty=0.1).reason == "difficulty 0.100 (chat, general) -> small"
+    plain = route(three_tiers(), difficulty=0.1)
+    assert plain.reason == "difficulty 0.100 (chat, general) -> small"
     bounded = route(three_tiers(), difficulty=0.9, max_tier="medium")
     assert bounded.reason == (
         "difficulty 0.900 (chat, general) -> large, bounded to medium by min/max tier")
@@ -132,7 +133,8 @@ def test_a_request_that_exactly_fills_the_window_fits():
 
 def test_missing_credentials_leave_no_candidate_without_a_policy_error():
     cfg = parse_config({"tiers": [
-        {"name": "small", "max_difficulty": 0.5, "deployments": [{"name": "a", "model": "openai/m", "api_key": "${NO_A}"}]},
+        {"name": "small", "max_difficulty": 0.5, "deployments": [
+            {"name": "a", "model": "openai/m", "api_key": "${NO_A}"}]},
         {"name": "large", "deployments": [
             {"name": "b", "model": "anthropic/claude-x", "api_key": "${NO_B}"},
             {"name": "c", "model": "openai/m2", "api_key": "${NO_A}"}]},
@@ -162,10 +164,9 @@ def test_the_route_account_names_tier_candidates_and_exclusions():
 
 def test_the_size_estimate_counts_text_messages_images_and_output():
     text = "x" * 400
+    image = {"type": "image_url", "image_url": {"url": "data:image/png;base64,A"}}
     body = {"messages": [{"role": "system", "content": text},
-                         {"role": "user", "content": [
-                             {"type": "text", "text": text},
-                             {"type": "image_url", "image_url": {"url": "data:image/png;base64,A"}}]}],
+                         {"role": "user", "content": [{"type": "text", "text": text}, image]}],
             "max_tokens": 50}
     needs = needs_of(body)
     assert needs.prompt_tokens == int(800 / CHARS_PER_TOKEN) + 2 * TOKENS_PER_MESSAGE + (

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from router.config import parse_config
-from router.redact import REDACTED, Redactor, RedactingFilter, StreamScrubber, secret_values
+from router.redact import REDACTED, RedactingFilter, Redactor, StreamScrubber, secret_values
 
 
 def secrets_of(api_keys=(), litellm_params=None, **dep):
@@ -205,6 +205,7 @@ def test_scrub_reports_a_secret_anywhere_and_nothing_for_clean_values():
     redactor = Redactor(["hunter2-pass"])
     assert redactor.scrub({"a": "hunter2-pass", "b": "clean"}) == (
         {"a": REDACTED, "b": "clean"}, True)
+    assert redactor.scrub(["hunter2-pass", "clean"]) == ([REDACTED, "clean"], True)
     assert redactor.scrub({"n": 1, "x": None, "ok": True}) == (
         {"n": 1, "x": None, "ok": True}, False)
 
