@@ -4,12 +4,21 @@ exception classes, and how long a provider asked us to wait."""
 from __future__ import annotations
 
 import email.utils
+import time
 
 import httpx
 import litellm
 import pytest
 
-from router.errors import GatewayError, Kind, Stalled, _short, classify, retry_after_s
+from router.errors import (
+    GatewayError,
+    Kind,
+    Stalled,
+    _short,
+    classify,
+    mark_failed_before_http,
+    retry_after_s,
+)
 
 REQUEST = httpx.Request("POST", "https://provider.example/v1/chat/completions")
 M, P = "m", "openai"
@@ -131,3 +140,68 @@ def test_gateway_errors_have_openais_shape():
     assert full.to_body()["error"] == {"message": "slow", "type": "rate_limit_error",
                                        "param": "model", "code": "rate_limited"}
     assert full.headers == {"retry-after": "3"}
+
+
+def build_request() -> None:
+    raise KeyError("messages")
+
+
+def chained(*links: BaseException) -> BaseException:
+    """links[0] raised from links[1] raised from ... the last: a KeyError from build_request."""
+    try:
+        build_request()
+    except KeyError as root:
+        cause: BaseException = root
+    for link in reversed(links):
+        link.__cause__ = cause
+        cause = link
+    return cause
+
+
+def test_a_request_that_failed_before_any_http_call_is_untranslatable():
+    marked = litellm.BadRequestError("cannot map", M, P)
+    assert mark_failed_before_http(marked) is marked
+    assert (classify(marked).kind, classify(marked).status) == (Kind.UNTRANSLATABLE, None)
+    assert classify(chained(RuntimeError("wrapped"))).kind is Kind.UNTRANSLATABLE
+
+
+def test_a_local_error_after_an_http_exchange_is_the_providers_fault():
+    answered = litellm.InternalServerError("boom", P, M)
+    assert classify(chained(RuntimeError("wrapped"), answered)).kind is Kind.TRANSIENT
+    read = httpx.ReadError("cut", request=REQUEST)
+    assert classify(chained(RuntimeError("wrapped"), read)).kind is Kind.TRANSIENT
+
+
+@pytest.mark.parametrize("exc, kind, status", [
+    (StatusError(302), Kind.TRANSIENT, 302),
+    (with_status(RuntimeError("odd"), "500"), Kind.TRANSIENT, None),  # type: ignore[arg-type]
+])
+def test_statuses_outside_the_table(exc, kind, status):
+    assert (classify(exc).kind, classify(exc).status) == (kind, status)
+
+
+def test_litellms_message_without_its_retry_notes():
+    exc = litellm.AuthenticationError("bad key", P, M, num_retries=2, max_retries=3)
+    assert "Retried" in str(exc)
+    assert classify(exc).message == "bad key"
+    text = "oops Traceback (most recent call last) a Traceback (most recent call last) b"
+    assert _short(RuntimeError(text)) == "oops"
+
+
+def test_wait_headers_in_a_plain_mapping_or_an_unreadable_one():
+    exc = rate_limited(**{"retry-after": "9"})
+    exc.litellm_response_headers = {"retry-after-ms": "2000"}  # type: ignore[attr-defined]
+    assert retry_after_s(exc) == 2.0
+    exc.litellm_response_headers = {"retry-after": "4"}  # type: ignore[attr-defined]
+    assert retry_after_s(exc) == 4.0
+    exc.litellm_response_headers = ["not", "a", "mapping"]  # type: ignore[attr-defined]
+    assert retry_after_s(exc) == 9.0
+
+
+def test_an_http_date_is_read_against_the_clock():
+    later = email.utils.formatdate(time.time() + 3600, usegmt=True)
+    assert 3000 < retry_after_s(rate_limited(**{"retry-after": later})) <= 3600
+
+
+def test_a_gateway_error_reads_as_its_message():
+    assert str(GatewayError(400, "bad field")) == "bad field"
