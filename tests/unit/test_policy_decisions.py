@@ -146,6 +146,9 @@ def test_missing_credentials_leave_no_candidate_without_a_policy_error():
     # With other deployments to try, the missing variable is still named.
     partial = route(three_tiers(small_key="${NO_S}"))
     assert [c.deployment.name for c in partial.candidates] == ["m", "l"]
+    assert partial.reason == (
+        "difficulty 0.100 (chat, general) -> small; raised to medium (lower tiers: "
+        "missing credentials)")
     assert partial.missing_env == ("NO_S",)
 
 
