@@ -224,9 +224,8 @@ def decide(
                 if not why.startswith("missing credentials"):
                     fit_reasons.add(why.split(" (")[0].split(" <")[0])
     if first_fit is not None and first_fit != start:
-        reason += f"; raised to {config.tiers[first_fit].name} (lower tiers: " + (
-            "; ".join(sorted(fit_reasons)) + ")"
-        )
+        why_not = "; ".join(sorted(fit_reasons)) or "missing credentials"
+        reason += f"; raised to {config.tiers[first_fit].name} (lower tiers: {why_not})"
     chosen = config.tiers[first_fit if first_fit is not None else start].name
     if not candidates and fit_reasons and not any(
         w.startswith("missing credentials") for w in excluded.values()
