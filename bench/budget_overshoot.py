@@ -151,12 +151,15 @@ async def one(client: httpx.AsyncClient, url: str, body: dict[str, Any], started
               output_price: float) -> Result:
     sent = time.monotonic() - started
     headers = {"authorization": f"Bearer {KEY}"}
-    if body.get("stream"):
-        async with client.stream("POST", url, json=body, headers=headers) as response:
-            raw = (await response.aread()).decode()
-    else:
-        response = await client.post(url, json=body, headers=headers)
-        raw = response.text
+    try:
+        if body.get("stream"):
+            async with client.stream("POST", url, json=body, headers=headers) as response:
+                raw = (await response.aread()).decode()
+        else:
+            response = await client.post(url, json=body, headers=headers)
+            raw = response.text
+    except httpx.TransportError as exc:  # no answer at all: reported as "other"
+        return Result(sent, time.monotonic() - started, 0, type(exc).__name__)
     done = time.monotonic() - started
     if response.status_code != 200:
         code = None
@@ -185,7 +188,8 @@ async def load(args: argparse.Namespace, urls: list[str], redis_url: str) -> lis
     if args.stream:
         base |= {"stream": True, "stream_options": {"include_usage": True}}
     limits = httpx.Limits(max_connections=args.concurrency + 8)
-    store = aioredis.from_url(redis_url)
+    store = aioredis.Redis(connection_pool=aioredis.BlockingConnectionPool.from_url(
+        redis_url, max_connections=8))
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
         async def worker(n: int) -> None:
             i = 0
