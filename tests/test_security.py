@@ -650,3 +650,22 @@ def test_serve_binds_loopback_unless_told_otherwise(monkeypatch, tmp_path, argv,
     monkeypatch.setenv("TIANJI_CONFIG", "unused")
     assert cli.main(["serve", "--config", str(config), *argv]) == 0
     assert seen["host"] == host
+
+
+def test_a_client_that_leaves_mid_body_is_logged_as_499_not_an_internal_error(fake, request):
+    config = make_config([[deployment(fake, "a")]], server={"body_timeout_s": 5})
+    with run_gateway(config) as gateway:
+        log_lines = request.getfixturevalue("log_lines")  # once the gateway set up logging
+        with socket.create_connection(_gateway_address(gateway), timeout=NO_HANG_S) as sock:
+            sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+                         b'{"model": "auto", ')
+            time.sleep(0.2)
+        deadline = time.monotonic() + NO_HANG_S
+        while time.monotonic() < deadline and not any(
+                '"client_closed_request"' in line for line in log_lines):
+            time.sleep(0.05)
+        records = [json.loads(line) for line in log_lines if line.startswith("{")]
+    assert [r["status"] for r in records if r.get("event") == "request"] == [499]
+    assert not [r for r in records if r.get("event") == "internal_error"]
+    assert fake.calls("a") == []

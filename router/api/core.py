@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.requests import ClientDisconnect
 
 from router.affinity import Memory, Steer, Turn, conversation_key, served_label, steer
 from router.api.gateway import Gateway
@@ -60,13 +61,17 @@ async def read_body(request: Request, limit: int) -> bytes:
     size = 0
     timeout_s = request.app.state.gateway.config.server.body_timeout_s
     async with body_deadline(timeout_s):
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise GatewayError(
-                    413, f"Request body is larger than {limit} bytes.", code="too_large"
-                )
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise GatewayError(
+                        413, f"Request body is larger than {limit} bytes.", code="too_large"
+                    )
+                chunks.append(chunk)
+        except ClientDisconnect:  # the client left mid-body: its 499, not an internal error
+            raise GatewayError(499, "The client closed the connection before the request "
+                               "body arrived.", code=CLIENT_CLOSED) from None
     return b"".join(chunks)
 
 
