@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from starlette.datastructures import Headers
 
 from router.errors import GatewayError
+from router.schema import non_finite_path
 
 OPS_PATHS = frozenset({"/metrics", "/readyz"})
 # Requests that call providers: what a key's rate limits and budget count.
@@ -75,6 +77,25 @@ async def body_deadline(timeout_s: float) -> AsyncIterator[None]:
             408, f"The request body did not arrive within {timeout_s:g}s.",
             code="request_timeout",
         ) from None
+
+
+
+def json_body(raw: bytes, *, require_object: bool = True) -> Any:
+    """A request body read as JSON, the OpenAI-shaped front doors' first check: 400
+    `invalid_json` when it is not JSON (or, with `require_object`, not an object), 400
+    naming the field for NaN or Infinity, which JSON has no numbers for."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise GatewayError(
+            400, "The request body is not valid JSON (UTF-8).", code="invalid_json"
+        ) from None
+    if require_object and not isinstance(data, dict):
+        raise GatewayError(400, "The request body must be a JSON object.", code="invalid_json")
+    if isinstance(data, dict) and (where := non_finite_path(data)) is not None:
+        raise GatewayError(400, f"Invalid value for '{where}': NaN and Infinity are not JSON "
+                           "numbers.", code="invalid_request", param=where)
+    return data
 
 
 def cors_options(origins: list[str]) -> dict[str, Any]:

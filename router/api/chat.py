@@ -4,7 +4,6 @@ answer, its SSE chunks and its error event."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -31,28 +30,18 @@ from router.api.core import (
 )
 from router.api.gateway import Gateway
 from router.errors import GatewayError
+from router.guards import json_body
 from router.policy import needs_of
 from router.schema import (
     PASSTHROUGH_PARAMS,
     ChatCompletionRequest,
-    non_finite_path,
     validation_message,
 )
 from router.upstream import Served, openai_dict
 
 
 def parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise GatewayError(
-            400, "The request body is not valid JSON (UTF-8).", code="invalid_json"
-        ) from None
-    if not isinstance(data, dict):
-        raise GatewayError(400, "The request body must be a JSON object.", code="invalid_json")
-    if (where := non_finite_path(data)) is not None:
-        raise GatewayError(400, f"Invalid value for '{where}': NaN and Infinity are not JSON "
-                           "numbers.", code="invalid_request", param=where)
+    data = json_body(raw)
     try:
         ChatCompletionRequest.model_validate(data)
     except ValidationError as err:

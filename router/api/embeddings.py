@@ -25,22 +25,9 @@ from router.embeddings import (
     parse_embedding_request,
 )
 from router.errors import GatewayError
-from router.schema import non_finite_path
+from router.guards import json_body
 from router.upstream import Served
 from router.upstream_embeddings import EmbeddingCall
-
-
-def _load(raw: bytes) -> Any:
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise GatewayError(
-            400, "The request body is not valid JSON (UTF-8).", code="invalid_json"
-        ) from None
-    if isinstance(data, dict) and (where := non_finite_path(data)) is not None:
-        raise GatewayError(400, f"Invalid value for '{where}': NaN and Infinity are not JSON "
-                           "numbers.", code="invalid_request", param=where)
-    return data
 
 
 async def embeddings(gw: Gateway, request: Request) -> Response:
@@ -49,7 +36,7 @@ async def embeddings(gw: Gateway, request: Request) -> Response:
     started = time.monotonic()
     raw = await read_body(request, gw.config.server.max_body_bytes)
     read = time.monotonic()  # the deadline starts once the body is in
-    body = _load(raw)
+    body = json_body(raw, require_object=False)  # the parser names what is wrong
     if isinstance(body, dict) and isinstance(body.get("model"), str):
         asked(request, body)  # the refused row names the model
     parsed: EmbeddingRequest = parse_embedding_request(body, gw.config)

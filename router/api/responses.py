@@ -10,7 +10,6 @@ Responses events; errors are OpenAI's shape.
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import time
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from router.api.core import (
 )
 from router.api.gateway import Gateway
 from router.errors import GatewayError
+from router.guards import json_body
 from router.policy import needs_of
 from router.responses_schema import (
     STATEFUL,
@@ -54,7 +54,7 @@ from router.responses_wire import (
     to_chat,
     to_response,
 )
-from router.schema import PASSTHROUGH_PARAMS, non_finite_path
+from router.schema import PASSTHROUGH_PARAMS
 from router.upstream import Served
 
 
@@ -64,15 +64,7 @@ def _invalid(message: str, param: str | None = None, code: str = "invalid_reques
 
 def parse_responses_body(raw: bytes) -> dict[str, Any]:
     """The Responses body as sent, after the checks: JSON, stateless, the allowlist."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise _invalid("The request body is not valid JSON (UTF-8).", code="invalid_json") from None
-    if not isinstance(data, dict):
-        raise _invalid("The request body must be a JSON object.", code="invalid_json")
-    if (where := non_finite_path(data)) is not None:
-        raise _invalid(f"Invalid value for '{where}': NaN and Infinity are not JSON numbers.",
-                       where)
+    data = json_body(raw)
     if (field := stateful_field(data)) is not None:
         asked_for = STATEFUL.get(field, "item_reference")
         raise _invalid(
