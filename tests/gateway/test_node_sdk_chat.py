@@ -9,33 +9,19 @@ $TIANJI_OPENAI_NODE at an `openai` package directory); in CI (CI=true) it fails 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import deployment, make_config, run_gateway
+from tests.node_sdk import run_node_client
 
-ROOT = Path(__file__).resolve().parents[2]
-SDK = Path(os.environ.get("TIANJI_OPENAI_NODE")
-           or ROOT / ".tools/openai-node/node_modules/openai")
 CLIENT = Path(__file__).with_name("node_chat_client.mjs")
 
 
 def node_client(gw: Any, scenario: str) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None or not (SDK / "index.mjs").exists():
-        message = f"node or the openai Node SDK ({SDK}) is missing (.ci/run installs it)"
-        if os.environ.get("CI", "").lower() in ("1", "true"):
-            pytest.fail(message)
-        pytest.skip(message)
-    done = subprocess.run([node, str(CLIENT), str(SDK), f"{gw.url}/v1", scenario],
-                          capture_output=True, text=True, timeout=60, check=True)
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_node_client(CLIENT, gw, scenario)
 
 
 @pytest.fixture(scope="module")
