@@ -10,6 +10,7 @@ from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
+from tests.faults.support import wait_for
 from tests.responses.conftest import answer_text
 
 apis = pytest.mark.parametrize("responses_api", [False, True], ids=["chat", "responses"])
@@ -41,6 +42,8 @@ def test_invoke_and_stream(fake, gateways, wire, responses_api, request):
     assert answer.usage_metadata["output_tokens"] == 8
     assert "".join(chunk.text for chunk in llm.stream("Say hello")) == answer_text("a")
     door = "openai-responses" if responses_api else "openai-chat"
+    # The stream's line is written after [DONE] reaches the client, so wait for it.
+    wait_for(lambda: sum(f'"front_door": "{door}"' in line for line in lines) >= 2)
     assert sum(f'"front_door": "{door}"' in line for line in lines) == 2
 
 
