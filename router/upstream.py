@@ -20,7 +20,8 @@ time until an answer starts; an attempt with no first token within
 has started, each gap between chunks is bounded by `idle_timeout_s`, never by
 the deadline. Non-streamed requests are streamed from the provider
 (`stream_upstream`) so that these limits can be observed, and assembled into
-the JSON answer the provider would have sent.
+the JSON answer the provider would have sent, on every wire whose `Answers`
+can put it back together (chat completions, and Messages through `WireCall`).
 
 For streams the same walk runs until the first chunk has arrived; the caller
 sends it and owns the rest of the stream (see `Served.chunks`, which enforces the
@@ -36,15 +37,15 @@ import logging
 import math
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from router.attachments import inline_remote_images, needs_inlined_images, remote_images
-from router.config import Config
+from router.config import Config, Deployment
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
 from router.params import for_provider
@@ -91,6 +92,40 @@ class Served:
     @property
     def calls(self) -> int:
         return sum(1 for a in self.attempts if a.action != "skip")
+
+
+class Answers(Protocol):
+    """How one wire's answers are read.
+
+    A non-streamed request is streamed from the provider (`stream_upstream`) when
+    `streams(params)` says the wire can put the answer back together: Upstream then waits
+    for `first(events)` (the first event, within first_token_timeout_s), and
+    `assemble(first, rest, events, params)` builds the JSON answer the provider would have sent
+    from the other events (`rest`, each within idle_timeout_s of the last)."""
+
+    def streams(self, params: dict[str, Any]) -> bool: ...
+
+    def has_answer(self, body: dict[str, Any]) -> bool:
+        """Whether a 200's JSON body carries an answer (else a malformed answer)."""
+        ...
+
+    async def first(self, events: Any) -> Any: ...
+
+    async def assemble(self, first: Any, rest: AsyncIterator[Any], events: Any,
+                       params: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class WireCall(Answers, Protocol):
+    """A call in another wire format than chat completions (router/upstream_messages.py,
+    router/upstream_embeddings.py, router/upstream_responses.py): `await call(**kwargs)`
+    with the keyword arguments Upstream builds (the client's params, the deployment's,
+    `model`, `stream`, timeouts) returns the answer in that wire's shape: a JSON dict, or
+    with `stream=True` an async iterator of events. A deployment it does not `take` is
+    called on the chat path with the chat `params` (the Responses API's bridge)."""
+
+    def takes(self, dep: Deployment) -> bool: ...
+
+    async def __call__(self, **kwargs: Any) -> Any: ...
 
 
 class _AttemptFailed(Exception):
@@ -166,7 +201,7 @@ class Upstream:
         stream: bool,
         deadline: float,
         request_id: str,
-        call: Callable[..., Awaitable[Any]] | None = None,
+        call: WireCall | None = None,
         attempts: list[Attempt] | None = None,
     ) -> Served:
         """Serve the request from the first deployment that answers; raise GatewayError if none.
@@ -196,8 +231,9 @@ class Upstream:
             if deadline - time.monotonic() <= 0:
                 break
             call_params = params
-            # Another wire's call (`call`) sends the client's body natively, attachments as sent.
-            if call is None and needs_inlined_images(cand.deployment.provider) and any(
+            wire = call if call is not None and call.takes(cand.deployment) else None
+            # Another wire's call sends the client's body natively, attachments as sent.
+            if wire is None and needs_inlined_images(cand.deployment.provider) and any(
                 remote_images(params["messages"])
             ):
                 if inlined is None:  # the client's attachments: fetched once, never a failure
@@ -207,7 +243,7 @@ class Upstream:
                 call_params = {**params, "messages": inlined}
             try:
                 served = await self._serve_from(
-                    cand, call_params, stream, deadline, attempts, request_id, call
+                    cand, call_params, stream, deadline, attempts, request_id, wire
                 )
             except _AttemptFailed as err:
                 failure = err.failure
@@ -228,7 +264,7 @@ class Upstream:
         deadline: float,
         attempts: list[Attempt],
         request_id: str,
-        call: Callable[..., Awaitable[Any]] | None = None,
+        call: WireCall | None = None,
     ) -> Served:
         """Call one deployment, retrying transient failures; raise _AttemptFailed when done.
 
@@ -281,16 +317,14 @@ class Upstream:
         deadline: float,
         attempts: list[Attempt],
         request_id: str,
-        wire_call: Callable[..., Awaitable[Any]] | None = None,
+        wire_call: WireCall | None = None,
     ) -> Served:
         dep = cand.deployment
         r = self.config.resilience
         # Non-streamed requests are streamed from the provider too (`stream_upstream`), so a
         # stall shows before the first token instead of after a whole answer's time.
-        # Another wire's call (`wire_call`) answers in its own shape: asked as the client asked.
-        upstream_stream = stream or (
-            wire_call is None and r.stream_upstream and assemblable(params)
-        )
+        wire: Answers = wire_call or _CHAT
+        upstream_stream = stream or (r.stream_upstream and wire.streams(params))
         kwargs: dict[str, Any] = {
             # Tianji's translations for this deployment (router/params.py); another wire's
             # call gets the client's body as it is.
@@ -335,18 +369,16 @@ class Upstream:
                     min(start_by, first_token_by) - started, Stalled(stall) if stall else None
                 ):
                     response = await call(**kwargs)
-                    first = await (
-                        _first_answer_chunk(response) if wire_call is None else anext(response)
-                    )
+                    first = await wire.first(response)
                 if not stream:
                     chunks = _Paced(response, *self._idle(), until=attempt_end,
                                     over=f"attempt_timeout_s ({r.attempt_timeout_s}s)")
-                    body = await _assemble(first, chunks, response, params["messages"])
+                    body = await wire.assemble(first, chunks, response, params)
             else:
                 async with asyncio.timeout(start_by - started):
                     response = await call(**kwargs)
                 body = openai_dict(response)
-                if not _has_answer(body, wire_call):
+                if not wire.has_answer(body):
                     raise MalformedAnswer("the provider answered 200 with no answer in it")
         except (Exception, TimeoutError) as exc:
             if upstream_stream and response is not None:
@@ -607,7 +639,7 @@ def _carries_answer(chunk: Any) -> bool:
     return False
 
 
-async def _first_answer_chunk(stream: Any) -> Any:
+async def first_answer_chunk(stream: Any) -> Any:
     """The first chunk that carries an answer. Chunks before it with no choices, only usage
     or empty deltas say nothing yet; a stream that ends without one is a malformed answer."""
     async for chunk in stream:
@@ -616,11 +648,30 @@ async def _first_answer_chunk(stream: Any) -> Any:
     raise MalformedAnswer("the stream ended before the provider sent any answer")
 
 
-async def _assemble(
-    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any]
+class _ChatAnswers:
+    """How chat-completions answers are read (the chat call itself is litellm's or the lean
+    transport's, see `Upstream._call_once`)."""
+
+    def streams(self, params: dict[str, Any]) -> bool:
+        return assemblable(params)
+
+    def has_answer(self, body: dict[str, Any]) -> bool:
+        return bool(body.get("choices"))
+
+    async def first(self, events: Any) -> Any:
+        return await first_answer_chunk(events)
+
+    async def assemble(self, first: Any, rest: AsyncIterator[Any], events: Any,
+                       params: dict[str, Any]) -> dict[str, Any]:
+        return await assemble_chat(first, rest, events, params.get("messages"))
+
+
+async def assemble_chat(
+    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any] | None = None
 ) -> dict[str, Any]:
     """A non-streamed answer from a streamed one, as the provider's JSON answer would be:
-    litellm's chunk builder, and the provider's own usage when it sent one."""
+    litellm's chunk builder, and the provider's own usage when it sent one (`messages`
+    counts the prompt's tokens when it did not)."""
     received = [first]
     async for chunk in chunks:
         received.append(chunk)
@@ -677,12 +728,7 @@ def _text_answer(received: list[Any]) -> dict[str, Any] | None:
     return body
 
 
-def _has_answer(body: dict[str, Any], wire_call: Callable[..., Awaitable[Any]] | None) -> bool:
-    """Chat completions answer in `choices`; another wire's call names its answer's field
-    (`answer_field`; the Messages wire's `content` when it does not)."""
-    if wire_call is None:
-        return bool(body.get("choices"))
-    return getattr(wire_call, "answer_field", "content") in body
+_CHAT = _ChatAnswers()
 
 
 def _is_final(chunk: Any) -> bool:

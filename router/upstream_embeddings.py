@@ -10,6 +10,7 @@ one vector per input, of the asked `dimensions`.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import litellm
@@ -27,12 +28,27 @@ _CHAT_ONLY = ("stream", "stream_options", "_skip_mcp_handler")
 
 
 class EmbeddingCall:
-    """The `call` of `Upstream.complete` for embeddings."""
-
-    answer_field = "data"  # where `Upstream` looks for the answer in what this returns
+    """The `call` of `Upstream.complete` for embeddings (a `router.upstream.WireCall`).
+    Embeddings have no stream: the answer is always fetched as JSON."""
 
     def __init__(self, request: EmbeddingRequest) -> None:
         self.request = request
+
+    def takes(self, dep: Any) -> bool:
+        return True  # every deployment of the request's decision
+
+    def streams(self, params: dict[str, Any]) -> bool:
+        return False
+
+    def has_answer(self, body: dict[str, Any]) -> bool:
+        return "data" in body
+
+    async def first(self, events: Any) -> Any:
+        raise TypeError("embeddings are never streamed")
+
+    async def assemble(self, first: Any, rest: AsyncIterator[Any], events: Any,
+                       params: dict[str, Any]) -> dict[str, Any]:
+        raise TypeError("embeddings are never streamed")
 
     async def __call__(self, **kwargs: Any) -> dict[str, Any]:
         for key in _CHAT_ONLY:

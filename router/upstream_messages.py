@@ -54,7 +54,10 @@ from litellm.llms.anthropic.pass_through.adapters.transformation import (  # noq
     AnthropicAdapter,
 )
 
+from router.errors import MalformedAnswer  # noqa: E402
+from router.messages_answer import assemble_message  # noqa: E402
 from router.transport import LeanTransport  # noqa: E402
+from router.upstream import assemble_chat, first_answer_chunk  # noqa: E402
 from router.upstream_clouds import StreamException, bedrock_events, prepare_async  # noqa: E402
 
 JSON = dict[str, Any]
@@ -187,8 +190,11 @@ async def _sse_events(lines: AsyncIterator[str]) -> AsyncIterator[JSON]:
 
 
 class MessagesCall:
-    """The `call` Upstream uses for a Messages request: `await call(**kwargs)` with the
-    kwargs Upstream builds (deployment parameters, `model`, `stream`, timeouts)."""
+    """The `call` Upstream uses for a Messages request (a `router.upstream.WireCall`):
+    `await call(**kwargs)` with the kwargs Upstream builds (deployment parameters, `model`,
+    `stream`, timeouts). Every deployment can stream, so a non-streamed request is
+    streamed from the provider (`stream_upstream`) and its events assembled into the
+    `message` (router/messages_answer.py)."""
 
     def __init__(self, request: MessagesRequest, http: HTTPPool,
                  transport: LeanTransport | None, request_id: str = "") -> None:
@@ -196,6 +202,32 @@ class MessagesCall:
         self.http = http
         self.transport = transport
         self.request_id = request_id
+
+    def takes(self, dep: Any) -> bool:
+        return True  # every deployment of the request's decision
+
+    def streams(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def has_answer(self, body: dict[str, Any]) -> bool:
+        return "content" in body
+
+    async def first(self, events: EventStream | TranslatedChunks) -> Any:
+        if isinstance(events, TranslatedChunks):
+            return await first_answer_chunk(events)
+        return await anext(events)
+
+    async def assemble(self, first: Any, rest: AsyncIterator[Any],
+                       events: EventStream | TranslatedChunks, params: dict[str, Any]) -> JSON:
+        if isinstance(events, TranslatedChunks):  # the chat answer, then litellm's translation
+            answer = await assemble_chat(first, rest, events)
+            translated = _ADAPTER.translate_completion_output_params(
+                litellm.ModelResponse(**answer), tool_name_mapping=events.tool_names)
+            return dict(translated or {})
+        message = await assemble_message(first, rest)
+        if events.received_finish_reason is None:
+            raise MalformedAnswer("the stream ended before the provider finished its answer")
+        return message
 
     async def __call__(self, **kwargs: Any) -> JSON | EventStream:
         model: str = kwargs["model"]
@@ -287,6 +319,10 @@ class MessagesCall:
             translated = _ADAPTER.translate_completion_output_params(
                 response, tool_name_mapping=tool_names)
             return dict(translated or {})
+        if not self.request.body.get("stream"):
+            # Streamed only to be assembled: as the chat answer litellm translates whole, so
+            # the `message` is the one a non-streamed call would have made of it.
+            return TranslatedChunks(response, tool_names)
         # Wait for the provider's first chunk here, so that a failure before it still
         # fails over (the adapter invents `message_start` before reading anything).
         try:
@@ -298,6 +334,30 @@ class MessagesCall:
         wrapper = AnthropicStreamWrapper(completion_stream=_prepend(first, response),
                                          model=local_model, tool_name_mapping=tool_names)
         return EventStream(aiter(wrapper), response.aclose, provider, local_model, response)
+
+
+class TranslatedChunks:
+    """A chat-wire deployment's stream of a non-streamed Messages request: its chat chunks,
+    and the tool names the translation renamed (`MessagesCall.assemble` translates the
+    assembled chat answer back)."""
+
+    def __init__(self, chunks: Any, tool_names: Mapping[str, str]) -> None:
+        self._chunks = chunks
+        self.tool_names = tool_names
+
+    def __aiter__(self) -> TranslatedChunks:
+        return self
+
+    async def __anext__(self) -> Any:
+        return await anext(self._chunks)
+
+    @property
+    def received_finish_reason(self) -> Any:
+        """The chat stream's (see router/upstream.py `_provider_finished`)."""
+        return getattr(self._chunks, "received_finish_reason", "unknown")
+
+    async def aclose(self) -> None:
+        await self._chunks.aclose()
 
 
 def _anthropic_target(params: Mapping[str, Any], request: MessagesRequest,

@@ -42,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +53,7 @@ from router.config import Config, Deployment, VerifyConfig
 from router.costs import ModelInfo, Tokens
 from router.errors import GatewayError
 from router.policy import Candidate, Decision, Needs, needs_of, unfit
-from router.upstream import Attempt, Served, Upstream
+from router.upstream import Attempt, Served, Upstream, WireCall
 
 # The checkable task of a request, from what the classifier says (router/classify, used as
 # it is): its `task_class` signal, then its kind. A classifier that names a checkable task
@@ -169,7 +169,7 @@ class Verifier:
         stream: bool,
         deadline: float,
         request_id: str,
-        call: Callable[..., Awaitable[Any]] | None = None,
+        call: WireCall | None = None,
     ) -> Verdict:
         """The answer to one request, verified when it applies (see the module's docstring)."""
         reason = self.skip_reason(decision, body, view, stream) if self.enabled else None
@@ -219,7 +219,7 @@ class _Cascade:
         needs: Needs,
         deadline: float,
         request_id: str,
-        call: Callable[..., Awaitable[Any]] | None,
+        call: WireCall | None,
     ) -> None:
         self.v = verifier
         self.decision = decision

@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,7 +29,7 @@ from router.guards import body_deadline, require_json
 from router.ops.record import Entry, calls_made, tried
 from router.policy import Decision, needs_of
 from router.state.limits import Admission
-from router.upstream import Attempt, Served
+from router.upstream import Attempt, Served, WireCall
 
 log = logging.getLogger("tianji.request")
 JSON = "application/json"
@@ -166,7 +166,7 @@ def key_name(request: Request, hashed: str | None) -> str | None:
 async def serve(
     gw: Gateway, call: Call, decision: Decision, params: dict[str, Any],
     body: Mapping[str, Any], view: Mapping[str, Any], *, deadline: float,
-    wire_call: Callable[..., Awaitable[Any]] | None = None,
+    wire_call: WireCall | None = None,
 ) -> Served:
     """The answer of a routed request: the upstream walk, through the verified cascade when
     the start tier verifies (router/verify.py). The cascade's outcome and the cost of its

@@ -88,7 +88,7 @@ class AnthropicWire:
         if turn.tool is None:
             deltas = [{"type": "text_delta", "text": piece} for piece in turn.pieces]
         else:
-            deltas = [{"type": "input_json_delta", "partial_json": "{}"}]
+            deltas = [{"type": "input_json_delta", "partial_json": part} for part in "{}"]
         index = 1 if turn.thinking else 0
         thinking = [
             _ev("content_block_start",

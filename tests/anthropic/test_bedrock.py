@@ -37,7 +37,8 @@ def test_bedrock_gets_the_messages_body_signed_with_its_model_id(fake, claude):
         assert raw.headers["x-tianji-provider"] == "bedrock-haiku"
         assert AWS_SECRET not in raw.http_response.text
     (call,) = fake.calls("bedrock-haiku")
-    assert call.path == INVOKE
+    # A non-streamed request is streamed from the provider (stream_upstream: stalls show).
+    assert call.path == f"{INVOKE}-with-response-stream"
     assert call.body["anthropic_version"] == "bedrock-2023-05-31"
     assert "model" not in call.body
     assert call.body["system"] == system and call.body["metadata"] == {"user_id": "u-1"}

@@ -86,6 +86,7 @@ def test_native_deployment_receives_the_body_as_sent(gw, fake, claude):
         "messages": history, "tools": [TOOL],
         "thinking": {"type": "enabled", "budget_tokens": 512},
         "metadata": {"user_id": "user-42"}, "stop_sequences": ["STOP"], **extra,
+        "stream": True,  # a non-streamed request is streamed from the provider (stalls)
     }
     headers = {k.lower(): v for k, v in received.headers.items()}
     assert headers["x-api-key"] == ANTHROPIC_KEY
