@@ -34,7 +34,7 @@ ALL_CAPABILITIES: frozenset[str] = frozenset({"tools", "vision", "json"})
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 # Keys Tianji reads itself on a deployment.
 TIANJI_DEPLOYMENT_KEYS = frozenset(
-    {"model", "name", "max_context", "supports", "price", "litellm_params"}
+    {"model", "name", "max_context", "supports", "price", "responses_api", "litellm_params"}
 )
 # Provider arguments a deployment may set directly; they go to litellm as they are. Any
 # other litellm argument goes under `litellm_params:`, which is passed on unchecked.
@@ -222,6 +222,10 @@ class Deployment(BaseModel):
     max_context: int | None = Field(None, gt=0)
     supports: frozenset[Capability] | None = None
     price: Price | None = None
+    # /v1/responses on the provider's own Responses API (router/upstream_responses.py): None
+    # for `openai/` deployments at OpenAI itself (no api_base, or api.openai.com), true for
+    # another `openai/` endpoint that has it, false for litellm's bridge to chat completions.
+    responses_api: bool | None = None
     extra_params: dict[str, Any] = Field(default_factory=dict, alias="litellm_params")
 
     _missing_env: tuple[str, ...] = PrivateAttr(default=())

@@ -208,9 +208,11 @@ class ResponsesRequest(_Closed):
     # Limits calls to built-in tools, which Tianji does not serve (only function tools, which
     # the client runs): there is never one to limit.
     max_tool_calls: StrictInt | None = Field(None, ge=1)
-    # Only 0 (no log probabilities) is served: router/api/responses.py says why.
+    # Above 0, only deployments with their own Responses API serve it (router/api/responses.py).
     top_logprobs: StrictInt | None = Field(None, ge=0, le=20)
-    include: list[Literal["reasoning.encrypted_content"]] | None = None
+    # Log probabilities only a deployment with its own Responses API carries back.
+    include: list[Literal["reasoning.encrypted_content", "message.output_text.logprobs"]] | None = (
+        None)
     truncation: Literal["disabled"] | None = None
 
 

@@ -39,6 +39,7 @@ from router.api.gateway import Gateway
 from router.errors import GatewayError
 from router.guards import json_body
 from router.policy import needs_of
+from router.responses_native import NativeEvents, chat_usage, native_only
 from router.responses_schema import (
     STATEFUL,
     ResponsesRequest,
@@ -56,6 +57,7 @@ from router.responses_wire import (
 )
 from router.schema import PASSTHROUGH_PARAMS
 from router.upstream import Served
+from router.upstream_responses import ResponsesCall, native
 
 
 def _invalid(message: str, param: str | None = None, code: str = "invalid_request") -> GatewayError:
@@ -81,12 +83,6 @@ def parse_responses_body(raw: bytes) -> dict[str, Any]:
         raise _invalid(message, param) from None
     except RecursionError:
         raise _invalid("The request body is nested too deeply.", code="invalid_json") from None
-    if data.get("top_logprobs") not in (None, 0):
-        raise _invalid(
-            "Tianji cannot honour 'top_logprobs' on /v1/responses: its deployments answer "
-            "through the chat wire, whose log probabilities the Responses translation does not "
-            "carry back. Use /v1/chat/completions with logprobs and top_logprobs.",
-            "top_logprobs", "unsupported_parameter")
     return data
 
 
@@ -115,6 +111,11 @@ async def responses(gw: Gateway, request: Request) -> Response:
         decision = gw.decide(chat, request)
     except GatewayError as err:
         raise in_responses_terms(err) from None
+    # Log probabilities: only a provider's own Responses API carries them back.
+    if body.get("top_logprobs"):
+        decision = native_only(decision, "top_logprobs")
+    if "message.output_text.logprobs" in (body.get("include") or ()):
+        decision = native_only(decision, "include")
     decision, affinity = await steer_by_affinity(gw, request.headers, chat, chat, decision)
     await gw.reserve(request, chat, decision)
     params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
@@ -122,22 +123,29 @@ async def responses(gw: Gateway, request: Request) -> Response:
     call = start_call(gw, request, chat, decision, started)
     deadline = read + config.resilience.request_timeout_s
     try:
-        served = await serve(gw, call, decision, params, chat, chat, deadline=deadline)
+        served = await serve(gw, call, decision, params, chat, chat, deadline=deadline,
+                             wire_call=ResponsesCall(body, gw.messages_http))
     except GatewayError as err:
         failed(gw, call, err)
         raise
     label = await remember(gw, call, affinity, served)
     response_id = new_response_id()
+    on_own_api = native(served.candidate.deployment)  # else the bridge's chat answer
     if not call.stream:
         assert served.response is not None
-        answer = to_response(body, served.response, response_id)
-        cost = record(gw, call, served, served.usage, 200)
+        if on_own_api:
+            answer, usage = served.response, chat_usage(served.response.get("usage"))
+        else:
+            answer, usage = to_response(body, served.response, response_id), served.usage
+        cost = record(gw, call, served, usage, 200)
         headers = tianji_headers(decision, served, cost, label, call.entry.verification)
         return Response(json_bytes(answer), 200, headers, media_type=JSON)
     writer = _ResponsesStream()
     assert served.first_chunk is not None and served.chunks is not None
-    events = ResponseEvents(body, response_id, served.first_chunk, served.chunks,
-                            writer.seen(call.entry.observe), served.provider_finished)
+    see = writer.seen(call.entry.observe)
+    events = NativeEvents(served.first_chunk, served.chunks, see) if on_own_api else (
+        ResponseEvents(body, response_id, served.first_chunk, served.chunks, see,
+                       served.provider_finished))
     writer.events = events
     relayed = dataclasses.replace(served, first_chunk=await anext(events), chunks=events)
     prompt_cost = stream_cost(gw, call, served, needs_of(chat).prompt_tokens)
@@ -162,7 +170,7 @@ class _ResponsesStream:
     def __init__(self) -> None:
         self.usage: dict[str, Any] = {}
         self.finished = False
-        self.events: ResponseEvents | None = None
+        self.events: ResponseEvents | NativeEvents | None = None
 
     def seen(self, observe: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
         """What to do with each chat chunk: keep its usage, show it to the request log."""

@@ -28,7 +28,6 @@ from .httpserver import (
 from .prompt_cache import PromptCache
 from .wire import JSON, Turn, Wire, count_tokens, dumps
 from .wire_anthropic import AnthropicWire
-from .wire_embeddings import OpenAIEmbeddingsWire, TitanEmbeddingsWire
 from .wire_clouds import (
     BEDROCK_INVOKE,
     TOKEN_CALLS,
@@ -37,12 +36,15 @@ from .wire_clouds import (
     VertexWire,
     token_answer,
 )
+from .wire_embeddings import OpenAIEmbeddingsWire, TitanEmbeddingsWire
 from .wire_openai import OpenAIWire
+from .wire_responses import ResponsesWire
 
 DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
 MAX_CALLS_PER_DEPLOYMENT = 10_000
 _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire(),
-                            "/v1/embeddings": OpenAIEmbeddingsWire()}
+                            "/v1/embeddings": OpenAIEmbeddingsWire(),
+                            "/v1/responses": ResponsesWire()}
 # Claude on Bedrock and on Vertex (wire_clouds.py): the model is in the URL. A Titan
 # embeddings model id on Bedrock's InvokeModel speaks Titan's embedding body.
 _BEDROCK = BedrockWire()
@@ -103,7 +105,7 @@ class RecordedCall:
     """One provider call. `status`, `completed` and `disconnected` update while it runs."""
 
     dep_id: str
-    api: str  # "openai" | "anthropic" | "bedrock" | "vertex"
+    api: str  # "openai" | "anthropic" | "responses" | "bedrock" | "vertex" | ... (a wire name)
     method: str
     path: str
     headers: dict[str, str]

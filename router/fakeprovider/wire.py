@@ -22,6 +22,7 @@ class Turn:
     thinking: bool = False  # the request turned extended thinking on (Anthropic wire)
     cache_read: int = 0  # prompt tokens read from / written to the prompt cache (Anthropic)
     cache_write: int = 0
+    options: frozenset[str] = frozenset()  # what else the request asked of the wire
 
     @property
     def pieces(self) -> list[str]:
@@ -37,7 +38,8 @@ class Turn:
 class Wire(Protocol):
     """One provider's wire format: how to read a request and write answers and errors.
 
-    Implementations: `wire_openai.OpenAIWire`, `wire_anthropic.AnthropicWire`.
+    Implementations: `wire_openai.OpenAIWire`, `wire_anthropic.AnthropicWire`,
+    `wire_responses.ResponsesWire`, and the cloud and embeddings wires.
     """
 
     name: str

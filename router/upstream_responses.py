@@ -1,0 +1,161 @@
+"""One /v1/responses call to a deployment that has the Responses API itself.
+
+`Upstream.complete(..., call=ResponsesCall(...))` walks the Decision's deployments as for
+chat (retries, health, cooldowns, fallback, escalation, the stream commit point). A
+deployment the call `takes` (see `native`) is sent the client's Responses body as is:
+`model` set to the deployment's id, `store: false` (Tianji keeps no state, and neither
+should the provider on its behalf), the deployment's own key; the answer is the provider's
+`response` object, or its Responses events. Every other deployment goes through the
+upstream's chat path with the chat request litellm's bridge made of the body
+(router/responses_wire.py), so one tier may mix both and fall back across them.
+
+litellm 1.106.2's `aresponses` would make the same HTTP call (its `OpenAIResponsesAPIConfig`
+posts the body to `{api_base}/responses`), but runs each call in a thread pool and through
+its logging and prompt-management hooks; like the native Messages path
+(router/upstream_messages.py) Tianji sends it itself on a pooled aiohttp session and reads
+the stream event by event.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import litellm
+from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
+
+from router.config import Deployment
+from router.errors import MalformedAnswer
+from router.upstream_messages import (
+    HTTPPool,
+    _aiohttp_lines,
+    _error_message,
+    _sse_events,
+    status_error,
+)
+
+JSON = dict[str, Any]
+OPENAI_API = "https://api.openai.com/v1"
+# Events that end a Responses stream: the answer whole (or cut by max_output_tokens).
+FINAL_EVENTS = frozenset({"response.completed", "response.incomplete"})
+# The status each of the API's error codes (in an `error` event) stands for.
+_EVENT_ERROR_STATUS = {"rate_limit_exceeded": 429, "server_error": 500,
+                       "invalid_request_error": 400, "context_length_exceeded": 400}
+
+
+def native(dep: Deployment) -> bool:
+    """Whether `dep` is called on its provider's own /v1/responses: `responses_api:` when
+    set, else an `openai/` deployment at OpenAI itself."""
+    if dep.responses_api is not None:
+        return dep.responses_api
+    if dep.provider != "openai":
+        return False
+    base = dep.litellm_params.get("api_base")
+    return base is None or urlparse(str(base)).hostname == "api.openai.com"
+
+
+class ResponseStream:
+    """A provider's Responses events as dicts, ending after the final one. An `error` or
+    `response.failed` event raises (so the caller fails over before the first byte and
+    ends the stream with an error event after it)."""
+
+    def __init__(self, events: AsyncIterator[JSON], close: Any, model: str) -> None:
+        self._events = events
+        self._close = close
+        self._model = model
+        self.received_finish_reason: str | None = None  # set by the final event
+        self.final: JSON | None = None  # the `response` of the final event
+
+    def __aiter__(self) -> ResponseStream:
+        return self
+
+    async def __anext__(self) -> JSON:
+        if self.received_finish_reason is not None:
+            raise StopAsyncIteration
+        event = await anext(self._events)
+        kind = event.get("type")
+        if kind == "error" or kind == "response.failed":
+            error = event.get("error") or (event.get("response") or {}).get("error") or event
+            code = str(error.get("code") or "")
+            raise status_error(_EVENT_ERROR_STATUS.get(code, 500),
+                               str(error.get("message") or kind), "openai", self._model)
+        if kind in FINAL_EVENTS:
+            self.received_finish_reason = str(kind)
+            self.final = dict(event.get("response") or {})
+        return event
+
+    async def aclose(self) -> None:
+        await self._close()
+
+
+class ResponsesCall:
+    """The `call` of `Upstream.complete` for /v1/responses (a `router.upstream.WireCall`)
+    for the deployments it `takes`; `body` is the client's validated Responses body."""
+
+    def __init__(self, body: Mapping[str, Any], http: HTTPPool) -> None:
+        self.body = body
+        self.http = http
+
+    def takes(self, dep: Deployment) -> bool:
+        return native(dep)
+
+    def streams(self, params: dict[str, Any]) -> bool:
+        return True  # the final event carries the whole `response`
+
+    def has_answer(self, body: dict[str, Any]) -> bool:
+        return bool(body.get("output"))
+
+    async def first(self, events: ResponseStream) -> JSON:
+        return await anext(events)
+
+    async def assemble(self, first: JSON, rest: AsyncIterator[JSON], events: ResponseStream,
+                       params: dict[str, Any]) -> JSON:
+        async for _ in rest:
+            pass
+        if events.final is None:
+            raise MalformedAnswer("the stream ended before the provider finished its answer")
+        if not self.has_answer(events.final):
+            raise MalformedAnswer("the provider answered 200 with no answer in it")
+        return events.final
+
+    async def __call__(self, **kwargs: Any) -> JSON | ResponseStream:
+        model = str(kwargs["model"]).split("/", 1)[-1]
+        stream = bool(kwargs.get("stream"))
+        base = str(kwargs.get("api_base") or OPENAI_API).rstrip("/")
+        url = base if base.endswith("/responses") else f"{base}/responses"
+        key = kwargs.get("api_key") or os.environ.get("OPENAI_API_KEY", "")
+        headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
+        if kwargs.get("organization"):
+            headers["openai-organization"] = str(kwargs["organization"])
+        body = {**self.body, "model": model, "stream": stream, "store": False}
+        with map_aiohttp_exceptions():
+            response = await self.http.session().post(url, data=json.dumps(body).encode(),
+                                                      headers=headers)
+            if response.status >= 400:
+                text = (await response.read()).decode("utf-8", "replace")
+                response.release()
+                status = httpx.Response(response.status, headers=dict(response.headers),
+                                        request=httpx.Request("POST", url))
+                if '"context_length_exceeded"' in text:
+                    raise litellm.ContextWindowExceededError(
+                        message=_error_message(text), model=model, llm_provider="openai",
+                        response=status)
+                raise status_error(response.status, _error_message(text), "openai", model,
+                                   status)
+            if not stream:
+                try:
+                    return dict(json.loads(await response.read()))
+                finally:
+                    response.release()
+
+        async def close() -> None:
+            if response.content.at_eof():
+                response.release()
+            else:
+                response.close()
+
+        return ResponseStream(_sse_events(_aiohttp_lines(response)), close, model)
