@@ -88,10 +88,16 @@ class _Asked:
 
 
 def answer_text(response: Mapping[str, Any]) -> str:
-    """The text of an answer in OpenAI's chat shape or Anthropic's message shape."""
+    """The text of an answer in OpenAI's chat shape, Anthropic's message shape or a
+    Responses API `response` (its message items' `output_text` parts)."""
     if "choices" in response:
         choices = response.get("choices") or [{}]
         content = (choices[0].get("message") or {}).get("content")
+    elif "output" in response:
+        content = [{**part, "type": "text"} for item in response.get("output") or ()
+                   if isinstance(item, Mapping) and item.get("type") == "message"
+                   for part in item.get("content") or ()
+                   if isinstance(part, Mapping) and part.get("type") == "output_text"]
     else:
         content = response.get("content")
     if isinstance(content, str):

@@ -37,14 +37,15 @@ class TaskClassifier:
         return Assessment(0.1, task, {}, confidence=0.2)
 
 
-def _dep(fake: FakeProvider, name: str) -> dict[str, Any]:
+def _dep(fake: FakeProvider, name: str, native: tuple[str, ...] = ()) -> dict[str, Any]:
+    """`native`: the OpenAI-wire deployments to call on their own Responses API."""
     wire = WIRES[name]
     entry: dict[str, Any] = {"name": name, "price": dict(zip(("input", "output"), PRICES[name],
                                                              strict=True)),
                              "supports": ["tools", "vision", "json"]}
     if wire == "openai":
         entry |= {"model": f"openai/gpt-fake-{name}", "api_base": fake.openai_base(name),
-                  "api_key": PROVIDER_KEY}
+                  "api_key": PROVIDER_KEY, "responses_api": name in native}
     else:
         entry |= {"model": f"anthropic/claude-fake-{name}",
                   "api_base": fake.anthropic_base(name), "api_key": ANTHROPIC_KEY}
@@ -52,7 +53,8 @@ def _dep(fake: FakeProvider, name: str) -> dict[str, Any]:
 
 
 def issue_config(fake: FakeProvider, small_verify: dict[str, Any] | None = None,
-                 small: tuple[str, ...] = ("haiku", "mini"), **sections: Any) -> Any:
+                 small: tuple[str, ...] = ("haiku", "mini"), native: tuple[str, ...] = (),
+                 **sections: Any) -> Any:
     """The issue's config: every request starts at small; mini checks small and medium."""
     verify = {"partners": ["mini"],
               "tasks": ["math", "multiple_choice", "code_output", "short_answer"],
@@ -62,7 +64,7 @@ def issue_config(fake: FakeProvider, small_verify: dict[str, Any] | None = None,
                        "request_timeout_s": 10},
         "tiers": [
             {"name": "small", "max_difficulty": 1.0,
-             "deployments": [_dep(fake, n) for n in small], "verify": verify},
+             "deployments": [_dep(fake, n, native) for n in small], "verify": verify},
             {"name": "medium", "deployments": [_dep(fake, "sonnet")],
              "verify": {"partners": ["mini"]}},
             {"name": "large", "deployments": [_dep(fake, "opus")]},
@@ -299,6 +301,20 @@ def test_the_responses_front_door_verifies_and_escalates(gw, fake):
     assert raw.headers["x-tianji-model"] == "anthropic/claude-fake-opus"
     assert raw.headers["x-tianji-attempts"] == "4"
     assert raw.parse().output_text == "#### 42"
+
+
+def test_the_responses_front_door_verifies_across_native_and_bridged_answers(fake):
+    """The partner mini answers on its own Responses API, the primary haiku through the
+    bridge: their answers are compared all the same."""
+    with run_gateway(issue_config(fake, native=("mini",)), TaskClassifier()) as gw:
+        answers(fake, haiku="#### 42", mini="The answer is 42.")
+        raw = gw.client.responses.with_raw_response.create(model="auto", input=MATH)
+        assert raw.headers["x-tianji-verified"] == "agree"
+        assert raw.parse().output_text == "#### 42"
+        answers(fake, haiku="#### 41", sonnet="#### 42")
+        raw = gw.client.responses.with_raw_response.create(model="auto", input=MATH)
+        assert raw.headers["x-tianji-verified"] == "escalated"
+    assert [c.path for c in fake.calls("mini")] == ["/d/mini/v1/responses"] * 2
 
 
 def test_a_config_without_verify_sends_no_verification_header(fake):
