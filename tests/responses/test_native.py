@@ -1,7 +1,8 @@
-"""/v1/responses on deployments that have the Responses API themselves (router/upstream_responses.py):
-the client's body reaches the provider's own /v1/responses, its `response` and events come
-back as sent (reasoning summaries, encrypted reasoning, log probabilities), and a tier that
-mixes such deployments with bridged ones falls back across them, streamed or not."""
+"""/v1/responses on deployments that have the Responses API themselves
+(router/upstream_responses.py): the client's body reaches the provider's own
+/v1/responses, its `response` and events come back as sent (reasoning summaries, encrypted
+reasoning, log probabilities), and a tier that mixes such deployments with bridged ones
+falls back across them, streamed or not."""
 
 from __future__ import annotations
 
