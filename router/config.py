@@ -223,8 +223,8 @@ class Deployment(BaseModel):
     supports: frozenset[Capability] | None = None
     price: Price | None = None
     # /v1/responses on the provider's own Responses API (router/upstream_responses.py): None
-    # for `openai/` deployments at OpenAI itself (no api_base, or api.openai.com), true for
-    # another `openai/` endpoint that has it, false for litellm's bridge to chat completions.
+    # for `azure/` and for `openai/` at OpenAI itself (no api_base, or api.openai.com), true
+    # for another `openai/` endpoint that has it, false for litellm's bridge to chat.
     responses_api: bool | None = None
     extra_params: dict[str, Any] = Field(default_factory=dict, alias="litellm_params")
 
@@ -253,6 +253,13 @@ class Deployment(BaseModel):
                     f"{did_you_mean(prefix, known)} (litellm's providers: "
                     "https://docs.litellm.ai/docs/providers)"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _responses_api_provider(self) -> Deployment:
+        if self.responses_api and self.provider not in ("openai", "azure"):
+            raise ValueError(f"model {self.model!r}: responses_api: true needs an openai/ or "
+                             "azure/ deployment (the Responses API Tianji calls natively)")
         return self
 
     @property

@@ -18,6 +18,7 @@ the stream event by event.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Mapping
@@ -48,10 +49,12 @@ _EVENT_ERROR_STATUS = {"rate_limit_exceeded": 429, "server_error": 500,
 
 
 def native(dep: Deployment) -> bool:
-    """Whether `dep` is called on its provider's own /v1/responses: `responses_api:` when
-    set, else an `openai/` deployment at OpenAI itself."""
+    """Whether `dep` is called on its provider's own Responses API: `responses_api:` when
+    set, else an `azure/` deployment or an `openai/` one at OpenAI itself."""
     if dep.responses_api is not None:
-        return dep.responses_api
+        return dep.responses_api  # true only on openai/ and azure/ (router/config.py)
+    if dep.provider == "azure":
+        return True
     if dep.provider != "openai":
         return False
     base = dep.litellm_params.get("api_base")
@@ -123,15 +126,14 @@ class ResponsesCall:
         return events.final
 
     async def __call__(self, **kwargs: Any) -> JSON | ResponseStream:
-        model = str(kwargs["model"]).split("/", 1)[-1]
+        provider, model = str(kwargs["model"]).split("/", 1)
         stream = bool(kwargs.get("stream"))
-        base = str(kwargs.get("api_base") or OPENAI_API).rstrip("/")
-        url = base if base.endswith("/responses") else f"{base}/responses"
-        key = kwargs.get("api_key") or os.environ.get("OPENAI_API_KEY", "")
-        headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
-        if kwargs.get("organization"):
-            headers["openai-organization"] = str(kwargs["organization"])
         body = {**self.body, "model": model, "stream": stream, "store": False}
+        if provider == "azure":
+            url, headers = await _azure_target(kwargs)
+            body["input"] = _without_reasoning_status(body["input"])
+        else:
+            url, headers = _openai_target(kwargs)
         with map_aiohttp_exceptions():
             response = await self.http.session().post(url, data=json.dumps(body).encode(),
                                                       headers=headers)
@@ -159,3 +161,42 @@ class ResponsesCall:
                 response.close()
 
         return ResponseStream(_sse_events(_aiohttp_lines(response)), close, model)
+
+
+def _openai_target(params: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    base = str(params.get("api_base") or OPENAI_API).rstrip("/")
+    url = base if base.endswith("/responses") else f"{base}/responses"
+    key = params.get("api_key") or os.environ.get("OPENAI_API_KEY", "")
+    headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
+    if params.get("organization"):
+        headers["openai-organization"] = str(params["organization"])
+    return url, headers
+
+
+async def _azure_target(params: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """Azure OpenAI's Responses URL and auth, as litellm's Azure Responses config builds
+    them (an Entra ID token is fetched off the event loop when there is no key)."""
+    from litellm.constants import AZURE_DEFAULT_RESPONSES_API_VERSION
+    from litellm.llms.azure.common_utils import BaseAzureLLM
+    from litellm.types.router import GenericLiteLLMParams
+
+    url = BaseAzureLLM.get_base_azure_url(
+        api_base=params.get("api_base"), litellm_params={"api_version": params.get(
+            "api_version")}, route="/openai/responses",
+        default_api_version=AZURE_DEFAULT_RESPONSES_API_VERSION)
+    deployment = GenericLiteLLMParams(**{k: v for k, v in params.items()
+                                         if k not in ("model", "stream", "messages")})
+    validate = BaseAzureLLM.base_validate_azure_environment
+    headers = validate({}, deployment) if params.get("api_key") else (
+        await asyncio.to_thread(validate, {}, deployment))
+    return url, {**headers, "content-type": "application/json"}
+
+
+def _without_reasoning_status(items: Any) -> Any:
+    """Azure refuses a `status` on reasoning input items (litellm drops it too:
+    BerriAI/litellm#13484)."""
+    if not isinstance(items, list):
+        return items
+    return [{k: v for k, v in item.items() if k != "status"}
+            if isinstance(item, Mapping) and item.get("type") == "reasoning" else item
+            for item in items]

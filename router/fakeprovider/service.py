@@ -44,7 +44,8 @@ DEFAULT_TEXT = "Hello from {dep_id}! This is a fake answer."
 MAX_CALLS_PER_DEPLOYMENT = 10_000
 _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages": AnthropicWire(),
                             "/v1/embeddings": OpenAIEmbeddingsWire(),
-                            "/v1/responses": ResponsesWire()}
+                            "/v1/responses": ResponsesWire(),
+                            "/openai/responses": ResponsesWire()}  # Azure OpenAI's
 # Claude on Bedrock and on Vertex (wire_clouds.py): the model is in the URL. A Titan
 # embeddings model id on Bedrock's InvokeModel speaks Titan's embedding body.
 _BEDROCK = BedrockWire()

@@ -14,7 +14,7 @@ import pytest
 
 from router.fakeprovider import Fault, FaultKind
 from router.fakeprovider.wire_responses import ENCRYPTED, SUMMARY
-from tests.conftest import Gateway, deployment, make_config, run_gateway
+from tests.conftest import PROVIDER_KEY, Gateway, deployment, make_config, run_gateway
 from tests.responses.conftest import answer_text
 
 TOOL = {"type": "function", "name": "get_weather", "description": "Weather for a city.",
@@ -149,6 +149,25 @@ def test_a_stalled_native_deployment_is_left_for_the_next(fake, gateways, stall)
     assert raw.headers["x-tianji-attempts"] == "2"
     (stalled,) = fake.calls("n1")
     assert stalled.disconnected
+
+
+def test_azure_deployments_are_called_on_azures_responses_api(fake):
+    azure = {"name": "z", "model": "azure/gpt-fake-z", "api_base": f"{fake.url}/d/z",
+             "api_key": PROVIDER_KEY, "api_version": "2025-04-01-preview",
+             "price": {"input": 1.0, "output": 5.0}}
+    reasoning = {"type": "reasoning", "id": "rs_1", "summary": [], "status": "completed",
+                 "encrypted_content": "enc"}
+    turn = [{"role": "user", "content": "hi"}, reasoning,
+            {"role": "assistant", "content": "Hello."}, {"role": "user", "content": "again"}]
+    with run_gateway(make_config([[azure]], resilience=FAST)) as gw:
+        raw = client(gw).responses.with_raw_response.create(model="auto", input=turn)
+    assert raw.parse().output_text == answer_text("z")
+    (sent,) = fake.calls("z")
+    assert sent.path == "/d/z/openai/responses"
+    assert sent.headers["api-key"] == PROVIDER_KEY and "authorization" not in sent.headers
+    assert sent.body["model"] == "gpt-fake-z"
+    # Azure refuses a status on reasoning input items: left out, the rest as sent.
+    assert sent.body["input"][1] == {k: v for k, v in reasoning.items() if k != "status"}
 
 
 def test_a_native_stream_that_breaks_after_it_started_ends_with_error_events(fake, gateways):

@@ -153,6 +153,8 @@ def dep(**keys):
      "backoff_initial_s (6) is larger than backoff_max_s (5)"),
     ({**dep(), "resilience": {"idle_timeout": 5}},
      "resilience.idle_timeout: unknown key (did you mean 'idle_timeout_s'?)"),
+    (dep(model="anthropic/claude-haiku-4-5", responses_api=True),
+     "responses_api: true needs an openai/ or azure/ deployment"),
 ])
 def test_mistakes_are_config_errors_that_say_what_was_meant(raw, message):
     with pytest.raises(ConfigError) as info:
