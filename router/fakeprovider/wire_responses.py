@@ -92,7 +92,8 @@ class ResponsesWire:
             elif item["type"] == "message":
                 text_part = whole["content"][0]
                 events.append({"type": "response.content_part.added", **where,
-                               "content_index": 0, "part": item["content"][0]})
+                               "content_index": 0, "part": {**text_part, "text": "",
+                                                            "logprobs": []}})
                 events += [{"type": "response.output_text.delta", **where, "content_index": 0,
                             "delta": piece, "logprobs": self._logprobs(turn, piece)}
                            for piece in turn.pieces]
@@ -166,12 +167,12 @@ class ResponsesWire:
             items.append({"id": f"fc_fake_{turn.dep_id}", "type": "function_call",
                           "call_id": f"call_fake_{turn.dep_id}", "name": turn.tool,
                           "arguments": "{}" if full else "", "status": status})
-        else:
-            part = {"type": "output_text", "text": turn.text if full else "", "annotations": [],
+        else:  # an item just started has no content yet: content_part.added brings it
+            part = {"type": "output_text", "text": turn.text, "annotations": [],
                     "logprobs": [lp for piece in turn.pieces
-                                 for lp in self._logprobs(turn, piece)] if full else []}
+                                 for lp in self._logprobs(turn, piece)]}
             items.append({"id": f"msg_fake_{turn.dep_id}", "type": "message", "status": status,
-                          "role": "assistant", "content": [part]})
+                          "role": "assistant", "content": [part] if full else []})
         return items
 
     @staticmethod

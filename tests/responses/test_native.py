@@ -15,7 +15,9 @@ import pytest
 from router.fakeprovider import Fault, FaultKind
 from router.fakeprovider.wire_responses import ENCRYPTED, SUMMARY
 from tests.conftest import PROVIDER_KEY, Gateway, deployment, make_config, run_gateway
+from tests.node_sdk import run_node_client
 from tests.responses.conftest import answer_text
+from tests.responses.test_node_sdk import CLIENT, TEXT_EVENTS
 
 TOOL = {"type": "function", "name": "get_weather", "description": "Weather for a city.",
         "parameters": {"type": "object", "properties": {}}}
@@ -179,3 +181,21 @@ def test_a_native_stream_that_breaks_after_it_started_ends_with_error_events(fak
             events.append(event)
     assert events[0].type == "response.created"
     assert fake.calls("n2") == []  # after the first event there is no fallback
+
+
+@pytest.mark.parametrize("scenario", ["create", "stream", "interrupted"])
+def test_the_node_sdk_on_a_native_deployment(fake, gateways, scenario):
+    """The openai Node SDK (tests/responses/node_client.mjs): an answer, a stream and a
+    stream cut after it started, all from the provider's own Responses API."""
+    if scenario == "interrupted":
+        fake.set_fault("n1", Fault(FaultKind.STREAM_CUT, after_chunks=5))
+    result = run_node_client(CLIENT, gateways("native"), scenario)
+    assert [c.path for c in fake.calls("n1")] == ["/d/n1/v1/responses"]
+    if scenario == "interrupted":
+        assert not result["ok"] and result["name"] == "APIError", result
+        assert result["error"]["code"] == "stream_interrupted"
+        return
+    assert result["ok"], result
+    assert result["text"] == answer_text("n1") and result["id"] == "resp_fake_n1"
+    if scenario == "stream":
+        assert result["types"] == TEXT_EVENTS and result["deltas"] == answer_text("n1")
