@@ -21,7 +21,8 @@ has started, each gap between chunks is bounded by `idle_timeout_s`, never by
 the deadline. Non-streamed requests are streamed from the provider
 (`stream_upstream`) so that these limits can be observed, and assembled into
 the JSON answer the provider would have sent, on every wire whose `Answers`
-can put it back together (chat completions, and Messages through `WireCall`).
+can put it back together (chat completions; Messages and the Responses API
+through their `WireCall`).
 
 For streams the same walk runs until the first chunk has arrived; the caller
 sends it and owns the rest of the stream (see `Served.chunks`, which enforces the
@@ -100,8 +101,8 @@ class Answers(Protocol):
     A non-streamed request is streamed from the provider (`stream_upstream`) when
     `streams(params)` says the wire can put the answer back together: Upstream then waits
     for `first(events)` (the first event, within first_token_timeout_s), and
-    `assemble(first, rest, events, params)` builds the JSON answer the provider would have sent
-    from the other events (`rest`, each within idle_timeout_s of the last)."""
+    `assemble(first, rest, events, params)` builds the JSON answer the provider would have
+    sent from the other events (`rest`, each within idle_timeout_s of the last)."""
 
     def streams(self, params: dict[str, Any]) -> bool: ...
 
@@ -207,7 +208,8 @@ class Upstream:
         """Serve the request from the first deployment that answers; raise GatewayError if none.
 
         `call` replaces the chat-completions call (litellm or the lean transport) for another
-        wire; it gets the same keyword arguments (see router/upstream_messages.py). Every
+        wire on the deployments it `takes`; it gets the same keyword arguments (see
+        `WireCall`). Every
         attempt is appended to `attempts` when given (the verified cascade keeps the
         attempts of a walk that found no answer)."""
         await self.preload.wait()
