@@ -15,6 +15,7 @@ import pytest
 from router.fakeprovider import Fault, FaultKind
 from router.fakeprovider.wire_responses import ENCRYPTED, SUMMARY
 from tests.conftest import PROVIDER_KEY, Gateway, deployment, make_config, run_gateway
+from tests.faults.support import log_records, wait_for
 from tests.node_sdk import run_node_client
 from tests.responses.conftest import answer_text
 from tests.responses.test_node_sdk import CLIENT, TEXT_EVENTS
@@ -65,21 +66,32 @@ def test_the_body_reaches_the_providers_own_responses_api(fake, gateways):
     response = raw.parse()
     assert response.output_text == answer_text("n1")
     assert raw.headers["x-tianji-provider"] == "n1"
-    assert float(raw.headers["x-tianji-cost-usd"]) > 0
     (sent,) = fake.calls("n1")
+    # The provider's usage at the deployment's price ($1 in, $5 out per million tokens).
+    usage = sent.usage
+    assert float(raw.headers["x-tianji-cost-usd"]) == pytest.approx(
+        (usage["input_tokens"] * 1.0 + usage["output_tokens"] * 5.0) / 1e6)
+    assert response.usage.input_tokens == usage["input_tokens"]
     assert sent.path == "/d/n1/v1/responses"
     assert sent.body == {"model": "gpt-fake-n1", "input": "hi", "instructions": "Be brief.",
                          "max_output_tokens": 64, "metadata": {"app": "t"},
                          "prompt_cache_key": "k1", "store": False, "stream": True}
 
 
-def test_a_stream_relays_the_providers_events(fake, gateways):
-    events = list(client(gateways("native")).responses.create(
-        model="auto", input="hi", stream=True))
+def test_a_stream_relays_the_providers_events(fake, gateways, request):
+    gw = gateways("native")
+    log_lines = request.getfixturevalue("log_lines")  # after the gateway set up logging
+    events = list(client(gw).responses.create(model="auto", input="hi", stream=True))
     assert events[0].type == "response.created" and events[-1].type == "response.completed"
     text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
     assert text == answer_text("n1") == events[-1].response.output_text
     assert [e.sequence_number for e in events] == list(range(len(events)))
+    # The log line (written once the stream ended) costs the final event's usage.
+    line = wait_for(lambda: log_records(log_lines, "request"))[-1]
+    usage = fake.calls("n1")[0].usage
+    assert line["status"] == 200 and line["deployment"] == "n1" and line["stream"]
+    assert line["cost_usd"] == pytest.approx(
+        (usage["input_tokens"] * 1.0 + usage["output_tokens"] * 5.0) / 1e6)
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
