@@ -30,10 +30,12 @@ from .wire import JSON, Turn, Wire, count_tokens, dumps
 from .wire_anthropic import AnthropicWire
 from .wire_embeddings import OpenAIEmbeddingsWire, TitanEmbeddingsWire
 from .wire_clouds import (
+    BEDROCK_CONVERSE,
     BEDROCK_INVOKE,
     TOKEN_CALLS,
     VERTEX_PREDICT,
     BedrockWire,
+    ConverseWire,
     VertexWire,
     token_answer,
 )
@@ -47,6 +49,7 @@ _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages"
 # embeddings model id on Bedrock's InvokeModel speaks Titan's embedding body.
 _BEDROCK = BedrockWire()
 _VERTEX = VertexWire()
+_CONVERSE = ConverseWire()
 _TITAN_EMBEDDINGS = TitanEmbeddingsWire()
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
 # Transport and SDK headers ECHO_HEADERS leaves out, so the echo stays short.
@@ -86,6 +89,8 @@ def _route(path: str) -> _Route | None:
             return _Route(_TITAN_EMBEDDINGS, parts[2], match["model"], False)
         return _Route(_BEDROCK, parts[2], match["model"],
                       match["op"] == "invoke-with-response-stream")
+    if match := BEDROCK_CONVERSE.fullmatch(parts[3]):
+        return _Route(_CONVERSE, parts[2], match["model"], match["op"] == "converse-stream")
     return None
 
 

@@ -5,6 +5,10 @@
   frame of AWS's binary event stream (`application/vnd.amazon.eventstream`) whose payload
   is `{"bytes": base64(event JSON)}`; `message_stop` carries
   `amazon-bedrock-invocationMetrics`. A mid-stream error is an `exception` frame.
+- Bedrock Converse, `POST {api_base}/model/<model id>/converse` (Converse's `output.message`)
+  and `.../converse-stream`: event-stream frames whose `:event-type` is `messageStart`,
+  `contentBlockStart`/`Delta`/`Stop`, `messageStop` or `metadata`, each payload the event's
+  JSON. litellm sends Claude's chat completions here unless the model id says `invoke/`.
 - Vertex AI, `POST /v1/projects/<project>/locations/<region>/publishers/anthropic/models/
   <model>:rawPredict` (a `message`) and `:streamRawPredict` (Anthropic's SSE). The fake takes
   the project as the deployment id, so `api_base` is the fake's bare URL. `POST /token`
@@ -20,10 +24,11 @@ import json
 import re
 import struct
 
-from .wire import JSON, Turn, dumps
-from .wire_anthropic import AnthropicWire
+from .wire import JSON, Turn, count_tokens, dumps
+from .wire_anthropic import THINKING, AnthropicWire, signature
 
 BEDROCK_INVOKE = re.compile(r"model/(?P<model>[^/]+)/(?P<op>invoke|invoke-with-response-stream)")
+BEDROCK_CONVERSE = re.compile(r"model/(?P<model>[^/]+)/(?P<op>converse|converse-stream)")
 VERTEX_PREDICT = re.compile(
     r"/v1/projects/(?P<dep>[^/]+)/locations/(?P<region>[^/]+)/publishers/anthropic/models/"
     r"(?P<model>[^/:]+):(?P<op>rawPredict|streamRawPredict)")
@@ -93,6 +98,106 @@ class BedrockWire(AnthropicWire):
 
     def content_filter_error(self) -> JSON:
         return {"message": super().content_filter_error()["error"]["message"]}
+
+
+def converse_frame(event_type: str, payload: JSON) -> bytes:
+    return frame({":event-type": event_type, ":content-type": "application/json",
+                  ":message-type": "event"}, dumps(payload))
+
+
+def _converse_tool(body: JSON) -> str | None:
+    """The tool a Converse request forces (`toolChoice` `tool` or `any`)."""
+    config = body.get("toolConfig") or {}
+    tools = [t["toolSpec"]["name"] for t in config.get("tools") or [] if "toolSpec" in t]
+    choice = config.get("toolChoice") or {}
+    if not tools:
+        return None
+    if "any" in choice:
+        return str(tools[0])
+    if "tool" in choice:
+        return str(choice["tool"]["name"])
+    return None
+
+
+class ConverseWire(BedrockWire):
+    """Bedrock's Converse API: its own message shape and stream events, Bedrock's errors."""
+
+    name = "bedrock-converse"
+
+    def turn(self, dep_id: str, body: JSON, text: str) -> Turn:
+        thinking = (body.get("additionalModelRequestFields") or {}).get("thinking") or {}
+        return Turn(dep_id=dep_id, model="", text=text,
+                    prompt_tokens=count_tokens([body.get("system"), body.get("messages", [])]),
+                    tool=_converse_tool(body), include_usage=True,
+                    thinking=thinking.get("type") in ("enabled", "adaptive"))
+
+    def answer(self, turn: Turn) -> JSON:
+        content = [*self._reasoning(turn), self._content(turn)]
+        return {"output": {"message": {"role": "assistant", "content": content}},
+                "stopReason": self._stop_reason(turn), "usage": self.usage(turn),
+                "metrics": {"latencyMs": 100}}
+
+    def stream(self, turn: Turn) -> list[bytes]:
+        index = 1 if turn.thinking else 0
+        events: list[tuple[str, JSON]] = [("messageStart", {"role": "assistant"})]
+        if turn.thinking:
+            events += [
+                ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {
+                    "reasoningContent": {"text": THINKING}}}),
+                ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {
+                    "reasoningContent": {"signature": signature(turn.dep_id)}}}),
+                ("contentBlockStop", {"contentBlockIndex": 0}),
+            ]
+        if turn.tool is None:
+            events += [("contentBlockDelta", {"contentBlockIndex": index,
+                                              "delta": {"text": piece}})
+                       for piece in turn.pieces]
+        else:
+            events += [
+                ("contentBlockStart", {"contentBlockIndex": index, "start": {"toolUse": {
+                    "toolUseId": f"tooluse_fake_{turn.dep_id}", "name": turn.tool}}}),
+                ("contentBlockDelta", {"contentBlockIndex": index,
+                                       "delta": {"toolUse": {"input": "{}"}}}),
+            ]
+        events += [("contentBlockStop", {"contentBlockIndex": index}),
+                   ("messageStop", {"stopReason": self._stop_reason(turn)}),
+                   ("metadata", {"usage": self.usage(turn), "metrics": {"latencyMs": 100}})]
+        return [converse_frame(kind, payload) for kind, payload in events]
+
+    def empty_answer(self, turn: Turn) -> JSON:
+        return {"output": {"message": {"role": "assistant", "content": []}},
+                "stopReason": "end_turn", "usage": self._usage(turn, 0),
+                "metrics": {"latencyMs": 100}}
+
+    def empty_stream(self, turn: Turn) -> list[bytes]:
+        return [converse_frame("messageStart", {"role": "assistant"}),
+                converse_frame("messageStop", {"stopReason": "end_turn"})]
+
+    def usage(self, turn: Turn) -> JSON:
+        return self._usage(turn, 2 if turn.tool is not None else turn.completion_tokens)
+
+    @staticmethod
+    def _usage(turn: Turn, output: int) -> JSON:
+        return {"inputTokens": turn.prompt_tokens, "outputTokens": output,
+                "totalTokens": turn.prompt_tokens + output}
+
+    @staticmethod
+    def _stop_reason(turn: Turn) -> str:
+        return "end_turn" if turn.tool is None else "tool_use"
+
+    @staticmethod
+    def _reasoning(turn: Turn) -> list[JSON]:
+        if not turn.thinking:
+            return []
+        return [{"reasoningContent": {"reasoningText": {
+            "text": THINKING, "signature": signature(turn.dep_id)}}}]
+
+    @staticmethod
+    def _content(turn: Turn) -> JSON:
+        if turn.tool is None:
+            return {"text": turn.text}
+        return {"toolUse": {"toolUseId": f"tooluse_fake_{turn.dep_id}", "name": turn.tool,
+                            "input": {}}}
 
 
 class VertexWire(AnthropicWire):

@@ -1,0 +1,220 @@
+"""The parameter table's Claude column on the clouds, over HTTP: the openai SDK sends each
+Chat Completions parameter to Tianji, real litellm signs the call (SigV4 for Bedrock, a
+Google OAuth token for Vertex AI) and sends it to the fake provider, and each test reads
+the body that arrived upstream. Three Claude wires: Bedrock's Converse API (litellm's route
+for `bedrock/` Claude ids, the shipped config's), Bedrock InvokeModel (`bedrock/invoke/`)
+and Vertex AI's rawPredict. Each parameter is translated (checked in the body), routed to
+the tier's OpenAI-wire deployment, or a 400 naming it when only the cloud is in reach;
+answered as JSON and as a stream, and with the provider's whole-answer endpoints
+(`stream_upstream: false`)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+import pytest
+
+from tests.anthropic.conftest import bedrock, service_account, vertex
+from tests.conftest import deployment, make_config, run_gateway
+from tests.gateway.test_parameters import FUNCTIONS, HI, ROUTED, SCHEMA, TOOLS, TRANSLATED
+
+CLOUDS = ("converse", "invoke", "vertex")
+# Claude 3.5 Sonnet: a Bedrock model litellm's table knows on InvokeModel (tools, JSON), and
+# not a reasoning model there.
+INVOKE_MODEL = "invoke/anthropic.claude-3-5-sonnet-20240620-v1:0"
+# The path each cloud's call takes, streamed from the provider or not.
+PATHS = {
+    "converse": ("/converse-stream", "/converse"),
+    "invoke": ("/invoke-with-response-stream", "/invoke"),
+    "vertex": (":streamRawPredict", ":rawPredict"),
+}
+MODES = ("json", "stream", "whole")  # whole: a JSON answer from a JSON call upstream
+
+
+def _cloud(fake: Any, credentials: str, cloud: str, name: str) -> dict:
+    if cloud == "converse":
+        return bedrock(fake, name)
+    if cloud == "invoke":
+        return bedrock(fake, name, INVOKE_MODEL)
+    return vertex(fake, credentials, name)
+
+
+@pytest.fixture(scope="module")
+def gateways(fake: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Per cloud: `<cloud>` alone (JSON and streams), `<cloud>-whole` alone with
+    `stream_upstream: false`, and `<cloud>-mixed`: the cloud, then an OpenAI-wire
+    deployment in the same tier."""
+    credentials = service_account(fake, tmp_path_factory.mktemp("vertex-params"))
+    with contextlib.ExitStack() as stack:
+        made: dict[str, Any] = {}
+        for cloud in CLOUDS:
+            made[cloud] = stack.enter_context(run_gateway(make_config(
+                [[_cloud(fake, credentials, cloud, cloud)]])))
+            made[f"{cloud}-whole"] = stack.enter_context(run_gateway(make_config(
+                [[_cloud(fake, credentials, cloud, f"{cloud}-whole")]],
+                resilience={"stream_upstream": False})))
+            made[f"{cloud}-mixed"] = stack.enter_context(run_gateway(make_config(
+                [[_cloud(fake, credentials, cloud, f"{cloud}-mixed"),
+                  deployment(fake, f"{cloud}-o", "openai")]])))
+        yield made
+
+
+def ask(gw: Any, mode: str, **params: Any) -> tuple[dict[str, str], str]:
+    """The answer's headers and what the client got: the text, or the tool calls' names."""
+    stream = mode == "stream"
+    raw = gw.client.chat.completions.with_raw_response.create(
+        model="small", messages=params.pop("messages", HI), stream=stream, **params)
+    answer = raw.parse()
+    if not stream:
+        message = answer.choices[0].message
+        calls = [c.function.name for c in message.tool_calls or []]
+        return dict(raw.headers), message.content or ",".join(calls)
+    text, calls = "", []
+    for chunk in answer:
+        for choice in chunk.choices:
+            text += choice.delta.content or ""
+            calls += [c.function.name for c in choice.delta.tool_calls or [] if c.function
+                      and c.function.name]
+    return dict(raw.headers), text or ",".join(calls)
+
+
+def arrived(fake: Any, dep: str, mode: str, cloud: str) -> dict[str, Any]:
+    """The one call's body, after checking its endpoint: streamed unless `whole`."""
+    (call,) = fake.calls(dep)
+    assert call.path.endswith(PATHS[cloud][mode == "whole"]), call.path
+    assert call.status == 200
+    return call.body
+
+
+def _native_schema(body: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema of Converse's native structured output (`outputConfig`)."""
+    structure = body["outputConfig"]["textFormat"]["structure"]["jsonSchema"]
+    return json.loads(structure["schema"])
+
+
+def _no_tools(body: dict[str, Any]) -> bool:
+    return "toolConfig" not in body and "outputConfig" not in body
+
+
+# Converse's own request shape (litellm 1.106.2's mapping).
+CONVERSE: list[tuple[str, dict[str, Any], Any]] = [
+    ("temperature", {"temperature": 0.5}, lambda b: b["inferenceConfig"]["temperature"] == 0.5),
+    ("top_p", {"top_p": 0.9}, lambda b: b["inferenceConfig"]["topP"] == 0.9),
+    ("max_tokens", {"max_tokens": 50}, lambda b: b["inferenceConfig"]["maxTokens"] == 50),
+    ("max_completion_tokens", {"max_completion_tokens": 60},
+     lambda b: b["inferenceConfig"]["maxTokens"] == 60),
+    ("stop", {"stop": ["END"]}, lambda b: b["inferenceConfig"]["stopSequences"] == ["END"]),
+    ("tools", {"tools": TOOLS},
+     lambda b: [t["toolSpec"]["name"] for t in b["toolConfig"]["tools"]] == ["f"]),
+    ("tool_choice", {"tools": TOOLS, "tool_choice": {"type": "function",
+                                                      "function": {"name": "f"}}},
+     lambda b: b["toolConfig"]["toolChoice"] == {"tool": {"name": "f"}}),
+    ("tool_choice-required", {"tools": TOOLS, "tool_choice": "required"},
+     lambda b: b["toolConfig"]["toolChoice"] == {"any": {}}),
+    ("parallel_tool_calls", {"tools": TOOLS, "parallel_tool_calls": False},
+     lambda b: b["additionalModelRequestFields"]["tool_choice"]["disable_parallel_tool_use"]),
+    ("response_format-json_schema",
+     {"response_format": {"type": "json_schema",
+                          "json_schema": {"name": "thing", "schema": SCHEMA}}},
+     lambda b: _native_schema(b) == {**SCHEMA, "additionalProperties": False}),
+    ("response_format-text", {"response_format": {"type": "text"}}, _no_tools),
+    ("user", {"user": "user-42"}, lambda b: b["requestMetadata"] == {"user_id": "user-42"}),
+    ("user-email", {"user": "ada@example.com"},
+     lambda b: b["requestMetadata"] == {"user_id": "ada@example.com"}),
+    ("user-refused-characters", {"user": "ada<script>"},
+     lambda b: b["requestMetadata"]["user_id"].startswith("user-")
+     and "ada" not in b["requestMetadata"]["user_id"]),
+    ("safety_identifier", {"safety_identifier": "sid-7"},
+     lambda b: b["requestMetadata"] == {"user_id": "sid-7"}),
+    ("reasoning_effort", {"reasoning_effort": "low"},
+     lambda b: b["additionalModelRequestFields"]["thinking"]["type"] in ("enabled", "adaptive")),
+    ("service_tier-auto", {"service_tier": "auto"},
+     lambda b: b["serviceTier"] == {"type": "default"}),
+    ("service_tier-flex", {"service_tier": "flex"}, lambda b: b["serviceTier"] == {"type": "flex"}),
+    ("service_tier-priority", {"service_tier": "priority"},
+     lambda b: b["serviceTier"] == {"type": "priority"}),
+    ("prompt_cache_key", {"prompt_cache_key": "conv-1"}, lambda b: "prompt_cache_key" not in b),
+    ("store", {"store": False}, lambda b: "store" not in b),
+    ("metadata", {"metadata": {"app": "x"}}, lambda b: "metadata" not in b),
+    ("modalities-text", {"modalities": ["text"]}, lambda b: "modalities" not in b),
+    ("n-1", {"n": 1}, lambda b: set(b) <= {"messages", "inferenceConfig"}),
+]
+_ANTHROPIC_BODY = {
+    "invoke": TRANSLATED,
+    "vertex": [*TRANSLATED, ("reasoning_effort", {"reasoning_effort": "low"},
+                             lambda b: b["thinking"]["type"] in ("enabled", "adaptive"))],
+}
+ROWS = [(cloud, *row) for cloud, rows in [("converse", CONVERSE), *_ANTHROPIC_BODY.items()]
+        for row in rows]
+# The Claude column's routed rows; Converse also routes web search (litellm maps none);
+# InvokeModel's Claude 3.5 is no reasoning
+# model, and neither Anthropic body takes a service tier.
+_ROUTED_BY = {
+    "converse": [r for r in ROUTED if r[0] not in ("service_tier", "reasoning_effort")] + [
+        ("web_search_options", {"web_search_options": {}})],
+    "invoke": [*ROUTED, ("service_tier-priority", {"service_tier": "priority"})],
+    "vertex": [r for r in ROUTED if r[0] != "reasoning_effort"] + [
+        ("service_tier-priority", {"service_tier": "priority"})],
+}
+ROUTED_ROWS = [(cloud, row, params) for cloud, rows in _ROUTED_BY.items()
+               for row, params in rows]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("cloud", "params", "check"), [(c, p, k) for c, _, p, k in ROWS],
+                         ids=[f"{c}-{r}" for c, r, _, _ in ROWS])
+def test_each_parameter_arrives_translated(fake, gateways, cloud, params, check, mode):
+    dep = cloud if mode != "whole" else f"{cloud}-whole"
+    headers, answer = ask(gateways[dep], mode, **params)
+    assert headers["x-tianji-provider"] == dep
+    assert answer  # the client got the answer (text or a tool call), not an empty one
+    body = arrived(fake, dep, mode, cloud)
+    if cloud != "converse":
+        assert "model" not in body and body["anthropic_version"] == (
+            "vertex-2023-10-16" if cloud == "vertex" else "bedrock-2023-05-31")
+    assert check(body)
+
+
+@pytest.mark.parametrize("mode", ["json", "stream"])
+@pytest.mark.parametrize(("cloud", "params"), [(c, p) for c, _, p in ROUTED_ROWS],
+                         ids=[f"{c}-{r}" for c, r, _ in ROUTED_ROWS])
+def test_a_parameter_the_cloud_cannot_honour_goes_to_the_openai_wire(
+        fake, gateways, cloud, params, mode):
+    headers, answer = ask(gateways[f"{cloud}-mixed"], mode, **params)
+    assert headers["x-tianji-provider"] == f"{cloud}-o" and answer
+    assert fake.calls(f"{cloud}-mixed") == []
+    (call,) = fake.calls(f"{cloud}-o")
+    assert all(call.body[k] == v for k, v in params.items())
+
+
+@pytest.mark.parametrize("mode", ["json", "stream"])
+@pytest.mark.parametrize(("cloud", "params"), [(c, p) for c, _, p in ROUTED_ROWS],
+                         ids=[f"{c}-{r}" for c, r, _ in ROUTED_ROWS])
+def test_with_only_the_cloud_in_reach_it_is_a_400_naming_the_parameter(
+        fake, gateways, cloud, params, mode):
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(gateways[cloud], mode, **params)
+    error = caught.value.body
+    assert error["code"] == "unsupported_parameter" and error["param"] in params
+    assert f"{cloud}: does not support parameter" in error["message"]
+    assert fake.calls(cloud) == []
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_a_forced_function_comes_back_as_a_tool_call(fake, gateways, cloud, mode):
+    dep = cloud if mode != "whole" else f"{cloud}-whole"
+    _, answer = ask(gateways[dep], mode, tools=TOOLS, tool_choice="required")
+    assert answer == "f"
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_legacy_functions_are_never_sent_to_a_cloud(fake, gateways, cloud):
+    headers, _ = ask(gateways[f"{cloud}-mixed"], "json", functions=FUNCTIONS)
+    assert headers["x-tianji-provider"] == f"{cloud}-o"
+    assert fake.calls(f"{cloud}-mixed") == []
+
