@@ -12,6 +12,11 @@ Three outcomes per parameter and deployment (the README's parameter table lists 
 - handled by Tianji itself (`stream`, `stream_options`, `store: false`, `metadata`,
   `prompt_cache_key` as the affinity key): never a reason to skip a deployment.
 
+Where a deployment takes a parameter but only some of its values (Bedrock's Converse API
+has no `scale` service tier: litellm drops it), `required` names the value
+(`service_tier: scale`, see `value_key`) and `honoured` lists the values each deployment
+takes; a 400's `param` is still the parameter (`param_name`).
+
 What litellm honours per deployment is litellm's own answer
 (`litellm.get_supported_openai_params`): with `drop_params` it drops the rest, so Tianji
 checks before the call. On the OpenAI wire (`openai/`, `azure/`) Tianji sends a parameter
@@ -68,6 +73,9 @@ _JSON_OBJECT_SCHEMA = {"name": "json_object", "schema": {"type": "object"}}
 _EMAIL_OR_PHONE = re.compile(
     r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$|^\+?[\d\s\(\)-]{7,}$"
 )
+# The service tiers litellm 1.106.2 maps to Bedrock Converse's `serviceTier` (it drops any
+# other value; `auto` and `default` ask for nothing).
+_CONVERSE_SERVICE_TIERS = ("flex", "priority")
 # The characters Bedrock accepts in a requestMetadata value.
 _METADATA_VALUE = re.compile(r"^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$")
 
@@ -84,8 +92,26 @@ def required(body: Mapping[str, Any]) -> frozenset[str]:
             "type"
         ) == "text":
             continue
-        needed.add(name)
+        needed.add(value_key(name, value) or name)
     return frozenset(needed)
+
+
+def value_key(name: str, value: Any) -> str | None:
+    """The name of a value only some deployments that take the parameter honour."""
+    if name == "service_tier" and isinstance(value, str):
+        return f"service_tier: {value}"
+    return None
+
+
+def param_name(key: str) -> str:
+    """The request parameter a name from `required` stands for."""
+    return key.split(":", 1)[0]
+
+
+def quoted(key: str) -> str:
+    """A name from `required` as an error message shows it: `'service_tier' set to 'scale'`."""
+    name, _, value = key.partition(": ")
+    return f"'{name}' set to '{value}'" if value else f"'{name}'"
 
 
 def is_claude(dep: Deployment) -> bool:
@@ -114,14 +140,26 @@ def litellm_supported(model: str) -> frozenset[str]:
 def honoured(dep: Deployment) -> frozenset[str]:
     """The request parameters (of those the schema accepts) this deployment honours."""
     if dep.provider in OPENAI_WIRE:
-        return ACCEPTED_PARAMS
+        return ACCEPTED_PARAMS | _values(dep, ACCEPTED_PARAMS)
     litellm_params = litellm_supported(dep.model)
     supported = litellm_params & ACCEPTED_PARAMS
+    supported |= _values(dep, supported)
     if "user" in supported:
         supported |= {"safety_identifier"}  # sent as `user` (for_provider)
     elif "requestMetadata" in litellm_params:
         supported |= {"user", "safety_identifier"}  # Bedrock Converse: requestMetadata.user_id
     return supported | TIANJI_PARAMS
+
+
+def _values(dep: Deployment, supported: frozenset[str]) -> frozenset[str]:
+    """The `value_key`s of the parameters in `supported` this deployment honours."""
+    if "service_tier" not in supported:
+        return frozenset()
+    if dep.provider == "bedrock":  # Converse: litellm maps only these to `serviceTier`
+        tiers: tuple[str, ...] = _CONVERSE_SERVICE_TIERS
+    else:
+        tiers = ("flex", "scale", "priority")
+    return frozenset(f"service_tier: {tier}" for tier in tiers)
 
 
 def with_params(config: Config, catalog: Mapping[str, ModelInfo]) -> dict[str, ModelInfo]:

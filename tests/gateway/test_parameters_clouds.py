@@ -150,12 +150,13 @@ _ANTHROPIC_BODY = {
 }
 ROWS = [(cloud, *row) for cloud, rows in [("converse", CONVERSE), *_ANTHROPIC_BODY.items()]
         for row in rows]
-# The Claude column's routed rows; Converse also routes web search (litellm maps none);
-# InvokeModel's Claude 3.5 is no reasoning
-# model, and neither Anthropic body takes a service tier.
+# The Claude column's routed rows. Converse also routes web search (litellm maps none) and
+# the one service tier Bedrock has no name for (litellm would drop it); InvokeModel's
+# Claude 3.5 is no reasoning model; neither Anthropic body takes a service tier.
 _ROUTED_BY = {
     "converse": [r for r in ROUTED if r[0] not in ("service_tier", "reasoning_effort")] + [
-        ("web_search_options", {"web_search_options": {}})],
+        ("web_search_options", {"web_search_options": {}}),
+        ("service_tier-scale", {"service_tier": "scale"})],
     "invoke": [*ROUTED, ("service_tier-priority", {"service_tier": "priority"})],
     "vertex": [r for r in ROUTED if r[0] != "reasoning_effort"] + [
         ("service_tier-priority", {"service_tier": "priority"})],
@@ -218,3 +219,14 @@ def test_legacy_functions_are_never_sent_to_a_cloud(fake, gateways, cloud):
     assert headers["x-tianji-provider"] == f"{cloud}-o"
     assert fake.calls(f"{cloud}-mixed") == []
 
+
+
+def test_a_service_tier_bedrock_has_no_name_for_is_a_400_that_names_the_value(fake, gateways):
+    """litellm sends Converse `serviceTier` for flex and priority and drops any other value:
+    Tianji does not let it drop `scale` in silence."""
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(gateways["converse"], "json", service_tier="scale")
+    assert caught.value.body["param"] == "service_tier"
+    assert caught.value.body["message"] == (
+        "no deployment up to tier 'small' supports the parameter 'service_tier' set to "
+        "'scale': converse: does not support parameter service_tier: scale")

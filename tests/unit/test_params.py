@@ -95,7 +95,7 @@ def test_an_unmapped_parameter_goes_to_the_openai_wire_in_extra_body():
       "response_format": {"type": "text"}, "store": False, "metadata": {"a": "b"},
       "prompt_cache_key": "k", "stream": True}, set()),
     ({"n": 2, "service_tier": "priority", "modalities": ["text", "audio"]},
-     {"n", "service_tier", "modalities"}),
+     {"n", "service_tier: priority", "modalities"}),
     ({"thinking": {"type": "enabled"}, "temperature": 0.2}, {"temperature"}),
 ])
 def test_default_values_and_tianjis_own_parameters_ask_nothing_of_a_deployment(body, needed):
