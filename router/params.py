@@ -13,7 +13,8 @@ Three outcomes per parameter and deployment (the README's parameter table lists 
   `prompt_cache_key` as the affinity key): never a reason to skip a deployment.
 
 Where a deployment takes a parameter but only some of its values (Bedrock's Converse API
-has no `scale` service tier: litellm drops it), `required` names the value
+has no `scale` service tier: litellm drops it; Claude with native structured output cannot
+take `json_object`, see `native_output`), `required` names the value
 (`service_tier: scale`, see `value_key`) and `honoured` lists the values each deployment
 takes; a 400's `param` is still the parameter (`param_name`).
 
@@ -100,6 +101,10 @@ def value_key(name: str, value: Any) -> str | None:
     """The name of a value only some deployments that take the parameter honour."""
     if name == "service_tier" and isinstance(value, str):
         return f"service_tier: {value}"
+    if name == "response_format" and isinstance(value, Mapping) and value.get(
+        "type"
+    ) == "json_object":
+        return "response_format: json_object"
     return None
 
 
@@ -153,13 +158,32 @@ def honoured(dep: Deployment) -> frozenset[str]:
 
 def _values(dep: Deployment, supported: frozenset[str]) -> frozenset[str]:
     """The `value_key`s of the parameters in `supported` this deployment honours."""
-    if "service_tier" not in supported:
-        return frozenset()
-    if dep.provider == "bedrock":  # Converse: litellm maps only these to `serviceTier`
-        tiers: tuple[str, ...] = _CONVERSE_SERVICE_TIERS
-    else:
-        tiers = ("flex", "scale", "priority")
-    return frozenset(f"service_tier: {tier}" for tier in tiers)
+    values = set()
+    if "service_tier" in supported:
+        # Converse: litellm maps only these to `serviceTier`.
+        tiers = _CONVERSE_SERVICE_TIERS if dep.provider == "bedrock" else (
+            "flex", "scale", "priority")
+        values |= {f"service_tier: {tier}" for tier in tiers}
+    if "response_format" in supported and not (is_claude(dep) and native_output(dep.model)):
+        values.add("response_format: json_object")
+    return frozenset(values)
+
+
+@lru_cache(maxsize=1024)
+def native_output(model: str) -> bool:
+    """Whether litellm sends Claude's `response_format` as native structured output
+    (Anthropic's `output_format`, Converse's `outputConfig`) rather than a forced tool.
+    Native structured output sets `additionalProperties: false` on every object, so JSON
+    mode's schema of any object would admit only `{}`: such a deployment does not take
+    `json_object` (the request goes where it is honoured)."""
+    from litellm.utils import supports_native_structured_output
+
+    provider, _, bare = model.partition("/")
+    try:
+        return bool(supports_native_structured_output(
+            model=bare, custom_llm_provider=provider))
+    except Exception:  # noqa: BLE001 - litellm does not know the model: the tool path
+        return False
 
 
 def with_params(config: Config, catalog: Mapping[str, ModelInfo]) -> dict[str, ModelInfo]:

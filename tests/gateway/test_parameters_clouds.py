@@ -152,11 +152,13 @@ ROWS = [(cloud, *row) for cloud, rows in [("converse", CONVERSE), *_ANTHROPIC_BO
         for row in rows]
 # The Claude column's routed rows. Converse also routes web search (litellm maps none) and
 # the one service tier Bedrock has no name for (litellm would drop it); InvokeModel's
-# Claude 3.5 is no reasoning model; neither Anthropic body takes a service tier.
+# Claude 3.5 is no reasoning model; neither Anthropic body takes a service tier. JSON mode
+# on Converse: see the last test.
 _ROUTED_BY = {
     "converse": [r for r in ROUTED if r[0] not in ("service_tier", "reasoning_effort")] + [
         ("web_search_options", {"web_search_options": {}}),
-        ("service_tier-scale", {"service_tier": "scale"})],
+        ("service_tier-scale", {"service_tier": "scale"}),
+        ("response_format-json_object", {"response_format": {"type": "json_object"}})],
     "invoke": [*ROUTED, ("service_tier-priority", {"service_tier": "priority"})],
     "vertex": [r for r in ROUTED if r[0] != "reasoning_effort"] + [
         ("service_tier-priority", {"service_tier": "priority"})],
@@ -230,3 +232,37 @@ def test_a_service_tier_bedrock_has_no_name_for_is_a_400_that_names_the_value(fa
     assert caught.value.body["message"] == (
         "no deployment up to tier 'small' supports the parameter 'service_tier' set to "
         "'scale': converse: does not support parameter service_tier: scale")
+
+
+@pytest.fixture(scope="module")
+def native(fake: Any) -> Iterator[Any]:
+    """Claude Sonnet 4.5 on Anthropic's API (native structured output in litellm's table),
+    then an OpenAI-wire deployment."""
+    with run_gateway(make_config([[
+            deployment(fake, "an", "anthropic", model="anthropic/claude-sonnet-4-5"),
+            deployment(fake, "an-o", "openai")]])) as gw:
+        yield gw
+
+
+@pytest.mark.parametrize("mode", ["json", "stream"])
+def test_json_mode_skips_claude_with_native_structured_output(fake, gateways, native, mode):
+    """Native structured output (Converse's `outputConfig`, Anthropic's `output_format`) puts
+    `additionalProperties: false` on every object, so JSON mode's schema of any object would
+    admit only `{}`: Converse's and Anthropic's Claude 4.5 are skipped for `json_object`
+    (Vertex's, on the forced-tool path, takes it: the Claude column's row), and take
+    `json_schema` natively."""
+    for gw, dep, other in ((gateways["converse-mixed"], "converse-mixed", "converse-o"),
+                           (native, "an", "an-o")):
+        headers, answer = ask(gw, mode, response_format={"type": "json_object"})
+        assert headers["x-tianji-provider"] == other and answer
+        assert fake.calls(dep) == []
+        headers, _ = ask(gw, mode, response_format={
+            "type": "json_schema", "json_schema": {"name": "thing", "schema": SCHEMA}})
+        assert headers["x-tianji-provider"] == dep
+    (call,) = fake.calls("an")
+    assert call.body["output_format"]["schema"] == {**SCHEMA, "additionalProperties": False}
+    assert "tools" not in call.body
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(gateways["converse"], mode, response_format={"type": "json_object"})
+    assert caught.value.body["param"] == "response_format"
+    assert "'response_format' set to 'json_object'" in caught.value.body["message"]
