@@ -266,3 +266,13 @@ def test_json_mode_skips_claude_with_native_structured_output(fake, gateways, na
         ask(gateways["converse"], mode, response_format={"type": "json_object"})
     assert caught.value.body["param"] == "response_format"
     assert "'response_format' set to 'json_object'" in caught.value.body["message"]
+
+
+@pytest.mark.parametrize("cloud", CLOUDS)
+def test_the_usage_chunk_comes_last_with_no_choices(fake, gateways, cloud):
+    chunks = list(gateways[cloud].client.chat.completions.create(
+        model="small", messages=HI, stream=True, stream_options={"include_usage": True}))
+    assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == 8
+    assert all(c.usage is None for c in chunks[:-1])
+    assert "".join(c.choices[0].delta.content or "" for c in chunks[:-1]) == (
+        f"Hello from {cloud}! This is a fake answer.")
