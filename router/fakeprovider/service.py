@@ -32,10 +32,12 @@ from .wire_embeddings import OpenAIEmbeddingsWire, TitanEmbeddingsWire
 from .wire_clouds import (
     BEDROCK_CONVERSE,
     BEDROCK_INVOKE,
+    GEMINI_PREDICT,
     TOKEN_CALLS,
     VERTEX_PREDICT,
     BedrockWire,
     ConverseWire,
+    GeminiWire,
     VertexWire,
     token_answer,
 )
@@ -50,6 +52,7 @@ _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages"
 _BEDROCK = BedrockWire()
 _VERTEX = VertexWire()
 _CONVERSE = ConverseWire()
+_GEMINI = GeminiWire()
 _TITAN_EMBEDDINGS = TitanEmbeddingsWire()
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
 # Transport and SDK headers ECHO_HEADERS leaves out, so the echo stays short.
@@ -77,6 +80,8 @@ class _Route:
 def _route(path: str) -> _Route | None:
     if match := VERTEX_PREDICT.fullmatch(path):
         return _Route(_VERTEX, match["dep"], match["model"], match["op"] == "streamRawPredict")
+    if match := GEMINI_PREDICT.fullmatch(path):
+        return _Route(_GEMINI, match["dep"], match["model"], match["op"] == "streamGenerateContent")
     parts = path.split("/", 3)  # "", "d", dep_id, rest
     if len(parts) != 4 or parts[1] != "d":
         return None

@@ -14,6 +14,12 @@
   the project as the deployment id, so `api_base` is the fake's bare URL. `POST /token`
   is an OAuth token endpoint (the `token_uri` of a fake service account): it answers
   every grant with `FAKE_VERTEX_TOKEN`; grants are recorded as `calls(TOKEN_CALLS)`.
+- Gemini on Vertex AI, `POST /v1/projects/<project>/locations/<region>/publishers/google/
+  models/<model>:generateContent` (`candidates`, `usageMetadata`) and
+  `:streamGenerateContent?alt=sse` (one SSE `data:` per chunk of the same shape). As many
+  candidates as `generationConfig.candidateCount` asks; a `toolConfig` whose
+  `functionCallingConfig.mode` is `ANY` gets a `functionCall`. Field names are read in
+  either of the forms Vertex accepts (`candidateCount` or litellm's `candidate_count`).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import binascii
 import json
 import re
 import struct
+from dataclasses import dataclass
 
 from .wire import JSON, Turn, count_tokens, dumps
 from .wire_anthropic import THINKING, AnthropicWire, signature
@@ -32,6 +39,9 @@ BEDROCK_CONVERSE = re.compile(r"model/(?P<model>[^/]+)/(?P<op>converse|converse-
 VERTEX_PREDICT = re.compile(
     r"/v1/projects/(?P<dep>[^/]+)/locations/(?P<region>[^/]+)/publishers/anthropic/models/"
     r"(?P<model>[^/:]+):(?P<op>rawPredict|streamRawPredict)")
+GEMINI_PREDICT = re.compile(
+    r"/v1/projects/(?P<dep>[^/]+)/locations/(?P<region>[^/]+)/publishers/google/models/"
+    r"(?P<model>[^/:]+):(?P<op>generateContent|streamGenerateContent)")
 FAKE_VERTEX_TOKEN = "ya29.fake-vertex-access-token"
 TOKEN_CALLS = "_oauth_token"
 EVENTSTREAM = "application/vnd.amazon.eventstream"
@@ -204,6 +214,103 @@ class VertexWire(AnthropicWire):
     """Anthropic's wire as Vertex serves it (`model` is in the URL, not the body)."""
 
     name = "vertex"
+
+
+@dataclass(frozen=True)
+class GeminiTurn(Turn):
+    candidates: int = 1  # generationConfig.candidateCount
+
+
+def _gemini_tool(body: JSON) -> str | None:
+    """The function a Gemini request forces (`functionCallingConfig.mode: ANY`)."""
+    calling = (body.get("toolConfig") or {}).get("functionCallingConfig") or {}
+    names = [f["name"] for t in body.get("tools") or []
+             for f in t.get("functionDeclarations") or t.get("function_declarations") or []]
+    allowed = calling.get("allowedFunctionNames") or calling.get("allowed_function_names")
+    if calling.get("mode") != "ANY" or not names:
+        return None
+    return str((allowed or names)[0])
+
+
+class GeminiWire:
+    """Gemini's generateContent on Vertex AI: candidates of parts, Google's error bodies."""
+
+    name = "vertex-gemini"
+    malformed_event = b'data: {"candidates": [{"content": \n\n'
+
+    def turn(self, dep_id: str, body: JSON, text: str) -> Turn:
+        config = body.get("generationConfig") or {}
+        return GeminiTurn(
+            dep_id=dep_id, model="", text=text,
+            prompt_tokens=count_tokens([body.get("system_instruction"), body.get("contents")]),
+            tool=_gemini_tool(body), include_usage=True,
+            candidates=int(config.get("candidateCount") or config.get("candidate_count") or 1))
+
+    def answer(self, turn: Turn) -> JSON:
+        return self._chunk(turn, [self._part(turn, turn.text)], last=True)
+
+    def stream(self, turn: Turn) -> list[bytes]:
+        if turn.tool is not None:
+            chunks = [self._chunk(turn, [self._part(turn, "")], last=True)]
+        else:
+            pieces = turn.pieces
+            chunks = [self._chunk(turn, [{"text": p}], last=i == len(pieces) - 1)
+                      for i, p in enumerate(pieces)]
+        return [b"data: " + dumps(c) + b"\r\n\r\n" for c in chunks]
+
+    def usage(self, turn: Turn) -> JSON:
+        output = (2 if turn.tool is not None else turn.completion_tokens) * _count(turn)
+        return {"promptTokenCount": turn.prompt_tokens, "candidatesTokenCount": output,
+                "totalTokenCount": turn.prompt_tokens + output}
+
+    def empty_answer(self, turn: Turn) -> JSON:
+        return {"candidates": [], "usageMetadata": {"promptTokenCount": turn.prompt_tokens,
+                                                    "totalTokenCount": turn.prompt_tokens}}
+
+    def empty_stream(self, turn: Turn) -> list[bytes]:
+        return [b"data: " + dumps(self.empty_answer(turn)) + b"\r\n\r\n"]
+
+    def error(self, status: int) -> JSON:
+        return {"error": {"code": status, "message": _GOOGLE_ERRORS.get(status, "Internal error "
+                                                                        "encountered."),
+                          "status": _GOOGLE_STATUS.get(status, "INTERNAL")}}
+
+    def context_length_error(self, turn: Turn) -> JSON:
+        return {"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": (
+            f"The input token count ({1_048_576 + turn.prompt_tokens}) exceeds the maximum "
+            "number of tokens allowed (1048576).")}}
+
+    def content_filter_error(self) -> JSON:
+        return {"error": {"code": 400, "status": "INVALID_ARGUMENT",
+                          "message": "The prompt was blocked due to SAFETY."}}
+
+    def _chunk(self, turn: Turn, parts: list[JSON], *, last: bool) -> JSON:
+        finish = {"finishReason": "STOP"} if last else {}
+        chunk: JSON = {"candidates": [
+            {"content": {"role": "model", "parts": parts}, "index": i, **finish}
+            for i in range(_count(turn))], "modelVersion": turn.model}
+        if last:
+            chunk["usageMetadata"] = self.usage(turn)
+        return chunk
+
+    @staticmethod
+    def _part(turn: Turn, text: str) -> JSON:
+        if turn.tool is None:
+            return {"text": text}
+        return {"functionCall": {"name": turn.tool, "args": {}}}
+
+
+def _count(turn: Turn) -> int:
+    return turn.candidates if isinstance(turn, GeminiTurn) else 1
+
+
+_GOOGLE_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
+                  404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 503: "UNAVAILABLE"}
+_GOOGLE_ERRORS = {400: "Request contains an invalid argument.",
+                  401: "Request had invalid authentication credentials.",
+                  403: "Permission denied.", 404: "Publisher model was not found.",
+                  429: "Resource exhausted. Please try again later.",
+                  503: "The service is currently unavailable."}
 
 
 def token_answer() -> bytes:

@@ -23,6 +23,7 @@ from tests.conftest import deployment, make_config, run_gateway
 from tests.gateway.test_parameters import FUNCTIONS, HI, ROUTED, SCHEMA, TOOLS, TRANSLATED
 
 CLOUDS = ("converse", "invoke", "vertex")
+GEMINI = "gemini-2.5-flash"  # Gemini on Vertex AI: litellm's own mapping, not Claude's
 # Claude 3.5 Sonnet: a Bedrock model litellm's table knows on InvokeModel (tools, JSON), and
 # not a reasoning model there.
 INVOKE_MODEL = "invoke/anthropic.claude-3-5-sonnet-20240620-v1:0"
@@ -31,6 +32,7 @@ PATHS = {
     "converse": ("/converse-stream", "/converse"),
     "invoke": ("/invoke-with-response-stream", "/invoke"),
     "vertex": (":streamRawPredict", ":rawPredict"),
+    "gemini": (":streamGenerateContent", ":generateContent"),
 }
 MODES = ("json", "stream", "whole")  # whole: a JSON answer from a JSON call upstream
 
@@ -40,6 +42,8 @@ def _cloud(fake: Any, credentials: str, cloud: str, name: str) -> dict:
         return bedrock(fake, name)
     if cloud == "invoke":
         return bedrock(fake, name, INVOKE_MODEL)
+    if cloud == "gemini":
+        return vertex(fake, credentials, name, GEMINI)
     return vertex(fake, credentials, name)
 
 
@@ -51,7 +55,7 @@ def gateways(fake: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
     credentials = service_account(fake, tmp_path_factory.mktemp("vertex-params"))
     with contextlib.ExitStack() as stack:
         made: dict[str, Any] = {}
-        for cloud in CLOUDS:
+        for cloud in (*CLOUDS, "gemini"):
             made[cloud] = stack.enter_context(run_gateway(make_config(
                 [[_cloud(fake, credentials, cloud, cloud)]])))
             made[f"{cloud}-whole"] = stack.enter_context(run_gateway(make_config(
@@ -276,3 +280,15 @@ def test_the_usage_chunk_comes_last_with_no_choices(fake, gateways, cloud):
     assert all(c.usage is None for c in chunks[:-1])
     assert "".join(c.choices[0].delta.content or "" for c in chunks[:-1]) == (
         f"Hello from {cloud}! This is a fake answer.")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_gemini_answers_as_json_and_as_a_stream(fake, gateways, mode):
+    """litellm marks no Gemini chunk as finished (the finish reason is only its
+    `intermittent_finish_reason`): Tianji still reads Gemini's STOP as the provider's end."""
+    dep = "gemini" if mode != "whole" else "gemini-whole"
+    headers, answer = ask(gateways[dep], mode)
+    assert headers["x-tianji-provider"] == dep
+    assert answer == f"Hello from {dep}! This is a fake answer."
+    assert arrived(fake, dep, mode, "gemini")["contents"] == [
+        {"role": "user", "parts": [{"text": "hi"}]}]
