@@ -47,6 +47,13 @@ OPENAI_WIRE = frozenset({"openai", "azure"})
 # Claude through litellm's Anthropic mapping (Anthropic's API, Bedrock, Vertex AI).
 CLAUDE_PROVIDERS = frozenset({"anthropic", "bedrock", "vertex_ai"})
 
+# Legacy functions: litellm turns them into tools elsewhere (Gemini), and the answer comes back
+# as `tool_calls`, which a client of the legacy API does not read for its `function_call`.
+OPENAI_WIRE_ONLY = frozenset({"functions", "function_call"})
+# What litellm 1.106.2 lists for Gemini but does not send: Gemini has no switch for parallel
+# tool calls (`parallel_tool_calls: false` would be lost).
+_GEMINI_UNSENT = frozenset({"parallel_tool_calls"})
+
 # Parameters Tianji handles itself, whatever the deployment: never a reason to skip one.
 TIANJI_PARAMS = frozenset({
     "model", "messages", "stream", "stream_options",
@@ -74,9 +81,9 @@ _JSON_OBJECT_SCHEMA = {"name": "json_object", "schema": {"type": "object"}}
 _EMAIL_OR_PHONE = re.compile(
     r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$|^\+?[\d\s\(\)-]{7,}$"
 )
-# The service tiers litellm 1.106.2 maps to Bedrock Converse's `serviceTier` (it drops any
-# other value; `auto` and `default` ask for nothing).
-_CONVERSE_SERVICE_TIERS = ("flex", "priority")
+# The service tiers Bedrock Converse and Gemini have beside standard processing (litellm
+# 1.106.2 drops any other value for Converse and sends it as it is to Gemini).
+_CLOUD_SERVICE_TIERS = ("flex", "priority")
 # The characters Bedrock accepts in a requestMetadata value.
 _METADATA_VALUE = re.compile(r"^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$")
 
@@ -123,6 +130,10 @@ def is_claude(dep: Deployment) -> bool:
     return dep.provider in CLAUDE_PROVIDERS and "claude" in dep.model
 
 
+def is_gemini(dep: Deployment) -> bool:
+    return dep.provider in ("vertex_ai", "gemini") and "gemini" in dep.model
+
+
 def bare_model(model: str) -> str:
     return model.split("/", 1)[1] if "/" in model else model
 
@@ -147,7 +158,9 @@ def honoured(dep: Deployment) -> frozenset[str]:
     if dep.provider in OPENAI_WIRE:
         return ACCEPTED_PARAMS | _values(dep, ACCEPTED_PARAMS)
     litellm_params = litellm_supported(dep.model)
-    supported = litellm_params & ACCEPTED_PARAMS
+    supported = (litellm_params & ACCEPTED_PARAMS) - OPENAI_WIRE_ONLY
+    if is_gemini(dep):
+        supported -= _GEMINI_UNSENT
     supported |= _values(dep, supported)
     if "user" in supported:
         supported |= {"safety_identifier"}  # sent as `user` (for_provider)
@@ -160,8 +173,8 @@ def _values(dep: Deployment, supported: frozenset[str]) -> frozenset[str]:
     """The `value_key`s of the parameters in `supported` this deployment honours."""
     values = set()
     if "service_tier" in supported:
-        # Converse: litellm maps only these to `serviceTier`.
-        tiers = _CONVERSE_SERVICE_TIERS if dep.provider == "bedrock" else (
+        # Converse and Gemini have no `scale` tier (litellm drops it for Converse).
+        tiers = _CLOUD_SERVICE_TIERS if dep.provider == "bedrock" or is_gemini(dep) else (
             "flex", "scale", "priority")
         values |= {f"service_tier: {tier}" for tier in tiers}
     if "response_format" in supported and not (is_claude(dep) and native_output(dep.model)):
@@ -204,6 +217,9 @@ def for_provider(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
         if extra:
             out["extra_body"] = {**extra, **(out.get("extra_body") or {})}
         return out
+    if out.get("service_tier") in _NO_OP["service_tier"]:
+        # Standard processing: nothing to ask for (litellm sends Gemini `auto` as `priority`).
+        del out["service_tier"]
     supported = litellm_supported(dep.model)
     identifier = out.pop("safety_identifier", None)
     if "safety_identifier" not in supported and identifier is not None:

@@ -18,11 +18,12 @@ from typing import Any
 import openai
 import pytest
 
+from router.upstream import assemblable
 from tests.anthropic.conftest import bedrock, service_account, vertex
 from tests.conftest import deployment, make_config, run_gateway
 from tests.gateway.test_parameters import FUNCTIONS, HI, ROUTED, SCHEMA, TOOLS, TRANSLATED
 
-CLOUDS = ("converse", "invoke", "vertex")
+CLOUDS = ("converse", "invoke", "vertex", "gemini")
 GEMINI = "gemini-2.5-flash"  # Gemini on Vertex AI: litellm's own mapping, not Claude's
 # Claude 3.5 Sonnet: a Bedrock model litellm's table knows on InvokeModel (tools, JSON), and
 # not a reasoning model there.
@@ -55,7 +56,7 @@ def gateways(fake: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
     credentials = service_account(fake, tmp_path_factory.mktemp("vertex-params"))
     with contextlib.ExitStack() as stack:
         made: dict[str, Any] = {}
-        for cloud in (*CLOUDS, "gemini"):
+        for cloud in CLOUDS:
             made[cloud] = stack.enter_context(run_gateway(make_config(
                 [[_cloud(fake, credentials, cloud, cloud)]])))
             made[f"{cloud}-whole"] = stack.enter_context(run_gateway(make_config(
@@ -86,10 +87,12 @@ def ask(gw: Any, mode: str, **params: Any) -> tuple[dict[str, str], str]:
     return dict(raw.headers), text or ",".join(calls)
 
 
-def arrived(fake: Any, dep: str, mode: str, cloud: str) -> dict[str, Any]:
-    """The one call's body, after checking its endpoint: streamed unless `whole`."""
+def arrived(fake: Any, dep: str, mode: str, cloud: str, params: dict | None = None) -> dict:
+    """The one call's body, after checking its endpoint: streamed unless `whole`, or unless
+    a JSON answer needs what a stream cannot rebuild (several choices, log probabilities)."""
     (call,) = fake.calls(dep)
-    assert call.path.endswith(PATHS[cloud][mode == "whole"]), call.path
+    whole = mode == "whole" or (mode == "json" and not assemblable(params or {}))
+    assert call.path.endswith(PATHS[cloud][whole]), call.path
     assert call.status == 200
     return call.body
 
@@ -136,8 +139,7 @@ CONVERSE: list[tuple[str, dict[str, Any], Any]] = [
      lambda b: b["requestMetadata"] == {"user_id": "sid-7"}),
     ("reasoning_effort", {"reasoning_effort": "low"},
      lambda b: b["additionalModelRequestFields"]["thinking"]["type"] in ("enabled", "adaptive")),
-    ("service_tier-auto", {"service_tier": "auto"},
-     lambda b: b["serviceTier"] == {"type": "default"}),
+    ("service_tier-auto", {"service_tier": "auto"}, lambda b: "serviceTier" not in b),
     ("service_tier-flex", {"service_tier": "flex"}, lambda b: b["serviceTier"] == {"type": "flex"}),
     ("service_tier-priority", {"service_tier": "priority"},
      lambda b: b["serviceTier"] == {"type": "priority"}),
@@ -147,12 +149,64 @@ CONVERSE: list[tuple[str, dict[str, Any], Any]] = [
     ("modalities-text", {"modalities": ["text"]}, lambda b: "modalities" not in b),
     ("n-1", {"n": 1}, lambda b: set(b) <= {"messages", "inferenceConfig"}),
 ]
+
+
+
+def _generation(key: str, value: Any) -> Any:
+    return lambda b: b["generationConfig"][key] == value
+
+
+# Gemini's request shape (litellm 1.106.2's mapping): the README's "other litellm providers".
+GEMINI_ROWS: list[tuple[str, dict[str, Any], Any]] = [
+    ("temperature", {"temperature": 0.5}, _generation("temperature", 0.5)),
+    ("top_p", {"top_p": 0.9}, _generation("top_p", 0.9)),
+    ("max_tokens", {"max_tokens": 50}, _generation("max_output_tokens", 50)),
+    ("max_completion_tokens", {"max_completion_tokens": 60}, _generation("max_output_tokens", 60)),
+    ("stop", {"stop": ["END"]}, _generation("stop_sequences", ["END"])),
+    ("tools", {"tools": TOOLS},
+     lambda b: [f["name"] for f in b["tools"][0]["function_declarations"]] == ["f"]),
+    ("tool_choice", {"tools": TOOLS, "tool_choice": {"type": "function",
+                                                      "function": {"name": "f"}}},
+     lambda b: b["toolConfig"]["functionCallingConfig"] == {
+         "mode": "ANY", "allowed_function_names": ["f"]}),
+    ("tool_choice-required", {"tools": TOOLS, "tool_choice": "required"},
+     lambda b: b["toolConfig"]["functionCallingConfig"]["mode"] == "ANY"),
+    ("response_format-json_schema",
+     {"response_format": {"type": "json_schema",
+                          "json_schema": {"name": "thing", "schema": SCHEMA}}},
+     lambda b: b["generationConfig"]["response_mime_type"] == "application/json"
+     and b["generationConfig"]["response_json_schema"] == SCHEMA),
+    ("response_format-json_object", {"response_format": {"type": "json_object"}},
+     lambda b: b["generationConfig"] == {"response_mime_type": "application/json"}),
+    ("response_format-text", {"response_format": {"type": "text"}},
+     _generation("response_mime_type", "text/plain")),
+    ("web_search_options", {"web_search_options": {}},
+     lambda b: {"googleSearch": {}} in b["tools"]),
+    ("reasoning_effort", {"reasoning_effort": "low"},
+     lambda b: b["generationConfig"]["thinkingConfig"]["thinkingBudget"] > 0),
+    ("n", {"n": 2}, _generation("candidate_count", 2)),
+    ("seed", {"seed": 7}, _generation("seed", 7)),
+    ("presence_penalty", {"presence_penalty": 0.5}, _generation("presence_penalty", 0.5)),
+    ("frequency_penalty", {"frequency_penalty": 0.5}, _generation("frequency_penalty", 0.5)),
+    ("logprobs", {"logprobs": True}, _generation("responseLogprobs", True)),
+    ("top_logprobs", {"logprobs": True, "top_logprobs": 2}, _generation("logprobs", 2)),
+    ("service_tier-flex", {"service_tier": "flex"}, lambda b: b["serviceTier"] == "flex"),
+    ("service_tier-priority", {"service_tier": "priority"},
+     lambda b: b["serviceTier"] == "priority"),
+    # litellm would send `auto` as `priority`, which Google bills above standard.
+    ("service_tier-auto", {"service_tier": "auto"}, lambda b: "serviceTier" not in b),
+    ("modalities-text", {"modalities": ["text"]}, _generation("responseModalities", ["TEXT"])),
+    ("prompt_cache_key", {"prompt_cache_key": "conv-1"}, lambda b: "prompt_cache_key" not in b),
+    ("store", {"store": False}, lambda b: "store" not in b),
+    ("metadata", {"metadata": {"app": "x"}}, lambda b: "metadata" not in b),
+]
 _ANTHROPIC_BODY = {
     "invoke": TRANSLATED,
     "vertex": [*TRANSLATED, ("reasoning_effort", {"reasoning_effort": "low"},
                              lambda b: b["thinking"]["type"] in ("enabled", "adaptive"))],
 }
-ROWS = [(cloud, *row) for cloud, rows in [("converse", CONVERSE), *_ANTHROPIC_BODY.items()]
+ROWS = [(cloud, *row) for cloud, rows in [("converse", CONVERSE), *_ANTHROPIC_BODY.items(),
+                                           ("gemini", GEMINI_ROWS)]
         for row in rows]
 # The Claude column's routed rows. Converse also routes web search (litellm maps none) and
 # the one service tier Bedrock has no name for (litellm would drop it); InvokeModel's
@@ -166,6 +220,14 @@ _ROUTED_BY = {
     "invoke": [*ROUTED, ("service_tier-priority", {"service_tier": "priority"})],
     "vertex": [r for r in ROUTED if r[0] != "reasoning_effort"] + [
         ("service_tier-priority", {"service_tier": "priority"})],
+    # Gemini: no end-user id, logit bias, verbosity or predicted output in litellm's mapping;
+    # no parallel-calls switch in Gemini (litellm lists it, then sends nothing); legacy
+    # functions would come back as tool_calls; no `scale` tier.
+    "gemini": [("user", {"user": "user-42"}), ("safety_identifier", {"safety_identifier": "s"}),
+               *[r for r in ROUTED if r[0] in ("logit_bias", "verbosity", "prediction",
+                                               "functions", "function_call")],
+               ("parallel_tool_calls", {"tools": TOOLS, "parallel_tool_calls": False}),
+               ("service_tier-scale", {"service_tier": "scale"})],
 }
 ROUTED_ROWS = [(cloud, row, params) for cloud, rows in _ROUTED_BY.items()
                for row, params in rows]
@@ -179,8 +241,8 @@ def test_each_parameter_arrives_translated(fake, gateways, cloud, params, check,
     headers, answer = ask(gateways[dep], mode, **params)
     assert headers["x-tianji-provider"] == dep
     assert answer  # the client got the answer (text or a tool call), not an empty one
-    body = arrived(fake, dep, mode, cloud)
-    if cloud != "converse":
+    body = arrived(fake, dep, mode, cloud, params)
+    if cloud in ("invoke", "vertex"):
         assert "model" not in body and body["anthropic_version"] == (
             "vertex-2023-10-16" if cloud == "vertex" else "bedrock-2023-05-31")
     assert check(body)
@@ -292,3 +354,32 @@ def test_gemini_answers_as_json_and_as_a_stream(fake, gateways, mode):
     assert answer == f"Hello from {dep}! This is a fake answer."
     assert arrived(fake, dep, mode, "gemini")["contents"] == [
         {"role": "user", "parts": [{"text": "hi"}]}]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_n_on_gemini_answers_each_candidate(fake, gateways, mode):
+    gw = gateways["gemini" if mode != "whole" else "gemini-whole"]
+    raw = gw.client.chat.completions.with_raw_response.create(
+        model="small", messages=HI, n=2, stream=mode == "stream")
+    if mode == "stream":
+        texts: dict[int, str] = {}
+        for chunk in raw.parse():
+            for choice in chunk.choices:
+                texts[choice.index] = texts.get(choice.index, "") + (choice.delta.content or "")
+    else:
+        texts = {c.index: c.message.content for c in raw.parse().choices}
+    assert sorted(texts) == [0, 1] and len(set(texts.values())) == 1
+
+
+@pytest.mark.parametrize("mode", ["json", "stream"])
+def test_audio_gemini_cannot_produce_is_a_clear_400(fake, gateways, mode):
+    """litellm lists `audio` for Gemini but refuses a non-TTS request for it before any call:
+    a 400 in the OpenAI shape that says why, and nothing sent."""
+    with pytest.raises(openai.BadRequestError) as caught:
+        ask(gateways["gemini"], mode, modalities=["text", "audio"],
+            audio={"voice": "alloy", "format": "wav"})
+    assert "audio format" in caught.value.body["message"]
+    assert fake.calls("gemini") == []
+    headers, _ = ask(gateways["gemini-mixed"], mode, modalities=["text", "audio"],
+                     audio={"voice": "alloy", "format": "wav"})
+    assert headers["x-tianji-provider"] == "gemini-o"
