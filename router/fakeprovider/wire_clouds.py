@@ -19,7 +19,8 @@
   `:streamGenerateContent?alt=sse` (one SSE `data:` per chunk of the same shape). As many
   candidates as `generationConfig.candidateCount` asks; a `toolConfig` whose
   `functionCallingConfig.mode` is `ANY` gets a `functionCall`. Field names are read in
-  either of the forms Vertex accepts (`candidateCount` or litellm's `candidate_count`).
+  either of the forms Vertex accepts (`candidateCount` or litellm's `candidate_count`). With
+  `responseLogprobs` each candidate carries a `logprobsResult` for its tokens.
 """
 
 from __future__ import annotations
@@ -219,6 +220,7 @@ class VertexWire(AnthropicWire):
 @dataclass(frozen=True)
 class GeminiTurn(Turn):
     candidates: int = 1  # generationConfig.candidateCount
+    logprobs: int | None = None  # top alternatives per token when responseLogprobs is on
 
 
 def _gemini_tool(body: JSON) -> str | None:
@@ -244,17 +246,18 @@ class GeminiWire:
             dep_id=dep_id, model="", text=text,
             prompt_tokens=count_tokens([body.get("system_instruction"), body.get("contents")]),
             tool=_gemini_tool(body), include_usage=True,
-            candidates=int(config.get("candidateCount") or config.get("candidate_count") or 1))
+            candidates=int(config.get("candidateCount") or config.get("candidate_count") or 1),
+            logprobs=int(config.get("logprobs") or 0) if config.get("responseLogprobs") else None)
 
     def answer(self, turn: Turn) -> JSON:
-        return self._chunk(turn, [self._part(turn, turn.text)], last=True)
+        return self._chunk(turn, [self._part(turn, turn.text)], last=True, tokens=turn.pieces)
 
     def stream(self, turn: Turn) -> list[bytes]:
         if turn.tool is not None:
             chunks = [self._chunk(turn, [self._part(turn, "")], last=True)]
         else:
             pieces = turn.pieces
-            chunks = [self._chunk(turn, [{"text": p}], last=i == len(pieces) - 1)
+            chunks = [self._chunk(turn, [{"text": p}], last=i == len(pieces) - 1, tokens=[p])
                       for i, p in enumerate(pieces)]
         return [b"data: " + dumps(c) + b"\r\n\r\n" for c in chunks]
 
@@ -284,10 +287,13 @@ class GeminiWire:
         return {"error": {"code": 400, "status": "INVALID_ARGUMENT",
                           "message": "The prompt was blocked due to SAFETY."}}
 
-    def _chunk(self, turn: Turn, parts: list[JSON], *, last: bool) -> JSON:
-        finish = {"finishReason": "STOP"} if last else {}
+    def _chunk(self, turn: Turn, parts: list[JSON], *, last: bool,
+               tokens: list[str] | None = None) -> JSON:
+        extra: JSON = {"finishReason": "STOP"} if last else {}
+        if isinstance(turn, GeminiTurn) and turn.logprobs is not None and tokens:
+            extra["logprobsResult"] = _logprobs(tokens, turn.logprobs)
         chunk: JSON = {"candidates": [
-            {"content": {"role": "model", "parts": parts}, "index": i, **finish}
+            {"content": {"role": "model", "parts": parts}, "index": i, **extra}
             for i in range(_count(turn))], "modelVersion": turn.model}
         if last:
             chunk["usageMetadata"] = self.usage(turn)
@@ -298,6 +304,15 @@ class GeminiWire:
         if turn.tool is None:
             return {"text": text}
         return {"functionCall": {"name": turn.tool, "args": {}}}
+
+
+def _logprobs(tokens: list[str], top: int) -> JSON:
+    """Gemini's `logprobsResult`: each token at log probability -0.25, with `top`
+    alternatives (the token itself first)."""
+    chosen = [{"token": t, "logProbability": -0.25} for t in tokens]
+    return {"chosenCandidates": chosen, "topCandidates": [
+        {"candidates": [c, *({"token": f"alt{k}", "logProbability": -2.0 - k}
+                             for k in range(top - 1))][:top]} for c in chosen]}
 
 
 def _count(turn: Turn) -> int:

@@ -383,3 +383,16 @@ def test_audio_gemini_cannot_produce_is_a_clear_400(fake, gateways, mode):
     headers, _ = ask(gateways["gemini-mixed"], mode, modalities=["text", "audio"],
                      audio={"voice": "alloy", "format": "wav"})
     assert headers["x-tianji-provider"] == "gemini-o"
+
+
+@pytest.mark.parametrize("mode", ["json", "stream"])
+def test_log_probabilities_come_back_from_gemini(fake, gateways, mode):
+    raw = gateways["gemini"].client.chat.completions.with_raw_response.create(
+        model="small", messages=HI, logprobs=True, top_logprobs=2, stream=mode == "stream")
+    if mode == "stream":
+        tokens = [t for c in raw.parse() if c.choices and c.choices[0].logprobs
+                  for t in c.choices[0].logprobs.content]
+    else:
+        tokens = raw.parse().choices[0].logprobs.content
+    assert "".join(t.token for t in tokens) == "Hello from gemini! This is a fake answer."
+    assert all(t.logprob == -0.25 and len(t.top_logprobs) == 2 for t in tokens)
