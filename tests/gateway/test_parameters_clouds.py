@@ -3,10 +3,11 @@ Chat Completions parameter to Tianji, real litellm signs the call (SigV4 for Bed
 Google OAuth token for Vertex AI) and sends it to the fake provider, and each test reads
 the body that arrived upstream. Three Claude wires: Bedrock's Converse API (litellm's route
 for `bedrock/` Claude ids, the shipped config's), Bedrock InvokeModel (`bedrock/invoke/`)
-and Vertex AI's rawPredict. Each parameter is translated (checked in the body), routed to
-the tier's OpenAI-wire deployment, or a 400 naming it when only the cloud is in reach;
-answered as JSON and as a stream, and with the provider's whole-answer endpoints
-(`stream_upstream: false`)."""
+and Vertex AI's rawPredict; and Gemini on Vertex AI (generateContent), which litellm maps
+by its own rules (the README's "other litellm providers"). Each parameter is translated
+(checked in the body), routed to the tier's OpenAI-wire deployment, or a 400 naming it when
+only the cloud is in reach; answered as JSON and as a stream, and with the provider's
+whole-answer endpoints (`stream_upstream: false`)."""
 
 from __future__ import annotations
 
