@@ -16,7 +16,10 @@ Where a deployment takes a parameter but only some of its values (Bedrock's Conv
 has no `scale` service tier: litellm drops it; Claude with native structured output cannot
 take `json_object`, see `native_output`), `required` names the value
 (`service_tier: scale`, see `value_key`) and `honoured` lists the values each deployment
-takes; a 400's `param` is still the parameter (`param_name`).
+takes; a 400's `param` is still the parameter (`param_name`). Off the OpenAI wire, what
+litellm lists but does not carry through is not honoured either: legacy `functions` (they
+would come back as `tool_calls`), Gemini's `parallel_tool_calls`; and `service_tier`
+`auto`/`default` is not sent (litellm would send Gemini `auto` as `priority`).
 
 What litellm honours per deployment is litellm's own answer
 (`litellm.get_supported_openai_params`): with `drop_params` it drops the rest, so Tianji
