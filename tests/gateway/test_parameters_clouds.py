@@ -22,7 +22,7 @@ import pytest
 from router.upstream import assemblable
 from tests.anthropic.conftest import bedrock, service_account, vertex
 from tests.conftest import deployment, make_config, run_gateway
-from tests.gateway.test_parameters import FUNCTIONS, HI, ROUTED, SCHEMA, TOOLS, TRANSLATED
+from tests.gateway.test_parameters import HI, ROUTED, SCHEMA, TOOLS, TRANSLATED
 
 CLOUDS = ("converse", "invoke", "vertex", "gemini")
 GEMINI = "gemini-2.5-flash"  # Gemini on Vertex AI: litellm's own mapping, not Claude's
@@ -280,13 +280,6 @@ def test_a_forced_function_comes_back_as_a_tool_call(fake, gateways, cloud, mode
     dep = cloud if mode != "whole" else f"{cloud}-whole"
     _, answer = ask(gateways[dep], mode, tools=TOOLS, tool_choice="required")
     assert answer == "f"
-
-
-@pytest.mark.parametrize("cloud", CLOUDS)
-def test_legacy_functions_are_never_sent_to_a_cloud(fake, gateways, cloud):
-    headers, _ = ask(gateways[f"{cloud}-mixed"], "json", functions=FUNCTIONS)
-    assert headers["x-tianji-provider"] == f"{cloud}-o"
-    assert fake.calls(f"{cloud}-mixed") == []
 
 
 
