@@ -12,6 +12,15 @@ Three outcomes per parameter and deployment (the README's parameter table lists 
 - handled by Tianji itself (`stream`, `stream_options`, `store: false`, `metadata`,
   `prompt_cache_key` as the affinity key): never a reason to skip a deployment.
 
+Where a deployment takes a parameter but only some of its values (Bedrock's Converse API
+has no `scale` service tier: litellm drops it; Claude with native structured output cannot
+take `json_object`, see `native_output`), `required` names the value
+(`service_tier: scale`, see `value_key`) and `honoured` lists the values each deployment
+takes; a 400's `param` is still the parameter (`param_name`). Off the OpenAI wire, what
+litellm lists but does not carry through is not honoured either: legacy `functions` (they
+would come back as `tool_calls`), Gemini's `parallel_tool_calls`; and `service_tier`
+`auto`/`default` is not sent (litellm would send Gemini `auto` as `priority`).
+
 What litellm honours per deployment is litellm's own answer
 (`litellm.get_supported_openai_params`): with `drop_params` it drops the rest, so Tianji
 checks before the call. On the OpenAI wire (`openai/`, `azure/`) Tianji sends a parameter
@@ -41,6 +50,13 @@ OPENAI_WIRE = frozenset({"openai", "azure"})
 # Claude through litellm's Anthropic mapping (Anthropic's API, Bedrock, Vertex AI).
 CLAUDE_PROVIDERS = frozenset({"anthropic", "bedrock", "vertex_ai"})
 
+# Legacy functions: litellm turns them into tools elsewhere (Gemini), and the answer comes back
+# as `tool_calls`, which a client of the legacy API does not read for its `function_call`.
+OPENAI_WIRE_ONLY = frozenset({"functions", "function_call"})
+# What litellm 1.106.2 lists for Gemini but does not send: Gemini has no switch for parallel
+# tool calls (`parallel_tool_calls: false` would be lost).
+_GEMINI_UNSENT = frozenset({"parallel_tool_calls"})
+
 # Parameters Tianji handles itself, whatever the deployment: never a reason to skip one.
 TIANJI_PARAMS = frozenset({
     "model", "messages", "stream", "stream_options",
@@ -68,6 +84,9 @@ _JSON_OBJECT_SCHEMA = {"name": "json_object", "schema": {"type": "object"}}
 _EMAIL_OR_PHONE = re.compile(
     r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$|^\+?[\d\s\(\)-]{7,}$"
 )
+# The service tiers Bedrock Converse and Gemini have beside standard processing (litellm
+# 1.106.2 drops any other value for Converse and sends it as it is to Gemini).
+_CLOUD_SERVICE_TIERS = ("flex", "priority")
 # The characters Bedrock accepts in a requestMetadata value.
 _METADATA_VALUE = re.compile(r"^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$")
 
@@ -84,12 +103,38 @@ def required(body: Mapping[str, Any]) -> frozenset[str]:
             "type"
         ) == "text":
             continue
-        needed.add(name)
+        needed.add(value_key(name, value) or name)
     return frozenset(needed)
+
+
+def value_key(name: str, value: Any) -> str | None:
+    """The name of a value only some deployments that take the parameter honour."""
+    if name == "service_tier" and isinstance(value, str):
+        return f"service_tier: {value}"
+    if name == "response_format" and isinstance(value, Mapping) and value.get(
+        "type"
+    ) == "json_object":
+        return "response_format: json_object"
+    return None
+
+
+def param_name(key: str) -> str:
+    """The request parameter a name from `required` stands for."""
+    return key.split(":", 1)[0]
+
+
+def quoted(key: str) -> str:
+    """A name from `required` as an error message shows it: `'service_tier' set to 'scale'`."""
+    name, _, value = key.partition(": ")
+    return f"'{name}' set to '{value}'" if value else f"'{name}'"
 
 
 def is_claude(dep: Deployment) -> bool:
     return dep.provider in CLAUDE_PROVIDERS and "claude" in dep.model
+
+
+def is_gemini(dep: Deployment) -> bool:
+    return dep.provider in ("vertex_ai", "gemini") and "gemini" in dep.model
 
 
 def bare_model(model: str) -> str:
@@ -114,14 +159,47 @@ def litellm_supported(model: str) -> frozenset[str]:
 def honoured(dep: Deployment) -> frozenset[str]:
     """The request parameters (of those the schema accepts) this deployment honours."""
     if dep.provider in OPENAI_WIRE:
-        return ACCEPTED_PARAMS
+        return ACCEPTED_PARAMS | _values(dep, ACCEPTED_PARAMS)
     litellm_params = litellm_supported(dep.model)
-    supported = litellm_params & ACCEPTED_PARAMS
+    supported = (litellm_params & ACCEPTED_PARAMS) - OPENAI_WIRE_ONLY
+    if is_gemini(dep):
+        supported -= _GEMINI_UNSENT
+    supported |= _values(dep, supported)
     if "user" in supported:
         supported |= {"safety_identifier"}  # sent as `user` (for_provider)
     elif "requestMetadata" in litellm_params:
         supported |= {"user", "safety_identifier"}  # Bedrock Converse: requestMetadata.user_id
     return supported | TIANJI_PARAMS
+
+
+def _values(dep: Deployment, supported: frozenset[str]) -> frozenset[str]:
+    """The `value_key`s of the parameters in `supported` this deployment honours."""
+    values = set()
+    if "service_tier" in supported:
+        # Converse and Gemini have no `scale` tier (litellm drops it for Converse).
+        tiers = _CLOUD_SERVICE_TIERS if dep.provider == "bedrock" or is_gemini(dep) else (
+            "flex", "scale", "priority")
+        values |= {f"service_tier: {tier}" for tier in tiers}
+    if "response_format" in supported and not (is_claude(dep) and native_output(dep.model)):
+        values.add("response_format: json_object")
+    return frozenset(values)
+
+
+@lru_cache(maxsize=1024)
+def native_output(model: str) -> bool:
+    """Whether litellm sends Claude's `response_format` as native structured output
+    (Anthropic's `output_format`, Converse's `outputConfig`) rather than a forced tool.
+    Native structured output sets `additionalProperties: false` on every object, so JSON
+    mode's schema of any object would admit only `{}`: such a deployment does not take
+    `json_object` (the request goes where it is honoured)."""
+    from litellm.utils import supports_native_structured_output
+
+    provider, _, bare = model.partition("/")
+    try:
+        return bool(supports_native_structured_output(
+            model=bare, custom_llm_provider=provider))
+    except Exception:  # noqa: BLE001 - litellm does not know the model: the tool path
+        return False
 
 
 def with_params(config: Config, catalog: Mapping[str, ModelInfo]) -> dict[str, ModelInfo]:
@@ -142,6 +220,9 @@ def for_provider(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
         if extra:
             out["extra_body"] = {**extra, **(out.get("extra_body") or {})}
         return out
+    if out.get("service_tier") in _NO_OP["service_tier"]:
+        # Standard processing: nothing to ask for (litellm sends Gemini `auto` as `priority`).
+        del out["service_tier"]
     supported = litellm_supported(dep.model)
     identifier = out.pop("safety_identifier", None)
     if "safety_identifier" not in supported and identifier is not None:

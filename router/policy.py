@@ -23,7 +23,7 @@ from typing import Any
 from router.classify.base import Assessment, ChatRequest, count_images, iter_text
 from router.config import Config, Deployment
 from router.costs import ModelInfo
-from router.params import required
+from router.params import param_name, quoted, required
 
 # Rough tokens per character for English and code; the provider's own
 # context-length error corrects an underestimate (we then move to a larger window).
@@ -241,8 +241,8 @@ def decide(
             info.params is not None and p not in info.params for info in in_reach
         ))
         if unhonoured and code != "context_length_exceeded":
-            code, param = "unsupported_parameter", unhonoured[0]
-            names = ", ".join(f"'{p}'" for p in unhonoured)
+            code, param = "unsupported_parameter", param_name(unhonoured[0])
+            names = ", ".join(quoted(p) for p in unhonoured)
             head = f"no deployment up to tier {scope!r} supports the parameter {names}"
         raise PolicyError(
             head + ": " + "; ".join(f"{name}: {why}" for name, why in excluded.items()),

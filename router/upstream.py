@@ -738,9 +738,11 @@ def _is_final(chunk: Any) -> bool:
 
 
 def _provider_finished(stream: Any) -> bool:
-    """Did the provider send its own finish reason (litellm's CustomStreamWrapper, LeanStream)?"""
+    """Did the provider send its own finish reason (litellm's CustomStreamWrapper, LeanStream)?
+    litellm's Gemini chunks never count as finished (`is_finished: False`), so their finish
+    reason is only in `intermittent_finish_reason`."""
     received = getattr(stream, "received_finish_reason", "unknown")
-    return received is not None
+    return received is not None or getattr(stream, "intermittent_finish_reason", None) is not None
 
 
 async def _close_quietly(stream: Any) -> None:

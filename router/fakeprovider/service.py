@@ -29,10 +29,14 @@ from .prompt_cache import PromptCache
 from .wire import JSON, Turn, Wire, count_tokens, dumps
 from .wire_anthropic import AnthropicWire
 from .wire_clouds import (
+    BEDROCK_CONVERSE,
     BEDROCK_INVOKE,
+    GEMINI_PREDICT,
     TOKEN_CALLS,
     VERTEX_PREDICT,
     BedrockWire,
+    ConverseWire,
+    GeminiWire,
     VertexWire,
     token_answer,
 )
@@ -50,6 +54,8 @@ _ROUTES: dict[str, Wire] = {"/v1/chat/completions": OpenAIWire(), "/v1/messages"
 # embeddings model id on Bedrock's InvokeModel speaks Titan's embedding body.
 _BEDROCK = BedrockWire()
 _VERTEX = VertexWire()
+_CONVERSE = ConverseWire()
+_GEMINI = GeminiWire()
 _TITAN_EMBEDDINGS = TitanEmbeddingsWire()
 _NON_JSON_BODY = b"<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>"
 # Transport and SDK headers ECHO_HEADERS leaves out, so the echo stays short.
@@ -77,6 +83,8 @@ class _Route:
 def _route(path: str) -> _Route | None:
     if match := VERTEX_PREDICT.fullmatch(path):
         return _Route(_VERTEX, match["dep"], match["model"], match["op"] == "streamRawPredict")
+    if match := GEMINI_PREDICT.fullmatch(path):
+        return _Route(_GEMINI, match["dep"], match["model"], match["op"] == "streamGenerateContent")
     parts = path.split("/", 3)  # "", "d", dep_id, rest
     if len(parts) != 4 or parts[1] != "d":
         return None
@@ -89,6 +97,8 @@ def _route(path: str) -> _Route | None:
             return _Route(_TITAN_EMBEDDINGS, parts[2], match["model"], False)
         return _Route(_BEDROCK, parts[2], match["model"],
                       match["op"] == "invoke-with-response-stream")
+    if match := BEDROCK_CONVERSE.fullmatch(parts[3]):
+        return _Route(_CONVERSE, parts[2], match["model"], match["op"] == "converse-stream")
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import anthropic
@@ -37,6 +38,10 @@ def claude() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def vertex_credentials(fake, tmp_path_factory) -> str:
+    return service_account(fake, tmp_path_factory.mktemp("vertex"))
+
+
+def service_account(fake, folder: Path) -> str:
     """A Google service-account file whose token_uri is the fake's OAuth endpoint: real
     google-auth signs its JWT grant with this key and trades it for the fake's token."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -45,7 +50,7 @@ def vertex_credentials(fake, tmp_path_factory) -> str:
     account = {"type": "service_account", "project_id": "tianji-tests", "private_key_id": "k1",
                "private_key": pem, "client_email": "tianji@tianji-tests.iam.gserviceaccount.com",
                "client_id": "1", "token_uri": f"{fake.url}/token"}
-    path = tmp_path_factory.mktemp("vertex") / "service-account.json"
+    path = folder / "service-account.json"
     path.write_text(json.dumps(account))
     return str(path)
 

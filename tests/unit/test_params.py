@@ -1,6 +1,6 @@
-"""What each deployment honours (router/params.py), against litellm 1.106.2's own mapping:
-the wires the fake provider does not serve for chat completions (Bedrock, Vertex AI) are
-checked here, row by row of the README's parameter table."""
+"""What each deployment honours (router/params.py), against litellm 1.106.2's own mapping,
+row by row of the README's parameter table; tests/gateway/test_parameters_clouds.py checks
+the same rows over HTTP (Bedrock Converse and InvokeModel, Vertex AI's Claude and Gemini)."""
 
 from __future__ import annotations
 
@@ -95,8 +95,40 @@ def test_an_unmapped_parameter_goes_to_the_openai_wire_in_extra_body():
       "response_format": {"type": "text"}, "store": False, "metadata": {"a": "b"},
       "prompt_cache_key": "k", "stream": True}, set()),
     ({"n": 2, "service_tier": "priority", "modalities": ["text", "audio"]},
-     {"n", "service_tier", "modalities"}),
+     {"n", "service_tier: priority", "modalities"}),
     ({"thinking": {"type": "enabled"}, "temperature": 0.2}, {"temperature"}),
 ])
 def test_default_values_and_tianjis_own_parameters_ask_nothing_of_a_deployment(body, needed):
     assert required(body) == needed
+
+
+GEMINI = "vertex_ai/gemini-2.5-flash"
+
+
+@pytest.mark.parametrize(("model", "takes"), [
+    (BEDROCK, False), (ANTHROPIC, False),  # native structured output: `{}` only
+    (VERTEX, True), (BEDROCK_INVOKE, True), ("anthropic/claude-in-house", True),
+    ("openai/gpt-4.1", True), (GEMINI, True)])
+def test_json_mode_where_its_schema_admits_any_object(model, takes):
+    assert ("response_format: json_object" in honoured(dep(model))) is takes
+    assert "response_format" in honoured(dep(model))
+
+
+@pytest.mark.parametrize(("model", "tiers"), [
+    (BEDROCK, {"flex", "priority"}), (GEMINI, {"flex", "priority"}), (VERTEX, set()),
+    ("openai/gpt-4.1", {"flex", "scale", "priority"})])
+def test_the_service_tiers_each_wire_takes(model, tiers):
+    assert {k.split(": ")[1] for k in honoured(dep(model)) if k.startswith("service_tier:")} == (
+        tiers)
+
+
+@pytest.mark.parametrize("model", [GEMINI, BEDROCK, VERTEX])
+def test_what_litellm_lists_but_does_not_carry_is_not_honoured(model):
+    assert not {"functions", "function_call"} & honoured(dep(model))
+    assert ("parallel_tool_calls" in honoured(dep(model))) is (model != GEMINI)
+
+
+@pytest.mark.parametrize("model", [GEMINI, BEDROCK, ANTHROPIC])
+@pytest.mark.parametrize("tier", ["auto", "default"])
+def test_standard_processing_is_not_sent_off_the_openai_wire(model, tier):
+    assert for_provider(dep(model), {"messages": [], "service_tier": tier}) == {"messages": []}
