@@ -47,16 +47,22 @@ DROPPED = {
 
 @pytest.fixture(scope="module")
 def clouds(fake: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Per cloud, a gateway as shipped (it streams from the provider even when the client
+    does not) and one with `stream_upstream: false` (a whole-answer call for a JSON client),
+    so that both of the cloud's endpoints see every field."""
     credentials = service_account(fake, tmp_path_factory.mktemp("vertex-fields"))
+    deployments = {"bedrock": lambda: bedrock(fake, "bedrock"),
+                   "vertex": lambda: vertex(fake, credentials, "vertex")}
     with contextlib.ExitStack() as stack:
         yield {
-            "bedrock": stack.enter_context(run_gateway(make_config([[bedrock(fake, "bedrock")]]))),
-            "vertex": stack.enter_context(run_gateway(make_config(
-                [[vertex(fake, credentials, "vertex")]]))),
+            (cloud, streamed): stack.enter_context(run_gateway(make_config(
+                [[dep()]], resilience={"stream_upstream": streamed})))
+            for cloud, dep in deployments.items() for streamed in (False, True)
         }
 
 
-def send(claude: Any, gw: Any, stream: bool, **fields: Any) -> None:
+def send(claude: Any, clouds: dict[Any, Any], cloud: str, stream: bool, **fields: Any) -> None:
+    gw = clouds[cloud, stream]
     client = claude(gw)
     args = {"model": "haiku", "max_tokens": 2048, "messages": [{"role": "user", "content": "hi"}],
             "extra_body": fields}
@@ -77,7 +83,7 @@ def arrived(fake: Any, cloud: str, stream: bool) -> dict[str, Any]:
 @pytest.mark.parametrize("cloud", CLOUDS)
 @pytest.mark.parametrize("field", KEPT)
 def test_a_kept_field_arrives_as_sent(fake, clouds, claude, cloud, field, stream):
-    send(claude, clouds[cloud], stream, **{field: KEPT[field]})
+    send(claude, clouds, cloud, stream, **{field: KEPT[field]})
     assert arrived(fake, cloud, stream)[field] == KEPT[field]
 
 
@@ -87,7 +93,7 @@ def test_a_kept_field_arrives_as_sent(fake, clouds, claude, cloud, field, stream
                          ids=[f for f, _, _ in TRANSLATED])
 def test_a_translated_field_arrives_in_the_clouds_terms(fake, clouds, claude, cloud, field,
                                                          value, check, stream):
-    send(claude, clouds[cloud], stream, **{field: value})
+    send(claude, clouds, cloud, stream, **{field: value})
     assert check(arrived(fake, cloud, stream), cloud)
 
 
@@ -96,7 +102,7 @@ def test_a_translated_field_arrives_in_the_clouds_terms(fake, clouds, claude, cl
 def test_a_field_the_cloud_does_not_take_is_dropped_with_a_warning(fake, clouds, claude,
                                                                    request, cloud, stream):
     log_lines = request.getfixturevalue("log_lines")
-    send(claude, clouds[cloud], stream, **DROPPED[cloud])
+    send(claude, clouds, cloud, stream, **DROPPED[cloud])
     body = arrived(fake, cloud, stream)
     assert not set(DROPPED[cloud]) & set(body)
     (line,) = [json.loads(x) for x in log_lines if "messages_fields_dropped" in x]
