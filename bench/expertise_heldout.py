@@ -7,11 +7,14 @@ number of words), the correlation of the score with the log of the length, and t
 expert and everyday asks above raw scores 0, 0.4 (STRENGTH_FROM) and 1.0 (STRENGTH_FULL), for all
 asks and for asks of 3-12 words.
 
-`--features` picks what the ridge reads: the hashed word and character n-grams (`hashed`), the
-mean WordLlama token embedding (`embedding`), or both side by side (`both`, what ships).
-`--compare` also fits `hashed` on the same folds and prints the paired bootstrap 95% interval
-of the AUC differences. `--dealing N` deals the ExpertQA fields to the folds in a seeded
-shuffle (0: in sorted order, as the figures in docs/routing.md).
+`--features` picks what the ridge reads: the hashed word and character n-grams (`hashed`, what
+ships), the mean WordLlama token embedding of the ask's first 60 words (`embedding`: the
+256-dimensional l2_supercat table and its tokenizer, inside the `wordllama` wheel of the train
+extra, read with safetensors and tokenizers; nothing is downloaded), or both side by side
+(`both`, the embedding scaled by EMBED_SCALE). `--compare` also fits `hashed` on the same folds
+and prints the paired bootstrap 95% interval of the AUC differences. `--dealing N` deals the
+ExpertQA fields to the folds in a seeded shuffle (0: in sorted order, as in docs/routing.md).
+The embedding was tried for the shipped signal and not kept (docs/routing.md).
 
 `--extra-everyday` adds everyday asks to every training fold (never scored): the 250 Arena-Hard
 v2.0 creative-writing prompts (`creative`), 600 GSM8K questions (`gsm8k`), both, or 600 MMLU
@@ -19,13 +22,13 @@ general-knowledge stems (`mmlu-trivia`: the miscellaneous and global-facts subje
 routellm_evals, without their options), to check whether a broader everyday side helps on
 held-out AlpacaEval (none did: docs/routing.md).
 
-`--cost` prints what the shipped signal costs at run time instead: the classifier's load, the
-first score (which reads the tokenizer), the resident memory each adds, p50/p99 of the signal
-and of the whole classifier on the ~1,000-token conversation of bench/classifier_latency.py,
+`--cost` prints what reading the embedding would cost at run time instead, in a fresh
+interpreter: loading the tokenizer (the resident memory it adds), p50/p99 of tokenizing and of
+the hashed features of the ask of the ~1,000-token conversation of bench/classifier_latency.py,
 and the size of the `wordllama` package.
 
     .venv/bin/python bench/expertise_heldout.py [--data ../shared/data]
-        [--features hashed|embedding|both] [--compare] [--alpha A] [--dealing N]
+        [--features hashed|embedding|both] [--compare] [--dealing N]
         [--extra-everyday creative|gsm8k|both|mmlu-trivia] [--cost]
 """
 
@@ -33,11 +36,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import gzip
+import importlib.util
 import json
 import subprocess
 import sys
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +59,74 @@ BINS = [(1, 10), (11, 20), (21, 40), (41, 80), (81, 10**9)]
 EXTRA_EVERYDAY = ("creative", "gsm8k", "both", "mmlu-trivia")
 EXTRA_CAP = 600
 TRIVIA_SUBJECTS = frozenset({"miscellaneous", "global_facts"})
+FEATURES = ("hashed", "embedding", "both")
+# An ask opening with one of these is a question (the short-ask lines split by it).
+QUESTION_WORDS = frozenset(
+    {"what", "how", "why", "who", "which", "when", "where", "is", "are", "can", "do", "does"}
+)
+# The static embedding: files inside the `wordllama` wheel (pyproject.toml, train extra).
+EMBEDDING_PACKAGE = "wordllama"
+TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
+EMBEDDING_FILE = "weights/l2_supercat_256.safetensors"
+# Weight of the mean token embedding (norm ~2.1 on the training asks) beside the unit-length
+# hashed row in `both`: 0.25 / 2.1 (docs/routing.md has the others tried).
+EMBED_SCALE = 0.12
+
+
+def package_file(name: str) -> Path:
+    """A file inside the embedding package, found without importing it (its `__init__` calls
+    logging.basicConfig); its folder for ""."""
+    spec = importlib.util.find_spec(EMBEDDING_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"--features embedding|both needs {EMBEDDING_PACKAGE!r} (the train extra)")
+    return Path(spec.submodule_search_locations[0]) / name
+
+
+@functools.cache
+def tokenizer() -> Any:
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(package_file(TOKENIZER_FILE)))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def ask_head(ask: str) -> str:
+    """The ask's text up to the end of its ASK_WORDS-th word, as written (case, punctuation)."""
+    end = 0
+    for i, m in enumerate(expertise._WORD.finditer(ask)):
+        end = m.end()
+        if i + 1 >= expertise.ASK_WORDS:
+            break
+    return ask[:end]
+
+
+def embedding_table() -> np.ndarray:
+    """The static embedding (32,000 tokens x 256, float32) from the package's safetensors file."""
+    from safetensors import safe_open
+
+    with safe_open(str(package_file(EMBEDDING_FILE)), framework="np") as f:
+        return f.get_tensor("embedding.weight").astype(np.float32)
+
+
+def mean_embeddings(asks: Sequence[str], table: np.ndarray) -> np.ndarray:
+    """EMBED_SCALE times the mean token embedding of each ask's first words (0 for none)."""
+    out = np.zeros((len(asks), table.shape[1]))
+    for i, ask in enumerate(asks):
+        ids = tokenizer().encode(ask_head(ask), add_special_tokens=False).ids
+        if ids:
+            out[i] = EMBED_SCALE * table[ids].mean(axis=0, dtype=np.float64)
+    return out
+
+
+def design(asks: Sequence[str], features: str, table: np.ndarray | None) -> Any:
+    """The ridge's rows (CSR): the shipped hashed rows, the scaled mean embedding, or both."""
+    if features == "hashed":
+        return expertise.design(asks)
+    assert table is not None
+    emb = sparse.csr_matrix(mean_embeddings(asks, table))
+    return emb if features == "embedding" else sparse.hstack([expertise.design(asks), emb]).tocsr()
 
 
 def auc(score: np.ndarray, label: np.ndarray) -> float:
@@ -79,9 +153,7 @@ def folds(asks: list[str], groups: list[str], dealing: int) -> np.ndarray:
     )
 
 
-def heldout(
-    x: Any, labels: np.ndarray, fold: np.ndarray, x_extra: Any | None, alpha: float
-) -> np.ndarray:
+def heldout(x: Any, labels: np.ndarray, fold: np.ndarray, x_extra: Any | None) -> np.ndarray:
     """Each ask's score from the fit that did not see its fold (extra everyday asks in all)."""
     score = np.zeros(len(labels))
     for k in range(FOLDS):
@@ -90,7 +162,7 @@ def heldout(
         if x_extra is not None:
             x_fit = sparse.vstack([x_fit, x_extra])
             y_fit = np.concatenate([y_fit, np.zeros(x_extra.shape[0], dtype=labels.dtype)])
-        coef, bias = expertise.fit_design(x_fit, y_fit, alpha)
+        coef, bias = expertise.fit_design(x_fit, y_fit)
         score[test] = x[test] @ coef + bias
     return score
 
@@ -140,6 +212,15 @@ def report(score: np.ndarray, asks: list[str], labels: np.ndarray, groups: list[
                 f"  {name}, cut passing {rate:.0%} of everyday asks (raw {cut:.2f}): "
                 f"expert {np.mean(score[m & (labels == 1)] > cut):.1%}"
             )
+    first = np.array([(expertise.ask_words(a) or [""])[0] in QUESTION_WORDS for a in asks])
+    short = (ask_words >= expertise.MIN_WORDS) & (ask_words <= 12)
+    for name, m in (("opening with a question word", first), ("other", ~first)):
+        e, d = short & m & (labels == 1), short & m & (labels == 0)
+        print(
+            f"  asks of 3-12 words, {name}: raw >= {expertise.STRENGTH_FROM}: expert "
+            f"{np.mean(score[e] >= expertise.STRENGTH_FROM):.1%} of {e.sum()}, everyday "
+            f"{np.mean(score[d] >= expertise.STRENGTH_FROM):.1%} of {d.sum()}"
+        )
 
 
 def compare(
@@ -198,7 +279,8 @@ COST = """
 import json, os, sys, time
 sys.path.insert(0, "bench")
 from classifier_latency import conversation
-from router.classify import expertise, learned
+import expertise_heldout as bench
+from router.classify import expertise
 from router.classify.taxonomy import request_ask
 
 def rss():
@@ -208,67 +290,51 @@ def rss():
 def pct(v, q):
     return 1000 * sorted(v)[int(q * (len(v) - 1))]
 
+ask = request_ask(conversation(), False)
 before = rss()
 t = time.perf_counter()
-clf = learned.LearnedClassifier.load()
+tok = bench.tokenizer()
 load = time.perf_counter() - t
 loaded = rss()
-short = "When is a Kasai portoenterostomy preferred over primary liver transplantation?"
-t = time.perf_counter()
-clf.score({"messages": [{"role": "user", "content": short}]})
-first = time.perf_counter() - t
-request = conversation()
-ask = request_ask(request, False)
-signal, tokens, score = [], [], []
+tokens, hashed = [], []
 for _ in range(2000):
     t = time.perf_counter()
-    clf.expert_strength(ask)
-    signal.append(time.perf_counter() - t)
-    t = time.perf_counter()
-    expertise.token_ids(ask)
+    tok.encode(bench.ask_head(ask), add_special_tokens=False)
     tokens.append(time.perf_counter() - t)
     t = time.perf_counter()
-    clf.score(request)
-    score.append(time.perf_counter() - t)
-print(json.dumps({"load": load, "first": first, "rss_load": loaded - before,
-    "rss_first": rss() - loaded, "signal": [pct(signal, .5), pct(signal, .99)],
-    "tokens": [pct(tokens, .5), pct(tokens, .99)], "score": [pct(score, .5), pct(score, .99)],
-    "ask_words": len(expertise.ask_words(ask))}))
+    expertise.hashed(ask)
+    hashed.append(time.perf_counter() - t)
+print(json.dumps({"load": load, "rss": loaded - before, "words": len(expertise.ask_words(ask)),
+    "tokens": [pct(tokens, .5), pct(tokens, .99)], "hashed": [pct(hashed, .5), pct(hashed, .99)]}))
 """
 
 
 def cost() -> None:
-    """The run-time cost of the shipped signal, in a fresh interpreter (see the docstring)."""
+    """What reading the embedding would cost at run time (see the module's docstring)."""
     out = subprocess.run(
         [sys.executable, "-c", COST], capture_output=True, text=True, check=True, timeout=300
     )
     r = json.loads(out.stdout)
-    print(f"classifier load (weights, no tokenizer): {r['load']:.3f} s, +{r['rss_load']:.0f} MiB")
+    print(f"tokenizer load (import included): {r['load']:.3f} s, +{r['rss']:.0f} MiB resident")
     print(
-        f"first score of an ask the signal reads (loads the tokenizer): {r['first']:.3f} s, "
-        f"+{r['rss_first']:.0f} MiB"
+        f"ask of the ~1,000-token conversation ({r['words']} words), p50 / p99: tokenizing "
+        f"{r['tokens'][0]:.3f} / {r['tokens'][1]:.3f} ms; the shipped hashed features "
+        f"{r['hashed'][0]:.3f} / {r['hashed'][1]:.3f} ms"
     )
-    print(
-        f"~1,000-token conversation (ask of {r['ask_words']} words), p50 / p99: expertise signal "
-        f"{r['signal'][0]:.3f} / {r['signal'][1]:.3f} ms, of which tokenizing "
-        f"{r['tokens'][0]:.3f} / {r['tokens'][1]:.3f} ms; whole score "
-        f"{r['score'][0]:.3f} / {r['score'][1]:.3f} ms"
-    )
-    package = expertise.package_file("")
+    package = package_file("")
     size = sum(p.stat().st_size for p in package.rglob("*") if p.is_file())
-    read = [expertise.TOKENIZER_FILE, expertise.EMBEDDING_FILE]
+    read = [TOKENIZER_FILE, EMBEDDING_FILE]
     print(
-        f"{expertise.EMBEDDING_PACKAGE} installed: {size / 2**20:.1f} MiB; files read: "
-        + ", ".join(f"{f} {expertise.package_file(f).stat().st_size / 2**20:.1f} MiB" for f in read)
+        f"{EMBEDDING_PACKAGE} installed: {size / 2**20:.1f} MiB; files read: "
+        + ", ".join(f"{f} {package_file(f).stat().st_size / 2**20:.1f} MiB" for f in read)
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--features", choices=expertise.FEATURES, default="both")
+    parser.add_argument("--features", choices=FEATURES, default="hashed")
     parser.add_argument("--compare", action="store_true")
-    parser.add_argument("--alpha", type=float, default=expertise.ALPHA)
     parser.add_argument("--dealing", type=int, default=0)
     parser.add_argument("--extra-everyday", choices=EXTRA_EVERYDAY, default=None)
     parser.add_argument("--cost", action="store_true")
@@ -280,18 +346,18 @@ def main() -> None:
     asks, labels, groups = expertise.training_asks(data)
     extra = extra_everyday(data, args.extra_everyday)
     fold = folds(asks, groups, args.dealing)
-    table = expertise.embedding_table() if args.features != "hashed" else None
-    x = expertise.design(asks, args.features, table)
-    x_extra = expertise.design(extra, args.features, table) if extra else None
-    score = heldout(x, labels, fold, x_extra, args.alpha)
-    print(f"features {args.features}, ridge penalty {args.alpha}, dealing {args.dealing}")
+    table = embedding_table() if args.features != "hashed" else None
+    x = design(asks, args.features, table)
+    x_extra = design(extra, args.features, table) if extra else None
+    score = heldout(x, labels, fold, x_extra)
+    print(f"features {args.features}, dealing {args.dealing}")
     if extra:
         print(f"with {len(extra)} extra everyday asks ({args.extra_everyday}) in every fold")
     report(score, asks, labels, groups)
     if args.compare:
-        x_hashed = expertise.design(asks, "hashed")
-        x_hashed_extra = expertise.design(extra, "hashed") if extra else None
-        base = heldout(x_hashed, labels, fold, x_hashed_extra, expertise.ALPHA)
+        x_hashed = expertise.design(asks)
+        x_hashed_extra = expertise.design(extra) if extra else None
+        base = heldout(x_hashed, labels, fold, x_hashed_extra)
         print(f"against hashed n-grams alone on the same folds ({BOOTSTRAPS} paired draws):")
         compare(score, base, asks, labels, groups)
 

@@ -12,23 +12,13 @@ by `router train` (fit below):
 - everyday asks: AlpacaEval instructions (alpacaeval2_prefs).
 
 Only the first ASK_WORDS words of the ask count and each word's features are counted once and
-the row is scaled to unit length, so the signal reads vocabulary, not length.
-
-Next to the hashed row the fit reads the mean of the ask's WordLlama token embeddings (the
-256-dimensional l2_supercat table shipped inside the `wordllama` package; nothing is
-downloaded), scaled by EMBED_SCALE. That part is linear in the mean, so it is shipped as one
-weight per token (the table times its coefficients): scoring needs only the package's
-tokenizer file, read with `tokenizers` on the first ask scored (not at import, not when the
-weights load), never the table or the `wordllama` module itself. Scoring is numpy, zlib (crc32)
-and that tokenizer on one weight vector shipped in learned.npz: HASH_BUCKETS hashed columns,
-then VOCAB token weights.
+the row is scaled to unit length, so the signal reads vocabulary, not length. Scoring is numpy
+plus zlib (crc32) on one small weight vector shipped in learned.npz.
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
-import importlib.util
 import json
 import re
 import zlib
@@ -47,18 +37,6 @@ ALPHA = 1.0
 MMLU_PRO_STEMS = 2000  # every other stem would outweigh the other expert sources
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
-# The static embedding: files inside the pinned `wordllama` package (pyproject.toml).
-EMBEDDING_PACKAGE = "wordllama"
-TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
-EMBEDDING_FILE = "weights/l2_supercat_256.safetensors"
-VOCAB = 32000  # rows of the table: token ids of the tokenizer
-# Weight of the mean token embedding (norm ~2.1 on the training asks) against the unit-length
-# hashed row: held out, 0.25 / 2.1 beat 0.5 / 2.1 and 0.1 / 2.1 (docs/routing.md).
-EMBED_SCALE = 0.12
-COEF_SIZE = HASH_BUCKETS + VOCAB
-# What the design reads: the hashed n-grams, the mean token embedding, or both (the shipped fit).
-FEATURES = ("hashed", "embedding", "both")
-
 
 def ask_words(ask: str) -> list[str]:
     """The first ASK_WORDS words of an ask, lower-cased."""
@@ -68,40 +46,6 @@ def ask_words(ask: str) -> list[str]:
         if len(out) >= ASK_WORDS:
             break
     return out
-
-
-def ask_head(ask: str) -> str:
-    """The ask's text up to the end of its ASK_WORDS-th word, as written (case, punctuation)."""
-    end = 0
-    for i, m in enumerate(_WORD.finditer(ask)):
-        end = m.end()
-        if i + 1 >= ASK_WORDS:
-            break
-    return ask[:end]
-
-
-def package_file(name: str) -> Path:
-    """A file inside the embedding package (its folder for "")."""
-    spec = importlib.util.find_spec(EMBEDDING_PACKAGE)  # finds the files without importing it
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"the expertise signal needs the {EMBEDDING_PACKAGE!r} package")
-    return Path(spec.submodule_search_locations[0]) / name
-
-
-@functools.cache
-def _tokenizer() -> Any:
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(package_file(TOKENIZER_FILE)))
-    tok.no_padding()
-    tok.no_truncation()
-    return tok
-
-
-def token_ids(ask: str) -> np.ndarray:
-    """The embedding's token ids of the ask's first ASK_WORDS words."""
-    ids = _tokenizer().encode(ask_head(ask), add_special_tokens=False).ids
-    return np.array(ids, dtype=np.int64)
 
 
 def hashed(ask: str) -> np.ndarray:
@@ -128,15 +72,11 @@ MIN_WORDS = 3
 
 
 def raw_score(coef: np.ndarray, bias: float, ask: str) -> float:
-    """The signal's raw score of an ask (> 0 reads expert, < 0 everyday); `coef` is the shipped
-    vector (HASH_BUCKETS hashed columns, then VOCAB token weights)."""
-    if len(coef) != COEF_SIZE:
-        raise ValueError(f"expertise weights of {len(coef)} columns, expected {COEF_SIZE}; retrain")
+    """The signal's raw score of an ask (> 0 reads expert, < 0 everyday)."""
     if len(ask_words(ask)) < MIN_WORDS:
         return min(bias, 0.0)
     cols = hashed(ask)
-    tokens = coef[HASH_BUCKETS + token_ids(ask)]
-    return float(coef[cols].sum() / np.sqrt(len(cols)) + tokens.mean()) + bias
+    return float(coef[cols].sum() / np.sqrt(len(cols))) + bias
 
 
 def strength(raw: float) -> float:
@@ -190,44 +130,7 @@ def training_asks(data: Path) -> tuple[list[str], np.ndarray, list[str]]:
     return asks, np.array(labels, dtype=np.int8), groups
 
 
-def embedding_table() -> np.ndarray:
-    """The static embedding (VOCAB x 256, float32), read from the package's safetensors file."""
-    from safetensors import safe_open
-
-    with safe_open(str(package_file(EMBEDDING_FILE)), framework="np") as f:
-        table = f.get_tensor("embedding.weight").astype(np.float32)
-    if table.shape[0] != VOCAB:
-        raise ValueError(f"{EMBEDDING_FILE}: {table.shape[0]} tokens, expected {VOCAB}")
-    return table
-
-
-def mean_embeddings(asks: Sequence[str], table: np.ndarray) -> np.ndarray:
-    """EMBED_SCALE times the mean token embedding of each ask's first words (0 for none)."""
-    out = np.zeros((len(asks), table.shape[1]))
-    for i, ask in enumerate(asks):
-        ids = token_ids(ask)
-        if len(ids):
-            out[i] = EMBED_SCALE * table[ids].mean(axis=0, dtype=np.float64)
-    return out
-
-
-def design(asks: Sequence[str], features: str = "both", table: np.ndarray | None = None) -> Any:
-    """The fit's rows (CSR): the hashed features scaled to unit length, the scaled mean token
-    embedding (`table`, default embedding_table()), or both side by side (see FEATURES)."""
-    from scipy import sparse
-
-    if features not in FEATURES:
-        raise ValueError(f"features {features!r}: expected one of {', '.join(FEATURES)}")
-    parts = []
-    if features != "embedding":
-        parts.append(hashed_design(asks))
-    if features != "hashed":
-        table = embedding_table() if table is None else table
-        parts.append(sparse.csr_matrix(mean_embeddings(asks, table)))
-    return sparse.hstack(parts).tocsr() if len(parts) > 1 else parts[0]
-
-
-def hashed_design(asks: Sequence[str]) -> Any:
+def design(asks: Sequence[str]) -> Any:
     """Sparse unit-length rows of the hashed features (CSR)."""
     from scipy import sparse
 
@@ -243,7 +146,7 @@ def hashed_design(asks: Sequence[str]) -> Any:
     )
 
 
-def fit_design(x: Any, labels: np.ndarray, alpha: float = ALPHA) -> tuple[np.ndarray, float]:
+def fit_design(x: Any, labels: np.ndarray) -> tuple[np.ndarray, float]:
     """Weighted ridge of +-1 on the rows of x, the intercept unpenalised: (coef, bias)."""
     from scipy import sparse
     from scipy.sparse.linalg import lsqr
@@ -254,7 +157,7 @@ def fit_design(x: Any, labels: np.ndarray, alpha: float = ALPHA) -> tuple[np.nda
     sw = np.sqrt(w)
     bias = float(np.sum(w * y) / np.sum(w))  # 0: the classes weigh the same
     xw = sparse.diags(sw) @ x
-    coef = lsqr(xw, sw * (y - bias), damp=np.sqrt(alpha), atol=1e-8, btol=1e-8, iter_lim=2000)[0]
+    coef = lsqr(xw, sw * (y - bias), damp=np.sqrt(ALPHA), atol=1e-8, btol=1e-8, iter_lim=2000)[0]
     return coef, bias
 
 
@@ -266,22 +169,14 @@ def fit(data: Path, mmlu_pro: bool = True) -> tuple[np.ndarray, float, dict[str,
         keep = np.array([g != "mmlu-pro" for g in groups])
         asks = [a for a, k in zip(asks, keep, strict=True) if k]
         labels, groups = labels[keep], [g for g, k in zip(groups, keep, strict=True) if k]
-    table = embedding_table()
-    coef, bias = fit_design(design(asks, "both", table), labels)
+    coef, bias = fit_design(design(asks), labels)
     meta = {
         "expert_buckets": HASH_BUCKETS,
         "expert_ask_words": ASK_WORDS,
         "expert_ngrams": list(NGRAMS),
-        "expert_embedding": f"{EMBEDDING_PACKAGE} {EMBEDDING_FILE} x {EMBED_SCALE}",
         "expert_training": _counts(groups),
     }
-    return shipped(coef, table).astype(np.float32), bias, meta
-
-
-def shipped(coef: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """The fit's coefficients (hashed columns, then embedding dimensions) as raw_score reads
-    them: the embedding part becomes one weight per token, EMBED_SCALE * table @ coef."""
-    return np.concatenate([coef[:HASH_BUCKETS], EMBED_SCALE * (table @ coef[HASH_BUCKETS:])])
+    return coef.astype(np.float32), bias, meta
 
 
 def _coarse(group: str) -> str:

@@ -7,10 +7,7 @@ number of words.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -83,71 +80,23 @@ def test_only_the_first_words_of_the_ask_count(learned):
     head = "How should a sonographer distinguish placenta accreta from increta on ultrasound? "
     padded = head + "Please answer. " * 200
     assert len(expertise.ask_words(padded)) == expertise.ASK_WORDS
-    first = expertise.ask_head(padded)
-    assert first.endswith("answer. Please") and len(expertise.ask_words(first)) == 60
-    assert learned.expert_strength(padded) == learned.expert_strength(first)
-    assert learned.expert_strength(padded) != learned.expert_strength(first[: -len(" Please")])
-
-
-def test_the_shipped_token_weights_score_as_the_fitted_embedding_does(shared_data):
-    """The fit reads the mean token embedding; the gateway reads one weight per token. Fitted on
-    a few hundred training asks, both give the same raw score to asks the fit did not see."""
-    asks, labels, _ = expertise.training_asks(shared_data)
-    train = np.arange(len(asks)) % 12 == 0
-    table = expertise.embedding_table()
-    x = expertise.design(asks, "both", table)
-    coef, bias = expertise.fit_design(x[train], labels[train])
-    assert np.abs(coef[expertise.HASH_BUCKETS :]).max() > 0.01  # the embedding part is used
-    shipped = expertise.shipped(coef, table)
-    assert shipped.shape == (expertise.COEF_SIZE,)
-    unseen = np.flatnonzero(~train)[::50]
-    for i in unseen:
-        if len(expertise.ask_words(asks[i])) >= expertise.MIN_WORDS:
-            expected = float((x[i] @ coef)[0]) + bias
-            assert expertise.raw_score(shipped, bias, asks[i]) == pytest.approx(expected, abs=1e-9)
-
-
-def test_the_fit_reproduces_the_shipped_signal(shared_data):
-    """`router train` refits the signal with expertise.fit: it gives the shipped weights exactly."""
-    from router.classify.learned import DEFAULT_WEIGHTS
-
-    coef, bias, meta = expertise.fit(shared_data)
-    with np.load(DEFAULT_WEIGHTS, allow_pickle=False) as f:
-        np.testing.assert_array_equal(coef, f["expert_coef"])
-        assert np.float32(bias) == f["expert_bias"][0]
-        shipped_meta = json.loads(str(f["meta"]))
-    assert {k: v for k, v in shipped_meta.items() if k in meta} == meta
-
-
-def test_weights_of_another_shape_are_refused():
-    with pytest.raises(ValueError, match="retrain"):
-        expertise.raw_score(np.zeros(expertise.HASH_BUCKETS), 0.0, "Which ligands stabilise it?")
-
-
-LAZY = """
-import json, sys
-from router.classify import expertise, load_classifier
-clf = load_classifier("learned")
-loaded = expertise._tokenizer.cache_info().currsize
-clf.score({"messages": [{"role": "user", "content": "hi"}]})
-after_hi = expertise._tokenizer.cache_info().currsize
-ask = "When is a Kasai portoenterostomy preferred over primary liver transplantation?"
-clf.score({"messages": [{"role": "user", "content": ask}]})
-print(json.dumps([loaded, after_hi, expertise._tokenizer.cache_info().currsize,
-                  "wordllama" in sys.modules, "safetensors" in sys.modules]))
-"""
-
-
-def test_the_tokenizer_loads_on_the_first_ask_it_reads_and_wordllama_is_never_imported():
-    """Loading the classifier reads no tokenizer (start-up stays fast); the first ask of three or
-    more words reads it; the wordllama module (which configures logging on import) and the
-    embedding table are never loaded at run time."""
-    out = subprocess.run(
-        [sys.executable, "-c", LAZY],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[2],
+    assert learned.expert_strength(padded) == learned.expert_strength(
+        " ".join(expertise.ask_words(padded))
     )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [0, 0, 1, False, False]
+
+
+def test_the_embedding_comparison_reads_the_wheels_files_offline():
+    """`bench/expertise_heldout.py --features embedding|both` (the comparison behind the
+    "tried and not kept" paragraph of docs/routing.md) reads the table and tokenizer inside the
+    wordllama wheel, without importing wordllama (it configures logging) or downloading."""
+    from bench import expertise_heldout as bench
+
+    table = bench.embedding_table()
+    assert table.shape == (32000, 256)
+    asks = [PAIRS[0][0], PAIRS[0][1], "hi"]
+    rows = bench.mean_embeddings(asks, table)
+    assert rows.shape == (3, 256) and np.isfinite(rows).all()
+    assert not np.allclose(rows[0], rows[1])
+    x = bench.design(asks, "both", table)
+    assert x.shape == (3, expertise.HASH_BUCKETS + 256)
+    assert "wordllama" not in sys.modules
