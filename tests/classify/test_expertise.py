@@ -7,6 +7,9 @@ number of words.
 
 from __future__ import annotations
 
+import sys
+
+import numpy as np
 import pytest
 
 from router.classify import expertise
@@ -80,3 +83,20 @@ def test_only_the_first_words_of_the_ask_count(learned):
     assert learned.expert_strength(padded) == learned.expert_strength(
         " ".join(expertise.ask_words(padded))
     )
+
+
+def test_the_embedding_comparison_reads_the_wheels_files_offline():
+    """`bench/expertise_heldout.py --features embedding|both` (the comparison behind the
+    "tried and not kept" paragraph of docs/routing.md) reads the table and tokenizer inside the
+    wordllama wheel, without importing wordllama (it configures logging) or downloading."""
+    from bench import expertise_heldout as bench
+
+    table = bench.embedding_table()
+    assert table.shape == (32000, 256)
+    asks = [PAIRS[0][0], PAIRS[0][1], "hi"]
+    rows = bench.mean_embeddings(asks, table)
+    assert rows.shape == (3, 256) and np.isfinite(rows).all()
+    assert not np.allclose(rows[0], rows[1])
+    x = bench.design(asks, "both", table)
+    assert x.shape == (3, expertise.HASH_BUCKETS + 256)
+    assert "wordllama" not in sys.modules
