@@ -1,9 +1,11 @@
-"""The request path every front door shares: body reading, upstream call, the stream
-commit point, cost, metrics, the request log line and the x-tianji-* headers.
+"""The request path every front door shares: body reading, conversation affinity, the
+key's budget, the upstream call (through the verified cascade), the stream commit point,
+cost, metrics, the request log line and the x-tianji-* headers.
 
-A front door parses and validates its own wire format, asks the `Gateway` for a
-Decision, and hands the rest to the functions here; it writes answers and errors
-in its own wire format.
+A front door reads its body with `arrive`, parses and validates its own wire format, asks
+the `Gateway` for a Decision, and hands the rest to `respond` with a `Door`: how it writes
+a JSON answer and a stream in its own wire format. Its errors are raised as GatewayError
+and written in its wire's shape by the app (router/api/app.py).
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from router.affinity import Memory, Steer, Turn, conversation_key, served_label, steer
@@ -378,3 +380,86 @@ async def relay_stream(
         if served.close is not None:
             await shielded_close(served)
         record(gw, call, served, writer.usage, status, error_code)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A front door's parsed body, and when the request came: `started` for its latency,
+    `read` once the body was in (the request deadline starts then)."""
+
+    body: dict[str, Any]
+    started: float
+    read: float
+
+
+async def arrive(
+    gw: Gateway, request: Request, parse: Callable[[bytes], dict[str, Any]]
+) -> Arrival:
+    """The body (`read_body`), parsed by the front door's `parse`; its model is noted for
+    `refused`."""
+    started = time.monotonic()
+    body = parse(await read_body(request, gw.config.server.max_body_bytes))
+    asked(request, body)
+    return Arrival(body, started, time.monotonic())
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A request its front door has parsed and decided: what `respond` serves."""
+
+    arrival: Arrival
+    decision: Decision  # before conversation affinity, which `respond` applies
+    body: dict[str, Any]  # what the affinity key and the request log read
+    view: dict[str, Any]  # chat-shaped: the policy's needs, the budget, the prompt's cost
+    params: dict[str, Any] = field(default_factory=dict)  # a chat call's parameters
+    wire_call: Callable[..., Awaitable[Any]] | None = None  # another wire's call (serve)
+
+
+class Door(Protocol):
+    """A front door's answers, in its wire format."""
+
+    def answer(self, served: Served) -> Any:
+        """The JSON answer of a non-streamed request."""
+        ...
+
+    async def stream(self, call: Call, served: Served) -> tuple[Served, StreamWriter]:
+        """The stream to relay (`served` itself, or its chunks as the door's events) and
+        the writer of its events."""
+        ...
+
+
+async def respond(gw: Gateway, request: Request, routed: Routed, door: Door) -> Response:
+    """The answer to a decided request, the same on every front door: conversation affinity
+    steers the Decision, the key's budget is reserved (429 at its end), the upstream walk
+    serves it (`serve`); a failure is logged (`failed`, which releases the reservation) and
+    raised for the app to write in the door's shape. Then affinity remembers the
+    deployment, and the door writes the answer with its x-tianji-* headers (`record`), or
+    the stream (`relay_stream` records it when it ends)."""
+    decision, affinity = await steer_by_affinity(
+        gw, request.headers, routed.body, routed.view, routed.decision
+    )
+    await gw.reserve(request, routed.view, decision)
+    call = start_call(gw, request, routed.body, decision, routed.arrival.started)
+    deadline = routed.arrival.read + gw.config.resilience.request_timeout_s
+    try:
+        served = await serve(gw, call, decision, routed.params, routed.body, routed.view,
+                             deadline=deadline, wire_call=routed.wire_call)
+    except GatewayError as err:
+        failed(gw, call, err)
+        raise
+    label = await remember(gw, call, affinity, served)
+    if not call.stream:
+        assert served.response is not None
+        answer = door.answer(served)
+        cost = record(gw, call, served, served.usage, 200)
+        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
+        return Response(json_bytes(answer), 200, headers, media_type=JSON)
+    relayed, writer = await door.stream(call, served)
+    prompt_cost = stream_cost(gw, call, served, needs_of(routed.view).prompt_tokens)
+    return StreamingResponse(
+        relay_stream(gw, call, relayed, writer),
+        headers={**tianji_headers(decision, served, prompt_cost, label,
+                                  call.entry.verification),
+                 "cache-control": "no-cache"},
+        media_type="text/event-stream",
+    )
