@@ -11,34 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from pydantic import ValidationError
 
-from router.api.core import (
-    JSON,
-    Call,
-    asked,
-    failed,
-    json_bytes,
-    read_body,
-    record,
-    relay_stream,
-    remember,
-    serve,
-    start_call,
-    steer_by_affinity,
-    stream_cost,
-    tianji_headers,
-)
+from router.api.core import Call, Routed, arrive, json_bytes, respond
 from router.api.gateway import Gateway
 from router.errors import GatewayError
 from router.guards import json_body
-from router.policy import needs_of
 from router.responses_schema import (
     STATEFUL,
     ResponsesRequest,
@@ -102,52 +85,40 @@ def in_responses_terms(err: GatewayError) -> GatewayError:
 
 
 async def responses(gw: Gateway, request: Request) -> Response:
-    config = gw.config
-    started = time.monotonic()
-    body = parse_responses_body(await read_body(request, config.server.max_body_bytes))
-    asked(request, body)
-    read = time.monotonic()  # the deadline starts once the body is in
-    chat = to_chat(body)
-    if len(chat["messages"]) > config.server.max_messages:
-        raise _invalid(f"Too many input items: at most {config.server.max_messages} messages.",
+    arrival = await arrive(gw, request, parse_responses_body)
+    chat = to_chat(arrival.body)
+    max_messages = gw.config.server.max_messages
+    if len(chat["messages"]) > max_messages:
+        raise _invalid(f"Too many input items: at most {max_messages} messages.",
                        "input", "too_many")
     try:
         decision = gw.decide(chat, request)
     except GatewayError as err:
         raise in_responses_terms(err) from None
-    decision, affinity = await steer_by_affinity(gw, request.headers, chat, chat, decision)
-    await gw.reserve(request, chat, decision)
     params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
     params["messages"] = chat["messages"]
-    call = start_call(gw, request, chat, decision, started)
-    deadline = read + config.resilience.request_timeout_s
-    try:
-        served = await serve(gw, call, decision, params, chat, chat, deadline=deadline)
-    except GatewayError as err:
-        failed(gw, call, err)
-        raise
-    label = await remember(gw, call, affinity, served)
-    response_id = new_response_id()
-    if not call.stream:
+    routed = Routed(arrival, decision, chat, chat, params)
+    return await respond(gw, request, routed, _ResponsesDoor(arrival.body))
+
+
+class _ResponsesDoor:
+    """The chat answer as a `response` object, or the chat stream as Responses events."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body  # the Responses body as sent
+        self.response_id = new_response_id()
+
+    def answer(self, served: Served) -> Any:
         assert served.response is not None
-        answer = to_response(body, served.response, response_id)
-        cost = record(gw, call, served, served.usage, 200)
-        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
-        return Response(json_bytes(answer), 200, headers, media_type=JSON)
-    writer = _ResponsesStream()
-    assert served.first_chunk is not None and served.chunks is not None
-    events = ResponseEvents(body, response_id, served.first_chunk, served.chunks,
-                            writer.seen(call.entry.observe), served.provider_finished)
-    writer.events = events
-    relayed = dataclasses.replace(served, first_chunk=await anext(events), chunks=events)
-    prompt_cost = stream_cost(gw, call, served, needs_of(chat).prompt_tokens)
-    return StreamingResponse(
-        _sse(gw, call, relayed, writer),
-        headers={**tianji_headers(decision, served, prompt_cost, label,
-                                  call.entry.verification),
-                 "cache-control": "no-cache"},
-        media_type="text/event-stream",
-    )
+        return to_response(self.body, served.response, self.response_id)
+
+    async def stream(self, call: Call, served: Served) -> tuple[Served, _ResponsesStream]:
+        writer = _ResponsesStream()
+        assert served.first_chunk is not None and served.chunks is not None
+        events = ResponseEvents(self.body, self.response_id, served.first_chunk, served.chunks,
+                                writer.seen(call.entry.observe), served.provider_finished)
+        writer.events = events
+        return dataclasses.replace(served, first_chunk=await anext(events), chunks=events), writer
 
 
 def _sse_event(event: dict[str, Any]) -> bytes:
@@ -184,7 +155,3 @@ class _ResponsesStream:
         assert self.events is not None
         return b"".join(_sse_event(e) for e in self.events.failure(err))
 
-
-def _sse(gw: Gateway, call: Call, served: Served, writer: _ResponsesStream) -> Any:
-    """The Responses stream (see `relay_stream` for the commit point)."""
-    return relay_stream(gw, call, served, writer)
