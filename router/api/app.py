@@ -88,16 +88,16 @@ class _Guard:
             return
         state = scope.setdefault("state", {})
         state["started"] = time.monotonic()
+        headers = Headers(scope=scope)
+        answer_error = _error_writer(scope["path"], headers)
         raw_headers = scope["headers"]
         if len(raw_headers) > MAX_HEADER_COUNT or sum(
             len(k) + len(v) for k, v in raw_headers
         ) > MAX_HEADER_BYTES:
             state["request_id"] = uuid.uuid4().hex  # for the log only, as before
             refused(self.gateway, Request(scope), _HEADERS_TOO_LARGE)
-            await error_response(_HEADERS_TOO_LARGE)(scope, receive, send)
+            await answer_error(_HEADERS_TOO_LARGE)(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        answer_error = _error_writer(scope["path"], headers)
         supplied = headers.get("x-request-id", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         state["request_id"] = request_id
