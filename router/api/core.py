@@ -145,17 +145,20 @@ class Call:
 
 
 def start_call(
-    gw: Gateway, request: Request, body: dict[str, Any], decision: Decision, started: float
+    gw: Gateway, request: Request, body: dict[str, Any], decision: Decision, started: float,
+    prompt: list[Any] | None = None,
 ) -> Call:
-    """The Call of a routed request. From here on `record` or `failed` logs the request, so
-    the exception handlers leave it to them (`refused`)."""
+    """The Call of a routed request, under its key's id and budget state; `prompt` is what
+    `server.log_prompts` keeps (the body's messages unless given). From here on `record`
+    or `failed` logs the request, so the exception handlers leave it to them (`refused`)."""
     request.state.routed = True
     entry = gw.request_log.entry(request.url.path, body, request.headers)
     entry.key_id = key_name(request, entry.key_id)
     admission: Admission | None = getattr(request.state, "admission", None)
     entry.budget = admission.label if admission else None
-    return Call(request.state.request_id, decision, started, bool(body.get("stream")),
-                body["messages"] if gw.config.server.log_prompts else None,
+    kept = (body["messages"] if prompt is None else prompt) if gw.config.server.log_prompts \
+        else None
+    return Call(request.state.request_id, decision, started, bool(body.get("stream")), kept,
                 entry, admission)
 
 

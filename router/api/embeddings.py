@@ -14,7 +14,16 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from router.api.core import JSON, Call, asked, failed, json_bytes, log_request, read_body
+from router.api.core import (
+    JSON,
+    Call,
+    asked,
+    failed,
+    json_bytes,
+    log_request,
+    read_body,
+    start_call,
+)
 from router.api.gateway import Gateway
 from router.costs import Tokens
 from router.embeddings import (
@@ -41,19 +50,14 @@ async def embeddings(gw: Gateway, request: Request) -> Response:
         asked(request, body)  # the refused row names the model
     parsed: EmbeddingRequest = parse_embedding_request(body, gw.config)
     decision = embeddings_decision(gw.config, gw.catalog, parsed)
-    request.state.routed = True  # from here on the request is logged below, not refused
-    entry = gw.request_log.entry(request.url.path, {"model": parsed.model}, request.headers)
-    entry.answer_parts = None  # vectors are not kept, even with log_prompts
-    prompt: list[Any] | None = None
-    if gw.config.server.log_prompts:
-        prompt = [parsed.input] if isinstance(parsed.input, str) else list(parsed.input)
-    admission = getattr(request.state, "admission", None)
-    if admission is not None:  # a key with a budget: what the input may cost, at most
+    inputs = [parsed.input] if isinstance(parsed.input, str) else list(parsed.input)
+    call = start_call(gw, request, {"model": parsed.model}, decision, started, inputs)
+    call.entry.answer_parts = None  # vectors are not kept, even with log_prompts
+    if call.admission is not None:  # a key with a budget: what the input may cost, at most
         text = parsed.input if isinstance(parsed.input, str) else json.dumps(parsed.input)
-        await gw.limits.reserve(admission, max(
+        await gw.limits.reserve(call.admission, max(
             gw.catalog[c.deployment.name].cost(len(text) // 2 + 1, 0)
             for c in decision.candidates))
-    call = Call(request.state.request_id, decision, started, False, prompt, entry, admission)
     try:
         served = await gw.upstream.complete(
             decision, parsed.upstream_params(), stream=False,

@@ -191,3 +191,25 @@ def test_embeddings_spend_counts_against_the_keys_budget(fake):
                                json={"model": "embeddings", "input": "more"})
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "budget_exceeded"
+
+
+def test_embeddings_are_logged_under_the_keys_id_and_budget_as_chat_is(fake, tmp_path):
+    from tests.gateway.test_embeddings import config_with, openai_embedder
+
+    log_url = f"sqlite:///{tmp_path / 'log.db'}"
+    config = config_with(fake, [openai_embedder(fake)],
+                         log={"url": log_url, "flush_interval_s": 0.05})
+    config = config.model_copy(update={"keys": [_entry("team", KEY, daily_usd=10.0)]})
+    collect = _Collect()
+    with run_gateway(config) as gw:
+        logging.getLogger("tianji.request").addHandler(collect)
+        chat = _post(gw, KEY)
+        embedded = gw.http.post("/v1/embeddings", headers={"authorization": f"Bearer {KEY}"},
+                                json={"model": "embeddings", "input": "a few words to embed"})
+        assert gw.app.state.gateway.request_log.writer.flush(timeout=15)
+        logging.getLogger("tianji.request").removeHandler(collect)
+    assert (chat.status_code, embedded.status_code) == (200, 200)
+    assert embedded.headers["x-tianji-budget"] == "ok"
+    logged = [(e["front_door"], e["key_id"], e["budget"]) for e in collect.lines]
+    assert logged == [("openai-chat", "team", "ok"), ("openai-embeddings", "team", "ok")]
+    assert [(r["front_door"], r["key_id"], r["budget"]) for r in rows(log_url)] == logged
