@@ -50,14 +50,15 @@ async def embeddings(gw: Gateway, request: Request) -> Response:
         asked(request, body)  # the refused row names the model
     parsed: EmbeddingRequest = parse_embedding_request(body, gw.config)
     decision = embeddings_decision(gw.config, gw.catalog, parsed)
+    admission = getattr(request.state, "admission", None)
+    if admission is not None:  # a key with a budget: what the input may cost, at most
+        text = parsed.input if isinstance(parsed.input, str) else json.dumps(parsed.input)
+        await gw.limits.reserve(admission, max(
+            gw.catalog[c.deployment.name].cost(len(text) // 2 + 1, 0)
+            for c in decision.candidates))
     inputs = [parsed.input] if isinstance(parsed.input, str) else list(parsed.input)
     call = start_call(gw, request, {"model": parsed.model}, decision, started, inputs)
     call.entry.answer_parts = None  # vectors are not kept, even with log_prompts
-    if call.admission is not None:  # a key with a budget: what the input may cost, at most
-        text = parsed.input if isinstance(parsed.input, str) else json.dumps(parsed.input)
-        await gw.limits.reserve(call.admission, max(
-            gw.catalog[c.deployment.name].cost(len(text) // 2 + 1, 0)
-            for c in decision.candidates))
     try:
         served = await gw.upstream.complete(
             decision, parsed.upstream_params(), stream=False,
