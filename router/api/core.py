@@ -78,17 +78,20 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def tianji_headers(
-    decision: Decision, served: Served, cost: float | None, affinity: str | None = None,
+    decision: Decision | None, served: Served, cost: float | None, affinity: str | None = None,
     verified: str | None = None,
 ) -> dict[str, str]:
+    """The x-tianji-* headers of an answer; no difficulty without a scored `decision`
+    (embeddings)."""
     dep = served.candidate.deployment
     headers = {
         "x-tianji-tier": served.candidate.tier,
         "x-tianji-model": dep.model,
         "x-tianji-provider": dep.name,
-        "x-tianji-difficulty": f"{decision.assessment.difficulty:.4f}",
-        "x-tianji-attempts": str(served.calls),
     }
+    if decision is not None:
+        headers["x-tianji-difficulty"] = f"{decision.assessment.difficulty:.4f}"
+    headers["x-tianji-attempts"] = str(served.calls)
     if cost is not None:
         headers["x-tianji-cost-usd"] = f"{cost:.8f}"
     if affinity is not None:
@@ -216,17 +219,19 @@ async def remember(
 
 def record(
     gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int,
-    error_code: str | None = None,
+    error_code: str | None = None, *, routed: bool = True,
 ) -> float:
-    """Cost (cache reads and writes at their prices), metrics and the log line of a call.
-    `usage` is the provider's, in either wire's shape. The baseline is the same tokens on
-    the reference deployment. The cost includes the verified cascade's other calls.
+    """Cost (cache reads and writes at their prices), metrics, the log line and the row of
+    a call, and its key's spend. `usage` is the provider's, in either wire's shape. The
+    baseline is the same tokens on the reference deployment; for a request that is not
+    `routed` by difficulty (embeddings: without Tianji the app would call the same model)
+    it is the cost itself. The cost includes the verified cascade's other calls.
     `error_code` names how a stream that had started ended badly (its status is then 502
     or 499)."""
     tokens = Tokens.of(usage)
     verification = call.entry.verification_cost
     cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens) + verification
-    baseline = gw.reference.cost_of(tokens)
+    baseline = gw.reference.cost_of(tokens) if routed else cost
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started, status)
     if call.entry.verification is not None:
         gw.metrics.observe_verification(call.entry.verification, served.candidate.tier,
