@@ -159,10 +159,10 @@ def start_call(
     entry.key_id = key_name(request, entry.key_id)
     admission: Admission | None = getattr(request.state, "admission", None)
     entry.budget = admission.label if admission else None
-    kept = (body["messages"] if prompt is None else prompt) if gw.config.server.log_prompts \
-        else None
-    return Call(request.state.request_id, decision, started, bool(body.get("stream")), kept,
-                entry, admission)
+    if prompt is None:
+        prompt = body["messages"]
+    return Call(request.state.request_id, decision, started, bool(body.get("stream")),
+                prompt if gw.config.server.log_prompts else None, entry, admission)
 
 
 def key_name(request: Request, hashed: str | None) -> str | None:
@@ -219,19 +219,19 @@ async def remember(
 
 def record(
     gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int,
-    error_code: str | None = None, *, routed: bool = True,
+    error_code: str | None = None, *, scored: bool = True,
 ) -> float:
     """Cost (cache reads and writes at their prices), metrics, the log line and the row of
     a call, and its key's spend. `usage` is the provider's, in either wire's shape. The
-    baseline is the same tokens on the reference deployment; for a request that is not
-    `routed` by difficulty (embeddings: without Tianji the app would call the same model)
-    it is the cost itself. The cost includes the verified cascade's other calls.
+    baseline is the same tokens on the reference deployment; for a request not `scored`
+    for difficulty (embeddings: without Tianji the app would call the same model) it is
+    the cost itself. The cost includes the verified cascade's other calls.
     `error_code` names how a stream that had started ended badly (its status is then 502
     or 499)."""
     tokens = Tokens.of(usage)
     verification = call.entry.verification_cost
     cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens) + verification
-    baseline = gw.reference.cost_of(tokens) if routed else cost
+    baseline = gw.reference.cost_of(tokens) if scored else cost
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started, status)
     if call.entry.verification is not None:
         gw.metrics.observe_verification(call.entry.verification, served.candidate.tier,

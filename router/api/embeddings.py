@@ -68,5 +68,5 @@ async def embeddings(gw: Gateway, request: Request) -> Response:
     assert served.response is not None
     dep = served.candidate.deployment
     answer = embedding_answer(served.response, parsed, dep.model.split("/", 1)[-1])
-    cost = record(gw, call, served, answer["usage"], 200, routed=False)
+    cost = record(gw, call, served, answer["usage"], 200, scored=False)
     return Response(json_bytes(answer), 200, tianji_headers(None, served, cost), media_type=JSON)
