@@ -15,11 +15,7 @@ from router.api.core import Call, Routed, arrive, json_bytes, respond
 from router.api.gateway import Gateway
 from router.errors import GatewayError
 from router.guards import json_body
-from router.schema import (
-    PASSTHROUGH_PARAMS,
-    ChatCompletionRequest,
-    validation_message,
-)
+from router.schema import ChatCompletionRequest, validation_message
 from router.upstream import Served, openai_dict
 
 
@@ -58,9 +54,7 @@ async def route(gw: Gateway, request: Request) -> dict[str, Any]:
 async def chat_completions(gw: Gateway, request: Request) -> Response:
     arrival = await arrive(gw, request, _parser(gw))
     body = arrival.body
-    params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
-    params["messages"] = body["messages"]
-    routed = Routed(arrival, gw.decide(body, request), body, body, params)
+    routed = Routed.chat(arrival, gw.decide(body, request), body)
     return await respond(gw, request, routed, _ChatDoor(body))
 
 

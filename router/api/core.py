@@ -30,6 +30,7 @@ from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
 from router.ops.record import Entry, calls_made, tried
 from router.policy import Decision, needs_of
+from router.schema import PASSTHROUGH_PARAMS
 from router.state.limits import Admission
 from router.upstream import Attempt, Served
 
@@ -421,6 +422,14 @@ class Routed:
     view: dict[str, Any]  # chat-shaped: the policy's needs, the budget, the prompt's cost
     params: dict[str, Any] = field(default_factory=dict)  # a chat call's parameters
     wire_call: Callable[..., Awaitable[Any]] | None = None  # another wire's call (serve)
+
+    @classmethod
+    def chat(cls, arrival: Arrival, decision: Decision, chat: dict[str, Any]) -> Routed:
+        """A chat completions request (the chat door's body, the Responses door's
+        translation): its own view, sent as its allowlisted parameters and messages."""
+        params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
+        params["messages"] = chat["messages"]
+        return cls(arrival, decision, chat, chat, params)
 
 
 class Door(Protocol):

@@ -37,7 +37,6 @@ from router.responses_wire import (
     to_chat,
     to_response,
 )
-from router.schema import PASSTHROUGH_PARAMS
 from router.upstream import Served
 
 
@@ -95,9 +94,7 @@ async def responses(gw: Gateway, request: Request) -> Response:
         decision = gw.decide(chat, request)
     except GatewayError as err:
         raise in_responses_terms(err) from None
-    params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
-    params["messages"] = chat["messages"]
-    routed = Routed(arrival, decision, chat, chat, params)
+    routed = Routed.chat(arrival, decision, chat)
     return await respond(gw, request, routed, _ResponsesDoor(arrival.body))
 
 
