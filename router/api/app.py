@@ -31,13 +31,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from router.api import chat, messages, models
 from router.api.core import JSON, error_response, json_bytes, refused
 from router.api.gateway import Gateway
-from router.ops.routes import ops_router
 from router.classify import Classifier
 from router.config import Config
 from router.embeddings import EMBEDDINGS_TIER
 from router.embeddings import REQUEST_SCHEMA as EMBEDDING_REQUEST
 from router.errors import GatewayError
 from router.guards import cors_options, metered, needs_key
+from router.ops.routes import ops_router
 from router.redact import Redactor, secret_values
 from router.schema import ChatCompletionRequest
 
@@ -68,11 +68,14 @@ def _error_writer(path: str, headers: Headers) -> Callable[..., Response]:
     return messages.error_response if messages.wants_anthropic(path, headers) else error_response
 
 
-def _answer_error(request: Request, err: GatewayError) -> Response:
-    """The error in the request's front door's shape (the guard adds x-request-id), after
-    its log line, metric and row when the request was refused before routing."""
+def _answer_error(
+    request: Request, err: GatewayError, writer: Callable[..., Response] | None = None
+) -> Response:
+    """The error in the request's front door's shape, or `writer`'s (the guard adds
+    x-request-id), after its log line, metric and row when the request was refused before
+    routing."""
     refused(request.app.state.gateway, request, err)
-    return _error_writer(request.url.path, request.headers)(err)
+    return (writer or _error_writer(request.url.path, request.headers))(err)
 
 
 class _Guard:
@@ -88,16 +91,16 @@ class _Guard:
             return
         state = scope.setdefault("state", {})
         state["started"] = time.monotonic()
+        headers = Headers(scope=scope)
+        answer_error = _error_writer(scope["path"], headers)
         raw_headers = scope["headers"]
         if len(raw_headers) > MAX_HEADER_COUNT or sum(
             len(k) + len(v) for k, v in raw_headers
         ) > MAX_HEADER_BYTES:
             state["request_id"] = uuid.uuid4().hex  # for the log only, as before
             refused(self.gateway, Request(scope), _HEADERS_TOO_LARGE)
-            await error_response(_HEADERS_TOO_LARGE)(scope, receive, send)
+            await answer_error(_HEADERS_TOO_LARGE)(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        answer_error = _error_writer(scope["path"], headers)
         supplied = headers.get("x-request-id", "")
         request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
         state["request_id"] = request_id
@@ -155,8 +158,7 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         if err.status_code == 404:
             unknown = models.unknown_path(app, request.method, request.url.path)
             if "anthropic-version" in request.headers:  # an Anthropic client: its shape
-                refused(gw, request, unknown)
-                return messages.error_response(unknown)
+                return _answer_error(request, unknown, messages.error_response)
             return _answer_error(request, unknown)
         message = {405: "Method not allowed."}.get(err.status_code)
         return _answer_error(request, GatewayError(err.status_code, message or str(err.detail)))
@@ -315,7 +317,6 @@ def _openapi(app: FastAPI, config: Config) -> dict[str, Any]:
     request["properties"]["model"]["enum"] = config.model_names()
     schemas["Error"] = _ERROR_SCHEMA
     doc["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
-    body = {"required": True, "content": {JSON: {"schema": request}}}
     errors = {
         status: {"description": text,
                  "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -326,15 +327,13 @@ def _openapi(app: FastAPI, config: Config) -> dict[str, Any]:
             if needs_key(path, config.server.public_metrics):
                 op["security"] = [{"bearer": []}] if config.server.api_keys else []
                 op["responses"].update({k: v for k, v in errors.items() if k in ("401", "431")})
-    for path in ("/v1/chat/completions", "/v1/route"):
+    bodies = {"/v1/chat/completions": request, "/v1/route": request,
+              "/v1/embeddings": EMBEDDING_REQUEST}
+    for path, schema in bodies.items():
         op = doc["paths"][path]["post"]
-        op["requestBody"] = body
+        op["requestBody"] = {"required": True, "content": {JSON: {"schema": schema}}}
         op["responses"].update(errors)
         op["responses"].pop("422", None)
-    embed = doc["paths"]["/v1/embeddings"]["post"]
-    embed["requestBody"] = {"required": True, "content": {JSON: {"schema": EMBEDDING_REQUEST}}}
-    embed["responses"].update(errors)
-    embed["responses"].pop("422", None)
     doc["paths"]["/v1/chat/completions"]["post"]["responses"]["200"]["content"] = {
         JSON: {"schema": {"type": "object", "description": "An OpenAI chat.completion"}},
         "text/event-stream": {"schema": {

@@ -4,39 +4,18 @@ answer, its SSE chunks and its error event."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from pydantic import ValidationError
 
-from router.api.core import (
-    JSON,
-    Call,
-    asked,
-    failed,
-    json_bytes,
-    read_body,
-    record,
-    relay_stream,
-    remember,
-    serve,
-    start_call,
-    steer_by_affinity,
-    stream_cost,
-    tianji_headers,
-)
+from router.api.core import Call, Routed, arrive, json_bytes, respond
 from router.api.gateway import Gateway
 from router.errors import GatewayError
 from router.guards import json_body
-from router.policy import needs_of
-from router.schema import (
-    PASSTHROUGH_PARAMS,
-    ChatCompletionRequest,
-    validation_message,
-)
+from router.schema import ChatCompletionRequest, validation_message
 from router.upstream import Served, openai_dict
 
 
@@ -62,51 +41,34 @@ def parse_chat_body(raw: bytes, max_messages: int) -> dict[str, Any]:
     return data
 
 
+def _parser(gw: Gateway) -> Callable[[bytes], dict[str, Any]]:
+    return lambda raw: parse_chat_body(raw, gw.config.server.max_messages)
+
+
 async def route(gw: Gateway, request: Request) -> dict[str, Any]:
     """POST /v1/route: the Decision for a chat request, without calling anyone."""
-    server = gw.config.server
-    body = parse_chat_body(await read_body(request, server.max_body_bytes), server.max_messages)
-    asked(request, body)
+    body = (await arrive(gw, request, _parser(gw))).body
     return gw.decide(body, request).explain()
 
 
 async def chat_completions(gw: Gateway, request: Request) -> Response:
-    config = gw.config
-    started = time.monotonic()
-    body = parse_chat_body(
-        await read_body(request, config.server.max_body_bytes), config.server.max_messages
-    )
-    asked(request, body)
-    read = time.monotonic()  # the deadline starts once the body is in
-    decision, affinity = await steer_by_affinity(
-        gw, request.headers, body, body, gw.decide(body, request)
-    )
-    await gw.reserve(request, body, decision)
-    params = {k: v for k, v in body.items() if k in PASSTHROUGH_PARAMS}
-    params["messages"] = body["messages"]
-    call = start_call(gw, request, body, decision, started)
-    stream = call.stream
-    deadline = read + config.resilience.request_timeout_s
-    try:
-        served = await serve(gw, call, decision, params, body, body, deadline=deadline)
-    except GatewayError as err:
-        failed(gw, call, err)
-        raise
-    label = await remember(gw, call, affinity, served)
-    if not stream:
-        assert served.response is not None
-        cost = record(gw, call, served, served.usage, 200)
-        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
-        return Response(json_bytes(served.response), 200, headers, media_type=JSON)
-    include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-    prompt_cost = stream_cost(gw, call, served, needs_of(body).prompt_tokens)
-    return StreamingResponse(
-        _sse(gw, call, served, include_usage),
-        headers={**tianji_headers(decision, served, prompt_cost, label,
-                                  call.entry.verification),
-                 "cache-control": "no-cache"},
-        media_type="text/event-stream",
-    )
+    arrival = await arrive(gw, request, _parser(gw))
+    body = arrival.body
+    routed = Routed.chat(arrival, gw.decide(body, request), body)
+    return await respond(gw, request, routed, _ChatDoor(body))
+
+
+class _ChatDoor:
+    """A chat.completion as the provider answered, or its chunks (`_ChatStream`)."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+
+    def answer(self, served: Served) -> tuple[Any, dict[str, Any]]:
+        return served.response, served.usage
+
+    async def stream(self, call: Call, served: Served) -> tuple[Served, _ChatStream]:
+        return served, _ChatStream(self.include_usage, call.entry.observe)
 
 
 def _sse_event(data: dict[str, Any]) -> bytes:
@@ -146,9 +108,3 @@ class _ChatStream:
     def error(self, err: GatewayError) -> bytes:
         return _sse_event(err.to_body())
 
-
-def _sse(
-    gw: Gateway, call: Call, served: Served, include_usage: bool
-) -> AsyncIterator[bytes]:
-    """The chat completions stream (see `relay_stream` for the commit point)."""
-    return relay_stream(gw, call, served, _ChatStream(include_usage, call.entry.observe))

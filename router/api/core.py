@@ -1,9 +1,11 @@
-"""The request path every front door shares: body reading, upstream call, the stream
-commit point, cost, metrics, the request log line and the x-tianji-* headers.
+"""The request path every front door shares: body reading, conversation affinity, the
+key's budget, the upstream call (through the verified cascade), the stream commit point,
+cost, metrics, the request log line and the x-tianji-* headers.
 
-A front door parses and validates its own wire format, asks the `Gateway` for a
-Decision, and hands the rest to the functions here; it writes answers and errors
-in its own wire format.
+A front door reads its body with `arrive`, parses and validates its own wire format, asks
+the `Gateway` for a Decision, and hands the rest to `respond` with a `Door`: how it writes
+a JSON answer and a stream in its own wire format. Its errors are raised as GatewayError
+and written in its wire's shape by the app (router/api/app.py).
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from router.affinity import Memory, Steer, Turn, conversation_key, served_label, steer
@@ -28,6 +30,7 @@ from router.errors import GatewayError, classify
 from router.guards import body_deadline, require_json
 from router.ops.record import Entry, calls_made, tried
 from router.policy import Decision, needs_of
+from router.schema import PASSTHROUGH_PARAMS
 from router.state.limits import Admission
 from router.upstream import Attempt, Served, WireCall
 
@@ -76,17 +79,20 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def tianji_headers(
-    decision: Decision, served: Served, cost: float | None, affinity: str | None = None,
+    decision: Decision | None, served: Served, cost: float | None, affinity: str | None = None,
     verified: str | None = None,
 ) -> dict[str, str]:
+    """The x-tianji-* headers of an answer; no difficulty without a scored `decision`
+    (embeddings)."""
     dep = served.candidate.deployment
     headers = {
         "x-tianji-tier": served.candidate.tier,
         "x-tianji-model": dep.model,
         "x-tianji-provider": dep.name,
-        "x-tianji-difficulty": f"{decision.assessment.difficulty:.4f}",
-        "x-tianji-attempts": str(served.calls),
     }
+    if decision is not None:
+        headers["x-tianji-difficulty"] = f"{decision.assessment.difficulty:.4f}"
+    headers["x-tianji-attempts"] = str(served.calls)
     if cost is not None:
         headers["x-tianji-cost-usd"] = f"{cost:.8f}"
     if affinity is not None:
@@ -143,18 +149,21 @@ class Call:
 
 
 def start_call(
-    gw: Gateway, request: Request, body: dict[str, Any], decision: Decision, started: float
+    gw: Gateway, request: Request, body: dict[str, Any], decision: Decision, started: float,
+    prompt: list[Any] | None = None,
 ) -> Call:
-    """The Call of a routed request. From here on `record` or `failed` logs the request, so
-    the exception handlers leave it to them (`refused`)."""
+    """The Call of a routed request, under its key's id and budget state; `prompt` is what
+    `server.log_prompts` keeps (the body's messages unless given). From here on `record`
+    or `failed` logs the request, so the exception handlers leave it to them (`refused`)."""
     request.state.routed = True
     entry = gw.request_log.entry(request.url.path, body, request.headers)
     entry.key_id = key_name(request, entry.key_id)
     admission: Admission | None = getattr(request.state, "admission", None)
     entry.budget = admission.label if admission else None
+    if prompt is None:
+        prompt = body["messages"]
     return Call(request.state.request_id, decision, started, bool(body.get("stream")),
-                body["messages"] if gw.config.server.log_prompts else None,
-                entry, admission)
+                prompt if gw.config.server.log_prompts else None, entry, admission)
 
 
 def key_name(request: Request, hashed: str | None) -> str | None:
@@ -211,17 +220,19 @@ async def remember(
 
 def record(
     gw: Gateway, call: Call, served: Served, usage: dict[str, Any], status: int,
-    error_code: str | None = None,
+    error_code: str | None = None, *, scored: bool = True,
 ) -> float:
-    """Cost (cache reads and writes at their prices), metrics and the log line of a call.
-    `usage` is the provider's, in either wire's shape. The baseline is the same tokens on
-    the reference deployment. The cost includes the verified cascade's other calls.
+    """Cost (cache reads and writes at their prices), metrics, the log line and the row of
+    a call, and its key's spend. `usage` is the provider's, in either wire's shape. The
+    baseline is the same tokens on the reference deployment; for a request not `scored`
+    for difficulty (embeddings: without Tianji the app would call the same model) it is
+    the cost itself. The cost includes the verified cascade's other calls.
     `error_code` names how a stream that had started ended badly (its status is then 502
     or 499)."""
     tokens = Tokens.of(usage)
     verification = call.entry.verification_cost
     cost = gw.catalog[served.candidate.deployment.name].cost_of(tokens) + verification
-    baseline = gw.reference.cost_of(tokens)
+    baseline = gw.reference.cost_of(tokens) if scored else cost
     gw.metrics.observe(served, cost, baseline, time.monotonic() - call.started, status)
     if call.entry.verification is not None:
         gw.metrics.observe_verification(call.entry.verification, served.candidate.tier,
@@ -378,3 +389,95 @@ async def relay_stream(
         if served.close is not None:
             await shielded_close(served)
         record(gw, call, served, writer.usage, status, error_code)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A front door's parsed body, and when the request came: `started` for its latency,
+    `read` once the body was in (the request deadline starts then)."""
+
+    body: dict[str, Any]
+    started: float
+    read: float
+
+
+async def arrive(
+    gw: Gateway, request: Request, parse: Callable[[bytes], dict[str, Any]]
+) -> Arrival:
+    """The body (`read_body`), parsed by the front door's `parse`; its model is noted for
+    `refused`."""
+    started = time.monotonic()
+    body = parse(await read_body(request, gw.config.server.max_body_bytes))
+    asked(request, body)
+    return Arrival(body, started, time.monotonic())
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A request its front door has parsed and decided: what `respond` serves."""
+
+    arrival: Arrival
+    decision: Decision  # before conversation affinity, which `respond` applies
+    body: dict[str, Any]  # what the affinity key and the request log read
+    view: dict[str, Any]  # chat-shaped: the policy's needs, the budget, the prompt's cost
+    params: dict[str, Any] = field(default_factory=dict)  # a chat call's parameters
+    wire_call: WireCall | None = None  # another wire's call (serve)
+
+    @classmethod
+    def chat(cls, arrival: Arrival, decision: Decision, chat: dict[str, Any]) -> Routed:
+        """A chat completions request (the chat door's body, the Responses door's
+        translation): its own view, sent as its allowlisted parameters and messages."""
+        params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
+        params["messages"] = chat["messages"]
+        return cls(arrival, decision, chat, chat, params)
+
+
+class Door(Protocol):
+    """A front door's answers, in its wire format."""
+
+    def answer(self, served: Served) -> tuple[Any, dict[str, Any]]:
+        """The JSON answer of a non-streamed request, and the usage to record (the
+        provider's, in a shape `record` reads)."""
+        ...
+
+    async def stream(self, call: Call, served: Served) -> tuple[Served, StreamWriter]:
+        """The stream to relay (`served` itself, or its chunks as the door's events) and
+        the writer of its events."""
+        ...
+
+
+async def respond(gw: Gateway, request: Request, routed: Routed, door: Door) -> Response:
+    """The answer to a decided request, the same on every front door: conversation affinity
+    steers the Decision, the key's budget is reserved (429 at its end), the upstream walk
+    serves it (`serve`); a failure is logged (`failed`, which releases the reservation) and
+    raised for the app to write in the door's shape. Then affinity remembers the
+    deployment, and the door writes the answer with its x-tianji-* headers (`record`), or
+    the stream (`relay_stream` records it when it ends)."""
+    decision, affinity = await steer_by_affinity(
+        gw, request.headers, routed.body, routed.view, routed.decision
+    )
+    await gw.reserve(request, routed.view, decision)
+    call = start_call(gw, request, routed.body, decision, routed.arrival.started)
+    deadline = routed.arrival.read + gw.config.resilience.request_timeout_s
+    try:
+        served = await serve(gw, call, decision, routed.params, routed.body, routed.view,
+                             deadline=deadline, wire_call=routed.wire_call)
+    except GatewayError as err:
+        failed(gw, call, err)
+        raise
+    label = await remember(gw, call, affinity, served)
+    if not call.stream:
+        assert served.response is not None
+        answer, usage = door.answer(served)
+        cost = record(gw, call, served, usage, 200)
+        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
+        return Response(json_bytes(answer), 200, headers, media_type=JSON)
+    relayed, writer = await door.stream(call, served)
+    prompt_cost = stream_cost(gw, call, served, needs_of(routed.view).prompt_tokens)
+    return StreamingResponse(
+        relay_stream(gw, call, relayed, writer),
+        headers={**tianji_headers(decision, served, prompt_cost, label,
+                                  call.entry.verification),
+                 "cache-control": "no-cache"},
+        media_type="text/event-stream",
+    )

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
-from router.api.core import JSON, Call, asked, failed, json_bytes, log_request, read_body
+from router.api.core import (
+    JSON,
+    asked,
+    failed,
+    json_bytes,
+    read_body,
+    record,
+    start_call,
+    tianji_headers,
+)
 from router.api.gateway import Gateway
-from router.costs import Tokens
 from router.embeddings import (
     EmbeddingRequest,
     embedding_answer,
@@ -26,7 +33,6 @@ from router.embeddings import (
 )
 from router.errors import GatewayError
 from router.guards import json_body
-from router.upstream import Served
 from router.upstream_embeddings import EmbeddingCall
 
 
@@ -41,19 +47,15 @@ async def embeddings(gw: Gateway, request: Request) -> Response:
         asked(request, body)  # the refused row names the model
     parsed: EmbeddingRequest = parse_embedding_request(body, gw.config)
     decision = embeddings_decision(gw.config, gw.catalog, parsed)
-    request.state.routed = True  # from here on the request is logged below, not refused
-    entry = gw.request_log.entry(request.url.path, {"model": parsed.model}, request.headers)
-    entry.answer_parts = None  # vectors are not kept, even with log_prompts
-    prompt: list[Any] | None = None
-    if gw.config.server.log_prompts:
-        prompt = [parsed.input] if isinstance(parsed.input, str) else list(parsed.input)
     admission = getattr(request.state, "admission", None)
     if admission is not None:  # a key with a budget: what the input may cost, at most
         text = parsed.input if isinstance(parsed.input, str) else json.dumps(parsed.input)
         await gw.limits.reserve(admission, max(
             gw.catalog[c.deployment.name].cost(len(text) // 2 + 1, 0)
             for c in decision.candidates))
-    call = Call(request.state.request_id, decision, started, False, prompt, entry, admission)
+    inputs = [parsed.input] if isinstance(parsed.input, str) else list(parsed.input)
+    call = start_call(gw, request, {"model": parsed.model}, decision, started, inputs)
+    call.entry.answer_parts = None  # vectors are not kept, even with log_prompts
     try:
         served = await gw.upstream.complete(
             decision, parsed.upstream_params(), stream=False,
@@ -66,24 +68,5 @@ async def embeddings(gw: Gateway, request: Request) -> Response:
     assert served.response is not None
     dep = served.candidate.deployment
     answer = embedding_answer(served.response, parsed, dep.model.split("/", 1)[-1])
-    cost = _record(gw, call, served, answer["usage"])
-    headers = {
-        "x-tianji-tier": served.candidate.tier,
-        "x-tianji-model": dep.model,
-        "x-tianji-provider": dep.name,
-        "x-tianji-attempts": str(served.calls),
-        "x-tianji-cost-usd": f"{cost:.8f}",
-    }
-    return Response(json_bytes(answer), 200, headers, media_type=JSON)
-
-
-def _record(gw: Gateway, call: Call, served: Served, usage: dict[str, Any]) -> float:
-    """Cost, metrics, log line and row. The baseline is the cost itself: without Tianji
-    the app would call the same embedding model, so routing saves nothing here."""
-    cost = gw.catalog[served.candidate.deployment.name].cost_of(Tokens.of(usage))
-    gw.metrics.observe(served, cost, cost, time.monotonic() - call.started)
-    log_request(call, served, 200, cost, cost)
-    gw.request_log.add(call, served, usage, 200, cost, cost)
-    if call.admission is not None:
-        gw.limits.settle(call.admission, cost, Tokens.of(usage).prompt)
-    return cost
+    cost = record(gw, call, served, answer["usage"], 200, scored=False)
+    return Response(json_bytes(answer), 200, tianji_headers(None, served, cost), media_type=JSON)

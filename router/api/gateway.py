@@ -16,10 +16,10 @@ from router.config import Config
 from router.costs import ModelInfo, build_catalog, reference_deployment
 from router.errors import GatewayError
 from router.keys import Caller, KeyRing
+from router.ops.log import RequestLog
 from router.params import with_params
 from router.policy import Decision, PolicyError, Route, decide, needs_of
 from router.redact import Redactor, secret_values
-from router.ops.log import RequestLog
 from router.state import open_state
 from router.state.limits import Admission
 from router.telemetry import Metrics

@@ -14,30 +14,15 @@ import dataclasses
 import json
 import logging
 import re
-import time
+from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from starlette.datastructures import Headers
 
-from router.api.core import (
-    JSON,
-    Call,
-    asked,
-    failed,
-    json_bytes,
-    read_body,
-    record,
-    relay_stream,
-    remember,
-    serve,
-    start_call,
-    steer_by_affinity,
-    stream_cost,
-    tianji_headers,
-)
+from router.api.core import JSON, Call, Routed, arrive, json_bytes, respond
 from router.api.gateway import Gateway
 from router.config import Config
 from router.errors import GatewayError
@@ -262,50 +247,40 @@ def _claude_only(decision: Decision) -> Decision:
     return dataclasses.replace(decision, candidates=keep, excluded=excluded)
 
 
+def _parser(gw: Gateway, *, count_only: bool = False) -> Callable[[bytes], JSON]:
+    max_messages = gw.config.server.max_messages
+    return lambda raw: parse_messages_body(raw, max_messages, count_only=count_only)
+
+
 async def messages(gw: Gateway, request: Request) -> Response:
-    config = gw.config
-    started = time.monotonic()
-    body = parse_messages_body(
-        await read_body(request, config.server.max_body_bytes), config.server.max_messages
-    )
-    asked(request, body)
-    read = time.monotonic()  # the deadline starts once the body is in
+    arrival = await arrive(gw, request, _parser(gw))
+    body = arrival.body
     await gw.upstream.preload.wait()  # litellm, for router/upstream_messages.py
     from router.upstream_messages import MessagesCall
 
     view = chat_view(body)
-    decision = gw.decide_route(view, route_for(config, body["model"], request.headers), request)
+    route = route_for(gw.config, body["model"], request.headers)
+    decision = gw.decide_route(view, route, request)
     upstream = _upstream_request(body, request.headers)
     if upstream.has_thinking_history:
         decision = _claude_only(decision)
-    decision, affinity = await steer_by_affinity(gw, request.headers, body, view, decision)
-    await gw.reserve(request, view, decision)
-    call = start_call(gw, request, body, decision, started)
-    stream = call.stream
-    deadline = read + config.resilience.request_timeout_s
-    try:
-        served = await serve(
-            gw, call, decision, {}, body, view, deadline=deadline,
-            wire_call=MessagesCall(upstream, gw.messages_http, gw.upstream.transport,
-                                  call.request_id),
-        )
-    except GatewayError as err:
-        failed(gw, call, err)
-        raise
-    label = await remember(gw, call, affinity, served)
-    if not stream:
-        assert served.response is not None
-        cost = record(gw, call, served, served.response.get("usage") or {}, 200)
-        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
-        return Response(json_bytes(served.response), 200, headers, media_type=JSON)
-    prompt_cost = stream_cost(gw, call, served, needs_of(view).prompt_tokens)
-    return StreamingResponse(
-        _events(gw, call, served),
-        headers={**tianji_headers(decision, served, prompt_cost, label,
-                                  call.entry.verification),
-                 "cache-control": "no-cache"},
-        media_type="text/event-stream",
-    )
+    wire_call = MessagesCall(upstream, gw.messages_http, gw.upstream.transport,
+                             request.state.request_id)
+    return await respond(gw, request, Routed(arrival, decision, body, view, wire_call=wire_call),
+                         _MESSAGES)
+
+
+class _MessagesDoor:
+    """Anthropic's answer and events as the provider sent them (`_MessagesStream`)."""
+
+    def answer(self, served: Served) -> tuple[Any, dict[str, Any]]:
+        return served.response, served.usage
+
+    async def stream(self, call: Call, served: Served) -> tuple[Served, _MessagesStream]:
+        return served, _MessagesStream()
+
+
+_MESSAGES = _MessagesDoor()
 
 
 def _event(data: JSON) -> bytes:
@@ -336,21 +311,13 @@ class _MessagesStream:
         return _event({"type": "error", "error": {"type": "api_error", "message": err.message}})
 
 
-def _events(gw: Gateway, call: Call, served: Served) -> Any:
-    return relay_stream(gw, call, served, _MessagesStream())
-
-
 async def count_tokens(gw: Gateway, request: Request) -> Response:
     """The prompt's input tokens: counted by the Anthropic API (its own
     /v1/messages/count_tokens) when the request would route to an `anthropic/` deployment
     that is not cooling down, else Tianji's estimate (about four characters per token,
     images counted flat). `x-tianji-token-count` says which: `exact` or `estimate`."""
     config = gw.config
-    body = parse_messages_body(
-        await read_body(request, config.server.max_body_bytes), config.server.max_messages,
-        count_only=True,
-    )
-    asked(request, body)
+    body = (await arrive(gw, request, _parser(gw, count_only=True))).body
     route = route_for(config, body["model"], request.headers)
     upstream = _upstream_request(body, request.headers)
     view = chat_view(body)

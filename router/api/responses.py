@@ -1,9 +1,11 @@
 """The OpenAI Responses front door: POST /v1/responses, streamed and not, stateless.
 
-It checks the body (router/responses_schema.py), turns it into the chat request every
-deployment gets (router/responses_wire.py, litellm's bridge), and runs the shared request
-path: classifier, policy, affinity, fallback and escalation, the stream commit point,
-headers, request log and metrics (router/api/core.py). Answers are `response` objects, streams
+It checks the body (router/responses_schema.py) and runs the shared request path. A
+deployment with its own Responses API gets the body as sent (router/upstream_responses.py);
+every other gets the chat request it turns into (router/responses_wire.py, litellm's
+bridge). The shared request path is the classifier, policy, affinity, fallback and
+escalation, the stream commit point, headers, request log and metrics (router/api/core.py
+`respond`). Answers are `response` objects, streams
 Responses events; errors are OpenAI's shape.
 """
 
@@ -11,34 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 from pydantic import ValidationError
 
-from router.api.core import (
-    JSON,
-    Call,
-    asked,
-    failed,
-    json_bytes,
-    read_body,
-    record,
-    relay_stream,
-    remember,
-    serve,
-    start_call,
-    steer_by_affinity,
-    stream_cost,
-    tianji_headers,
-)
+from router.api.core import Call, Routed, arrive, json_bytes, respond
 from router.api.gateway import Gateway
 from router.errors import GatewayError
 from router.guards import json_body
-from router.policy import needs_of
 from router.responses_native import NativeEvents, chat_usage, native_only
 from router.responses_schema import (
     STATEFUL,
@@ -55,7 +40,6 @@ from router.responses_wire import (
     to_chat,
     to_response,
 )
-from router.schema import PASSTHROUGH_PARAMS
 from router.upstream import Served
 from router.upstream_responses import ResponsesCall, native
 
@@ -98,14 +82,12 @@ def in_responses_terms(err: GatewayError) -> GatewayError:
 
 
 async def responses(gw: Gateway, request: Request) -> Response:
-    config = gw.config
-    started = time.monotonic()
-    body = parse_responses_body(await read_body(request, config.server.max_body_bytes))
-    asked(request, body)
-    read = time.monotonic()  # the deadline starts once the body is in
+    arrival = await arrive(gw, request, parse_responses_body)
+    body = arrival.body
     chat = to_chat(body)
-    if len(chat["messages"]) > config.server.max_messages:
-        raise _invalid(f"Too many input items: at most {config.server.max_messages} messages.",
+    max_messages = gw.config.server.max_messages
+    if len(chat["messages"]) > max_messages:
+        raise _invalid(f"Too many input items: at most {max_messages} messages.",
                        "input", "too_many")
     try:
         decision = gw.decide(chat, request)
@@ -116,46 +98,36 @@ async def responses(gw: Gateway, request: Request) -> Response:
         decision = native_only(decision, "top_logprobs")
     if "message.output_text.logprobs" in (body.get("include") or ()):
         decision = native_only(decision, "include")
-    decision, affinity = await steer_by_affinity(gw, request.headers, chat, chat, decision)
-    await gw.reserve(request, chat, decision)
-    params = {k: v for k, v in chat.items() if k in PASSTHROUGH_PARAMS}
-    params["messages"] = chat["messages"]
-    call = start_call(gw, request, chat, decision, started)
-    deadline = read + config.resilience.request_timeout_s
-    try:
-        served = await serve(gw, call, decision, params, chat, chat, deadline=deadline,
-                             wire_call=ResponsesCall(body, gw.messages_http))
-    except GatewayError as err:
-        failed(gw, call, err)
-        raise
-    label = await remember(gw, call, affinity, served)
-    response_id = new_response_id()
-    on_own_api = native(served.candidate.deployment)  # else the bridge's chat answer
-    if not call.stream:
+    routed = dataclasses.replace(Routed.chat(arrival, decision, chat),
+                                 wire_call=ResponsesCall(body, gw.messages_http))
+    return await respond(gw, request, routed, _ResponsesDoor(body))
+
+
+class _ResponsesDoor:
+    """A deployment's own Responses answer and events as sent (router/responses_native.py),
+    or the bridge's chat answer as a `response` object and its chat stream as Responses
+    events."""
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body  # the Responses body as sent
+        self.response_id = new_response_id()
+
+    def answer(self, served: Served) -> tuple[Any, dict[str, Any]]:
         assert served.response is not None
-        if on_own_api:
-            answer, usage = served.response, chat_usage(served.response.get("usage"))
-        else:
-            answer, usage = to_response(body, served.response, response_id), served.usage
-        cost = record(gw, call, served, usage, 200)
-        headers = tianji_headers(decision, served, cost, label, call.entry.verification)
-        return Response(json_bytes(answer), 200, headers, media_type=JSON)
-    writer = _ResponsesStream()
-    assert served.first_chunk is not None and served.chunks is not None
-    see = writer.seen(call.entry.observe)
-    events = NativeEvents(served.first_chunk, served.chunks, see) if on_own_api else (
-        ResponseEvents(body, response_id, served.first_chunk, served.chunks, see,
-                       served.provider_finished))
-    writer.events = events
-    relayed = dataclasses.replace(served, first_chunk=await anext(events), chunks=events)
-    prompt_cost = stream_cost(gw, call, served, needs_of(chat).prompt_tokens)
-    return StreamingResponse(
-        _sse(gw, call, relayed, writer),
-        headers={**tianji_headers(decision, served, prompt_cost, label,
-                                  call.entry.verification),
-                 "cache-control": "no-cache"},
-        media_type="text/event-stream",
-    )
+        if native(served.candidate.deployment):
+            return served.response, chat_usage(served.response.get("usage"))
+        return to_response(self.body, served.response, self.response_id), served.usage
+
+    async def stream(self, call: Call, served: Served) -> tuple[Served, _ResponsesStream]:
+        writer = _ResponsesStream()
+        assert served.first_chunk is not None and served.chunks is not None
+        see = writer.seen(call.entry.observe)
+        events = NativeEvents(served.first_chunk, served.chunks, see) if native(
+            served.candidate.deployment) else ResponseEvents(
+            self.body, self.response_id, served.first_chunk, served.chunks, see,
+            served.provider_finished)
+        writer.events = events
+        return dataclasses.replace(served, first_chunk=await anext(events), chunks=events), writer
 
 
 def _sse_event(event: dict[str, Any]) -> bytes:
@@ -192,7 +164,3 @@ class _ResponsesStream:
         assert self.events is not None
         return b"".join(_sse_event(e) for e in self.events.failure(err))
 
-
-def _sse(gw: Gateway, call: Call, served: Served, writer: _ResponsesStream) -> Any:
-    """The Responses stream (see `relay_stream` for the commit point)."""
-    return relay_stream(gw, call, served, writer)

@@ -91,6 +91,20 @@ def test_request_too_large(gw, claude):
     assert err.value.body["error"]["type"] == "request_too_large"
 
 
+def test_headers_too_large_is_anthropics_shape(gw, claude):
+    """The guard's 431 comes before any front door, in the shape of the one asked for."""
+    crowded = {f"x-h{i}": "1" for i in range(120)}
+    client = claude(gw, api_key=KEY).with_options(default_headers=crowded)
+    with pytest.raises(anthropic.APIStatusError) as err:
+        client.messages.create(model="auto", max_tokens=5, messages=user("hi"))
+    assert err.value.status_code == 431
+    assert err.value.body["type"] == "error"
+    assert err.value.body["error"]["type"] == "invalid_request_error"
+    assert "headers are too large" in err.value.message
+    models = gw.http.get("/v1/models", headers={**VERSION, **crowded})
+    assert error_of(models) == (431, "invalid_request_error")
+
+
 def test_rate_limit_error_when_every_deployment_is_limited(gw, fake, claude):
     for dep in ("a", "b"):
         fake.set_fault(dep, Fault(FaultKind.HTTP_ERROR, status=429, retry_after=2))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import anthropic
 import httpx
@@ -15,6 +17,7 @@ import pytest
 import yaml
 
 from router.config import load_config
+from router.fakeprovider import Fault, FaultKind
 from router.keys import hash_key
 from tests.conftest import deployment, make_config, run_gateway
 from tests.ops.conftest import rows, wait_for
@@ -191,3 +194,72 @@ def test_embeddings_spend_counts_against_the_keys_budget(fake):
                                json={"model": "embeddings", "input": "more"})
     assert refused.status_code == 429
     assert refused.json()["error"]["code"] == "budget_exceeded"
+
+
+def test_embeddings_are_logged_under_the_keys_id_and_budget_as_chat_is(fake, tmp_path):
+    from tests.gateway.test_embeddings import config_with, openai_embedder
+
+    log_url = f"sqlite:///{tmp_path / 'log.db'}"
+    config = config_with(fake, [openai_embedder(fake)],
+                         log={"url": log_url, "flush_interval_s": 0.05})
+    config = config.model_copy(update={"keys": [_entry("team", KEY, daily_usd=10.0)]})
+    collect = _Collect()
+    with run_gateway(config) as gw:
+        logging.getLogger("tianji.request").addHandler(collect)
+        chat = _post(gw, KEY)
+        embedded = gw.http.post("/v1/embeddings", headers={"authorization": f"Bearer {KEY}"},
+                                json={"model": "embeddings", "input": "a few words to embed"})
+        assert gw.app.state.gateway.request_log.writer.flush(timeout=15)
+        logging.getLogger("tianji.request").removeHandler(collect)
+    assert (chat.status_code, embedded.status_code) == (200, 200)
+    assert embedded.headers["x-tianji-budget"] == "ok"
+    logged = [(e["front_door"], e["key_id"], e["budget"]) for e in collect.lines]
+    assert logged == [("openai-chat", "team", "ok"), ("openai-embeddings", "team", "ok")]
+    assert [(r["front_door"], r["key_id"], r["budget"]) for r in rows(log_url)] == logged
+
+
+
+def test_an_embeddings_request_refused_at_its_reservation_is_logged_and_counted(
+    fake, redis_server, request
+):
+    """Two requests admitted while the budget still had room: the one whose body comes
+    second finds the other's reservation and is refused (429) at its own, and that
+    refusal has its log line and metric, as on the chat front door. Redis holds the
+    counters, so the test sees each step."""
+    from tests.gateway.test_embeddings import config_with, openai_embedder
+    from tests.gateway.test_metrics import metric
+    from tests.test_security import raw_http_answer
+
+    prefix = "t-reserve"
+    config = config_with(fake, [{**openai_embedder(fake), "price": {"input": 1000.0}}],
+                         state={"redis_url": redis_server.url, "prefix": prefix})
+    config = config.model_copy(update={"keys": [_entry("team", KEY, daily_usd=0.001)]})
+    fake.set_fault("e1", Fault(FaultKind.STALL, delay=1.0, times=1))  # holds its reservation
+    body = json.dumps({"model": "embeddings", "input": "a few words to embed"}).encode()
+    redis = redis_server.client()
+    with run_gateway(config) as gw, ThreadPoolExecutor(1) as pool:
+        lines = request.getfixturevalue("log_lines")
+        host, port = gw.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as second:
+            second.sendall(b"POST /v1/embeddings HTTP/1.1\r\nHost: x\r\n"
+                           b"Authorization: Bearer " + KEY.encode() + b"\r\n"
+                           b"Content-Type: application/json\r\n"
+                           b"Content-Length: %d\r\n\r\n" % len(body))
+            assert wait_for(lambda: redis.keys(f"{prefix}:rate:team:req:*"), 10)  # admitted
+            first = pool.submit(gw.http.post, "/v1/embeddings", content=body,
+                                headers={"authorization": f"Bearer {KEY}",
+                                         "content-type": "application/json"})
+            assert wait_for(lambda: fake.calls("e1"), 10)  # reserved, at the provider
+            assert int(redis.get(f"{prefix}:spend:team:reserved") or 0) > 0
+            second.sendall(body)
+            head, answer = raw_http_answer(second)
+        assert first.result(timeout=30).status_code == 200
+        text = gw.http.get("/metrics", headers={"authorization": f"Bearer {KEY}"}).text
+    assert head.startswith(b"HTTP/1.1 429 "), head
+    assert json.loads(answer)["error"]["code"] == "budget_exceeded"
+    logged = [json.loads(line) for line in lines if line.startswith('{"event": "request"')]
+    assert [(e["status"], e["error_code"], e["front_door"], e["key_id"]) for e in logged] == [
+        (429, "budget_exceeded", "openai-embeddings", "team"),
+        (200, None, "openai-embeddings", "team")]
+    assert metric(text, "tianji_requests_total", status="429") == 1
+    assert len(fake.calls("e1")) == 1
