@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,17 +169,6 @@ def assert_interrupted_stream(result: Result) -> dict[str, Any]:
 
 def calls(fake: Any, dep_id: str) -> int:
     return len(fake.calls(dep_id))
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 5.0, step: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(step)
 
 
 def log_records(lines: list[str], event: str | None = None) -> list[dict[str, Any]]:

@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -111,12 +110,3 @@ def rows(url: str, table: str = "requests") -> list[dict[str, Any]]:
         cur = conn.execute(f"SELECT * FROM {table} ORDER BY seq")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def wait_for(predicate: Any, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
