@@ -15,6 +15,7 @@ import pytest
 from router.fakeprovider import Fault, FaultKind
 from tests.anthropic.conftest import AWS_KEY_ID, AWS_SECRET, BEDROCK_HAIKU, bedrock, vertex
 from tests.conftest import make_config, run_gateway
+from tests.waiting import wait_for
 
 INVOKE = f"/d/bedrock-haiku/model/{BEDROCK_HAIKU}/invoke"
 ANSWER = "Hello from {}! This is a fake answer."
@@ -87,6 +88,7 @@ def test_bedrock_stalling_before_its_first_event_falls_over_to_vertex(two_clouds
                                             messages=user("hi")) as stream:
         assert stream.get_final_text() == ANSWER.format("vertex-haiku")
     (stalled,) = fake.calls("bedrock-haiku")
+    wait_for(lambda: stalled.completed, "the stalled call to end")
     assert stalled.disconnected  # left at first_token_timeout_s, not after its 5 s
 
 

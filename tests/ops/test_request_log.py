@@ -45,6 +45,7 @@ def test_one_row_per_request_with_routing_cost_and_outcome(fake, log_url):
             model="medium", stream=True, messages=[{"role": "user", "content": "[easy] go"}],
             stream_options={"include_usage": True})
         streamed = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+        wait_for(lambda: count(open_database(log_url)) == 2, "the stream's row")  # after [DONE]
         fake.set_fault("l1", Fault(FaultKind.HTTP_ERROR, status=500))
         with pytest.raises(openai.APIStatusError) as failed:
             gw.client.chat.completions.create(
@@ -88,7 +89,7 @@ def test_prompts_and_answers_only_with_log_prompts_and_redacted(fake, log_url):
         stream = gw.client.chat.completions.create(
             model="auto", stream=True, messages=[{"role": "user", "content": "[easy] s"}])
         list(stream)
-        _flush(gw)
+        wait_for(lambda: count(open_database(log_url)) == 2, "the stream's row")  # after [DONE]
     first, second = rows(log_url)
     assert "my key [redacted]" in first["prompt"] and PROVIDER_KEY not in first["prompt"]
     assert first["answer"] == "Hello from s1! This is a fake answer."
