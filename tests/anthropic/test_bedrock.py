@@ -73,10 +73,11 @@ def test_a_bedrock_stream_is_streamed_event_by_event(fake, claude):
 
 @pytest.fixture
 def two_clouds(fake, vertex_credentials):
-    """Tier small: Bedrock, then Vertex; stall limits of half a second."""
+    """Tier small: Bedrock, then Vertex; stall limits of 1.5 s (the first Vertex call of a
+    process loads google-auth and fetches a token inside its limit; a stall lasts 5 s)."""
     config = make_config(
         [[bedrock(fake, "bedrock-haiku"), vertex(fake, vertex_credentials, "vertex-haiku")]],
-        resilience={"first_token_timeout_s": 0.5, "idle_timeout_s": 0.5})
+        resilience={"first_token_timeout_s": 1.5, "idle_timeout_s": 1.5})
     with run_gateway(config) as gateway:
         yield gateway
 
