@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import socket
+import socketserver
 import tempfile
 import threading
 import time
@@ -115,7 +116,7 @@ class Gateway:
         return self.app.state.gateway.health
 
 
-def _free_port() -> int:
+def free_port() -> int:
     """A port that was free a moment ago, for a server in another process (which may lose
     it to someone else meanwhile); a server in this process takes `listening_socket()`."""
     with socket.socket() as s:
@@ -129,6 +130,20 @@ def listening_socket() -> socket.socket:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     return sock
+
+
+@contextlib.contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """Run a `socketserver` (an `http.server` provider stand-in) on a thread; shut it down
+    and close its socket afterwards."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ from router.config import ServerConfig, load_config
 from router.fakeprovider import Fault, FaultKind
 from router.schema import PASSTHROUGH_PARAMS
 from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, deployment, make_config, run_gateway
-from tests.faults.support import NO_HANG_S, assert_openai_error, chat, post_raw
+from tests.faults.support import NO_HANG_S, assert_openai_error, chat, post_raw, raw_http
 from tests.waiting import wait_for
 
 GATEWAY_KEY = "tj-gateway-key-0123456789abcdef"
@@ -584,22 +584,6 @@ def test_a_deadline_that_passes_before_any_call_is_a_504_not_cooling_down(fake):
 
 
 # Size and header limits
-
-
-def raw_http(gw, request: bytes, timeout: float = NO_HANG_S) -> bytes:
-    host, port = gw.url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
-        sock.sendall(request)
-        data = b""
-        try:
-            while b"\r\n\r\n" not in data:
-                piece = sock.recv(65536)
-                if not piece:
-                    break
-                data += piece
-        except ConnectionResetError:
-            pass
-        return data
 
 
 def _status(response: bytes) -> int:

@@ -15,9 +15,12 @@ closed is closed by that loop) awaits `wait_for_async` instead.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from collections.abc import Callable
 from typing import TypeVar
+
+import httpx
 
 T = TypeVar("T")
 
@@ -52,6 +55,23 @@ async def wait_for_async(
         if time.monotonic() > deadline:
             raise _timed_out(what, timeout, value)
         await asyncio.sleep(step)
+
+
+def wait_until_serving(
+    url: str, proc: subprocess.Popen, output: Callable[[], str], timeout: float
+) -> None:
+    """Until `url`/healthz answers 200; RuntimeError with the server process's `output()`
+    when the process exits first or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("router serve did not start:\n" + output())
+        time.sleep(0.2)
 
 
 def _timed_out(what: str, timeout: float, value: object) -> AssertionError:

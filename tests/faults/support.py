@@ -6,7 +6,9 @@ status, headers, the JSON body, or every SSE event of a stream in order.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,6 +128,22 @@ def post_raw(gw: Gateway, path: str, content: bytes, headers: dict[str, str] | N
     except ValueError:
         result.body = None
     return result
+
+
+def raw_http(gw: Gateway, request: bytes, timeout: float = NO_HANG_S) -> bytes:
+    """Send raw bytes to the gateway; what it answers up to the end of its head, before it
+    closes (a reset included: a server that refuses a body may not read it) or goes quiet."""
+    host, port = gw.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        with contextlib.suppress(ConnectionResetError):
+            while b"\r\n\r\n" not in data:
+                piece = sock.recv(65536)
+                if not piece:
+                    break
+                data += piece
+        return data
 
 
 def assert_openai_error(body: Any, code: str | None = None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from router.ops.db import Database, open_database
-from tests.conftest import _free_port
+from tests.conftest import free_port
 
 
 def _pg_bin(name: str) -> str:
@@ -77,7 +77,7 @@ def postgres() -> Iterator[Postgres]:
     subprocess.run([*as_user, _pg_bin("initdb"), "-D", str(datadir), "-U", "postgres",
                     "--auth=trust", "-E", "UTF8", "--no-sync"],
                    check=True, capture_output=True, timeout=120)
-    server = Postgres(datadir, _free_port(), as_user)
+    server = Postgres(datadir, free_port(), as_user)
     server.start()
     try:
         yield server
