@@ -349,8 +349,7 @@ async def relay_stream(
 
     The last events (from the provider's end of answer on, then the end marker or the error
     event) go out once the request is recorded: a client that stops reading at the end, as
-    the SDKs do, and asks about the request at once (feedback, stats, its key's spend) finds
-    it logged."""
+    the SDKs do, and asks about the request at once (feedback) finds it logged."""
     assert served.first_chunk is not None and served.chunks is not None
     status, error_code = 200, None
     held: list[bytes] = []
