@@ -1,10 +1,9 @@
 """Waiting, within a bound, for what a server does after the client has its answer.
 
-A streamed request's log line, metrics and request-log row are written after its last
-event has reached the client (router/api/core.py `relay_stream`), and SDKs stop reading
-at that event; request-log rows are written by a thread, budgets settle in a background
-task, Redis state is synced on a timer, and a provider notices a hang-up only when its
-socket says so. A test that checks such an effect waits for it:
+Request-log rows are written by a thread, budgets settle in a background task, Redis
+state is synced on a timer, a client's hang-up is logged once the gateway notices it, and
+a provider notices a hang-up only when its socket says so. A test that checks such an
+effect waits for it:
 
     wait_for(lambda: count(db) == 3, "three request-log rows")
 

@@ -42,7 +42,7 @@ def test_invoke_and_stream(fake, gateways, wire, responses_api, request):
     assert answer.usage_metadata["output_tokens"] == 8
     assert "".join(chunk.text for chunk in llm.stream("Say hello")) == answer_text("a")
     door = "openai-responses" if responses_api else "openai-chat"
-    # The stream's line is written after [DONE] reaches the client, so wait for it.
+    # The stream's line is written before [DONE] goes out (tests/ops/test_stream_end.py).
     wait_for(lambda: sum(f'"front_door": "{door}"' in line for line in lines) >= 2,
              "the stream's log line")
     assert sum(f'"front_door": "{door}"' in line for line in lines) == 2
