@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import socket
+import socketserver
 import tempfile
 import threading
 import time
@@ -115,10 +116,34 @@ class Gateway:
         return self.app.state.gateway.health
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port that was free a moment ago, for a server in another process (which may lose
+    it to someone else meanwhile); a server in this process takes `listening_socket()`."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def listening_socket() -> socket.socket:
+    """A socket bound to a free port on 127.0.0.1, for `uvicorn.Server.serve(sockets=...)`:
+    the port is held from here on, so no other process can take it before the server starts."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@contextlib.contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[None]:
+    """Run a `socketserver` (an `http.server` provider stand-in) on a thread; shut it down
+    and close its socket afterwards."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @contextlib.contextmanager
@@ -126,16 +151,19 @@ def run_gateway(config: Config, classifier: Any = None, api_key: str = "none") -
     """Start the real app under uvicorn on 127.0.0.1 in a thread; stop it afterwards."""
     configure_logging(Redactor(secret_values(config)))
     app = create_app(config, classifier or KeywordClassifier())
-    port = _free_port()
+    sock = listening_socket()
+    port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False,
                        lifespan="off", **uvicorn_options(config))
     )
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])),
+                              daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
+            sock.close()
             raise RuntimeError("gateway did not start")
         time.sleep(0.01)
     url = f"http://127.0.0.1:{port}"
@@ -148,6 +176,7 @@ def run_gateway(config: Config, classifier: Any = None, api_key: str = "none") -
         http.close()
         server.should_exit = True
         thread.join(timeout=10)
+        sock.close()
         app.state.gateway.request_log.close()  # lifespan is off: write what is queued, stop
 
 

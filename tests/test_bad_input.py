@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import litellm
 import pytest
 
 from tests.conftest import deployment, make_config, run_gateway
-from tests.faults.support import NO_HANG_S, assert_openai_error, post_raw
+from tests.faults.support import NO_HANG_S, assert_openai_error, post_raw, raw_http
 
 MAX_BODY = 64 * 1024
 MAX_MESSAGES = 50
@@ -195,20 +194,6 @@ def test_lying_content_length_is_rejected_before_reading(fake, gw):
                             b"Content-Length: 10485760\r\n\r\n{}")
     assert response.startswith(b"HTTP/1.1 413"), response[:200]
     assert fake.calls("a") == []
-
-
-def raw_http(gw, request: bytes, timeout: float = NO_HANG_S) -> bytes:
-    """Send raw bytes to the gateway; return what it answers before closing or going quiet."""
-    host, port = gw.url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
-        sock.sendall(request)
-        data = b""
-        while b"\r\n\r\n" not in data:
-            piece = sock.recv(65536)
-            if not piece:
-                break
-            data += piece
-        return data
 
 
 @pytest.mark.parametrize("method, path, status", [

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +14,8 @@ import openai
 import pytest
 
 from router.fakeprovider import Fault, FaultKind
+from tests.conftest import free_port
+from tests.waiting import wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = str(ROOT / "config" / "default.yaml")
@@ -87,30 +87,15 @@ def test_route_prints_the_decision_offline_without_importing_litellm():
     assert report["decision"]["signals"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Served:
     def __init__(self, config: str, env: dict, cwd: str | os.PathLike = ROOT) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "router.cli", "serve", "--config", config,
              "--port", str(self.port)],
             cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("router serve did not start: " + self.stop())
-            time.sleep(0.2)
+        wait_until_serving(self.url, self.proc, self.stop, timeout=60)
 
     def stop(self) -> str:
         if self.proc.poll() is None:

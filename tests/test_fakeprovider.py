@@ -19,6 +19,7 @@ import pytest
 from litellm.exceptions import MidStreamFallbackError
 
 from router.fakeprovider import FakeProvider, Fault, FaultKind, closed_port_url
+from tests.waiting import wait_for_async
 
 K = FaultKind
 PROVIDERS = ["openai", "anthropic"]
@@ -78,7 +79,8 @@ async def test_json_answer_names_the_deployment_and_counts_usage(fake: FakeProvi
     assert response.choices[0].finish_reason == "stop"
     assert response.usage.completion_tokens == 8
     assert response.usage.prompt_tokens > 0
-    [call] = fake.calls("east")
+    call = await settled(fake, "east")
+    assert len(fake.calls("east")) == 1
     assert (call.api, call.stream, call.status, call.completed, call.disconnected) == (
         api, False, 200, True, False)
     assert "hi" in str(call.body["messages"][-1]["content"])
@@ -92,7 +94,8 @@ async def test_stream_answer_parses_and_reports_usage(fake: FakeProvider, api: s
     assert text == "Hello from dep! This is a fake answer."
     usage = getattr(chunks[-1], "usage", None)
     assert usage is not None and usage.completion_tokens == 8
-    [call] = fake.calls("dep")
+    call = await settled(fake, "dep")
+    assert len(fake.calls("dep")) == 1
     assert call.stream and call.completed and not call.disconnected
 
 
@@ -281,12 +284,10 @@ async def test_client_disconnect_mid_stream_is_recorded(fake: FakeProvider) -> N
 
 
 async def settled(fake: FakeProvider, dep_id: str) -> Any:
-    for _ in range(100):
-        calls = fake.calls(dep_id)
-        if calls and calls[-1].completed:
-            return calls[-1]
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no completed call on {dep_id}")
+    """The last call on `dep_id` once it has ended: the fake notes the end after its last
+    write, so a client may have the whole answer before the record says so."""
+    return await wait_for_async(lambda: fake.calls(dep_id) and fake.calls(dep_id)[-1].completed
+                                and fake.calls(dep_id)[-1], f"a call on {dep_id} to end")
 
 
 # Schedules
@@ -315,11 +316,12 @@ async def test_faults_fire_in_order(fake: FakeProvider) -> None:
 
 
 async def test_fault_until_a_time(fake: FakeProvider) -> None:
-    fake.set_fault("dep", Fault(K.HTTP_ERROR, status=500, until=time.time() + 0.2))
+    until = time.time() + 2.0  # time enough for the first call on a loaded machine
+    fake.set_fault("dep", Fault(K.HTTP_ERROR, status=500, until=until))
 
     with pytest.raises(litellm.InternalServerError):
         await complete(fake, "openai")
-    await asyncio.sleep(0.25)
+    await asyncio.sleep(until - time.time() + 0.05)
     await complete(fake, "openai")
 
 

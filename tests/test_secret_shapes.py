@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +22,7 @@ import pytest
 
 from router.fakeprovider.wire_anthropic import AnthropicWire
 from router.fakeprovider.wire_openai import OpenAIWire
-from tests.conftest import make_config, run_gateway
+from tests.conftest import make_config, run_gateway, serving
 from tests.faults.support import assert_interrupted_stream, assert_openai_error, chat
 
 HEX_TOKEN = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
@@ -105,14 +104,8 @@ def _credentials(headers: Any) -> list[str]:
 @pytest.fixture(scope="module", params=[401, 500], ids=["401", "500"])
 def echo(request) -> Iterator[EchoEverything]:
     server = EchoEverything(request.param)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @dataclass(frozen=True)

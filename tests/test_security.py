@@ -23,7 +23,8 @@ from router.config import ServerConfig, load_config
 from router.fakeprovider import Fault, FaultKind
 from router.schema import PASSTHROUGH_PARAMS
 from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, deployment, make_config, run_gateway
-from tests.faults.support import NO_HANG_S, assert_openai_error, chat, post_raw
+from tests.faults.support import NO_HANG_S, assert_openai_error, chat, post_raw, raw_http
+from tests.waiting import wait_for
 
 GATEWAY_KEY = "tj-gateway-key-0123456789abcdef"
 OTHER_GATEWAY_KEY = "tj-second-key-fedcba9876543210"
@@ -556,7 +557,7 @@ def raw_http_answer(sock: socket.socket) -> tuple[bytes, bytes]:
 def test_the_request_deadline_starts_after_the_body_is_read(fake):
     """A body that takes longer than request_timeout_s to upload is still served."""
     config = make_config([[deployment(fake, "a")]], server={"body_timeout_s": 5},
-                         resilience={"request_timeout_s": 0.6})
+                         resilience={"request_timeout_s": 1.5})
     payload = CHAT
     with run_gateway(config) as gateway, socket.create_connection(
         _gateway_address(gateway), timeout=NO_HANG_S
@@ -565,7 +566,7 @@ def test_the_request_deadline_starts_after_the_body_is_read(fake):
                      b"Content-Type: application/json\r\n"
                      b"Content-Length: %d\r\n\r\n" % len(payload))
         for i in range(0, len(payload), len(payload) // 3 + 1):
-            time.sleep(0.4)  # 1.2 s in all: twice the request deadline
+            time.sleep(1.0)  # 3 s in all: twice the request deadline
             sock.sendall(payload[i:i + len(payload) // 3 + 1])
         head, body = raw_http_answer(sock)
     assert head.startswith(b"HTTP/1.1 200 "), (head, body)
@@ -583,22 +584,6 @@ def test_a_deadline_that_passes_before_any_call_is_a_504_not_cooling_down(fake):
 
 
 # Size and header limits
-
-
-def raw_http(gw, request: bytes, timeout: float = NO_HANG_S) -> bytes:
-    host, port = gw.url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
-        sock.sendall(request)
-        data = b""
-        try:
-            while b"\r\n\r\n" not in data:
-                piece = sock.recv(65536)
-                if not piece:
-                    break
-                data += piece
-        except ConnectionResetError:
-            pass
-        return data
 
 
 def _status(response: bytes) -> int:
@@ -661,10 +646,8 @@ def test_a_client_that_leaves_mid_body_is_logged_as_499_not_an_internal_error(fa
                          b"Content-Type: application/json\r\nContent-Length: 200\r\n\r\n"
                          b'{"model": "auto", ')
             time.sleep(0.2)
-        deadline = time.monotonic() + NO_HANG_S
-        while time.monotonic() < deadline and not any(
-                '"client_closed_request"' in line for line in log_lines):
-            time.sleep(0.05)
+        wait_for(lambda: any('"client_closed_request"' in line for line in log_lines),
+                 "the 499's log line")
         records = [json.loads(line) for line in log_lines if line.startswith("{")]
     assert [r["status"] for r in records if r.get("event") == "request"] == [499]
     assert not [r for r in records if r.get("event") == "internal_error"]

@@ -17,7 +17,6 @@ fake's own SSE events (router.fakeprovider wire formats), stopping after `CUT_AF
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,7 +25,14 @@ import pytest
 
 from router.fakeprovider.wire_anthropic import AnthropicWire
 from router.fakeprovider.wire_openai import OpenAIWire
-from tests.conftest import ANTHROPIC_KEY, PROVIDER_KEY, Gateway, deployment, run_gateway
+from tests.conftest import (
+    ANTHROPIC_KEY,
+    PROVIDER_KEY,
+    Gateway,
+    deployment,
+    run_gateway,
+    serving,
+)
 from tests.faults.support import (
     answer_text,
     assert_interrupted_stream,
@@ -83,14 +89,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def early() -> Iterator[EarlyEndProvider]:
     server = EarlyEndProvider()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def _early_deployment(early: EarlyEndProvider, wire: str) -> dict[str, Any]:

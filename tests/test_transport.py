@@ -21,9 +21,10 @@ import litellm
 import pytest
 
 from router.errors import Kind, classify
+from router.fakeprovider import Fault, FaultKind
 from router.transport import LeanTransport
 from router.upstream import quiet_litellm
-from router.fakeprovider import Fault, FaultKind
+from tests.waiting import wait_for_async
 
 KEY = "sk-fake-transport-key-0123456789abcdef"
 MODELS = {"openai": "openai/gpt-fake", "anthropic": "anthropic/claude-fake"}
@@ -381,14 +382,11 @@ def test_closing_a_stream_early_drops_the_upstream_connection(fake):
             **REQUESTS["plain"])
         await anext(stream)
         await stream.aclose()
-        for _ in range(100):
-            if fake.calls("s-close") and fake.calls("s-close")[0].disconnected:
-                break
-            await asyncio.sleep(0.02)
+        await wait_for_async(lambda: fake.calls("s-close")[0].disconnected,
+                             "the provider to see the connection closed", timeout=5)
         await lean.aclose()
 
     asyncio.run(run())
-    assert fake.calls("s-close")[0].disconnected
 
 
 # The same parameter names as REQUESTS' cases with other values: the lean path memoises

@@ -356,22 +356,33 @@ async def relay_stream(
     """Relay the upstream stream. After the first byte there is no fallback: a failure
     ends the stream with the writer's error event and no end marker. A stream that ends
     without the provider's own finish reason is such a failure, and so is a gap between
-    chunks longer than `idle_timeout_s` (`served.chunks` enforces it)."""
+    chunks longer than `idle_timeout_s` (`served.chunks` enforces it).
+
+    The last events (from the provider's end of answer on, then the end marker or the error
+    event) go out once the request is recorded: a client that stops reading at the end, as
+    the SDKs do, and asks about the request at once (feedback) finds it logged."""
     assert served.first_chunk is not None and served.chunks is not None
     status, error_code = 200, None
+    held: list[bytes] = []
+
+    def relay(chunk: Any) -> bytes | None:
+        data = writer.event(chunk)
+        if data and writer.finished:
+            held.append(data)
+            return None
+        return data
+
     try:
-        first = writer.event(served.first_chunk)
+        first = relay(served.first_chunk)
         if first:
             yield first
         async for chunk in served.chunks:
-            data = writer.event(chunk)
+            data = relay(chunk)
             if data:
                 yield data
         if not writer.finished or (served.provider_finished and not served.provider_finished()):
             raise ConnectionError("the provider's stream ended before the answer was complete")
-        end = writer.done()
-        if end:
-            yield end
+        held.append(writer.done())
     except asyncio.CancelledError:
         # The client went away; closing the upstream below cancels its request.
         status, error_code = 499, CLIENT_CLOSED
@@ -384,11 +395,15 @@ async def relay_stream(
             f"The stream from deployment {dep.name} ({dep.provider}) failed after the answer "
             f"had started, so it could not be retried elsewhere: {gw.redact(failure.message)}"
         )
-        yield writer.error(GatewayError(502, message, "upstream_error", STREAM_INTERRUPTED))
+        held.append(writer.error(GatewayError(502, message, "upstream_error",
+                                              STREAM_INTERRUPTED)))
     finally:
         if served.close is not None:
             await shielded_close(served)
         record(gw, call, served, writer.usage, status, error_code)
+    last = b"".join(held)
+    if last:
+        yield last
 
 
 @dataclass(frozen=True)

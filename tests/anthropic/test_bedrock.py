@@ -15,6 +15,7 @@ import pytest
 from router.fakeprovider import Fault, FaultKind
 from tests.anthropic.conftest import AWS_KEY_ID, AWS_SECRET, BEDROCK_HAIKU, bedrock, vertex
 from tests.conftest import make_config, run_gateway
+from tests.waiting import wait_for
 
 INVOKE = f"/d/bedrock-haiku/model/{BEDROCK_HAIKU}/invoke"
 ANSWER = "Hello from {}! This is a fake answer."
@@ -73,10 +74,11 @@ def test_a_bedrock_stream_is_streamed_event_by_event(fake, claude):
 
 @pytest.fixture
 def two_clouds(fake, vertex_credentials):
-    """Tier small: Bedrock, then Vertex; stall limits of half a second."""
+    """Tier small: Bedrock, then Vertex; stall limits of 1.5 s (the first Vertex call of a
+    process loads google-auth and fetches a token inside its limit; a stall lasts 5 s)."""
     config = make_config(
         [[bedrock(fake, "bedrock-haiku"), vertex(fake, vertex_credentials, "vertex-haiku")]],
-        resilience={"first_token_timeout_s": 0.5, "idle_timeout_s": 0.5})
+        resilience={"first_token_timeout_s": 1.5, "idle_timeout_s": 1.5})
     with run_gateway(config) as gateway:
         yield gateway
 
@@ -88,6 +90,7 @@ def test_bedrock_stalling_before_its_first_event_falls_over_to_vertex(two_clouds
                                             messages=user("hi")) as stream:
         assert stream.get_final_text() == ANSWER.format("vertex-haiku")
     (stalled,) = fake.calls("bedrock-haiku")
+    wait_for(lambda: stalled.completed, "the stalled call to end")
     assert stalled.disconnected  # left at first_token_timeout_s, not after its 5 s
 
 

@@ -6,16 +6,18 @@ status, headers, the JSON body, or every SSE event of a stream in order.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.conftest import Gateway, make_config
 
-# Small resilience numbers so stalls and cooldowns resolve fast. Tests of stalls pass a
-# shorter attempt_timeout_s (STALL_ATTEMPT) themselves.
+# Small resilience numbers so stalls and cooldowns resolve fast. Tests of stalls pass
+# STALL_ATTEMPT themselves: room for two stalled attempts and then the next deployment. No
+# limit is below 1.5 s: a healthy answer must fit in it on a loaded 2-core machine too.
 FAST = {
     "retries": 1,
     "backoff_initial_s": 0.01,
@@ -25,7 +27,7 @@ FAST = {
     "cooldown_s": 30,
     "failures_before_cooldown": 3,
 }
-STALL_ATTEMPT = {"attempt_timeout_s": 0.5, "request_timeout_s": 3}
+STALL_ATTEMPT = {"attempt_timeout_s": 1.5, "request_timeout_s": 6}
 NO_HANG_S = 10.0  # a generous bound: "finished, no hang", not a latency target
 WIRES = ("openai", "anthropic")
 
@@ -129,6 +131,22 @@ def post_raw(gw: Gateway, path: str, content: bytes, headers: dict[str, str] | N
     return result
 
 
+def raw_http(gw: Gateway, request: bytes, timeout: float = NO_HANG_S) -> bytes:
+    """Send raw bytes to the gateway; what it answers up to the end of its head, before it
+    closes (a reset included: a server that refuses a body may not read it) or goes quiet."""
+    host, port = gw.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(request)
+        data = b""
+        with contextlib.suppress(ConnectionResetError):
+            while b"\r\n\r\n" not in data:
+                piece = sock.recv(65536)
+                if not piece:
+                    break
+                data += piece
+        return data
+
+
 def assert_openai_error(body: Any, code: str | None = None) -> dict[str, Any]:
     """`body` is exactly OpenAI's error shape; returns the inner error object."""
     assert isinstance(body, dict) and set(body) == {"error"}, body
@@ -170,17 +188,6 @@ def assert_interrupted_stream(result: Result) -> dict[str, Any]:
 
 def calls(fake: Any, dep_id: str) -> int:
     return len(fake.calls(dep_id))
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float = 5.0, step: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        time.sleep(step)
 
 
 def log_records(lines: list[str], event: str | None = None) -> list[dict[str, Any]]:

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from tests.conftest import deployment, run_gateway
 from router.fakeprovider import Fault, FaultKind, closed_port_url
+from tests.conftest import deployment, run_gateway
 from tests.faults.support import (
     NO_HANG_S,
     STALL_ATTEMPT,
@@ -19,8 +19,8 @@ from tests.faults.support import (
     chat,
     deployments_state,
     fast_config,
-    wait_for,
 )
+from tests.waiting import wait_for
 
 wires = pytest.mark.parametrize("wire", WIRES)
 stream_modes = pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
@@ -153,7 +153,8 @@ def test_flapping_provider_is_cooled_down_then_gets_traffic_back(fake):
         assert deployments_state(gw)["s1"]["state"] == "cooldown"
         assert_served(chat(gw), "s2")  # still cooling: s1 is not even tried
         assert calls(fake, "s1") == 2
-        wait_for(lambda: deployments_state(gw)["s1"]["state"] == "ok", timeout=NO_HANG_S)
+        wait_for(lambda: deployments_state(gw)["s1"]["state"] == "ok", "the cooldown to end",
+                 timeout=NO_HANG_S)
         assert_served(chat(gw), "s1")  # recovered: traffic returns
         assert calls(fake, "s1") == 3
         assert deployments_state(gw)["s1"]["consecutive_failures"] == 0
@@ -164,11 +165,13 @@ def test_a_failure_right_after_cooldown_reopens_the_circuit_at_once(fake):
     fake.set_fault("s1", Fault(FaultKind.HTTP_ERROR, status=503, times=3))
     with run_gateway(config) as gw:
         assert_served(chat(gw), "s2")
-        wait_for(lambda: deployments_state(gw)["s1"]["state"] == "ok", timeout=NO_HANG_S)
+        wait_for(lambda: deployments_state(gw)["s1"]["state"] == "ok", "the cooldown to end",
+                 timeout=NO_HANG_S)
         assert_served(chat(gw), "s2")  # half-open probe fails: no retry, straight back to cooldown
         assert calls(fake, "s1") == 3
         assert deployments_state(gw)["s1"]["state"] == "cooldown"
-        wait_for(lambda: deployments_state(gw)["s1"]["state"] == "ok", timeout=NO_HANG_S)
+        wait_for(lambda: deployments_state(gw)["s1"]["state"] == "ok", "the cooldown to end",
+                 timeout=NO_HANG_S)
         assert_served(chat(gw), "s1")
 
 

@@ -13,8 +13,8 @@ import json
 import openai
 import pytest
 
-from tests.conftest import deployment
 from router.fakeprovider import Fault, FaultKind
+from tests.conftest import deployment
 from tests.faults.support import (
     NO_HANG_S,
     STALL_ATTEMPT,
@@ -28,9 +28,9 @@ from tests.faults.support import (
     fast_config,
     log_records,
     messages,
-    wait_for,
 )
 from tests.gateway.test_metrics import metric
+from tests.waiting import wait_for
 
 wires = pytest.mark.parametrize("wire", WIRES)
 MID_STREAM = {
@@ -120,7 +120,7 @@ def test_stream_stall_mid_answer_ends_by_the_deadline_not_never(fake, pair, wire
     assert_interrupted_stream(result)
     assert result.elapsed < NO_HANG_S
     # And the gateway hung up on the stalled provider.
-    wait_for(lambda: fake.calls("a")[0].completed)
+    wait_for(lambda: fake.calls("a")[0].completed, "the stalled call to end")
     assert fake.calls("a")[0].disconnected
 
 
@@ -148,13 +148,13 @@ def test_client_disconnect_mid_stream_cancels_the_upstream_request(fake, gateway
             if line.startswith("data: ") and "content" in line:
                 break  # the answer has started: hang up
     call = wait_for(lambda: fake.calls("slow") and fake.calls("slow")[0].completed and
-                    fake.calls("slow")[0], timeout=NO_HANG_S)
+                    fake.calls("slow")[0], "the provider call to end", timeout=NO_HANG_S)
     assert call.disconnected, "the gateway kept reading from the provider after the client left"
     assert calls(fake, "slow") == 1
     assert calls(fake, "spare") == 0  # a client leaving is not a provider failure
     state = deployments_state(gw)["slow"]
     assert state["state"] == "ok" and state["consecutive_failures"] == 0
-    requests = wait_for(lambda: log_records(log_lines, "request"))
+    requests = wait_for(lambda: log_records(log_lines, "request"), "the log line")
     assert requests[-1]["status"] == 499 and requests[-1]["deployment"] == "slow"
     assert requests[-1]["error_code"] == "client_closed_request"
     text = gw.http.get("/metrics").text

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import deployment
 from router.fakeprovider import Fault, FaultKind, closed_port_url
+from tests.conftest import deployment
 from tests.faults.support import (
     NO_HANG_S,
     STALL_ATTEMPT,
@@ -22,6 +22,7 @@ from tests.faults.support import (
     chat,
     fast_config,
 )
+from tests.waiting import wait_for
 
 TRANSIENT_STATUSES = (429, 500, 502, 503, 504)
 stream_modes = pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
@@ -95,7 +96,7 @@ def test_retry_after_beyond_the_deadline_falls_over_at_once_instead_of_sleeping(
     fake.set_fault("a", Fault(FaultKind.HTTP_ERROR, status=429, retry_after=60))
     result = chat(pair(wire))
     assert_served(result, "b")
-    assert result.elapsed < 2.5  # well inside the 4 s deadline: it did not wait 60 s
+    assert result.elapsed < 3.5  # inside the 4 s deadline: it did not wait 60 s
     assert calls(fake, "a") == 1
     assert calls(fake, "b") == 1
 
@@ -173,7 +174,8 @@ def test_stall_before_the_headers_hits_the_attempt_deadline_then_falls_over(
     assert calls(fake, "b") == 1
     # The gateway hung up on both stalled attempts rather than leaving them open.
     stalled = fake.calls("a")
-    assert all(c.completed and c.disconnected for c in stalled), stalled
+    wait_for(lambda: all(c.completed for c in stalled), "the stalled calls to end")
+    assert all(c.disconnected for c in stalled), stalled
 
 
 @wires

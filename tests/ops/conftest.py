@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from typing import Any
 import pytest
 
 from router.ops.db import Database, open_database
-from tests.conftest import _free_port
+from tests.conftest import free_port
 
 
 def _pg_bin(name: str) -> str:
@@ -78,7 +77,7 @@ def postgres() -> Iterator[Postgres]:
     subprocess.run([*as_user, _pg_bin("initdb"), "-D", str(datadir), "-U", "postgres",
                     "--auth=trust", "-E", "UTF8", "--no-sync"],
                    check=True, capture_output=True, timeout=120)
-    server = Postgres(datadir, _free_port(), as_user)
+    server = Postgres(datadir, free_port(), as_user)
     server.start()
     try:
         yield server
@@ -111,12 +110,3 @@ def rows(url: str, table: str = "requests") -> list[dict[str, Any]]:
         cur = conn.execute(f"SELECT * FROM {table} ORDER BY seq")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def wait_for(predicate: Any, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False

@@ -19,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-from tests.conftest import _free_port
+from tests.conftest import listening_socket
 
 _SECTIONS = re.compile(r"Request:\n(.*)\n\nAnswer A:\n(.*)\n\nAnswer B:\n(.*)\n\nWhich", re.S)
 
@@ -29,7 +29,8 @@ class FakeJudge:
         self.cheap_marker = cheap_marker
         self.prefer: dict[str, str] = {}
         self.calls = 0
-        self.port = _free_port()
+        self._sock = listening_socket()
+        self.port = self._sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(uvicorn.Config(self._app, host="127.0.0.1", port=self.port,
                                                      log_config=None, lifespan="off",
@@ -84,8 +85,8 @@ class FakeJudge:
         await send({"type": "http.response.body", "body": body + b"data: [DONE]\n\n"})
 
     def __enter__(self) -> FakeJudge:
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._server.serve()),
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._server.serve(sockets=[self._sock])), daemon=True)
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
@@ -97,6 +98,7 @@ class FakeJudge:
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        self._sock.close()
 
     def deployment(self) -> dict[str, Any]:
         return {"name": "judge", "model": "openai/judge", "api_base": self.url + "/v1",

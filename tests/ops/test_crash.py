@@ -10,8 +10,8 @@ import sqlite3
 import openai
 
 from tests.conftest import PROVIDER_KEY
-from tests.ops.conftest import wait_for
 from tests.test_cli import CLEAN_ENV, Served
+from tests.waiting import wait_for
 
 
 def _config(fake, tmp_path) -> str:
@@ -44,7 +44,7 @@ def test_killed_gateway_keeps_every_flushed_batch_and_a_readable_file(fake, tmp_
         for i in range(25):
             client.chat.completions.create(
                 model="auto", messages=[{"role": "user", "content": f"hello {i}"}])
-        assert wait_for(lambda: db.exists() and _count(db) >= 20)
+        wait_for(lambda: db.exists() and _count(db) >= 20, "20 rows in the request log")
     finally:
         os.kill(server.proc.pid, signal.SIGKILL)
         server.proc.communicate(timeout=15)

@@ -80,7 +80,7 @@ def test_dashboard_shows_what_the_traffic_did(driver, served, tmp_path):
     assert recent[0].text.split()[-1] == "400"  # newest first: the failed one
     hard = next(r for r in recent if " medium " in f" {r.text} ")
     hard.click()
-    explain = WebDriverWait(driver, 5).until(
+    explain = WebDriverWait(driver, 15).until(
         ec.visibility_of_element_located((By.CSS_SELECTOR, "#recent tr.explain")))
     assert "m1: auth (cooldown)" in explain.text or "m1: skipped" in explain.text
     assert "medium/m1 → medium/m2" in explain.text

@@ -17,7 +17,8 @@ from router.ops.schema import MIGRATIONS, REQUEST_COLUMNS, TYPES, VERSION_TABLE
 from router.ops.writer import INSERT, LogMetrics, LogWriter
 from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
 from tests.gateway.test_metrics import metric
-from tests.ops.conftest import count, rows, wait_for
+from tests.ops.conftest import count, rows
+from tests.waiting import wait_for
 
 GATEWAY_KEY = "tianji-gateway-key-0123456789"
 
@@ -44,6 +45,7 @@ def test_one_row_per_request_with_routing_cost_and_outcome(fake, log_url):
             model="medium", stream=True, messages=[{"role": "user", "content": "[easy] go"}],
             stream_options={"include_usage": True})
         streamed = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+        wait_for(lambda: count(open_database(log_url)) == 2, "the stream's row")  # after [DONE]
         fake.set_fault("l1", Fault(FaultKind.HTTP_ERROR, status=500))
         with pytest.raises(openai.APIStatusError) as failed:
             gw.client.chat.completions.create(
@@ -87,7 +89,7 @@ def test_prompts_and_answers_only_with_log_prompts_and_redacted(fake, log_url):
         stream = gw.client.chat.completions.create(
             model="auto", stream=True, messages=[{"role": "user", "content": "[easy] s"}])
         list(stream)
-        _flush(gw)
+        wait_for(lambda: count(open_database(log_url)) == 2, "the stream's row")  # after [DONE]
     first, second = rows(log_url)
     assert "my key [redacted]" in first["prompt"] and PROVIDER_KEY not in first["prompt"]
     assert first["answer"] == "Hello from s1! This is a fake answer."
@@ -103,7 +105,7 @@ def test_rows_are_written_in_batches(fake, tmp_path):
         for i in range(7):
             gw.client.chat.completions.create(
                 model="auto", messages=[{"role": "user", "content": f"[easy] {i}"}])
-        assert wait_for(lambda: count(db) >= 5)
+        wait_for(lambda: count(db) >= 5, "5 request-log rows")
         assert count(db) == 5  # one full batch; the other two wait for the interval
         gw.app.state.gateway.request_log.close()
         assert count(db) == 7  # closing writes what is queued
@@ -210,7 +212,7 @@ def test_retention_drops_rows_past_their_age_then_the_oldest_beyond_max_rows(log
                        retention_days=30, max_rows=3, metrics=LogMetrics(CollectorRegistry()),
                        redact=str)
     try:
-        assert wait_for(lambda: count(db) == 3)
+        wait_for(lambda: count(db) == 3, "3 request-log rows")
     finally:
         writer.close()
     assert [r["request_id"] for r in rows(log_url)] == ["r4", "r5", "r6"]
@@ -268,7 +270,7 @@ def test_retention_prunes_feedback_by_age_and_on_requests_it_removed(log_url):
                        retention_days=30, max_rows=2, metrics=LogMetrics(CollectorRegistry()),
                        redact=str)
     try:
-        assert wait_for(lambda: count(db, "feedback") == 2)
+        wait_for(lambda: count(db, "feedback") == 2, "2 feedback rows")
     finally:
         writer.close()
     assert [r["request_id"] for r in rows(log_url)] == ["r2", "r3"]

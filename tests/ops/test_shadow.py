@@ -12,9 +12,10 @@ from router.ops.db import open_database
 from router.ops.shadow import DailyBudget, combine, parse_pick
 from tests.conftest import deployment, make_config, run_gateway
 from tests.gateway.test_metrics import metric
-from tests.ops.conftest import count, rows, wait_for
+from tests.ops.conftest import count, rows
 from tests.ops.judge import FakeJudge
 from tests.ops.test_stats import stats
+from tests.waiting import wait_for
 
 
 @pytest.fixture
@@ -33,7 +34,8 @@ def _config(fake, judge, url: str, **shadow):
 def _ask(gw, text: str) -> None:
     """Ask, then wait for the check this started (at most 4 run at once; more are skipped)."""
     gw.client.chat.completions.create(model="auto", messages=[{"role": "user", "content": text}])
-    assert wait_for(lambda: not gw.app.state.gateway.request_log.shadow._tasks)
+    wait_for(lambda: not gw.app.state.gateway.request_log.shadow._tasks,
+             "the shadow checks to finish")
 
 
 def test_quality_estimate_recovers_the_cheap_tier_win_rate(fake, judge, log_url):
@@ -46,7 +48,7 @@ def test_quality_estimate_recovers_the_cheap_tier_win_rate(fake, judge, log_url)
             _ask(gw, f"[easy] question q{i}")
         _ask(gw, "[hard] the top tier answers this one itself: no check")
         db = open_database(log_url)
-        assert wait_for(lambda: count(db, "shadow") >= 20)
+        wait_for(lambda: count(db, "shadow") >= 20, "20 shadow rows")
         text = gw.http.get("/metrics").text
     verdicts = rows(log_url, "shadow")
     assert len(verdicts) == 20 and {v["tier"] for v in verdicts} == {"small"}
@@ -95,7 +97,7 @@ def test_the_client_does_not_wait_for_the_shadow_check(fake, judge, tmp_path):
         assert gw.app.state.gateway.request_log.writer.flush(timeout=15)  # tables exist
         db = open_database(url)
         assert count(db, "shadow") == 0  # answered before the top tier had said anything
-        assert wait_for(lambda: count(db, "shadow") == 1)
+        wait_for(lambda: count(db, "shadow") == 1, "the shadow row")
 
 
 def test_shadow_config_is_validated(fake):

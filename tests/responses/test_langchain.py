@@ -10,8 +10,8 @@ from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel
 
-from tests.faults.support import wait_for
 from tests.responses.conftest import answer_text
+from tests.waiting import wait_for
 
 apis = pytest.mark.parametrize("responses_api", [False, True], ids=["chat", "responses"])
 
@@ -42,8 +42,9 @@ def test_invoke_and_stream(fake, gateways, wire, responses_api, request):
     assert answer.usage_metadata["output_tokens"] == 8
     assert "".join(chunk.text for chunk in llm.stream("Say hello")) == answer_text("a")
     door = "openai-responses" if responses_api else "openai-chat"
-    # The stream's line is written after [DONE] reaches the client, so wait for it.
-    wait_for(lambda: sum(f'"front_door": "{door}"' in line for line in lines) >= 2)
+    # The stream's line is written before [DONE] goes out (tests/ops/test_stream_end.py).
+    wait_for(lambda: sum(f'"front_door": "{door}"' in line for line in lines) >= 2,
+             "the stream's log line")
     assert sum(f'"front_door": "{door}"' in line for line in lines) == 2
 
 

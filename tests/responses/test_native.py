@@ -15,10 +15,11 @@ import pytest
 from router.fakeprovider import Fault, FaultKind
 from router.fakeprovider.wire_responses import ENCRYPTED, SUMMARY
 from tests.conftest import PROVIDER_KEY, Gateway, deployment, make_config, run_gateway
-from tests.faults.support import log_records, wait_for
+from tests.faults.support import log_records
 from tests.node_sdk import run_node_client
 from tests.responses.conftest import answer_text
 from tests.responses.test_node_sdk import CLIENT, TEXT_EVENTS
+from tests.waiting import wait_for
 
 TOOL = {"type": "function", "name": "get_weather", "description": "Weather for a city.",
         "parameters": {"type": "object", "properties": {}}}
@@ -87,7 +88,7 @@ def test_a_stream_relays_the_providers_events(fake, gateways, request):
     assert text == answer_text("n1") == events[-1].response.output_text
     assert [e.sequence_number for e in events] == list(range(len(events)))
     # The log line (written once the stream ended) costs the final event's usage.
-    line = wait_for(lambda: log_records(log_lines, "request"))[-1]
+    line = wait_for(lambda: log_records(log_lines, "request"), "the request's log line")[-1]
     usage = fake.calls("n1")[0].usage
     assert line["status"] == 200 and line["deployment"] == "n1" and line["stream"]
     assert line["cost_usd"] == pytest.approx(

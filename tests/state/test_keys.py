@@ -20,7 +20,8 @@ from router.config import load_config
 from router.fakeprovider import Fault, FaultKind
 from router.keys import hash_key
 from tests.conftest import deployment, make_config, run_gateway
-from tests.ops.conftest import rows, wait_for
+from tests.ops.conftest import rows
+from tests.waiting import wait_for
 
 KEY, PLAIN = "tj-team-key-0123456789", "plain-gateway-key-0123456789"
 
@@ -86,7 +87,7 @@ def test_over_a_rate_limit_the_key_gets_429_with_retry_after(fake):
         assert raised.value.code == "requests_per_minute_exceeded"
         assert 1 <= int(raised.value.response.headers["retry-after"]) <= 60
         assert _post(gw, PLAIN).status_code == 200  # under 1 token this minute: let in
-        wait_for(lambda: not gw.app.state.gateway.limits.settling, 5)
+        wait_for(lambda: not gw.app.state.gateway.limits.settling, "the settlements")
         over = _post(gw, PLAIN)
         assert over.status_code == 429
         assert over.json()["error"]["code"] == "tokens_per_minute_exceeded"
@@ -119,7 +120,7 @@ def test_a_budget_steps_the_ceiling_down_then_refuses_until_it_resets(fake, tmp_
             if response.status_code != 200:
                 break
             seen.append((response.headers["x-tianji-budget"], response.headers["x-tianji-tier"]))
-            wait_for(lambda: not limits.settling, 5)  # settled before the next one
+            wait_for(lambda: not limits.settling, "the settlement")  # before the next one
         claude = anthropic.Anthropic(base_url=gw.url, api_key=KEY, max_retries=0)
         with pytest.raises(anthropic.RateLimitError) as raised:
             claude.messages.create(model="large", max_tokens=8,
@@ -170,7 +171,7 @@ def test_the_responses_front_door_is_refused_once_the_budget_is_used_up(fake):
     with run_gateway(config) as gw:
         limits = gw.app.state.gateway.limits
         assert _post(gw, KEY, model="large").status_code == 200  # spends past the budget
-        wait_for(lambda: not limits.settling, 5)
+        wait_for(lambda: not limits.settling, "the settlements")
         refused = gw.http.post("/v1/responses", headers={"authorization": f"Bearer {KEY}"},
                                json={"model": "auto", "input": "hi"})
     assert refused.status_code == 429
@@ -189,7 +190,7 @@ def test_embeddings_spend_counts_against_the_keys_budget(fake):
                              json={"model": "embeddings", "input": "a few words to embed"})
         assert first.status_code == 200
         assert float(first.headers["x-tianji-cost-usd"]) > 0.001
-        wait_for(lambda: not limits.settling, 5)
+        wait_for(lambda: not limits.settling, "the settlements")
         refused = gw.http.post("/v1/embeddings", headers=headers,
                                json={"model": "embeddings", "input": "more"})
     assert refused.status_code == 429

@@ -21,6 +21,7 @@ from router.keys import hash_key
 from router.state.counters import NANO
 from tests.conftest import PROVIDER_KEY
 from tests.state.conftest import RedisServer, Serve
+from tests.waiting import wait_for
 
 OPEN_KEY, RPM_KEY, BUDGET_KEY = "tj-open-0123456789", "tj-rpm-0123456789", "tj-budget-0123456789"
 METER_KEY = "tj-meter-0123456789"
@@ -95,24 +96,17 @@ def deployment_state(url: str, name: str) -> dict[str, Any]:
     return next(d for d in listed if d["name"] == name)
 
 
-def wait_for(predicate: Any, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
 def test_failures_on_both_add_up_and_the_cooldown_is_honoured_by_the_other(pair, fake):
     a, b = pair
     fake.set_fault("r-s1", Fault(FaultKind.HTTP_ERROR, status=500))
     for _ in range(2):  # two failures on A: below the threshold of 3
         assert chat(a.url, OPEN_KEY).headers["x-tianji-provider"] == "r-s2"
-    assert wait_for(lambda: deployment_state(b.url, "r-s1")["consecutive_failures"] == 2)
+    wait_for(lambda: deployment_state(b.url, "r-s1")["consecutive_failures"] == 2,
+             "B to see A's two failures")
     assert chat(b.url, OPEN_KEY).headers["x-tianji-provider"] == "r-s2"  # the third, on B
     assert deployment_state(b.url, "r-s1")["state"] == "cooldown"
-    assert wait_for(lambda: deployment_state(a.url, "r-s1")["state"] == "cooldown")
+    wait_for(lambda: deployment_state(a.url, "r-s1")["state"] == "cooldown",
+             "A to see B's cooldown")
     calls = len(fake.calls("r-s1"))
     assert calls == 3
     for url in (a.url, b.url, a.url, b.url):
@@ -196,7 +190,8 @@ def test_a_budget_is_exact_under_200_concurrent_requests_split_across_both(pair,
         assert response.headers["x-tianji-budget"] == "exhausted"
         assert response.headers["x-tianji-budget-reset"].endswith("T00:00:00Z")
     billed = sum(float(r.headers["x-tianji-cost-usd"]) for r in answered)
-    time.sleep(0.5)  # settlements run after the answer is sent
+    # Settlements run after the answer is sent.
+    wait_for(lambda: _spent(redis_server) >= billed - 1e-9 * len(answered), "every settlement")
     spent = _spent(redis_server)
     assert spent == pytest.approx(billed, abs=1e-9 * len(answered))  # nothing lost or doubled
     most = MAX_TOKENS * OUTPUT_PRICE / 1e6  # a request's estimate, >= its bill
@@ -235,11 +230,12 @@ def test_redis_killed_mid_run_fails_no_request_and_sharing_resumes(pair, redis_s
     assert outcomes and set(outcomes) == {200}
     ready = lambda url: httpx.get(url + "/readyz", timeout=10,  # noqa: E731
                                   headers={"authorization": f"Bearer {OPEN_KEY}"}).json()
-    assert wait_for(lambda: all(ready(g.url)["state"]["shared"] for g in (a, b)))
+    wait_for(lambda: all(ready(g.url)["state"]["shared"] for g in (a, b)), "both sharing again")
     # Shared again: a cooldown taken on A is honoured by B.
     fake.set_fault("r-s1", Fault(FaultKind.HTTP_ERROR, status=401))  # auth: cools at once
     assert chat(a.url, OPEN_KEY).headers["x-tianji-provider"] == "r-s2"
-    assert wait_for(lambda: deployment_state(b.url, "r-s1")["state"] == "cooldown")
+    wait_for(lambda: deployment_state(b.url, "r-s1")["state"] == "cooldown",
+             "B to see A's cooldown")
     calls = len(fake.calls("r-s1"))
     assert chat(b.url, OPEN_KEY).headers["x-tianji-provider"] == "r-s2"
     assert len(fake.calls("r-s1")) == calls
@@ -259,8 +255,8 @@ def test_readyz_says_degraded_while_redis_is_down_and_keeps_serving(pair, redis_
         assert chat(a.url, OPEN_KEY).status_code == 200
     finally:
         redis_server.start()
-    assert wait_for(lambda: httpx.get(a.url + "/readyz", headers=auth, timeout=10
-                                      ).json()["status"] == "ready")
+    wait_for(lambda: httpx.get(a.url + "/readyz", headers=auth, timeout=10
+                               ).json()["status"] == "ready", "/readyz to say ready")
     lines = a.log.read_text().splitlines()
     assert sum('"state_redis_down"' in line for line in lines) >= 1
     assert sum('"state_redis_up"' in line for line in lines) >= 1
@@ -269,8 +265,8 @@ def test_readyz_says_degraded_while_redis_is_down_and_keeps_serving(pair, redis_
 def test_conversation_affinity_started_on_one_gateway_is_known_to_the_other(pair):
     a, b = pair
     # Both sharing again after the tests that killed Redis, and no cooldown left from them.
-    assert wait_for(lambda: all(deployment_state(g.url, "r-s1")["state"] == "ok"
-                                for g in (a, b)))
+    wait_for(lambda: all(deployment_state(g.url, "r-s1")["state"] == "ok" for g in (a, b)),
+             "r-s1 ok on both")
     session = {"x-tianji-session": f"s-{uuid.uuid4().hex}"}
 
     def turn(url: str, messages: list[dict[str, str]]) -> httpx.Response:
@@ -298,4 +294,5 @@ def test_spend_counted_while_redis_was_down_reaches_it_when_it_returns(pair, red
     assert [r.status_code for r in answers] == [200] * 5
     billed = sum(float(r.headers["x-tianji-cost-usd"]) for r in answers)
     assert billed > 0
-    assert wait_for(lambda: _spent(redis_server, "meter") == pytest.approx(billed, abs=1e-9))
+    wait_for(lambda: _spent(redis_server, "meter") == pytest.approx(billed, abs=1e-9),
+             "the spend counted without Redis to reach it")
