@@ -45,6 +45,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exp
 
 from router.attachments import inline_remote_images, needs_inlined_images, remote_images
 from router.config import Config
+from router.direct import DirectTransport, plain_call, plain_deployment
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
 from router.params import for_provider
@@ -128,6 +129,11 @@ class Upstream:
         self.preload = Preload(self._load)
         self._litellm: ModuleType | None = None
         self._transport: LeanTransport | None = None
+        # Plain OpenAI-wire calls without litellm (router/direct.py); off with the lean path.
+        lean = os.environ.get("TIANJI_LEAN_TRANSPORT") != "0"
+        self._direct = DirectTransport(self.preload.wait) if lean else None
+        self._plain = {d.name for t in config.tiers for d in t.deployments
+                       if plain_deployment(d.model, d.litellm_params)}
         r = config.resilience
         self._backoff = wait_exponential_jitter(
             multiplier=r.backoff_initial_s, max=r.backoff_max_s, jitter=r.backoff_initial_s
@@ -153,6 +159,18 @@ class Upstream:
         self._litellm = litellm
 
     @property
+    def needs_litellm(self) -> bool:
+        """Whether some deployment needs litellm for every call (not router/direct.py's), so
+        that serving loads it at start-up rather than on first need."""
+        deployments = [d.name for t in self.config.tiers for d in t.deployments]
+        return (self._direct is None or bool(self.config.embeddings)
+                or not self._plain.issuperset(deployments))
+
+    def _takes_direct(self, cand: Candidate, params: dict[str, Any]) -> bool:
+        return (self._direct is not None and cand.deployment.name in self._plain
+                and plain_call(params))
+
+    @property
     def transport(self) -> LeanTransport | None:
         """The lean transport (None when TIANJI_LEAN_TRANSPORT=0); loads litellm if need be."""
         self.preload.now()
@@ -175,7 +193,6 @@ class Upstream:
         wire; it gets the same keyword arguments (see router/upstream_messages.py). Every
         attempt is appended to `attempts` when given (the verified cascade keeps the
         attempts of a walk that found no answer)."""
-        await self.preload.wait()
         attempts = [] if attempts is None else attempts
         failures: list[Failure] = []
         failed_window: int | None = None
@@ -201,6 +218,7 @@ class Upstream:
                 remote_images(params["messages"])
             ):
                 if inlined is None:  # the client's attachments: fetched once, never a failure
+                    await self.preload.wait()  # litellm's image fetcher
                     timeout = min(self.config.server.attachment_timeout_s,
                                   deadline - time.monotonic())
                     inlined = await inline_remote_images(params["messages"], timeout)
@@ -291,10 +309,14 @@ class Upstream:
         upstream_stream = stream or (
             wire_call is None and r.stream_upstream and assemblable(params)
         )
+        # A plain OpenAI-wire call needs no litellm (router/direct.py); anything else does.
+        direct = wire_call is None and upstream_stream and self._takes_direct(cand, params)
+        if not direct:
+            await self.preload.wait()
         kwargs: dict[str, Any] = {
-            # Tianji's translations for this deployment (router/params.py); another wire's
-            # call gets the client's body as it is.
-            **(params if wire_call else for_provider(dep, params)),
+            # Tianji's translations for this deployment (router/params.py: none for a plain
+            # call); another wire's call gets the client's body as it is.
+            **(params if wire_call or direct else for_provider(dep, params)),
             **dep.litellm_params,
             "model": dep.model,
             "stream": upstream_stream,
@@ -310,15 +332,12 @@ class Upstream:
         }
         if upstream_stream:
             kwargs["stream_options"] = {"include_usage": True}
-        transport, litellm = self._transport, self._litellm
-        assert litellm is not None, "complete() loads it first"
-        lean = transport is not None and transport.supports(
-            dep.model, dep.litellm_params, stream=upstream_stream
-        )
-        call = transport.acompletion if lean and transport else litellm.acompletion
-        if lean and wire_call is None:
-            kwargs["as_dicts"] = True  # OpenAI-wire chunks relayed as dicts
-        call = wire_call or call
+        if wire_call is not None:
+            call = wire_call
+        elif direct and self._direct is not None:
+            call = self._direct.acompletion
+        else:
+            call = self._call_for(dep, upstream_stream, kwargs)
         started = time.monotonic()
         attempt_end = started + r.attempt_timeout_s if r.attempt_timeout_s else math.inf
         start_by = min(deadline, attempt_end)
@@ -341,7 +360,9 @@ class Upstream:
                 if not stream:
                     chunks = _Paced(response, *self._idle(), until=attempt_end,
                                     over=f"attempt_timeout_s ({r.attempt_timeout_s}s)")
-                    body = await _assemble(first, chunks, response, params["messages"])
+                    body = await _assemble(
+                        first, chunks, response, params["messages"], self.preload.wait
+                    )
             else:
                 async with asyncio.timeout(start_by - started):
                     response = await call(**kwargs)
@@ -392,6 +413,21 @@ class Upstream:
             close=response.aclose,
             provider_finished=lambda: _provider_finished(response),
         )
+
+    def _call_for(
+        self, dep: Any, upstream_stream: bool, kwargs: dict[str, Any]
+    ) -> Callable[..., Awaitable[Any]]:
+        """The lean transport's call where it takes the deployment, else `acompletion`
+        (litellm loaded); sets `as_dicts` on `kwargs` for the lean path."""
+        transport, litellm = self._transport, self._litellm
+        lean = transport is not None and transport.supports(
+            dep.model, dep.litellm_params, stream=upstream_stream
+        )
+        if lean and transport is not None:
+            kwargs["as_dicts"] = True  # OpenAI-wire chunks relayed as dicts
+            return transport.acompletion
+        assert litellm is not None, "_call_once loads it first"
+        return litellm.acompletion  # type: ignore[no-any-return]
 
     def _idle(self) -> tuple[float, str | None]:
         """The longest gap between two chunks, and the stall message when the gap is
@@ -617,7 +653,8 @@ async def _first_answer_chunk(stream: Any) -> Any:
 
 
 async def _assemble(
-    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any]
+    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any],
+    need_litellm: Callable[[], Awaitable[None]],
 ) -> dict[str, Any]:
     """A non-streamed answer from a streamed one, as the provider's JSON answer would be:
     litellm's chunk builder, and the provider's own usage when it sent one."""
@@ -629,6 +666,7 @@ async def _assemble(
     usage = [_field(c, "usage") for c in received if _field(c, "usage")]
     body = _text_answer(received) if usage else None
     if body is None:
+        await need_litellm()
         import litellm
         from litellm.types.utils import ModelResponseStream
 
