@@ -19,12 +19,6 @@ several a second under load, which is most of the tail latency at depth and
 what is left (the collector never looks at it again; reference counting still
 frees it) and raises the gen0 threshold so the short-lived objects of a request
 are mostly freed by reference counting before a collection runs at all.
-
-`settle_heap()` also shortens the interpreter's GIL switch interval. The event loop
-releases the GIL at every socket send and log write; when the request log's writer
-thread (router/ops/writer.py) is waiting for it, it takes the GIL and keeps it until it
-blocks or the switch interval (CPython's 5 ms) runs out, while the loop waits. At 0.5 ms
-the loop gets it back ten times sooner (docs/performance.md measures both).
 """
 
 from __future__ import annotations
@@ -34,24 +28,20 @@ import concurrent.futures
 import gc
 import json
 import logging
-import sys
 import threading
 from collections.abc import Callable
 
 # Container allocations (net) between two young collections; CPython's default is 700.
 GEN0_THRESHOLD = 10_000
-# Longest a thread that wants the GIL waits for its holder to drop it; CPython's is 5 ms.
-SWITCH_INTERVAL_S = 0.0005
 
 
 def settle_heap() -> None:
-    """Collect, freeze everything that survived, raise the gen0 threshold, shorten the GIL
-    switch interval. Call again after a later bulk load (freezing is cumulative)."""
+    """Collect, freeze everything that survived, raise the gen0 threshold. Call again after
+    a later bulk load (freezing is cumulative)."""
     gc.collect()
     gc.freeze()
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
 class Preload:
