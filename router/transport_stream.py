@@ -110,6 +110,7 @@ class LeanStream:
         self._eof = False
         self._finished = False
         self._ready: list[Any] = []
+        self._ahead_error: Exception | None = None
         self._sent_first = False
         self._usage: Any = None
         self._text: list[str] = []  # for counting tokens if an OpenAI server sends no usage
@@ -131,8 +132,16 @@ class LeanStream:
     def __aiter__(self) -> LeanStream:
         return self
 
+    @property
+    def buffered(self) -> bool:
+        """Whether the next chunk is parsed already: the next call reads nothing and waits
+        for nothing (router/upstream.py's `_Paced` sets no timer for it)."""
+        return bool(self._ready) and not isinstance(self._ready[0], _Deferred)
+
     async def __anext__(self) -> Any:
         try:
+            if self._ahead_error is not None:
+                raise self._ahead_error
             while not self._ready:
                 line = await self._next_line()
                 if line is None:
@@ -157,7 +166,21 @@ class LeanStream:
             cause = self._resolved(exc)
             raise self._failed(cause) from cause
         self._sent_first = True
+        if self._as_dicts and self._anthropic is None:
+            self._take_ahead()
         return chunk
+
+    def _take_ahead(self) -> None:
+        """Parse the lines already read until a chunk is ready (OpenAI wire), so that the next
+        call waits for nothing. A line that fails is kept and raised by that call, after the
+        chunks before it, as if parsed then."""
+        try:
+            while not self._ready and self._lines:
+                line = self._lines.pop(0)
+                if line.startswith(b"data:"):
+                    self._on_data(line[5:].strip())
+        except Exception as exc:  # noqa: BLE001 - raised by the next __anext__
+            self._ahead_error = exc
 
     async def _litellm_loaded(self) -> None:
         if self._need_litellm is not None:

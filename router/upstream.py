@@ -606,6 +606,8 @@ class _Paced:
 
     async def __anext__(self) -> Any:
         left = self._until - time.monotonic()
+        if left > 0 and getattr(self._stream, "buffered", False):
+            return self._each(await anext(self._stream))  # parsed already: nothing to time
         # (asyncio.timeout inline, not _timer: this runs once per chunk)
         timeout = asyncio.timeout(max(0.0, min(left, self._idle_s)))
         try:
