@@ -352,6 +352,7 @@ async def count_tokens(gw: Gateway, request: Request) -> Response:
     )
     asked(request, body)
     route = route_for(config, body["model"], request.headers)
+    await gw.upstream.preload.wait()  # litellm, for router/upstream_messages.py
     upstream = _upstream_request(body, request.headers)
     view = chat_view(body)
     try:
@@ -362,7 +363,6 @@ async def count_tokens(gw: Gateway, request: Request) -> Response:
                     and gw.health.cooling_for(c.deployment.name) == 0), None)
     if counter is not None:
         timeout = min(_COUNT_TIMEOUT_S, config.resilience.request_timeout_s)
-        await gw.upstream.preload.wait()  # litellm, for router/upstream_messages.py
         from router.upstream_messages import count_tokens as count_tokens_upstream
 
         try:
