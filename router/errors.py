@@ -29,6 +29,7 @@ import asyncio
 import email.utils
 import json
 import re
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -250,9 +251,25 @@ def _http_status(exc: BaseException) -> int | None:
     return status if isinstance(status, int) else None
 
 
+class _NeverRaised(BaseException):
+    """No exception is one: what each litellm class is while litellm is not loaded."""
+
+
+class _NoLitellm:
+    """Stands in for litellm's module in `classify` while it is not loaded."""
+
+    def __getattr__(self, name: str) -> type[BaseException]:
+        return _NeverRaised
+
+
+_NO_LITELLM = _NoLitellm()
+
+
 def classify(exc: BaseException) -> Failure:
     """Map an exception from an upstream call to a Failure."""
-    import litellm  # loaded by then: only a provider call fails this way (router/startup.py)
+    # Not loaded: `exc` is none of its classes (a call through router/direct.py loads it
+    # before it raises one of them; a stall or timeout of ours needs none).
+    litellm = sys.modules.get("litellm") or _NO_LITELLM
 
     name = type(exc).__name__
     status = getattr(exc, "status_code", None)

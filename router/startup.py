@@ -3,11 +3,13 @@ the start-up heap frozen out of the garbage collector's way.
 
 `import litellm` takes most of a second or more and most of the memory; nothing
 but a provider call needs it, so the server starts without it (`/healthz`,
-`router route` and `router check` never load it). `Preload` runs the load once:
-`start()` in a background thread as soon as the app is built, so that it is
-usually done before the first request arrives; `wait()` is what a provider call
-awaits (without blocking the event loop while the thread works, or loading in
-place when nothing started it, as in tests). `/readyz` answers 503 while it runs.
+`router route` and `router check` never load it), and a config whose deployments
+all take router/direct.py's path needs it only for what that path leaves to it.
+`Preload` runs the load once: `start()` in a background thread as soon as the app
+is built, when the config needs litellm, so that it is usually done before the
+first request arrives (`/readyz` answers 503 while that start-up load runs);
+`wait()` is what a call that needs litellm awaits, starting the load in a
+background thread if nothing has, without blocking the event loop while it works.
 
 Start-up leaves a few hundred thousand long-lived objects on the heap (litellm's
 import alone ~320k: provider configs, pydantic models, the model table). CPython's
@@ -50,13 +52,21 @@ class Preload:
         self._lock = threading.Lock()
         self._done = False
         self._thread: concurrent.futures.Future[None] | None = None
+        self._at_start = False
 
     @property
     def pending(self) -> bool:
-        """Whether the background load has started and not finished."""
-        return self._thread is not None and not self._thread.done()
+        """Whether the start-up load (`start()`) has begun and not finished."""
+        return self._at_start and self._thread is not None and not self._thread.done()
 
     def start(self) -> None:
+        """The start-up load: `begin()`, and `pending` until it is done."""
+        if self._done or self._thread is not None:
+            return
+        self._at_start = True
+        self.begin()
+
+    def begin(self) -> None:
         """Load in a daemon thread, then settle the heap again (the load is most of it)."""
         if self._done or self._thread is not None:
             return
@@ -89,7 +99,6 @@ class Preload:
         """Loaded, without blocking the event loop while the background thread works."""
         if self._done:
             return
-        if self._thread is not None:
-            await asyncio.wrap_future(self._thread)
-        else:
-            self.now()
+        self.begin()
+        assert self._thread is not None
+        await asyncio.wrap_future(self._thread)

@@ -115,7 +115,7 @@ class LeanTransport:
     def _route(self, model: str, api_base: str | None) -> _Route | None:
         key = f"{model}\0{api_base}"
         if key not in self._routes:
-            self._routes[key] = _build_route(model, api_base)
+            self._routes[key] = build_route(model, api_base)
         return self._routes[key]
 
     def _client(self) -> aiohttp.ClientSession:
@@ -253,7 +253,7 @@ class LeanTransport:
             status, headers=resp_headers, content=content, request=httpx.Request("POST", url)
         )
         if status >= 400:
-            raise _status_error(route, response)
+            raise status_error(route, response)
         if route.provider == "openai":
             try:
                 json.loads(content)
@@ -290,7 +290,7 @@ class LeanTransport:
                 resp.status, headers=list(resp.raw_headers), content=content,
                 request=httpx.Request("POST", url),
             )
-            raise _status_error(route, response, stream=True)
+            raise status_error(route, response, stream=True)
         return LeanStream(
             resp, route, messages, json_mode, litellm_params, include_usage, timeout, as_dicts
         )
@@ -346,7 +346,7 @@ def _plan(model: str, params: dict[str, Any], mapped: dict[str, Any]) -> _Plan |
     return tuple(plan)
 
 
-def _status_error(
+def status_error(
     route: _Route, response: httpx.Response, *, stream: bool = False
 ) -> Exception:
     """The provider error acompletion builds for an HTTP error status, before mapping."""
@@ -434,7 +434,7 @@ def _as_async(fn: Any) -> Any:
     return call
 
 
-def _build_route(model: str, api_base: str | None) -> _Route | None:
+def build_route(model: str, api_base: str | None) -> _Route | None:
     try:
         name, provider, _, _ = litellm.get_llm_provider(model=model, api_base=api_base)
     except Exception:  # noqa: BLE001 - unknown to litellm: let acompletion report it

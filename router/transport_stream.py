@@ -3,30 +3,60 @@
 Split from router/transport.py (the request side); like it, everything here that
 reaches below litellm's top-level API is checked against `acompletion` by
 tests/test_transport.py. Also the two error helpers both sides share.
+
+litellm is imported where a chunk or an error needs it, not at module level: an OpenAI-wire
+stream of text chunks read as dicts needs none of it (router/direct.py serves such calls with
+litellm not loaded). A stream given `need_litellm` awaits it before the first thing that
+does (an error to map, a tool-call chunk, tokens to count), so the load never blocks the
+event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 import aiohttp
 import httpx
-import litellm
-from litellm.exceptions import MidStreamFallbackError
-from litellm.llms.anthropic.chat.handler import ModelResponseIterator
-from litellm.llms.anthropic.chat.transformation import ANTHROPIC_TOOL_NAME_REVERSE_MAP_KEY
-from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
-from litellm.llms.openai.common_utils import OpenAIError
-from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices, Usage
-
-if TYPE_CHECKING:
-    from router.transport import _Route
 
 
-def transport_error(exc: httpx.TransportError, route: "_Route", timeout: Any) -> Exception:
+class StreamRoute(Protocol):
+    """What a stream needs of its route (router/transport.py `_Route`, router/direct.py's)."""
+
+    provider: str
+    model: str  # without the provider prefix
+
+    @property
+    def config(self) -> Any: ...  # litellm's provider config: only for errors
+
+
+class ReadFailed(Exception):
+    """Reading the provider's body failed (`original`, an aiohttp error); mapped to httpx's
+    exception as litellm's aiohttp transport maps it once litellm is loaded (`read_error`)."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def read_error(exc: ReadFailed) -> Exception:
+    """The httpx exception litellm's `map_aiohttp_exceptions` makes of a failed read."""
+    from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
+
+    try:
+        with map_aiohttp_exceptions():
+            raise exc.original
+    except Exception as mapped:  # noqa: BLE001 - the map reports by raising
+        return mapped
+    raise AssertionError("unreachable: the map re-raises")
+
+
+def transport_error(exc: httpx.TransportError, route: StreamRoute, timeout: Any) -> Exception:
     """What acompletion raises (before mapping) when the connection fails or times out."""
+    import litellm
+
     if isinstance(exc, httpx.TimeoutException):
         return litellm.Timeout(
             message=f"Connection timed out. Timeout passed={timeout}. {exc}".strip(),
@@ -64,11 +94,12 @@ class LeanStream:
     """
 
     def __init__(
-        self, resp: aiohttp.ClientResponse, route: "_Route", messages: list[Any], json_mode: bool,
-        litellm_params: dict[str, Any], include_usage: bool, timeout: Any,
-        as_dicts: bool = False,
+        self, resp: aiohttp.ClientResponse, route: StreamRoute, messages: list[Any],
+        json_mode: bool, litellm_params: dict[str, Any], include_usage: bool, timeout: Any,
+        as_dicts: bool = False, need_litellm: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._resp = resp
+        self._need_litellm = need_litellm
         self._as_dicts = as_dicts
         self._timeout = timeout
         self._route = route
@@ -79,26 +110,38 @@ class LeanStream:
         self._eof = False
         self._finished = False
         self._ready: list[Any] = []
+        self._ahead_error: Exception | None = None
         self._sent_first = False
         self._usage: Any = None
         self._text: list[str] = []  # for counting tokens if an OpenAI server sends no usage
         self._id: str | None = None
         self._model = route.model
         self.received_finish_reason: str | None = None
-        self._anthropic = (
-            ModelResponseIterator(
+        self._anthropic = None
+        if route.provider == "anthropic":
+            from litellm.llms.anthropic.chat.handler import ModelResponseIterator
+            from litellm.llms.anthropic.chat.transformation import (
+                ANTHROPIC_TOOL_NAME_REVERSE_MAP_KEY,
+            )
+
+            self._anthropic = ModelResponseIterator(
                 streaming_response=None, sync_stream=False, json_mode=json_mode,
                 tool_name_reverse_map=litellm_params.get(ANTHROPIC_TOOL_NAME_REVERSE_MAP_KEY),
             )
-            if route.provider == "anthropic"
-            else None
-        )
 
     def __aiter__(self) -> LeanStream:
         return self
 
+    @property
+    def buffered(self) -> bool:
+        """Whether the next chunk is parsed already: the next call reads nothing and waits
+        for nothing (router/upstream.py's `_Paced` sets no timer for it)."""
+        return bool(self._ready) and not isinstance(self._ready[0], _Deferred)
+
     async def __anext__(self) -> Any:
         try:
+            if self._ahead_error is not None:
+                raise self._ahead_error
             while not self._ready:
                 line = await self._next_line()
                 if line is None:
@@ -111,13 +154,47 @@ class LeanStream:
                     break
                 if line.startswith(b"data:"):
                     self._on_data(line[5:].strip())
+            chunk = self._ready.pop(0)
+            if isinstance(chunk, _Deferred):
+                await self._litellm_loaded()
+                chunk = chunk.build()
         except (StopAsyncIteration, asyncio.CancelledError):
             raise
         except Exception as exc:  # noqa: BLE001 - mapped as CustomStreamWrapper maps it
             self._stop()
-            raise self._failed(exc) from exc
+            await self._litellm_loaded()
+            cause = self._resolved(exc)
+            raise self._failed(cause) from cause
         self._sent_first = True
-        return self._ready.pop(0)
+        if self._as_dicts and self._anthropic is None:
+            self._take_ahead()
+        return chunk
+
+    def _take_ahead(self) -> None:
+        """Parse the lines already read until a chunk is ready (OpenAI wire), so that the next
+        call waits for nothing. A line that fails is kept and raised by that call, after the
+        chunks before it, as if parsed then."""
+        try:
+            while not self._ready and self._lines:
+                line = self._lines.pop(0)
+                if line.startswith(b"data:"):
+                    self._on_data(line[5:].strip())
+        except Exception as exc:  # noqa: BLE001 - raised by the next __anext__
+            self._ahead_error = exc
+
+    async def _litellm_loaded(self) -> None:
+        if self._need_litellm is not None:
+            await self._need_litellm()
+
+    def _resolved(self, exc: Exception) -> Exception:
+        """The exception litellm's own reader would have raised where this one stands in."""
+        if isinstance(exc, ReadFailed):
+            return read_error(exc)
+        if isinstance(exc, _ErrorEvent):
+            return self._route.config.get_error_class(  # type: ignore[no-any-return]
+                error_message=exc.message, status_code=500, headers={}
+            )
+        return exc
 
     async def aclose(self) -> None:
         self._stop()
@@ -133,8 +210,15 @@ class LeanStream:
         while not self._lines:
             if self._eof:
                 return None
-            with map_aiohttp_exceptions():
+            try:
                 data = await self._resp.content.readany()
+            except asyncio.CancelledError as exc:
+                task = asyncio.current_task()
+                if task is None or task.cancelling() > 0:
+                    raise
+                raise ReadFailed(exc) from exc  # aiohttp cancelled the read internally
+            except Exception as exc:  # noqa: BLE001 - mapped in __anext__ (ReadFailed)
+                raise ReadFailed(exc) from exc
             if not data:
                 self._eof = True
                 if self._buffer:
@@ -164,9 +248,7 @@ class LeanStream:
         if event.get("error") and not event.get("choices"):
             error = event["error"]
             message = error.get("message") if isinstance(error, dict) else None
-            raise self._route.config.get_error_class(
-                error_message=message or json.dumps(error), status_code=500, headers={}
-            )
+            raise _ErrorEvent(message or json.dumps(error))
         for choice in event.get("choices") or ():
             if choice.get("finish_reason"):
                 self.received_finish_reason = choice["finish_reason"]
@@ -176,10 +258,12 @@ class LeanStream:
         if event.get("usage"):
             self._usage = event["usage"]
         if not self._as_dicts:
-            self._ready.append(ModelResponseStream(**event))
+            self._ready.append(_chunk_object(event))  # (a route with litellm loaded)
         elif any(_calls_tools(choice) for choice in event.get("choices") or ()):
             # litellm completes tool-call deltas (`type` on every one): keep its shape there
-            self._ready.append(ModelResponseStream(**event).model_dump(exclude_none=True))
+            self._ready.append(
+                _Deferred(lambda: _chunk_object(event).model_dump(exclude_none=True))
+            )
         else:
             self._ready.append(_without_none(event))
 
@@ -216,28 +300,41 @@ class LeanStream:
         if not self._include_usage:
             return
         if self._anthropic is not None and self._usage is not None:
+            from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices
+
             self._ready.append(ModelResponseStream(
                 id=self._id or self._anthropic.response_id, model=self._model,
                 choices=[StreamingChoices(index=0, delta=Delta())], usage=self._usage,
             ))
         elif self._anthropic is None and self._usage is None and self._sent_first:
             # An OpenAI-compatible server that ignores stream_options: count, as litellm does.
-            prompt = litellm.token_counter(model=self._model, messages=self._messages)
-            completion = litellm.token_counter(model=self._model, text="".join(self._text))
-            chunk = ModelResponseStream(
-                model=self._model, choices=[StreamingChoices(index=0, delta=Delta())],
-                usage=Usage(prompt_tokens=prompt, completion_tokens=completion,
-                            total_tokens=prompt + completion),
-            )
-            self._ready.append(chunk.model_dump(exclude_none=True) if self._as_dicts else chunk)
+            self._ready.append(_Deferred(self._counted_usage))
+
+    def _counted_usage(self) -> Any:
+        """The usage chunk of an OpenAI-wire stream that sent none: litellm's token counts."""
+        import litellm
+        from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices, Usage
+
+        prompt = litellm.token_counter(model=self._model, messages=self._messages)
+        completion = litellm.token_counter(model=self._model, text="".join(self._text))
+        chunk = ModelResponseStream(
+            model=self._model, choices=[StreamingChoices(index=0, delta=Delta())],
+            usage=Usage(prompt_tokens=prompt, completion_tokens=completion,
+                        total_tokens=prompt + completion),
+        )
+        return chunk.model_dump(exclude_none=True) if self._as_dicts else chunk
 
     def _failed(self, exc: Exception) -> Exception:
+        from litellm.exceptions import MidStreamFallbackError
+        from litellm.llms.openai.common_utils import OpenAIError
+
         route = self._route
         if isinstance(exc, httpx.TimeoutException):
             exc = transport_error(exc, route, self._timeout)
         elif isinstance(exc, httpx.TransportError):
             exc.request = httpx.Request("POST", str(self._resp.url))  # exception_type reads it
-        mapped = exc if isinstance(exc, OpenAIError) else mapped_exception(exc, route.model, route.provider)
+        mapped = (exc if isinstance(exc, OpenAIError)
+                  else mapped_exception(exc, route.model, route.provider))
         status = getattr(mapped, "status_code", None)
         if isinstance(status, int) and 400 <= status < 500 and status != 429:
             return mapped
@@ -245,6 +342,27 @@ class LeanStream:
             message=str(mapped), model=route.model, llm_provider=route.provider,
             original_exception=mapped, is_pre_first_chunk=not self._sent_first,
         )
+
+
+class _ErrorEvent(Exception):
+    """An OpenAI-wire stream's `error` event; becomes the provider config's error class."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class _Deferred:
+    """A chunk built once litellm is loaded (`build` needs its objects)."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self.build = build
+
+
+def _chunk_object(event: dict[str, Any]) -> Any:
+    from litellm.types.utils import ModelResponseStream
+
+    return ModelResponseStream(**event)
 
 
 def _calls_tools(choice: Any) -> bool:
@@ -263,6 +381,8 @@ def _without_none(value: Any) -> Any:
 
 def mapped_exception(exc: Exception, model: str, provider: str) -> Exception:
     """The exception `acompletion` would raise for `exc` (litellm.exception_type raises it)."""
+    import litellm
+
     try:
         litellm.exception_type(model=model, original_exception=exc, custom_llm_provider=provider)
     except Exception as mapped:  # noqa: BLE001 - exception_type reports by raising

@@ -38,7 +38,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -47,6 +47,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exp
 
 from router.attachments import inline_remote_images, needs_inlined_images, remote_images
 from router.config import Config, Deployment
+from router.direct import DirectTransport, plain_call, plain_deployment
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
 from router.params import for_provider
@@ -164,6 +165,12 @@ class Upstream:
         self.preload = Preload(self._load)
         self._litellm: ModuleType | None = None
         self._transport: LeanTransport | None = None
+        # Plain OpenAI-wire calls without litellm (router/direct.py); off with the lean path.
+        lean = os.environ.get("TIANJI_LEAN_TRANSPORT") != "0"
+        self._direct = DirectTransport(self.preload.wait) if lean else None
+        self._chat = _ChatAnswers(self.preload.wait)
+        self._plain = {d.name for t in config.tiers for d in t.deployments
+                       if plain_deployment(d.model, d.litellm_params)}
         r = config.resilience
         self._backoff = wait_exponential_jitter(
             multiplier=r.backoff_initial_s, max=r.backoff_max_s, jitter=r.backoff_initial_s
@@ -189,6 +196,18 @@ class Upstream:
         self._litellm = litellm
 
     @property
+    def needs_litellm(self) -> bool:
+        """Whether some deployment needs litellm for every call (not router/direct.py's), so
+        that serving loads it at start-up rather than on first need."""
+        deployments = [d.name for t in self.config.tiers for d in t.deployments]
+        return (self._direct is None or bool(self.config.embeddings)
+                or not self._plain.issuperset(deployments))
+
+    def _takes_direct(self, cand: Candidate, params: dict[str, Any]) -> bool:
+        return (self._direct is not None and cand.deployment.name in self._plain
+                and plain_call(params))
+
+    @property
     def transport(self) -> LeanTransport | None:
         """The lean transport (None when TIANJI_LEAN_TRANSPORT=0); loads litellm if need be."""
         self.preload.now()
@@ -212,7 +231,6 @@ class Upstream:
         `WireCall`). Every
         attempt is appended to `attempts` when given (the verified cascade keeps the
         attempts of a walk that found no answer)."""
-        await self.preload.wait()
         attempts = [] if attempts is None else attempts
         failures: list[Failure] = []
         failed_window: int | None = None
@@ -239,6 +257,7 @@ class Upstream:
                 remote_images(params["messages"])
             ):
                 if inlined is None:  # the client's attachments: fetched once, never a failure
+                    await self.preload.wait()  # litellm's image fetcher
                     timeout = min(self.config.server.attachment_timeout_s,
                                   deadline - time.monotonic())
                     inlined = await inline_remote_images(params["messages"], timeout)
@@ -325,12 +344,16 @@ class Upstream:
         r = self.config.resilience
         # Non-streamed requests are streamed from the provider too (`stream_upstream`), so a
         # stall shows before the first token instead of after a whole answer's time.
-        wire: Answers = wire_call or _CHAT
+        wire: Answers = wire_call or self._chat
         upstream_stream = stream or (r.stream_upstream and wire.streams(params))
+        # A plain OpenAI-wire call needs no litellm (router/direct.py); anything else does.
+        direct = wire_call is None and upstream_stream and self._takes_direct(cand, params)
+        if not direct:
+            await self.preload.wait()
         kwargs: dict[str, Any] = {
-            # Tianji's translations for this deployment (router/params.py); another wire's
-            # call gets the client's body as it is.
-            **(params if wire_call else for_provider(dep, params)),
+            # Tianji's translations for this deployment (router/params.py: none for a plain
+            # call); another wire's call gets the client's body as it is.
+            **(params if wire_call or direct else for_provider(dep, params)),
             **dep.litellm_params,
             "model": dep.model,
             "stream": upstream_stream,
@@ -346,15 +369,12 @@ class Upstream:
         }
         if upstream_stream:
             kwargs["stream_options"] = {"include_usage": True}
-        transport, litellm = self._transport, self._litellm
-        assert litellm is not None, "complete() loads it first"
-        lean = transport is not None and transport.supports(
-            dep.model, dep.litellm_params, stream=upstream_stream
-        )
-        call = transport.acompletion if lean and transport else litellm.acompletion
-        if lean and wire_call is None:
-            kwargs["as_dicts"] = True  # OpenAI-wire chunks relayed as dicts
-        call = wire_call or call
+        if wire_call is not None:
+            call = wire_call
+        elif direct and self._direct is not None:
+            call = self._direct.acompletion
+        else:
+            call = self._call_for(dep, upstream_stream, kwargs)
         started = time.monotonic()
         attempt_end = started + r.attempt_timeout_s if r.attempt_timeout_s else math.inf
         start_by = min(deadline, attempt_end)
@@ -426,6 +446,21 @@ class Upstream:
             close=response.aclose,
             provider_finished=lambda: _provider_finished(response),
         )
+
+    def _call_for(
+        self, dep: Any, upstream_stream: bool, kwargs: dict[str, Any]
+    ) -> Callable[..., Awaitable[Any]]:
+        """The lean transport's call where it takes the deployment, else `acompletion`
+        (litellm loaded); sets `as_dicts` on `kwargs` for the lean path."""
+        transport, litellm = self._transport, self._litellm
+        lean = transport is not None and transport.supports(
+            dep.model, dep.litellm_params, stream=upstream_stream
+        )
+        if lean and transport is not None:
+            kwargs["as_dicts"] = True  # OpenAI-wire chunks relayed as dicts
+            return transport.acompletion
+        assert litellm is not None, "_call_once loads it first"
+        return litellm.acompletion  # type: ignore[no-any-return]
 
     def _idle(self) -> tuple[float, str | None]:
         """The longest gap between two chunks, and the stall message when the gap is
@@ -604,6 +639,8 @@ class _Paced:
 
     async def __anext__(self) -> Any:
         left = self._until - time.monotonic()
+        if left > 0 and getattr(self._stream, "buffered", False):
+            return self._each(await anext(self._stream))  # parsed already: nothing to time
         # (asyncio.timeout inline, not _timer: this runs once per chunk)
         timeout = asyncio.timeout(max(0.0, min(left, self._idle_s)))
         try:
@@ -651,8 +688,12 @@ async def first_answer_chunk(stream: Any) -> Any:
 
 
 class _ChatAnswers:
-    """How chat-completions answers are read (the chat call itself is litellm's or the lean
-    transport's, see `Upstream._call_once`)."""
+    """How chat-completions answers are read (the chat call itself is litellm's, the lean
+    transport's or a direct one, see `Upstream._call_once`). `need_litellm` loads litellm
+    for an answer only its chunk builder can put back together."""
+
+    def __init__(self, need_litellm: Callable[[], Awaitable[None]]) -> None:
+        self.need_litellm = need_litellm
 
     def streams(self, params: dict[str, Any]) -> bool:
         return assemblable(params)
@@ -665,11 +706,13 @@ class _ChatAnswers:
 
     async def assemble(self, first: Any, rest: AsyncIterator[Any], events: Any,
                        params: dict[str, Any]) -> dict[str, Any]:
-        return await assemble_chat(first, rest, events, params.get("messages"))
+        return await assemble_chat(first, rest, events, params.get("messages"),
+                                   self.need_litellm)
 
 
 async def assemble_chat(
-    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any] | None = None
+    first: Any, chunks: AsyncIterator[Any], stream: Any, messages: list[Any] | None = None,
+    need_litellm: Callable[[], Awaitable[None]] | None = None,
 ) -> dict[str, Any]:
     """A non-streamed answer from a streamed one, as the provider's JSON answer would be:
     litellm's chunk builder, and the provider's own usage when it sent one (`messages`
@@ -682,6 +725,8 @@ async def assemble_chat(
     usage = [_field(c, "usage") for c in received if _field(c, "usage")]
     body = _text_answer(received) if usage else None
     if body is None:
+        if need_litellm is not None:  # else the caller has litellm loaded
+            await need_litellm()
         import litellm
         from litellm.types.utils import ModelResponseStream
 
@@ -730,7 +775,6 @@ def _text_answer(received: list[Any]) -> dict[str, Any] | None:
     return body
 
 
-_CHAT = _ChatAnswers()
 
 
 def _is_final(chunk: Any) -> bool:

@@ -79,3 +79,67 @@ def test_check_does_not_import_litellm():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env=ENV, timeout=60)
     assert result.stdout.split() == ["0", "False"], result.stderr[-2000:]
+
+
+# As `router serve` builds the app (router/api/app.py app_from_env), on a config whose
+# deployments all take router/direct.py's path.
+_SERVE_SCRIPT = """
+import json, os, sys
+from starlette.testclient import TestClient
+from router.api.app import app_from_env
+os.environ["TIANJI_CONFIG"] = sys.argv[1]
+app = app_from_env()
+client = TestClient(app)
+upstream = app.state.gateway.upstream
+seen = {"needs": upstream.needs_litellm, "pending": upstream.preload.pending}
+body = {"model": "auto", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 9}
+answer = client.post("/v1/chat/completions", json=body)
+seen["chat"] = [answer.status_code, answer.json()["choices"][0]["message"]["content"][:9]]
+stream = client.post("/v1/chat/completions", json={**body, "stream": True})
+seen["stream"] = [stream.status_code, stream.text.rstrip().endswith("data: [DONE]")]
+seen["readyz"] = client.get("/readyz").json()["status"]
+seen["loaded"] = "litellm" in sys.modules
+tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+seen["tools"] = client.post("/v1/chat/completions", json={**body, "tools": tools}).status_code
+seen["loaded_after_tools"] = "litellm" in sys.modules
+seen["readyz_after"] = client.get("/readyz").json()["status"]
+print(json.dumps(seen))
+"""
+
+
+def test_a_config_of_plain_openai_wire_deployments_serves_text_without_litellm(fake, tmp_path):
+    """Nothing loads litellm at start-up or for text requests; a request with tools loads it
+    on first need (without taking the server out of readiness) and is served."""
+    path = tmp_path / "tianji.yaml"
+    path.write_text(json.dumps({"classifier": {"kind": "rules"}, "tiers": [
+        {"name": "small", "deployments": [deployment(fake, "p1")]}]}))
+    result = subprocess.run([sys.executable, "-c", _SERVE_SCRIPT, str(path)],
+                            capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["needs"] is False and seen["pending"] is False
+    assert seen["chat"] == [200, "Hello fro"] and seen["stream"] == [200, True]
+    assert seen["readyz"] == "ready" and seen["loaded"] is False
+    assert seen["tools"] == 200 and seen["loaded_after_tools"] is True
+    assert seen["readyz_after"] == "ready"
+    assert len(fake.calls("p1")) == 3
+
+
+def test_a_config_with_a_deployment_that_needs_litellm_loads_it_at_start(fake, tmp_path):
+    path = tmp_path / "tianji.yaml"
+    path.write_text(json.dumps({"classifier": {"kind": "rules"}, "tiers": [
+        {"name": "small", "deployments": [deployment(fake, "p2"),
+                                          deployment(fake, "p3", wire="anthropic")]}]}))
+    code = ("import json, os, sys, time\n"
+            "from router.api.app import app_from_env\n"
+            "os.environ['TIANJI_CONFIG'] = sys.argv[1]\n"
+            "up = app_from_env().state.gateway.upstream\n"
+            "seen = [up.needs_litellm, up.preload.pending]\n"
+            "deadline = time.monotonic() + 60\n"
+            "while up.preload.pending and time.monotonic() < deadline:\n"
+            "    time.sleep(0.05)\n"
+            "print(json.dumps(seen + ['litellm' in sys.modules]))")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                            text=True, cwd=ROOT, env=ENV, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, True]

@@ -359,5 +359,7 @@ def app_from_env() -> FastAPI:
     configure_logging(Redactor(secret_values(config)))
     app = create_app(config)
     settle_heap()
-    app.state.gateway.upstream.preload.start()  # litellm, while the server starts listening
+    upstream = app.state.gateway.upstream
+    if upstream.needs_litellm:  # (else loaded on first need: router/direct.py)
+        upstream.preload.start()  # litellm, while the server starts listening
     return app

@@ -319,6 +319,7 @@ async def count_tokens(gw: Gateway, request: Request) -> Response:
     config = gw.config
     body = (await arrive(gw, request, _parser(gw, count_only=True))).body
     route = route_for(config, body["model"], request.headers)
+    await gw.upstream.preload.wait()  # litellm, for router/upstream_messages.py
     upstream = _upstream_request(body, request.headers)
     view = chat_view(body)
     try:
@@ -329,7 +330,6 @@ async def count_tokens(gw: Gateway, request: Request) -> Response:
                     and gw.health.cooling_for(c.deployment.name) == 0), None)
     if counter is not None:
         timeout = min(_COUNT_TIMEOUT_S, config.resilience.request_timeout_s)
-        await gw.upstream.preload.wait()  # litellm, for router/upstream_messages.py
         from router.upstream_messages import count_tokens as count_tokens_upstream
 
         try:
