@@ -50,7 +50,13 @@ def user(text: str) -> dict[str, str]:
     return {"role": "user", "content": text}
 
 
-def item(family: str, n: int, row: tuple[str, str, str, str, str], messages: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+def item(
+    family: str,
+    n: int,
+    row: tuple[str, str, str, str, str],
+    messages: list[dict[str, Any]],
+    **extra: Any,
+) -> dict[str, Any]:
     tier, kind, domain, _, reason = row
     if tier not in TIERS:
         raise ValueError(f"{family}: tier {tier!r}")
@@ -77,22 +83,47 @@ def pasted(material: str, text: str, ask: str, variant: int) -> str:
 
 def build() -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for name, rows in (("everyday", asks_everyday.ROWS), ("expert", asks_expert.ROWS), ("more", asks_more.ROWS), ("mid", asks_midlength.ROWS)):
+    for name, rows in (
+        ("everyday", asks_everyday.ROWS),
+        ("expert", asks_expert.ROWS),
+        ("more", asks_more.ROWS),
+        ("mid", asks_midlength.ROWS),
+    ):
         for i, row in enumerate(rows):
             items.append(item(f"{name}-{i:03d}", 0, row, [user(row[3])]))
     for i, (tier, kind, domain, lang, ask, reason) in enumerate(asks_languages.ROWS):
-        items.append(item(f"lang-{i:03d}", 0, (tier, kind, domain, ask, reason), [user(ask)], lang=lang))
+        items.append(
+            item(f"lang-{i:03d}", 0, (tier, kind, domain, ask, reason), [user(ask)], lang=lang)
+        )
     for i, (tier, kind, domain, open_ask, mc_ask, reason) in enumerate(asks_languages.PAIRS):
         for n, (suffix, ask) in enumerate((("o", open_ask), ("m", mc_ask))):
-            items.append(item(f"pair-{i:03d}", n, (tier, kind, domain, ask, reason), [user(ask)], pair=f"pair-{i:03d}{suffix}"))
+            items.append(
+                item(
+                    f"pair-{i:03d}",
+                    n,
+                    (tier, kind, domain, ask, reason),
+                    [user(ask)],
+                    pair=f"pair-{i:03d}{suffix}",
+                )
+            )
     for material, rows in asks_pasted.ASKS.items():
         make, variants = GENERATED[material]
         for i, row in enumerate(rows):
             for v in range(variants):
-                items.append(item(f"{material}-{i:02d}", v, row, [user(pasted(material, make(v), row[3], v))]))
+                items.append(
+                    item(
+                        f"{material}-{i:02d}", v, row, [user(pasted(material, make(v), row[3], v))]
+                    )
+                )
     for i, row in enumerate(asks_pasted.SUPPORT_ASKS):
         system = {"role": "system", "content": materials.SUPPORT_POLICY}
-        before = [user("Hi, I have a question about my order."), {"role": "assistant", "content": "Hi! I'm Sunny. Happy to help - what would you like to know?"}]
+        before = [
+            user("Hi, I have a question about my order."),
+            {
+                "role": "assistant",
+                "content": "Hi! I'm Sunny. Happy to help - what would you like to know?",
+            },
+        ]
         for v, earlier in enumerate(([], before)):
             items.append(item(f"support-{i:02d}", v, row, [system, *earlier, user(row[3])]))
     for i, row in enumerate(asks_pasted.CHAT_ASKS):
@@ -100,12 +131,27 @@ def build() -> list[dict[str, Any]]:
             items.append(item(f"chat-{i:02d}", v, row, [*materials.chat_history(v), user(row[3])]))
     for i, (tier, kind, domain, tools, ask, reason) in enumerate(asks_pasted.AGENT_ASKS):
         row = (tier, kind, domain, ask, reason)
-        system = {"role": "system", "content": "You are an assistant that acts through the tools provided. Call tools rather than guessing."}
+        system = {
+            "role": "system",
+            "content": "You are an assistant that acts through the tools provided. "
+            "Call tools rather than guessing.",
+        }
         for v, head in enumerate(([], [system])):
-            items.append(item(f"agent-{i:02d}", v, row, [*head, user(ask)], tools=materials.tool_specs(tools)))
+            items.append(
+                item(
+                    f"agent-{i:02d}", v, row, [*head, user(ask)], tools=materials.tool_specs(tools)
+                )
+            )
     for i, row in enumerate(asks_pasted.SYSTEM_APP_ASKS):
         for v in range(2):
-            items.append(item(f"style-{i:02d}", v, row, [{"role": "system", "content": materials.style_guide(v)}, user(row[3])]))
+            items.append(
+                item(
+                    f"style-{i:02d}",
+                    v,
+                    row,
+                    [{"role": "system", "content": materials.style_guide(v)}, user(row[3])],
+                )
+            )
     for it in items:
         chars = sum(len(m["content"]) for m in it["messages"])
         if it["tier"] == "large" and chars <= SHORT_HARD_MAX_CHARS:

@@ -28,13 +28,19 @@ def app_log(variant: int, lines: int = 160) -> str:
         ts = f"2026-03-{10 + variant:02d}T14:{minute % 60:02d}:{second:02d}.{rng.randrange(1000):03d}Z"
         svc = rng.choice(SERVICES)
         if i == broken:
-            out.append(f"{ts} ERROR {svc} db pool exhausted (size=20, waiting=57) request_id=r{i:05d}")
+            out.append(
+                f"{ts} ERROR {svc} db pool exhausted (size=20, waiting=57) request_id=r{i:05d}"
+            )
         elif i > broken and rng.random() < 0.12:
-            out.append(f"{ts} ERROR {svc} timeout after 5000ms calling billing:/charge request_id=r{i:05d}")
+            out.append(
+                f"{ts} ERROR {svc} timeout after 5000ms calling billing:/charge request_id=r{i:05d}"
+            )
         elif rng.random() < 0.1:
             out.append(f"{ts} WARN {svc} slow query {rng.randrange(800, 4000)}ms table=orders")
         else:
-            out.append(f"{ts} INFO {svc} {rng.choice(('GET', 'POST'))} /api/{rng.choice(('orders', 'users', 'cart', 'pay'))} 200 {rng.randrange(3, 240)}ms")
+            out.append(
+                f"{ts} INFO {svc} {rng.choice(('GET', 'POST'))} /api/{rng.choice(('orders', 'users', 'cart', 'pay'))} 200 {rng.randrange(3, 240)}ms"
+            )
     return "\n".join(out)
 
 
@@ -44,7 +50,17 @@ def access_log(variant: int, lines: int = 140) -> str:
     out = []
     for i in range(lines):
         ip = f"{rng.randrange(11, 220)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-        path = rng.choice(("/", "/login", "/api/v2/items", "/static/app.js", "/admin", "/wp-login.php", "/api/v2/cart"))
+        path = rng.choice(
+            (
+                "/",
+                "/login",
+                "/api/v2/items",
+                "/static/app.js",
+                "/admin",
+                "/wp-login.php",
+                "/api/v2/cart",
+            )
+        )
         status = rng.choices((200, 301, 404, 500, 403), (80, 5, 8, 3, 4))[0]
         out.append(
             f'{ip} - - [0{variant + 1}/Apr/2026:09:{i // 60 % 60:02d}:{i % 60:02d} +0000] "GET {path} HTTP/1.1" '
@@ -71,21 +87,28 @@ def transcript(variant: int, turns: int = 70) -> str:
     rng = random.Random(4000 + variant)
     people = rng.sample(("Maya", "Tom", "Priya", "Luis", "Kenji", "Sara", "Omar"), 4)
     topics = (
-        "the launch date", "the pricing page", "the onboarding emails", "the support rota",
-        "the beta feedback", "the mobile release", "the budget for ads",
+        "the launch date",
+        "the pricing page",
+        "the onboarding emails",
+        "the support rota",
+        "the beta feedback",
+        "the mobile release",
+        "the budget for ads",
     )
     lines = []
     for i in range(turns):
         who = people[i % 4] if rng.random() < 0.6 else rng.choice(people)
         topic = rng.choice(topics)
-        phrase = rng.choice((
-            f"I think we should revisit {topic} before Friday.",
-            f"On {topic}, I can take the action item.",
-            f"We agreed last week that {topic} is blocked on legal.",
-            f"Can we get numbers on {topic} by Tuesday?",
-            f"I'm not sure {topic} matters for the first release.",
-            f"Let's park {topic} and come back to it next sprint.",
-        ))
+        phrase = rng.choice(
+            (
+                f"I think we should revisit {topic} before Friday.",
+                f"On {topic}, I can take the action item.",
+                f"We agreed last week that {topic} is blocked on legal.",
+                f"Can we get numbers on {topic} by Tuesday?",
+                f"I'm not sure {topic} matters for the first release.",
+                f"Let's park {topic} and come back to it next sprint.",
+            )
+        )
         lines.append(f"[{10 + i // 20}:{(i * 3) % 60:02d}] {who}: {phrase}")
     return "\n".join(lines)
 
@@ -97,11 +120,17 @@ def contract(variant: int) -> str:
     vendor = ("Kestrel Software LLC", "Orbit Data SAS", "Pine Labs BV")[variant % 3]
     fee = rng.choice((12000, 18500, 24000, 40000))
     notice = rng.choice((30, 60, 90))
-    cap = rng.choice(("the fees paid in the twelve months before the claim", "EUR 50,000", "twice the annual fees"))
+    cap = rng.choice(
+        (
+            "the fees paid in the twelve months before the claim",
+            "EUR 50,000",
+            "twice the annual fees",
+        )
+    )
     law = rng.choice(("England and Wales", "the State of New York", "the Netherlands"))
     clauses = [
-        f"MASTER SERVICES AGREEMENT between {client} (the \"Client\") and {vendor} (the \"Supplier\"), effective 1 {rng.choice(('February', 'May', 'September'))} 2026.",
-        "1. Services. The Supplier shall provide the software development and support services described in each Statement of Work (\"SOW\"). Each SOW forms part of this Agreement. In case of conflict, this Agreement prevails unless the SOW expressly states otherwise.",
+        f'MASTER SERVICES AGREEMENT between {client} (the "Client") and {vendor} (the "Supplier"), effective 1 {rng.choice(("February", "May", "September"))} 2026.',
+        '1. Services. The Supplier shall provide the software development and support services described in each Statement of Work ("SOW"). Each SOW forms part of this Agreement. In case of conflict, this Agreement prevails unless the SOW expressly states otherwise.',
         f"2. Fees. The Client shall pay a monthly fee of EUR {fee:,} within {rng.choice((14, 30, 45))} days of a valid invoice. Late amounts bear interest at 4% above the base rate. The Supplier may raise fees once per year by no more than the consumer price index plus 2%.",
         "3. Acceptance. Deliverables are deemed accepted ten business days after delivery unless the Client gives written notice of a material non-conformity. The Supplier shall remedy notified non-conformities within a reasonable time.",
         "4. Intellectual property. All pre-existing materials remain the property of the party that owned them. Upon full payment, the Client owns the deliverables created specifically for it, excluding the Supplier's tools, libraries and know-how, for which the Client receives a perpetual, non-exclusive licence.",
@@ -129,8 +158,8 @@ ARTICLE = (
     "council argued that the levy would discourage investment in the docks area, which has been "
     "slow to recover since the shipyard closed in 2011.\n\n"
     "Supporters pointed to a traffic study that projects 38,000 daily passengers by 2032 and a "
-    "reduction of 9,000 car trips a day across the river bridges. \"This is the single most "
-    "effective thing we can do for air quality in the east of the city,\" said the deputy mayor "
+    'reduction of 9,000 car trips a day across the river bridges. "This is the single most '
+    'effective thing we can do for air quality in the east of the city," said the deputy mayor '
     "for transport, who has championed the scheme since her election.\n\n"
     "Residents of the Old Quay neighbourhood remain divided. A petition signed by 4,200 people "
     "asked for the line to run along the waterfront rather than through Market Street, where "
@@ -253,23 +282,30 @@ def chat_history(variant: int) -> list[dict[str, str]]:
     rng = random.Random(6000 + variant)
     city = CITIES[variant % len(CITIES)]
     turns = []
-    for i in range(6 + variant % 3):
-        q = rng.choice((
-            f"What are some good neighbourhoods to stay in {city} for a week?",
-            f"Can you make a day-by-day plan for {city} with museums in the mornings?",
-            "How should I lay out a spreadsheet to track the trip budget by category?",
-            "What's a reasonable daily food budget for two people there?",
-            "Can you list what to pack for mixed weather?",
-            "Which day trips are possible by train?",
-        ))
-        a = " ".join(rng.choice((
-            "A good option is to stay near the old town, which keeps most sights walkable.",
-            "Mornings suit the larger museums, which are quieter before eleven.",
-            "Use one row per expense, with columns for date, category, amount and who paid.",
-            "Budget roughly for breakfast at the hotel, a light lunch and one proper dinner.",
-            "Pack layers: a light waterproof, a warm jumper and comfortable walking shoes.",
-            "Several nearby towns are under an hour away by regional train.",
-        )) for _ in range(8))
+    for _ in range(6 + variant % 3):
+        q = rng.choice(
+            (
+                f"What are some good neighbourhoods to stay in {city} for a week?",
+                f"Can you make a day-by-day plan for {city} with museums in the mornings?",
+                "How should I lay out a spreadsheet to track the trip budget by category?",
+                "What's a reasonable daily food budget for two people there?",
+                "Can you list what to pack for mixed weather?",
+                "Which day trips are possible by train?",
+            )
+        )
+        a = " ".join(
+            rng.choice(
+                (
+                    "A good option is to stay near the old town, which keeps most sights walkable.",
+                    "Mornings suit the larger museums, which are quieter before eleven.",
+                    "Use one row per expense, with columns for date, category, amount and who paid.",
+                    "Budget roughly for breakfast at the hotel, a light lunch and one proper dinner.",
+                    "Pack layers: a light waterproof, a warm jumper and comfortable walking shoes.",
+                    "Several nearby towns are under an hour away by regional train.",
+                )
+            )
+            for _ in range(8)
+        )
         turns += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
     return turns
 
@@ -339,19 +375,45 @@ def style_guide(variant: int) -> str:
 TOOLS = {
     "weather": [("get_weather", "Current weather for a city", {"city": "string"})],
     "calendar": [
-        ("list_free_slots", "Free slots for people in a date range", {"people": "array", "start": "string", "end": "string"}),
-        ("create_event", "Create a calendar event", {"title": "string", "start": "string", "attendees": "array"}),
+        (
+            "list_free_slots",
+            "Free slots for people in a date range",
+            {"people": "array", "start": "string", "end": "string"},
+        ),
+        (
+            "create_event",
+            "Create a calendar event",
+            {"title": "string", "start": "string", "attendees": "array"},
+        ),
         ("send_email", "Send an email", {"to": "array", "subject": "string", "body": "string"}),
     ],
     "search": [("search_docs", "Search the help centre", {"query": "string"})],
-    "shell": [("run_shell", "Run a shell command on the host and return its output", {"command": "string"})],
+    "shell": [
+        (
+            "run_shell",
+            "Run a shell command on the host and return its output",
+            {"command": "string"},
+        )
+    ],
     "sql": [
         ("run_sql", "Run SQL against the production payments database", {"query": "string"}),
-        ("issue_refund", "Refund a charge through the payment provider", {"charge_id": "string", "amount": "number"}),
+        (
+            "issue_refund",
+            "Refund a charge through the payment provider",
+            {"charge_id": "string", "amount": "number"},
+        ),
     ],
     "ledger": [
-        ("post_journal_entry", "Post a journal entry to the general ledger", {"lines": "array", "memo": "string"}),
-        ("get_bank_statement", "Bank statement lines for a period", {"account": "string", "month": "string"}),
+        (
+            "post_journal_entry",
+            "Post a journal entry to the general ledger",
+            {"lines": "array", "memo": "string"},
+        ),
+        (
+            "get_bank_statement",
+            "Bank statement lines for a period",
+            {"account": "string", "month": "string"},
+        ),
         ("get_trial_balance", "Trial balance for a period", {"month": "string"}),
     ],
 }
@@ -365,7 +427,10 @@ def tool_specs(name: str) -> list[dict]:
             "function": {
                 "name": fn,
                 "description": desc,
-                "parameters": {"type": "object", "properties": {k: {"type": t} for k, t in params.items()}},
+                "parameters": {
+                    "type": "object",
+                    "properties": {k: {"type": t} for k, t in params.items()},
+                },
             },
         }
         for fn, desc, params in TOOLS[name]
