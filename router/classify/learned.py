@@ -15,7 +15,7 @@ prompts (Arena-Hard, Arena, MMLU-Pro stems), scaled to OPEN_TERM_SPREAD. Request
 the four benchmark formats the data labels well keep the benchmark score below:
 
     bench(x) = level[task(x)]  +  within(x)
-    difficulty = sigmoid( bench(x), raised to open(x) > LIFT_ABOVE[format] )            benchmark format
+    difficulty = sigmoid( bench(x), raised to open(x) > LIFT_ABOVE if LIFTED_FORMATS )  benchmark format
                = sigmoid( open(x) )                                                 otherwise
 
 so a multiple-choice question whose stem reads as expert work scores like the same question
@@ -97,12 +97,14 @@ NOT_READ_FOR_EXPERTISE = frozenset({"rewrite", "extraction", "summarisation", "a
 def expertise_ask(request: ChatRequest, reading: Reading, multiple_choice: bool) -> str:
     """What the expertise signal reads of a request: its ask, or nothing for the kinds above."""
     return "" if reading.kind in NOT_READ_FOR_EXPERTISE else request_ask(request, multiple_choice)
-# The formats a high open reading lifts, and the logit the reading must pass: a multiple-choice
-# question reads like its stem asked openly above 1.0 (difficulty 0.73; lower bars lifted more
-# MMLU questions on which GPT-4 gains little over Mixtral: APGR -0.01 to -0.03); a question with
-# numbers in it (the grade-school format: a paediatric dose, a probability trap, a 2SLS
-# diagnostic) above 0.4 (difficulty 0.6, the top tier of the shipped thresholds).
-LIFT_ABOVE: dict[str, float] = {"knowledge": 1.0, "math_word": 0.4}
+# An open reading above this logit (difficulty 0.73, top tier) lifts the score of these formats: a
+# multiple-choice question reads like its stem asked openly (lower bars lifted more MMLU
+# questions on which GPT-4 gains little over Mixtral: APGR -0.01 to -0.03), and so does a
+# question with numbers in it (the grade-school format: a paediatric dose, a probability trap, a
+# 2SLS diagnostic). At 0.4 the lift raised 22% of GSM8K's questions and cost GSM8K Haiku -> Opus
+# 0.05 APGR (`router eval --cv 5`); at 1.0 it raises 6%.
+LIFT_ABOVE = 1.0
+LIFTED_FORMATS = frozenset({"knowledge", "math_word"})
 # A grade-school "word problem" with this many expert terms is expert work (one term is often a
 # story's prop: a patient, a dividend); so is one read as any of these kinds.
 LEAVE_WORD_PROBLEM_TERMS = 2
@@ -261,8 +263,7 @@ class LearnedClassifier:
         if vocab_asks is None:
             raise ValueError("the tier model weighs the ask's words: pass the vocabulary asks")
         z_open = z_open + np.array([self.vocabulary_term(a) for a in vocab_asks], dtype=np.float64)
-        bar = np.array([LIFT_ABOVE.get(t, math.inf) for t in tasks], dtype=np.float64)
-        lift = z_open > bar
+        lift = np.isin(np.asarray(tasks, dtype=str), list(LIFTED_FORMATS)) & (z_open > LIFT_ABOVE)
         lifted = np.where(lift, np.maximum(bench, z_open), bench)
         z = np.where(bench_ok, lifted, z_open)
         return 1.0 / (1.0 + np.exp(-z))
@@ -292,7 +293,7 @@ class LearnedClassifier:
         if format_applies(task, text, reading):
             bench, bench_signals = self._bench(request, text, system_share, turns, task)
             signals.update(bench_signals)
-            z = max(bench, z_open) if z_open > LIFT_ABOVE.get(task, math.inf) else bench
+            z = max(bench, z_open) if task in LIFTED_FORMATS and z_open > LIFT_ABOVE else bench
             signals["path"] = f"benchmark format {task}" + (", lifted by the open reading" if z > bench else "")
             kind = reading.kind if reading.kind == "arithmetic" else FORMAT_KIND.get(task, reading.kind)
             if task == "math_competition" or (task == "math_word" and reading.kind not in ("general", "small_talk")):
