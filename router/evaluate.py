@@ -487,7 +487,7 @@ def register(subparsers: Any) -> None:
             "      --tiers claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229\n"
             "  router eval --data ../shared/data/routellm_evals --weights /tmp/no_mmlu.npz --json\n"
             "  router eval --cascade        # the verified cascade on recorded answers (README table)\n"
-            "  router eval --traffic training/traffic/requests.jsonl   # the tier model, held out by family\n"
+            "  router eval --traffic training/traffic/requests.jsonl   # tier model, by family\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -529,6 +529,7 @@ def register(subparsers: Any) -> None:
         "--traffic",
         metavar="FILE",
         help="the tier model on a labelled traffic corpus (training/traffic/requests.jsonl): "
-        "hand-set, cross-validated by template family, and in-sample; takes --config, --weights, --json",
+        "hand-set, cross-validated by template family, and in-sample "
+        "(takes --config, --weights, --json)",
     )
     parser.set_defaults(func=run)

@@ -15,7 +15,8 @@ prompts (Arena-Hard, Arena, MMLU-Pro stems), scaled to OPEN_TERM_SPREAD. Request
 the four benchmark formats the data labels well keep the benchmark score below:
 
     bench(x) = level[task(x)]  +  within(x)
-    difficulty = sigmoid( bench(x), raised to open(x) > LIFT_ABOVE if LIFTED_FORMATS )  benchmark format
+    difficulty = sigmoid( bench(x), raised to open(x) > LIFT_ABOVE )   LIFTED_FORMATS
+               = sigmoid( bench(x) )                                other benchmark formats
                = sigmoid( open(x) )                                                 otherwise
 
 so a multiple-choice question whose stem reads as expert work scores like the same question
@@ -161,10 +162,10 @@ class LearnedClassifier:
         self._open_mu = params["open_mu"].astype(np.float64)
         self._open_coef = params["open_coef"].astype(np.float64)
         if list(meta["tier_names"]) != list(TIER_NAMES):  # type: ignore[call-overload]
-            raise ValueError("weights were fitted on other reading inputs; retrain with `router train`")
+            raise ValueError("weights read other reading inputs; retrain with `router train`")
         self._tier_coef = params["tier_coef"].astype(np.float64)
         if int(meta.get("vocab_buckets", 0)) != vocabulary.BUCKETS:  # type: ignore[call-overload]
-            raise ValueError("weights hash the vocabulary term otherwise; retrain with `router train`")
+            raise ValueError("weights hash the vocabulary otherwise; retrain with `router train`")
         self._vocab_coef = params["vocab_coef"].astype(np.float64)
         self._expert: tuple[np.ndarray, float] | None = None
         if "expert_coef" in params:
@@ -208,7 +209,8 @@ class LearnedClassifier:
     def prior_parts(self, inputs: tuple[float, ...], strength: float) -> dict[str, float]:
         """The tier model's logit by part (kind, domain, expertise, ..., expertise_learned)."""
         parts: dict[str, float] = {}
-        for name, value, weight in zip(TIER_NAMES, (*inputs, strength), self._tier_coef, strict=True):
+        values = (*inputs, strength)
+        for name, value, weight in zip(TIER_NAMES, values, self._tier_coef, strict=True):
             if value:
                 key = name.split("=")[0]
                 parts[key] = parts.get(key, 0.0) + float(weight) * value
@@ -259,7 +261,8 @@ class LearnedClassifier:
                 raise ValueError("the weights carry an expertise signal: pass the asks")
             strengths = np.array([self.expert_strength(a)[1] for a in asks], dtype=np.float64)
         tier_x = np.column_stack([inputs.astype(np.float64).reshape(len(index), -1), strengths])
-        z_open = tier_x @ self._tier_coef + (open_x.astype(np.float64) - self._open_mu) @ self._open_coef
+        open_term = (open_x.astype(np.float64) - self._open_mu) @ self._open_coef
+        z_open = tier_x @ self._tier_coef + open_term
         if vocab_asks is None:
             raise ValueError("the tier model weighs the ask's words: pass the vocabulary asks")
         z_open = z_open + np.array([self.vocabulary_term(a) for a in vocab_asks], dtype=np.float64)

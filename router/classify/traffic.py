@@ -16,8 +16,8 @@ so that difficulty = sigmoid(z) falls in the band of the tier the label names, w
 penalty pulling w towards the hand-set weights (taxonomy.HAND_WEIGHTS, learned.EXPERT_LOGIT;
 0 for the vocabulary): an input the corpus says little about keeps its hand-set weight. Each
 template (`family`: all variants of one ask over different pasted material) weighs the same in
-total, and each tier the same. Deterministic (L-BFGS from the hand-set weights, fixed order), so a rerun on
-the same data writes the same weights.
+total, and each tier the same. Deterministic (L-BFGS from the hand-set weights, fixed order),
+so a rerun on the same data writes the same weights.
 """
 
 from __future__ import annotations

@@ -265,7 +265,14 @@ class Features:
     def predict(self, clf: Any) -> np.ndarray:
         """The difficulty `clf` (a LearnedClassifier) gives every row."""
         return clf.predict(
-            self.structure, self.tasks, self.words, self.inputs, self.open, self.bench_ok, self.asks, self.vocab_asks
+            self.structure,
+            self.tasks,
+            self.words,
+            self.inputs,
+            self.open,
+            self.bench_ok,
+            self.asks,
+            self.vocab_asks,
         )
 
 
@@ -278,7 +285,13 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
     from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features, words
     from router.classify.learned import expertise_ask, format_applies
     from router.classify.tasks import detect_task
-    from router.classify.taxonomy import OPEN_NAMES, READING_INPUTS, open_vector, read_request, request_ask
+    from router.classify.taxonomy import (
+        OPEN_NAMES,
+        READING_INPUTS,
+        open_vector,
+        read_request,
+        request_ask,
+    )
 
     rows, tasks, word_sets, folds, inputs, opens, bench_ok, asks = [], [], [], [], [], [], [], []
     vocab_asks: list[str] = []
@@ -338,7 +351,8 @@ class Traffic:
         import numpy as np
 
         keep = np.flatnonzero(rows)
-        return Traffic(self.feats.subset(rows), [self.tiers[i] for i in keep], [self.families[i] for i in keep])
+        tiers, families = [self.tiers[i] for i in keep], [self.families[i] for i in keep]
+        return Traffic(self.feats.subset(rows), tiers, families)
 
 
 def read_traffic(path: Path) -> Traffic:
@@ -410,7 +424,8 @@ def fit_tier_model(
     from router.classify import traffic, vocabulary
 
     x, offset = _tier_design(corpus.feats, params, meta)
-    design = sparse.hstack([sparse.csr_matrix(x), vocabulary.design(corpus.feats.vocab_asks)]).tocsr()
+    words = vocabulary.design(corpus.feats.vocab_asks)
+    design = sparse.hstack([sparse.csr_matrix(x), words]).tocsr()
     hand = traffic.hand_weights()
     start = np.concatenate([hand, np.zeros(vocabulary.BUCKETS)])
     lam = traffic.penalties(len(hand), vocabulary.BUCKETS, *(penalties or ()))
@@ -419,7 +434,9 @@ def fit_tier_model(
     return coef[: len(hand)], coef[len(hand) :]
 
 
-def _tier_design(feats: Features, params: dict[str, np.ndarray], meta: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+def _tier_design(
+    feats: Features, params: dict[str, np.ndarray], meta: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
     """The tier model's inputs (reading inputs, expertise strength) and fixed offset (the open
     term) for `feats`, under the weights fitted so far."""
     import numpy as np
@@ -428,7 +445,8 @@ def _tier_design(feats: Features, params: dict[str, np.ndarray], meta: dict[str,
 
     clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
     strengths = np.array([clf.expert_strength(a)[1] for a in feats.asks], dtype=np.float64)
-    offset = (feats.open - params["open_mu"].astype(np.float64)) @ params["open_coef"].astype(np.float64)
+    mu, coef = params["open_mu"].astype(np.float64), params["open_coef"].astype(np.float64)
+    offset = (feats.open - mu) @ coef
     return np.column_stack([feats.inputs, strengths]), offset
 
 
@@ -709,7 +727,11 @@ def save(params: dict[str, np.ndarray], meta: dict[str, Any], path: Path) -> Non
 
 
 def train(
-    data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = False, traffic: Path | None = None
+    data: Path,
+    out: Path,
+    exclude: Sequence[str] = (),
+    progress: bool = False,
+    traffic: Path | None = None,
 ) -> dict[str, Any]:
     """Load, fit and save; returns the meta written. `traffic` is the labelled traffic corpus
     the tier model is fitted to (None: the hand-set tier weights)."""
@@ -743,7 +765,9 @@ def run(args: argparse.Namespace) -> int:
     data = Path(args.data) if args.data else default_data_dir()
     corpus = None if args.no_traffic else Path(args.traffic)
     try:
-        meta = train(data, Path(args.out), exclude=args.exclude or (), progress=sys.stderr.isatty(), traffic=corpus)
+        meta = train(
+            data, Path(args.out), args.exclude or (), sys.stderr.isatty(), traffic=corpus
+        )
     except CorpusError as err:
         print(f"error: {err} (--no-traffic keeps the hand-set tier weights)", file=sys.stderr)
         return 2
@@ -753,7 +777,7 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {args.out} ({size / 1024:.0f} KiB): {meta['n_prompts']} prompts, "
         f"benchmarks {', '.join(meta['benchmarks'])}, classes {', '.join(meta['classes'])}; "
         f"task terms: {terms}; tier model: "
-        + (f"{meta['n_traffic_requests']} traffic requests" if meta["n_traffic_requests"] else "hand-set"),
+        + (f"{n} traffic requests" if (n := meta["n_traffic_requests"]) else "hand-set"),
         file=sys.stderr,
     )
     return 0
@@ -791,7 +815,9 @@ def register(subparsers: Any) -> None:
         "(default: training/traffic/requests.jsonl in the repository)",
     )
     parser.add_argument(
-        "--no-traffic", action="store_true", help="no traffic corpus: keep the hand-set tier weights"
+        "--no-traffic",
+        action="store_true",
+        help="no traffic corpus: keep the hand-set tier weights",
     )
     parser.add_argument(
         "--exclude",

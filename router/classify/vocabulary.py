@@ -3,8 +3,8 @@
 The reading (taxonomy.py) knows a term of art only if a lexicon lists it; the expertise signal
 (expertise.py) learns expert against everyday vocabulary from question sets. This term learns
 which words of an ask move its tier, from the labelled traffic corpus (router/classify/
-traffic.py): each distinct lower-cased content word and each pair of adjacent content words of the ask
-(taxonomy.request_ask: the head and tail of the last user turn and the head of the system
+traffic.py): each distinct lower-cased content word and each pair of adjacent content words of
+the ask (taxonomy.request_ask: the head and tail of the last user turn and the head of the system
 prompt) sets one of BUCKETS columns (zlib's crc32), the row scaled to unit length, and the
 fitted weights add to the open reading's logit.
 
@@ -27,11 +27,78 @@ BUCKETS = 1 << 14
 # should", "does a") as signs of a tier, and everyday asks phrased that way moved a tier.
 MIN_LETTERS = 4
 STOPWORDS = frozenset(
-    "about above after also been before being below between both could does doing down during "
-    "each from further have having here into just more most much must only other over same "
-    "should some such than that their them then there these they this those through under "
-    "until very were what when where which while whom will with would your yours please thanks "
-    "want need like know tell give make help".split()
+    [
+        "about",
+        "above",
+        "after",
+        "also",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "could",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "into",
+        "just",
+        "more",
+        "most",
+        "much",
+        "must",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "very",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "whom",
+        "will",
+        "with",
+        "would",
+        "your",
+        "yours",
+        "please",
+        "thanks",
+        "want",
+        "need",
+        "like",
+        "know",
+        "tell",
+        "give",
+        "make",
+        "help",
+    ]
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
