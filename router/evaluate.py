@@ -402,6 +402,10 @@ def run(args: argparse.Namespace) -> int:
         from router.open_eval import run_open
 
         return run_open(args)
+    if args.traffic:
+        from router.classify.traffic_cv import run_traffic
+
+        return run_traffic(args)
     data_path = args.data or data.default_data_dir()
     baselines = [] if args.no_baselines else list(BASELINES)
     if args.seed is not None and not args.cv:
@@ -483,6 +487,7 @@ def register(subparsers: Any) -> None:
             "      --tiers claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229\n"
             "  router eval --data ../shared/data/routellm_evals --weights /tmp/no_mmlu.npz --json\n"
             "  router eval --cascade        # the verified cascade on recorded answers (README table)\n"
+            "  router eval --traffic training/traffic/requests.jsonl   # tier model, by family\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -519,5 +524,12 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="route a labelled open-traffic check set (tests/open_traffic/requests.jsonl) through "
         "--config (default config/default.yaml): confusion table, misroute shares, AUCs",
+    )
+    parser.add_argument(
+        "--traffic",
+        metavar="FILE",
+        help="the tier model on a labelled traffic corpus (training/traffic/requests.jsonl): "
+        "hand-set, cross-validated by template family, and in-sample "
+        "(takes --config, --weights, --json)",
     )
     parser.set_defaults(func=run)

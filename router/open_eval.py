@@ -307,6 +307,7 @@ def run_open(args: argparse.Namespace) -> int:
         ("--data", args.data), ("--loo", args.loo), ("--cv", args.cv), ("--seed", args.seed),
         ("--benchmark", args.benchmark), ("--weak", args.weak), ("--strong", args.strong),
         ("--tiers", args.tiers), ("--plot", args.plot), ("--no-baselines", args.no_baselines),
+        ("--traffic", args.traffic),
     ) if value]
     if others:
         print(

@@ -62,9 +62,12 @@ def _held_out_scores(
 
     from router.classify import expertise, train
     from router.classify.learned import FORMAT_VERSION, LearnedClassifier
+    from router.classify.traffic import DEFAULT_CORPUS
 
     everything = train.build_targets(sets, tiers)
     feats = train.featurize(everything.requests, progress=progress)
+    # The traffic corpus fits the tier model in every refit (it is never scored here).
+    corpus = train.read_traffic(DEFAULT_CORPUS) if DEFAULT_CORPUS.exists() else None
     # The expertise signal is fitted once, without the MMLU-Pro stems the figures score.
     expert = None
     if data_dir is not None and expertise.available(data_dir):
@@ -79,7 +82,7 @@ def _held_out_scores(
         rows = np.concatenate(masks)
         # Targets are rebuilt from the training rows only (held-out labels would move the Rasch abilities).
         ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()], tiers)
-        params, meta = train.fit(feats.subset(~rows), ts, expert)
+        params, meta = train.fit(feats.subset(~rows), ts, expert, corpus)
         clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
         held = feats.subset(rows)
         scores[rows] = held.predict(clf)

@@ -5,13 +5,18 @@ of the ask), which gives the open score
 
     open(x) = prior(x) + open_term(x)
 
-prior(x) is hand-set from the kind, the expertise and the depth; open_term(x) is a ridge over
+prior(x) is the tier model: weights on the reading's inputs (the kind of work, the domain, the
+expertise, the depth, the context; taxonomy.READING_INPUTS) and on the expertise signal, fitted
+by `router train` to the tier labels of the traffic corpus (training/traffic/, an ordinal model
+whose cut points are the shipped thresholds; router/classify/traffic.py), shrunk towards the
+hand-set weights (taxonomy.HAND_WEIGHTS, EXPERT_LOGIT). open_term(x) is a ridge over
 the same reading, fitted to the gain strong models bring over cheap ones on the labelled open
 prompts (Arena-Hard, Arena, MMLU-Pro stems), scaled to OPEN_TERM_SPREAD. Requests in one of
 the four benchmark formats the data labels well keep the benchmark score below:
 
     bench(x) = level[task(x)]  +  within(x)
-    difficulty = sigmoid( bench(x), for multiple choice raised to open(x) > LIFT_ABOVE )  benchmark format
+    difficulty = sigmoid( bench(x), raised to open(x) > LIFT_ABOVE )   LIFTED_FORMATS
+               = sigmoid( bench(x) )                                other benchmark formats
                = sigmoid( open(x) )                                                 otherwise
 
 so a multiple-choice question whose stem reads as expert work scores like the same question
@@ -53,7 +58,7 @@ from pathlib import Path
 
 import numpy as np
 
-from router.classify import expertise
+from router.classify import expertise, vocabulary
 from router.classify.base import Assessment, ChatRequest
 from router.classify.features import (
     CHEAP_FEATURES,
@@ -62,12 +67,22 @@ from router.classify.features import (
     structure_features,
     words,
 )
-from router.classify.taxonomy import OPEN_NAMES, Reading, open_vector, read_request, request_ask
+from router.classify.taxonomy import (
+    OPEN_NAMES,
+    READING_INPUTS,
+    Reading,
+    open_vector,
+    read_request,
+    request_ask,
+)
 from router.classify.tasks import detect_task
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
-FORMAT_VERSION = 6
-# The expertise signal (expertise.py) adds up to this much to the open reading's logit, and takes
+FORMAT_VERSION = 7
+# What the tier model weighs: the reading's inputs, then the expertise signal's strength.
+TIER_NAMES: tuple[str, ...] = (*READING_INPUTS, "expertise_learned")
+# The hand-set weight of the expertise signal (expertise.py) in the tier model: where the fit
+# starts, and the weight without a traffic corpus. The signal also takes
 # up to EXPERT_CONFIDENCE off the reading's confidence that the request is easy, so an unsure
 # ask that reads expert does not go to the cheapest tier. An everyday ask (strength 0) is
 # neither raised nor made less sure.
@@ -83,12 +98,14 @@ NOT_READ_FOR_EXPERTISE = frozenset({"rewrite", "extraction", "summarisation", "a
 def expertise_ask(request: ChatRequest, reading: Reading, multiple_choice: bool) -> str:
     """What the expertise signal reads of a request: its ask, or nothing for the kinds above."""
     return "" if reading.kind in NOT_READ_FOR_EXPERTISE else request_ask(request, multiple_choice)
-# An open reading above this logit (difficulty 0.73, top tier) lifts a multiple-choice score; lower
-# bars lifted more MMLU questions on which GPT-4 gains little over Mixtral (APGR -0.01 to -0.03).
+# An open reading above this logit (difficulty 0.73, top tier) lifts the score of these formats: a
+# multiple-choice question reads like its stem asked openly (lower bars lifted more MMLU
+# questions on which GPT-4 gains little over Mixtral: APGR -0.01 to -0.03), and so does a
+# question with numbers in it (the grade-school format: a paediatric dose, a probability trap, a
+# 2SLS diagnostic). At 0.4 the lift raised 22% of GSM8K's questions and cost GSM8K Haiku -> Opus
+# 0.05 APGR (`router eval --cv 5`); at 1.0 it raises 6%.
 LIFT_ABOVE = 1.0
-# The formats a high open reading lifts: a multiple-choice question reads like its stem asked openly.
-# (A grade-school word problem with expert vocabulary leaves the format instead: format_applies.)
-LIFTED_FORMATS = frozenset({"knowledge"})
+LIFTED_FORMATS = frozenset({"knowledge", "math_word"})
 # A grade-school "word problem" with this many expert terms is expert work (one term is often a
 # story's prop: a patient, a dividend); so is one read as any of these kinds.
 LEAVE_WORD_PROBLEM_TERMS = 2
@@ -144,6 +161,12 @@ class LearnedClassifier:
             raise ValueError("weights were fitted on another taxonomy; retrain with `router train`")
         self._open_mu = params["open_mu"].astype(np.float64)
         self._open_coef = params["open_coef"].astype(np.float64)
+        if list(meta["tier_names"]) != list(TIER_NAMES):  # type: ignore[call-overload]
+            raise ValueError("weights read other reading inputs; retrain with `router train`")
+        self._tier_coef = params["tier_coef"].astype(np.float64)
+        if int(meta.get("vocab_buckets", 0)) != vocabulary.BUCKETS:  # type: ignore[call-overload]
+            raise ValueError("weights hash the vocabulary otherwise; retrain with `router train`")
+        self._vocab_coef = params["vocab_coef"].astype(np.float64)
         self._expert: tuple[np.ndarray, float] | None = None
         if "expert_coef" in params:
             buckets = int(meta.get("expert_buckets", 0))  # type: ignore[call-overload]
@@ -178,6 +201,25 @@ class LearnedClassifier:
         raw = expertise.raw_score(*self._expert, ask)
         return raw, expertise.strength(raw)
 
+    @property
+    def expert_logit(self) -> float:
+        """The tier model's weight on the expertise signal's strength."""
+        return float(self._tier_coef[-1])
+
+    def prior_parts(self, inputs: tuple[float, ...], strength: float) -> dict[str, float]:
+        """The tier model's logit by part (kind, domain, expertise, ..., expertise_learned)."""
+        parts: dict[str, float] = {}
+        values = (*inputs, strength)
+        for name, value, weight in zip(TIER_NAMES, values, self._tier_coef, strict=True):
+            if value:
+                key = name.split("=")[0]
+                parts[key] = parts.get(key, 0.0) + float(weight) * value
+        return parts
+
+    def vocabulary_term(self, ask: str) -> float:
+        """The vocabulary term's logit for an ask (vocabulary.py)."""
+        return sum(self._vocab_coef[c] * v for c, v in vocabulary.features(ask).items())
+
     def word_weight(self, task_index: int, present: frozenset[str]) -> tuple[float, dict[str, float]]:
         """The words part of a task's term (sum of the present words' weights minus the task's
         offset) and the weight of each present word that has one."""
@@ -192,14 +234,15 @@ class LearnedClassifier:
         structure: np.ndarray,
         tasks: np.ndarray | list[str],
         word_sets: list[frozenset[str]] | None,
-        prior: np.ndarray,
+        inputs: np.ndarray,
         open_x: np.ndarray,
         bench_ok: np.ndarray,
         asks: list[str] | None = None,
+        vocab_asks: list[str] | None = None,
     ) -> np.ndarray:
         """Vectorised core: the difficulty of rows of features (structure signals, task classes,
-        words, the taxonomy's prior and open vector, whether the benchmark score applies, and
-        what each request asks, for the expertise signal)."""
+        words, the reading's inputs and open vector, whether the benchmark score applies, and
+        what each request asks, for the expertise signal and for the vocabulary term)."""
         index = np.array([self._class_index.get(t, -1) for t in tasks], dtype=int)
         level = np.where(index >= 0, self._levels[index], self._prior)
         x = structure.astype(np.float64)
@@ -212,11 +255,17 @@ class LearnedClassifier:
                     raise ValueError(f"the {self.classes[i]} term weighs words: pass the word sets")
                 within[rows] += [self.word_weight(i, word_sets[r])[0] for r in rows]
         bench = level + within
-        z_open = prior + (open_x.astype(np.float64) - self._open_mu) @ self._open_coef
+        strengths = np.zeros(len(index))
         if self._expert is not None:
             if asks is None:
                 raise ValueError("the weights carry an expertise signal: pass the asks")
-            z_open = z_open + EXPERT_LOGIT * np.array([self.expert_strength(a)[1] for a in asks])
+            strengths = np.array([self.expert_strength(a)[1] for a in asks], dtype=np.float64)
+        tier_x = np.column_stack([inputs.astype(np.float64).reshape(len(index), -1), strengths])
+        open_term = (open_x.astype(np.float64) - self._open_mu) @ self._open_coef
+        z_open = tier_x @ self._tier_coef + open_term
+        if vocab_asks is None:
+            raise ValueError("the tier model weighs the ask's words: pass the vocabulary asks")
+        z_open = z_open + np.array([self.vocabulary_term(a) for a in vocab_asks], dtype=np.float64)
         lift = np.isin(np.asarray(tasks, dtype=str), list(LIFTED_FORMATS)) & (z_open > LIFT_ABOVE)
         lifted = np.where(lift, np.maximum(bench, z_open), bench)
         z = np.where(bench_ok, lifted, z_open)
@@ -230,13 +279,18 @@ class LearnedClassifier:
         vector = np.asarray(open_vector(reading), dtype=np.float64)
         open_term = float((vector - self._open_mu) @ self._open_coef)
         raw, strength = self.expert_strength(expertise_ask(request, reading, task == "knowledge"))
-        z_open = reading.prior + open_term + EXPERT_LOGIT * strength
+        parts = self.prior_parts(reading.inputs, strength)
+        parts["vocabulary"] = float(self.vocabulary_term(request_ask(request, task == "knowledge")))
+        prior = sum(parts.values())
+        z_open = prior + open_term
         signals: dict[str, float | str] = {"kind": reading.kind, "domain": reading.domain}
         signals.update(reading.signals)
+        signals["prior"] = round(prior, 4)
+        signals.update({f"prior.{name}": round(v, 4) for name, v in parts.items() if v})
         signals["open_term"] = round(open_term, 4)
         if self._expert is not None:
             signals["expertise_learned"] = round(raw, 4)
-            signals["prior.expertise_learned"] = round(EXPERT_LOGIT * strength, 4)
+            signals["prior.expertise_learned"] = round(self.expert_logit * strength, 4)
         kind = reading.kind
         confidence = round(max(0.0, reading.confidence - EXPERT_CONFIDENCE * strength), 4)
         if format_applies(task, text, reading):

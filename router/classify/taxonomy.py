@@ -1,17 +1,19 @@
 """What a request asks for: the kind of work, the domain, the expertise and the depth of the ask.
 
 `read(request_text, ask, chars)` returns a `Reading`: one of `lexicon.KINDS`, one of
-`lexicon.DOMAINS`, the counts behind them, a prior logit of difficulty built from them, and a
-confidence. The prior is hand-set (no training data has the easy traffic a gateway sees:
-translation, extraction from a pasted text, chit-chat, lookups); `router train` fits a
-learned term on top of it from the labelled open prompts (see learned.py).
+`lexicon.DOMAINS`, the counts behind them, the inputs of the tier model (READING_INPUTS) and a
+confidence. The tier model (learned.py) weighs the inputs:
 
-    prior = KIND_BASE[kind]                    # where the kind of work sits
-          + 0.8 * expertise                    # expert vocabulary of the domain, in the ask
-          + 0.4 * stakes                       # medicine, law, finance at expert level
-          + 0.45 * constraints                 # prove, derive, state every assumption, ...
-          + 0.6 * requirements                 # how many distinct things are asked
-          + context                            # a long context raises analysis, not lookups
+    prior = w[kind]                            # where the kind of work sits
+          + w[domain]
+          + w_e * expertise                    # expert vocabulary of the domain, in the ask
+          + w_s * stakes                       # medicine, law, finance at expert level
+          + w_c * constraints                  # prove, derive, state every assumption, ...
+          + w_r * requirements                 # how many distinct things are asked
+          + context terms                      # a long context raises analysis, not lookups
+
+HAND_WEIGHTS are the hand-set values of w; `router train` fits them from the labelled traffic
+corpus (training/traffic/), shrunk towards the hand-set values (router/classify/traffic.py).
 
 The ask is what the user wrote last (head and tail of the last user turn) plus the head of
 the system prompt; pasted material in the middle of a long turn counts only as context
@@ -109,9 +111,41 @@ class Reading:
     constraints: int
     requirements: int
     kind_cues: int
-    prior: float
     confidence: float
     signals: dict[str, float]
+    inputs: tuple[float, ...]  # in READING_INPUTS order: what the tier model weighs
+
+
+# The reading's inputs to the tier model (learned.py), in order: the kind of work as priced (a
+# coding ask in an expert's vocabulary is priced as expert analysis), the domain, and the depth
+# and context terms. HAND_WEIGHTS is the hand-set prior on them; `router train` fits the
+# shipped weights from the traffic corpus, shrunk towards these (router/classify/traffic.py).
+READING_INPUTS: tuple[str, ...] = (
+    *(f"kind={k}" for k in KIND_BASE),
+    *(f"domain={d}" for d in (*DOMAIN_TERMS, "general")),
+    "expertise",
+    "stakes",
+    "constraints",
+    "requirements",
+    "context",
+    "context_lookup",
+    "typeset_maths",
+    "tools",
+    "long_form",
+)
+HAND_WEIGHTS: dict[str, float] = {
+    **{f"kind={k}": v for k, v in KIND_BASE.items()},
+    "expertise": 0.8,
+    "stakes": 0.4,
+    "constraints": 0.45,
+    "requirements": 0.6,
+    "context": 0.25,  # a long context raises analysis and code work
+    "context_lookup": -0.1,  # and lowers nothing much: a lookup in a long text stays a lookup
+    "typeset_maths": 0.4,
+    "tools": 0.2,
+    "long_form": 0.9,
+}
+
 
 
 def ask_of(last_user: str, system: str) -> str:
@@ -212,22 +246,22 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     depth_constraints = min(3.0, float(constraints))
     depth_requirements = math.log1p(max(0, requirements - 1)) / math.log(4.0)
     context_kchars = max(0.0, math.log2(max(chars, 1) / 2000.0))  # 0 below 2,000 characters
-    if kind in EASY_KINDS or (lookup and kind not in ("proof", "system_design")):
-        context = -0.1 * context_kchars
-    else:
-        context = 0.25 * context_kchars
-    parts = {
-        "kind": base,
-        "expertise": 0.8 * expertise,
-        "stakes": 0.4 * stakes,
-        "constraints": 0.45 * depth_constraints,
-        "requirements": 0.6 * depth_requirements,
-        "context": context,
-        "typeset_maths": 0.4 if latex else 0.0,
-        "tools": 0.2 if tools else 0.0,
-        "long_form": 0.9 if long_form else 0.0,
+    easy_context = kind in EASY_KINDS or (lookup and kind not in ("proof", "system_design"))
+    priced_kind = "expert_analysis" if base > KIND_BASE[kind] else kind
+    values = {
+        f"kind={priced_kind}": 1.0,
+        f"domain={domain}": 1.0,
+        "expertise": expertise,
+        "stakes": stakes,
+        "constraints": depth_constraints,
+        "requirements": depth_requirements,
+        "context": 0.0 if easy_context else context_kchars,
+        "context_lookup": context_kchars if easy_context else 0.0,
+        "typeset_maths": 1.0 if latex else 0.0,
+        "tools": 1.0 if tools else 0.0,
+        "long_form": 1.0 if long_form else 0.0,
     }
-    prior = sum(parts.values())
+    inputs = tuple(values.get(name, 0.0) for name in READING_INPUTS)
     confidence = _confidence(
         kind, kind_cues, n_expert, constraints, requirements, chars, lookup, text
     )
@@ -246,8 +280,6 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
         "requirements": float(requirements),
         "context_chars": float(chars),
         "lookup_ask": 1.0 if lookup else 0.0,
-        "prior": round(prior, 4),
-        **{f"prior.{name}": round(v, 4) for name, v in parts.items() if v},
     }
     return Reading(
         kind,
@@ -257,9 +289,9 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
         constraints,
         requirements,
         kind_cues,
-        prior,
         confidence,
         signals,
+        inputs,
     )
 
 

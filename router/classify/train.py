@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from router.classify.traffic import DEFAULT_CORPUS
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -232,16 +234,17 @@ def open_source_of(benchmark: str) -> str:
 @dataclass
 class Features:
     """What the fit reads of each request: structure signals, task class, words, inner fold, and
-    the taxonomy's reading (prior logit, open vector, whether the benchmark score applies)."""
+    the taxonomy's reading (tier-model inputs, open vector, whether the benchmark score applies)."""
 
     structure: np.ndarray
     tasks: np.ndarray
     words: list[frozenset[str]]
     inner_fold: np.ndarray  # from a hash of the normalised text: a prompt's copies share a fold
-    prior: np.ndarray
+    inputs: np.ndarray  # the reading's inputs to the tier model (taxonomy.READING_INPUTS)
     open: np.ndarray
     bench_ok: np.ndarray
     asks: list[str]  # what the expertise signal reads of each request (learned.expertise_ask)
+    vocab_asks: list[str]  # what the vocabulary term reads (taxonomy.request_ask)
 
     def subset(self, rows: np.ndarray) -> Features:
         """The rows where the boolean mask `rows` is true."""
@@ -252,16 +255,24 @@ class Features:
             self.tasks[rows],
             [self.words[i] for i in np.flatnonzero(rows)],
             self.inner_fold[rows],
-            self.prior[rows],
+            self.inputs[rows],
             self.open[rows],
             self.bench_ok[rows],
             [self.asks[i] for i in np.flatnonzero(rows)],
+            [self.vocab_asks[i] for i in np.flatnonzero(rows)],
         )
 
     def predict(self, clf: Any) -> np.ndarray:
         """The difficulty `clf` (a LearnedClassifier) gives every row."""
         return clf.predict(
-            self.structure, self.tasks, self.words, self.prior, self.open, self.bench_ok, self.asks
+            self.structure,
+            self.tasks,
+            self.words,
+            self.inputs,
+            self.open,
+            self.bench_ok,
+            self.asks,
+            self.vocab_asks,
         )
 
 
@@ -274,9 +285,16 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
     from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features, words
     from router.classify.learned import expertise_ask, format_applies
     from router.classify.tasks import detect_task
-    from router.classify.taxonomy import OPEN_NAMES, open_vector, read_request
+    from router.classify.taxonomy import (
+        OPEN_NAMES,
+        READING_INPUTS,
+        open_vector,
+        read_request,
+        request_ask,
+    )
 
-    rows, tasks, word_sets, folds, priors, opens, bench_ok, asks = [], [], [], [], [], [], [], []
+    rows, tasks, word_sets, folds, inputs, opens, bench_ok, asks = [], [], [], [], [], [], [], []
+    vocab_asks: list[str] = []
     iterator: Any = requests
     if progress:
         from tqdm import tqdm
@@ -290,20 +308,22 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         tasks.append(task)
         word_sets.append(words(text))
         folds.append(zlib.crc32(" ".join(text.split()).encode()) % INNER_FOLDS)
-        priors.append(reading.prior)
+        inputs.append(reading.inputs)
         opens.append(open_vector(reading))
         bench_ok.append(format_applies(task, text, reading))
         asks.append(expertise_ask(req, reading, task == "knowledge"))
+        vocab_asks.append(request_ask(req, task == "knowledge"))
     structure = np.vstack(rows) if rows else np.zeros((0, len(STRUCTURE_NAMES)), dtype=np.float32)
     return Features(
         structure,
         np.array(tasks, dtype=str),
         word_sets,
         np.array(folds, dtype=int),
-        np.array(priors, dtype=np.float64),
-        np.array(opens, dtype=np.float64).reshape(len(priors), len(OPEN_NAMES)),
+        np.array(inputs, dtype=np.float64).reshape(len(inputs), len(READING_INPUTS)),
+        np.array(opens, dtype=np.float64).reshape(len(inputs), len(OPEN_NAMES)),
         np.array(bench_ok, dtype=bool),
         asks,
+        vocab_asks,
     )
 
 
@@ -318,14 +338,46 @@ def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
     return w / w.mean()
 
 
+@dataclass
+class Traffic:
+    """The traffic corpus as the tier model's fit reads it (see traffic.py)."""
+
+    feats: Features
+    tiers: list[int]
+    families: list[str]
+
+    def subset(self, rows: np.ndarray) -> Traffic:
+        """The requests where the boolean mask `rows` is true."""
+        import numpy as np
+
+        keep = np.flatnonzero(rows)
+        tiers, families = [self.tiers[i] for i in keep], [self.families[i] for i in keep]
+        return Traffic(self.feats.subset(rows), tiers, families)
+
+
+def read_traffic(path: Path) -> Traffic:
+    """Load and featurize the traffic corpus at `path`."""
+    from router.classify import traffic
+
+    corpus = traffic.load(path)
+    return Traffic(featurize(corpus.requests), corpus.tiers, corpus.families)
+
+
 def fit(
-    feats: Features, ts: TrainingSet, expert: tuple[np.ndarray, float, dict[str, Any]] | None = None
+    feats: Features,
+    ts: TrainingSet,
+    expert: tuple[np.ndarray, float, dict[str, Any]] | None = None,
+    corpus: Traffic | None = None,
+    penalties: tuple[float, float] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Fit the benchmark terms on the benchmark rows and the open term on the open prompts;
+    """Fit the benchmark terms on the benchmark rows, the open term on the open prompts and the
+    tier model on the traffic `corpus` (without one, the tier model keeps the hand-set weights);
     `expert` is the expertise signal's fit (expertise.fit), shipped as it is. Returns (arrays,
     meta) for the .npz."""
     import numpy as np
 
+    from router.classify import traffic, vocabulary
+    from router.classify.learned import TIER_NAMES
     from router.classify.taxonomy import OPEN_NAMES
 
     bench_rows = np.isfinite(ts.target)
@@ -343,7 +395,59 @@ def fit(
         params["expert_coef"] = np.asarray(coef, dtype=np.float32)
         params["expert_bias"] = np.array([bias], dtype=np.float32)
         meta.update(expert_meta)
+    hand = traffic.hand_weights()
+    params["tier_coef"] = hand.astype(np.float32)
+    params["vocab_coef"] = np.zeros(vocabulary.BUCKETS, dtype=np.float32)
+    meta["tier_names"] = list(TIER_NAMES)
+    meta["vocab_buckets"] = vocabulary.BUCKETS
+    meta["n_traffic_requests"] = 0
+    if corpus is not None and corpus.tiers:
+        tier, vocab = fit_tier_model(corpus, params, meta, penalties)
+        params["tier_coef"] = tier.astype(np.float32)
+        params["vocab_coef"] = vocab.astype(np.float32)
+        meta["n_traffic_requests"] = len(corpus.tiers)
+        meta["tier_penalties"] = list(penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY))
     return params, meta
+
+
+def fit_tier_model(
+    corpus: Traffic,
+    params: dict[str, np.ndarray],
+    meta: dict[str, Any],
+    penalties: tuple[float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(tier weights, vocabulary weights) fitted to the corpus's labels; the other weights are
+    `params`' (the open term and the expertise signal enter as they are)."""
+    import numpy as np
+    from scipy import sparse
+
+    from router.classify import traffic, vocabulary
+
+    x, offset = _tier_design(corpus.feats, params, meta)
+    words = vocabulary.design(corpus.feats.vocab_asks)
+    design = sparse.hstack([sparse.csr_matrix(x), words]).tocsr()
+    hand = traffic.hand_weights()
+    start = np.concatenate([hand, np.zeros(vocabulary.BUCKETS)])
+    lam = traffic.penalties(len(hand), vocabulary.BUCKETS, *(penalties or ()))
+    w = traffic.sample_weights(corpus.tiers, corpus.families)
+    coef = traffic.fit_tiers(design, corpus.tiers, offset, w, start, lam)
+    return coef[: len(hand)], coef[len(hand) :]
+
+
+def _tier_design(
+    feats: Features, params: dict[str, np.ndarray], meta: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The tier model's inputs (reading inputs, expertise strength) and fixed offset (the open
+    term) for `feats`, under the weights fitted so far."""
+    import numpy as np
+
+    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
+
+    clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
+    strengths = np.array([clf.expert_strength(a)[1] for a in feats.asks], dtype=np.float64)
+    mu, coef = params["open_mu"].astype(np.float64), params["open_coef"].astype(np.float64)
+    offset = (feats.open - mu) @ coef
+    return np.column_stack([feats.inputs, strengths]), offset
 
 
 def _open_term(x: np.ndarray, gain: np.ndarray, benchmark: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -622,12 +726,20 @@ def save(params: dict[str, np.ndarray], meta: dict[str, Any], path: Path) -> Non
         np.savez_compressed(f, meta=np.array(header), **params)
 
 
-def train(data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = False) -> dict[str, Any]:
-    """Load, fit and save; returns the meta written."""
+def train(
+    data: Path,
+    out: Path,
+    exclude: Sequence[str] = (),
+    progress: bool = False,
+    traffic: Path | None = None,
+) -> dict[str, Any]:
+    """Load, fit and save; returns the meta written. `traffic` is the labelled traffic corpus
+    the tier model is fitted to (None: the hand-set tier weights)."""
     import numpy as np
 
     from router import data as data_mod
 
+    corpus = read_traffic(traffic) if traffic is not None else None  # a bad corpus fails first
     sets = data_mod.load(data)
     if exclude:
         sets = [s.subset(~np.isin(s.benchmark, list(exclude))) for s in sets]
@@ -636,7 +748,7 @@ def train(data: Path, out: Path, exclude: Sequence[str] = (), progress: bool = F
 
     ts = build_targets(sets, data_mod.open_tiers_near(data))
     expert = expertise.fit(data) if expertise.available(data) else None
-    params, meta = fit(featurize(ts.requests, progress=progress), ts, expert)
+    params, meta = fit(featurize(ts.requests, progress=progress), ts, expert, corpus)
     meta["excluded"] = sorted(exclude)
     save(params, meta, out)
     return meta
@@ -648,14 +760,24 @@ def run(args: argparse.Namespace) -> int:
 
     from router.data import default_data_dir
 
+    from router.classify.traffic import CorpusError
+
     data = Path(args.data) if args.data else default_data_dir()
-    meta = train(data, Path(args.out), exclude=args.exclude or (), progress=sys.stderr.isatty())
+    corpus = None if args.no_traffic else Path(args.traffic)
+    try:
+        meta = train(
+            data, Path(args.out), args.exclude or (), sys.stderr.isatty(), traffic=corpus
+        )
+    except CorpusError as err:
+        print(f"error: {err} (--no-traffic keeps the hand-set tier weights)", file=sys.stderr)
+        return 2
     size = os.path.getsize(args.out)
     terms = "; ".join(f"{c}: {kind}" for c, kind in meta["task_term_kinds"].items()) or "none"
     print(
         f"wrote {args.out} ({size / 1024:.0f} KiB): {meta['n_prompts']} prompts, "
         f"benchmarks {', '.join(meta['benchmarks'])}, classes {', '.join(meta['classes'])}; "
-        f"task terms: {terms}",
+        f"task terms: {terms}; tier model: "
+        + (f"{n} traffic requests" if (n := meta["n_traffic_requests"]) else "hand-set"),
         file=sys.stderr,
     )
     return 0
@@ -685,6 +807,18 @@ def register(subparsers: Any) -> None:
         "(default: $TIANJI_DATA, else ../shared/data next to the repository)",
     )
     parser.add_argument("--out", required=True, help="weights file to write (.npz)")
+    parser.add_argument(
+        "--traffic",
+        default=str(DEFAULT_CORPUS),
+        metavar="FILE",
+        help="labelled traffic corpus the tier model is fitted to "
+        "(default: training/traffic/requests.jsonl in the repository)",
+    )
+    parser.add_argument(
+        "--no-traffic",
+        action="store_true",
+        help="no traffic corpus: keep the hand-set tier weights",
+    )
     parser.add_argument(
         "--exclude",
         action="append",

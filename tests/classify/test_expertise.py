@@ -54,7 +54,7 @@ def test_expert_vocabulary_the_lexicon_lacks_reads_above_an_everyday_ask(learned
     assert strength_expert > 0.0 and strength_everyday == 0.0
     hard, easy = learned.score(prompt_request(expert)), learned.score(prompt_request(everyday))
     assert hard.signals["prior.expertise_learned"] == pytest.approx(
-        EXPERT_LOGIT * strength_expert, abs=1e-3
+        learned.expert_logit * strength_expert, abs=1e-3
     )
     assert hard.signals["prior.expertise_learned"] > 0.0 == easy.signals["prior.expertise_learned"]
     assert hard.confidence < easy.confidence
@@ -70,7 +70,9 @@ def test_an_expert_sounding_ask_leaves_the_small_tier_and_an_everyday_one_stays(
 
 def test_the_signal_is_bounded_and_reads_no_text_it_is_given_to_transform(learned):
     ask = "Which ligands stabilise low-valent iridium pincer complexes during C-H activation?"
-    assert learned.score(prompt_request(ask)).signals["prior.expertise_learned"] <= EXPERT_LOGIT
+    assert learned.score(prompt_request(ask)).signals["prior.expertise_learned"] <= max(
+        learned.expert_logit, EXPERT_LOGIT
+    )
     translate = learned.score(prompt_request(f"Translate into German: {ask}"))
     assert translate.signals["prior.expertise_learned"] == 0.0
     assert learned.expert_strength("hi")[1] == 0.0  # too short to read

@@ -97,9 +97,15 @@ def difficulty(clf, text: str) -> float:
     return clf.score(prompt_request(text)).difficulty
 
 
+def routed_rank(clf, text: str) -> tuple[int, float]:
+    """Where the gateway puts a request: its tier (cheapest first), then its difficulty."""
+    tiers = [t.name for t in load_config(CONFIG, env={}).tiers]
+    return tiers.index(tier_of(clf, prompt_request(text))), difficulty(clf, text)
+
+
 @pytest.mark.parametrize("domain", sorted(BY_DOMAIN))
 def test_expert_above_intermediate_above_easy_in_each_domain(learned, domain):
-    easy, mid, expert = (difficulty(learned, t) for t in BY_DOMAIN[domain])
+    easy, mid, expert = (routed_rank(learned, t) for t in BY_DOMAIN[domain])
     assert easy < mid < expert
     assert learned.score(prompt_request(BY_DOMAIN[domain][2])).domain == domain
 

@@ -136,7 +136,7 @@ def test_a_task_term_weighs_words_when_the_inner_fit_finds_they_predict_the_gain
     gains = ts.gain == 1
     assert scores[gains].min() > scores[~gains].max()
     with pytest.raises(ValueError, match="words"):
-        clf.predict(feats.structure, feats.tasks, None, feats.prior, feats.open, feats.bench_ok)
+        clf.predict(feats.structure, feats.tasks, None, feats.inputs, feats.open, feats.bench_ok)
 
 
 def test_words_must_help_every_model_pair_the_task_serves():

@@ -1,0 +1,160 @@
+"""`router eval --traffic FILE`: the tier model on the labelled traffic corpus, held out.
+
+Every request of FILE (training/traffic/requests.jsonl) is routed as the gateway routes it
+(the classifier's Assessment, then `policy.decide` at the config's thresholds, so the
+confidence rule and the capability rules apply) under three tier models, everything else
+being the weights file's (the benchmark terms, the open term and the expertise signal never
+see the corpus):
+
+- `hand-set`: the hand-set tier weights (taxonomy.HAND_WEIGHTS): fitted without the corpus;
+- `cross-validated`: for each of FOLDS folds, the tier model fitted on the other folds, whole
+  template families dealt to folds (traffic.family_folds), so no template, and no variant of
+  an ask over other pasted material, sits in both the fit and the scored fold;
+- `in-sample`: the weights file's own tier model (the shipped one is fitted on all of FILE).
+
+Printed per model: the figures of `router eval --open` (confusion, large work sent to small,
+requests below their label, AUCs large vs small and short_hard vs long_easy).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+FOLDS = 5
+MODELS = ("hand-set", "cross-validated", "in-sample")
+
+
+def traffic_report(
+    path: str | Path,
+    config_path: str | Path,
+    weights: str | None = None,
+    penalties: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """Route the corpus under each tier model; `penalties` overrides (traffic.PENALTY,
+    traffic.VOCAB_PENALTY)."""
+    import os
+
+    import numpy as np
+
+    from router.classify import traffic, train, vocabulary
+    from router.classify.learned import DEFAULT_WEIGHTS, FORMAT_VERSION, LearnedClassifier
+    from router.config import load_config
+    from router.costs import build_catalog
+    from router.open_eval import LABELS, figures, offline_env
+    from router.policy import Route, decide, needs_of
+
+    corpus = traffic.load(path)
+    labelled = train.Traffic(train.featurize(corpus.requests), corpus.tiers, corpus.families)
+    with np.load(Path(weights) if weights else DEFAULT_WEIGHTS, allow_pickle=False) as f:
+        meta = json.loads(str(f["meta"]))
+        params = {k: f[k] for k in f.files if k != "meta"}
+    hand = (traffic.hand_weights(), np.zeros(vocabulary.BUCKETS))
+    folds = traffic.family_folds(corpus.families, FOLDS)
+    models = {
+        "hand-set": [hand] * FOLDS,
+        "cross-validated": [
+            train.fit_tier_model(labelled.subset(folds != k), params, meta, penalties)
+            for k in range(FOLDS)
+        ],
+        "in-sample": [(params["tier_coef"], params["vocab_coef"])] * FOLDS,
+    }
+    config_text = Path(config_path).read_text(encoding="utf-8")
+    config = load_config(config_path, env=offline_env(config_text, os.environ))
+    catalog = build_catalog(config)
+    names = [t.name for t in config.tiers]
+    lam = penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY)
+    report: dict[str, Any] = {
+        "file": str(path),
+        "n": len(corpus.tiers),
+        "folds": FOLDS,
+        "penalties": list(lam),
+        "models": {},
+    }
+    for model in MODELS:
+        classifiers = [
+            LearnedClassifier(
+                {**params, "tier_coef": tier, "vocab_coef": vocab},
+                {"format": FORMAT_VERSION, **meta},
+            )
+            for tier, vocab in models[model]
+        ]
+        chosen, scores = [], []
+        for request, fold in zip(corpus.requests, folds, strict=True):
+            assessment = classifiers[fold].score(request)
+            scores.append(assessment.difficulty)
+            chosen.append(
+                names.index(decide(config, catalog, needs_of(request), assessment, Route()).tier)
+            )
+        report["models"][model] = figures(corpus.tiers, chosen, scores, corpus.groups)
+    report["labels"] = list(LABELS)
+    return report
+
+
+def print_traffic(report: dict[str, Any]) -> None:
+    from router.open_eval import _num, _pct
+
+    print(
+        f"traffic corpus {report['file']}: n={report['n']}, {report['folds']} family folds, "
+        f"penalties {report['penalties'][0]:g} (reading) / {report['penalties'][1]:g} (vocabulary)"
+    )
+    print(f"\n  {'':<36}" + "".join(f"{m:>17}" for m in MODELS))
+    for key, text, fmt in (
+        ("large_to_small", "large-labelled sent to small", _pct),
+        ("small_to_large", "small-labelled sent to large", _pct),
+        ("below_label", "all requests sent below label", _pct),
+        ("above_label", "all requests sent above label", _pct),
+        ("exact", "all requests at their label", _pct),
+        ("auc_large_vs_small", "AUC large vs small", _num),
+        ("auc_short_hard_vs_long_easy", "AUC short_hard vs long_easy", _num),
+    ):
+        print(f"  {text:<36}" + "".join(f"{fmt(report['models'][m][key]):>17}" for m in MODELS))
+    for model in MODELS:
+        table = report["models"][model]["confusion"]
+        rows = "; ".join(
+            f"{lab}: {' / '.join(map(str, row))}"
+            for lab, row in zip(report["labels"], table, strict=True)
+        )
+        print(f"  {model} confusion (labelled: chosen small / medium / large): {rows}")
+
+
+def run_traffic(args: Any) -> int:
+    """`router eval --traffic FILE [--config PATH] [--weights W] [--json]`."""
+    from router.classify.traffic import CorpusError
+    from router.config import ConfigError
+    from router.open_eval import DEFAULT_CONFIG
+
+    others = [
+        flag
+        for flag, value in (
+            ("--data", args.data),
+            ("--loo", args.loo),
+            ("--cv", args.cv),
+            ("--seed", args.seed),
+            ("--benchmark", args.benchmark),
+            ("--weak", args.weak),
+            ("--strong", args.strong),
+            ("--tiers", args.tiers),
+            ("--plot", args.plot),
+            ("--classifier", args.classifier),
+        )
+        if value
+    ]
+    if others:
+        print(
+            f"--traffic takes only --config, --weights and --json, not {', '.join(others)}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        report = traffic_report(args.traffic, args.config or DEFAULT_CONFIG, args.weights)
+    except (CorpusError, ConfigError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print_traffic(report)
+    return 0

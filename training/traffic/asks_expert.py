@@ -1,0 +1,86 @@
+"""Hand-written one-turn asks that need depth: short requests for the top tier, expert
+analysis, proofs and derivations, graduate science, and the middle tier's professional work.
+
+Each row: (tier, kind, domain, ask, reason); see `labels.py` and README.md.
+"""
+
+ROWS = [
+    # individual medical decisions
+    ("large", "ea", "med", "My mom takes lithium and her doctor just added lisinopril. Is that a problem?", "individual drug interaction with toxicity risk"),
+    ("large", "ea", "med", "How much children's ibuprofen can I give my 14 kg two-year-old, and how often?", "paediatric dosing, error is dangerous"),
+    ("large", "ea", "med", "I'm 58, have crushing chest pressure for 20 minutes and my left arm feels heavy. Should I wait until morning?", "chest-pain triage, life at stake"),
+    ("large", "ea", "med", "Can I take St John's wort with my sertraline?", "serotonin syndrome risk for an individual"),
+    ("large", "ea", "med", "On apixaban and starting fluconazole for a week. Do I need to change anything?", "anticoagulant interaction for an individual"),
+    ("large", "ea", "med", "My potassium came back 6.1 and I'm on spironolactone and ramipril. How worried should I be?", "lab result with real stakes"),
+    ("large", "ea", "med", "Is it safe to breastfeed while taking methotrexate for psoriasis?", "individual pregnancy/lactation drug safety"),
+    ("large", "ea", "med", "Type 1 diabetic, sugar 310 with ketones moderate, vomiting twice. Home or ER?", "DKA triage"),
+    ("large", "ea", "med", "What's the evidence for switching from warfarin to a DOAC in a patient with a mechanical mitral valve?", "contraindication a wrong answer hides"),
+    ("large", "ea", "med", "Interpret: TSH 0.02, free T4 normal, free T3 high, 34-year-old with palpitations and a tender thyroid.", "clinical interpretation, specialist depth"),
+    # individual legal / tax decisions
+    ("large", "ea", "law", "I was fired in California two days after filing a wage complaint. What claims might I have and what deadlines apply?", "individual legal decision with deadlines"),
+    ("large", "ea", "law", "As a director of a Delaware corporation, can I vote on a merger where I hold shares in the acquirer?", "fiduciary duty question with real stakes"),
+    ("large", "ea", "law", "My landlord in Berlin wants to raise rent 25% after modernisation. Is that allowed under the Mietpreisbremse?", "jurisdiction-specific individual legal question"),
+    ("large", "ea", "law", "Does a non-compete signed in Texas bind me if I move to a remote job for a competitor based in Colorado?", "conflict-of-laws individual question"),
+    ("large", "ea", "law", "We collect EU users' emails and send them to a US analytics vendor. What do we need under GDPR after Schrems II?", "compliance decision with penalties"),
+    ("large", "ea", "law", "Under UK law, I was dismissed after 23 months without a reason. Can I bring unfair dismissal, and by when?", "qualifying period and deadline, individual"),
+    ("large", "ea", "fin", "I sold RSUs that vested in 2023 and bought back the same stock 20 days later at a loss. How is that taxed in the US?", "wash sale rules, individual tax"),
+    ("large", "ea", "fin", "Should I convert my $180k traditional IRA to Roth this year if I'm retiring next year with a pension?", "individual tax planning with large sums"),
+    ("large", "ea", "fin", "I'm a US citizen living in Portugal under NHR with UK pension income. Where is it taxed?", "cross-border tax for an individual"),
+    ("large", "ea", "fin", "Our startup issued SAFEs with a $10M cap and a 20% discount; now a priced round at $8M pre. Work out the conversion for each SAFE holder.", "dependent calculation with money at stake"),
+    # finance / economics expert
+    ("large", "pr", "fin", "Derive the Black-Scholes formula for a European call.", "derivation, short but specialist"),
+    ("large", "ea", "fin", "How should a bank hedge the convexity of a mortgage-backed securities book when rates fall sharply?", "specialist risk management"),
+    ("large", "ea", "econ", "In a 2SLS regression my first-stage F is 4. What goes wrong and what should I report instead?", "weak instruments, graduate econometrics"),
+    ("large", "ea", "econ", "Explain why the Lucas critique undermines policy evaluation with reduced-form macro models, with an example from monetary policy.", "graduate economics"),
+    ("large", "ea", "econ", "When does difference-in-differences with staggered adoption give biased estimates, and what estimators fix it?", "graduate econometrics, recent literature"),
+    ("large", "ea", "fin", "Price a 5-year interest rate swap from this curve: 1y 4.8%, 2y 4.5%, 3y 4.3%, 5y 4.1%. Bootstrap the discount factors.", "multi-step dependent calculation"),
+    # maths / proofs / derivations
+    ("medium", "pr", "math", "Prove that the square root of 2 is irrational.", "textbook proof"),
+    ("medium", "pr", "math", "Prove by induction that 1 + 2 + ... + n = n(n+1)/2.", "textbook induction"),
+    ("medium", "pr", "math", "Prove there are infinitely many primes.", "textbook proof"),
+    ("medium", "pr", "math", "Show that a real symmetric matrix has real eigenvalues.", "textbook linear algebra proof"),
+    ("medium", "pr", "math", "Find all real solutions of x^4 - 5x^2 + 4 = 0.", "standard algebra, several steps"),
+    ("medium", "pr", "math", "Compute the integral of x^2 e^x dx.", "textbook integration by parts"),
+    ("large", "pr", "math", "Prove that every finite group of order p^2, with p prime, is abelian.", "non-trivial proof needing group theory"),
+    ("large", "pr", "math", "Find all functions f: R -> R with f(x + y) + f(xy) = f(x)f(y) + 1 for all reals x, y.", "olympiad functional equation"),
+    ("large", "pr", "math", "Prove that the harmonic series minus ln n converges, and bound the limit between 1/2 and 1.", "analysis proof with bounds"),
+    ("large", "pr", "math", "How many ways are there to tile a 3 x 10 rectangle with 1 x 2 dominoes? Derive the recurrence.", "combinatorics derivation, easy to get wrong"),
+    ("large", "pr", "math", "Let a, b, c be positive reals with abc = 1. Prove a/(b+c) + b/(c+a) + c/(a+b) >= 3/2.", "olympiad inequality"),
+    ("large", "pr", "math", "Is every continuous function on [0,1] a uniform limit of polynomials? Prove it.", "Weierstrass theorem proof, graduate level"),
+    # physics / chemistry / biology graduate
+    ("large", "pr", "phys", "Derive the first-order Stark shift for the n = 2 level of hydrogen.", "graduate quantum mechanics derivation"),
+    ("large", "ea", "phys", "Why does the Ising model in 2D have a phase transition but not in 1D? Give the Peierls argument.", "graduate statistical physics"),
+    ("large", "pr", "phys", "Derive the Schwarzschild radius from the metric and explain what happens to proper time for an infalling observer.", "general relativity derivation"),
+    ("medium", "pr", "phys", "Derive the period of a simple pendulum for small oscillations.", "textbook derivation"),
+    ("large", "ea", "chem", "Why do iridium pincer complexes favour oxidative addition of alkane C-H bonds, and what ligand changes shift the selectivity?", "graduate organometallic chemistry"),
+    ("large", "ea", "chem", "Predict the major product and stereochemistry of a Diels-Alder between cyclopentadiene and maleic anhydride, and justify the endo rule with orbital arguments.", "graduate organic chemistry reasoning"),
+    ("medium", "fa", "chem", "Balance the equation for the combustion of propane.", "school chemistry, one check"),
+    ("large", "ea", "bio", "How does CRISPR base editing avoid double-strand breaks, and what limits its off-target specificity?", "graduate molecular biology"),
+    ("large", "ea", "bio", "In a GWAS with 1.2M SNPs and a case-control imbalance of 1:20, which corrections do I need and why?", "specialist statistical genetics"),
+    ("medium", "fa", "bio", "Explain how natural selection differs from genetic drift, with an example of each.", "undergraduate explanation"),
+    # CS expert short asks
+    ("large", "sd", "cs", "Write a TLA+ spec of two-phase commit and state the safety property.", "formal methods, short but specialist"),
+    ("large", "ea", "cs", "Is double-checked locking safe in Java without volatile? Why exactly?", "memory-model reasoning"),
+    ("large", "ea", "cs", "Can a Postgres SERIALIZABLE transaction still see write skew? Give an example.", "isolation semantics"),
+    ("large", "ea", "cs", "Does Rust's Arc<Mutex<T>> prevent deadlocks? What does Send + Sync actually guarantee?", "concurrency semantics"),
+    ("large", "ea", "cs", "How would you prove a CRDT counter converges? Write the lattice and the merge.", "formal convergence argument"),
+    ("large", "db", "cs", "Our p99 latency on PostgreSQL jumped from 20 ms to 2 s after a minor version upgrade; CPU is flat, and pg_stat_activity shows many LWLock:BufferMapping waits. Where do we look?", "production incident with specialist signs"),
+    ("large", "ea", "cs", "Is it safe to use AES-GCM with a random 96-bit nonce for 2^40 messages under one key?", "cryptographic bounds, costly if wrong"),
+    ("medium", "fa", "cs", "What is the difference between TCP and UDP?", "standard CS knowledge"),
+    ("medium", "db", "cs", "Explain why my tokio task blocks the whole runtime when I call std::thread::sleep inside it, and what to use instead.", "well-documented pitfall"),
+    # philosophy / history / psychology / linguistics
+    ("large", "ea", "phil", "Does Parfit's argument that identity is not what matters survive the branch-line case?", "graduate philosophy"),
+    ("large", "ea", "phil", "Is Kripke's reading of Wittgenstein's rule-following argument a sceptical paradox or a misreading? Argue one side against the strongest objection.", "graduate philosophy argument"),
+    ("medium", "ea", "phil", "Compare utilitarianism and Kantian ethics on lying, for an intro philosophy class.", "undergraduate comparison"),
+    ("large", "ea", "hist", "How reliable is Procopius's Secret History as a source on Justinian, and how do modern historians cross-check it?", "specialist historiography"),
+    ("medium", "ea", "hist", "Why did the Roman Republic fall? Give three major factors.", "undergraduate history"),
+    ("large", "ea", "psych", "Our replication of the ego-depletion effect found d = 0.04 with n = 2,000. How should we interpret that against the original meta-analysis?", "specialist research judgement"),
+    ("large", "ea", "ling", "Does Korean have a grammatical subject in the same sense as English? Discuss with evidence from honorific agreement.", "specialist linguistics"),
+    ("medium", "fa", "ling", "What's the difference between a phoneme and an allophone?", "undergraduate linguistics"),
+    # medium professional work
+    ("medium", "ea", "fin", "Walk me through building a three-statement model for a SaaS company: what links the P&L, balance sheet and cash flow?", "standard professional knowledge"),
+    ("medium", "ea", "econ", "Explain comparative advantage with a two-country numeric example.", "textbook economics"),
+    ("medium", "ea", "cs", "Compare REST, gRPC and GraphQL for a mobile app backend and recommend one.", "standard comparison"),
+    ("medium", "ea", "med", "How do statins lower cholesterol, and what are the common side effects?", "consumer medical information"),
+    ("medium", "ea", "law", "What is the difference between copyright and trademark for a small business logo?", "general legal information"),
+]
