@@ -1,0 +1,93 @@
+"""OpenAI-compatible servers whose stream chunks are valid but unusual, through the gateway's
+lean stream reader (router/transport_stream.py) and the OpenAI SDK: a last chunk that carries
+the finish reason without a `delta`, and legacy `function_call` deltas."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.conftest import PROVIDER_KEY, make_config, run_gateway
+
+
+def _chunk(choice: dict) -> bytes:
+    body = {"id": "chatcmpl-raw", "object": "chat.completion.chunk", "created": 1,
+            "model": "gpt-raw", "choices": [{"index": 0, **choice}]}
+    return b"data: " + json.dumps(body).encode() + b"\n\n"
+
+
+STREAMS = {
+    "no-delta-at-the-end": [
+        _chunk({"delta": {"role": "assistant", "content": "Hel"}, "finish_reason": None}),
+        _chunk({"delta": {"content": "lo"}, "finish_reason": None}),
+        _chunk({"finish_reason": "stop"}),
+    ],
+    "function-call": [
+        _chunk({"delta": {"role": "assistant", "function_call": {"name": "lookup",
+                                                                 "arguments": ""}},
+                "finish_reason": None}),
+        _chunk({"delta": {"function_call": {"arguments": '{"q": 1}'}}, "finish_reason": None}),
+        _chunk({"delta": {}, "finish_reason": "function_call"}),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def raw_server() -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["content-length"]))
+            name = self.path.split("/")[1]
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("connection", "close")
+            self.end_headers()
+            for piece in STREAMS[name]:
+                self.wfile.write(piece)
+            self.wfile.write(b"data: [DONE]\n\n")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _gateway(raw_server: str, name: str):
+    entry = {"name": "raw", "model": "openai/gpt-raw", "api_base": f"{raw_server}/{name}/v1",
+             "api_key": PROVIDER_KEY, "price": {"input": 1.0, "output": 5.0},
+             "supports": ["tools", "vision", "json"]}
+    return run_gateway(make_config([[entry]]))
+
+
+def test_a_last_chunk_without_a_delta_ends_the_answer_normally(raw_server):
+    with _gateway(raw_server, "no-delta-at-the-end") as gw:
+        chunks = list(gw.client.chat.completions.create(
+            model="auto", messages=[{"role": "user", "content": "hi"}], stream=True))
+    choices = [c.choices[0] for c in chunks if c.choices]
+    assert all(choice.delta is not None for choice in choices)  # required by OpenAI's schema
+    assert "".join(choice.delta.content or "" for choice in choices) == "Hello"
+    assert choices[-1].finish_reason == "stop"
+
+
+def test_legacy_function_call_deltas_reach_the_client(raw_server):
+    functions = [{"name": "lookup", "parameters": {"type": "object"}}]
+    with _gateway(raw_server, "function-call") as gw:
+        chunks = list(gw.client.chat.completions.create(
+            model="auto", messages=[{"role": "user", "content": "call"}], stream=True,
+            functions=functions))
+    calls = [c.choices[0].delta.function_call for c in chunks
+             if c.choices and c.choices[0].delta.function_call]
+    assert calls[0].name == "lookup"
+    assert "".join(call.arguments or "" for call in calls) == '{"q": 1}'
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "function_call"
