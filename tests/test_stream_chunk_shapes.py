@@ -1,6 +1,7 @@
-"""OpenAI-compatible servers whose stream chunks are valid but unusual, through the gateway's
-lean stream reader (router/transport_stream.py) and the OpenAI SDK: a last chunk that carries
-the finish reason without a `delta`, and legacy `function_call` deltas."""
+"""Stream chunks through the gateway's lean stream reader (router/transport_stream.py) and the
+OpenAI SDK: from OpenAI-compatible servers whose chunks are valid but unusual (a last chunk
+that carries the finish reason without a `delta`, legacy `function_call` deltas), and the
+usage chunk made for an Anthropic deployment."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import PROVIDER_KEY, make_config, run_gateway
+from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
 
 
 def _chunk(choice: dict) -> bytes:
@@ -91,3 +92,15 @@ def test_legacy_function_call_deltas_reach_the_client(raw_server):
     assert calls[0].name == "lookup"
     assert "".join(call.arguments or "" for call in calls) == '{"q": 1}'
     assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "function_call"
+
+
+def test_an_anthropic_streams_usage_chunk_is_one_more_chunk_of_the_same_answer(fake):
+    with run_gateway(make_config([[deployment(fake, "u", "anthropic")]])) as gw:
+        chunks = list(gw.client.chat.completions.create(
+            model="auto", messages=[{"role": "user", "content": "hi"}], stream=True,
+            stream_options={"include_usage": True}))
+    *answer, usage = chunks
+    assert usage.usage is not None and usage.usage.total_tokens > 0
+    assert usage.choices == []
+    assert {c.id for c in chunks} == {answer[0].id}
+    assert {c.model for c in chunks} == {"claude-fake-u"}
