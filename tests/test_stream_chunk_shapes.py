@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import litellm
 import pytest
 
 from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
@@ -17,11 +18,17 @@ from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
 
 def _chunk(choice: dict) -> bytes:
     body = {"id": "chatcmpl-raw", "object": "chat.completion.chunk", "created": 1,
-            "model": "gpt-raw", "choices": [{"index": 0, **choice}]}
+            "model": "gpt-4o", "choices": [{"index": 0, **choice}]}
     return b"data: " + json.dumps(body).encode() + b"\n\n"
 
 
+QUESTION = "Wie viele Einwohner hat Zürich? 東京の人口は？"
+ANSWER = ["Zürich hat etwa 420000 Einwohner; ", "東京は約1400万人です。"]
 STREAMS = {
+    "no-usage": [  # a server that ignores stream_options: the gateway counts the tokens
+        _chunk({"delta": {"role": "assistant", "content": ANSWER[0]}, "finish_reason": None}),
+        _chunk({"delta": {"content": ANSWER[1]}, "finish_reason": "stop"}),
+    ],
     "no-delta-at-the-end": [
         _chunk({"delta": {"role": "assistant", "content": "Hel"}, "finish_reason": None}),
         _chunk({"delta": {"content": "lo"}, "finish_reason": None}),
@@ -65,7 +72,7 @@ def raw_server() -> Iterator[str]:
 
 
 def _gateway(raw_server: str, name: str):
-    entry = {"name": "raw", "model": "openai/gpt-raw", "api_base": f"{raw_server}/{name}/v1",
+    entry = {"name": "raw", "model": "openai/gpt-4o", "api_base": f"{raw_server}/{name}/v1",
              "api_key": PROVIDER_KEY, "price": {"input": 1.0, "output": 5.0},
              "supports": ["tools", "vision", "json"]}
     return run_gateway(make_config([[entry]]))
@@ -79,6 +86,23 @@ def test_a_last_chunk_without_a_delta_ends_the_answer_normally(raw_server):
     assert all(choice.delta is not None for choice in choices)  # required by OpenAI's schema
     assert "".join(choice.delta.content or "" for choice in choices) == "Hello"
     assert choices[-1].finish_reason == "stop"
+
+
+def test_usage_a_server_does_not_send_is_counted_with_the_models_tokenizer(raw_server):
+    messages = [{"role": "user", "content": QUESTION}]
+    with _gateway(raw_server, "no-usage") as gw:
+        chunks = list(gw.client.chat.completions.create(
+            model="auto", messages=messages, stream=True, stream_options={"include_usage": True}))
+    *answer, usage = chunks
+    assert "".join(c.choices[0].delta.content or "" for c in answer) == "".join(ANSWER)
+    # gpt-4o's tokenizer counts these texts differently from litellm's default one
+    prompt = litellm.token_counter(model="gpt-4o", messages=messages)
+    completion = litellm.token_counter(model="gpt-4o", text="".join(ANSWER))
+    assert prompt != litellm.token_counter(messages=messages)
+    assert usage.usage is not None and usage.choices == []
+    assert (usage.usage.prompt_tokens, usage.usage.completion_tokens) == (prompt, completion)
+    assert usage.usage.total_tokens == prompt + completion
+    assert {c.model for c in chunks} == {"gpt-4o"}
 
 
 def test_legacy_function_call_deltas_reach_the_client(raw_server):
