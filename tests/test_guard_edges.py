@@ -1,6 +1,6 @@
 """router/guards.py through the real gateway, on what its mutation run left unasserted: the
-CORS answer a configured origin gets in full, the message a body that is not JSON gets, and
-which requests a key's rate limit counts."""
+CORS answer a configured origin gets in full, the messages a body that is not JSON or not a JSON
+object gets, and which requests a key's rate limit counts."""
 
 from __future__ import annotations
 
@@ -65,6 +65,15 @@ def test_a_body_that_is_not_json_is_told_so(cors_gateway, body):
     assert answer.status_code == 400
     error = assert_openai_error(answer.json(), "invalid_json")
     assert error["message"] == "The request body is not valid JSON (UTF-8)."
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"hello"', b"null"])
+def test_a_json_body_that_is_not_an_object_is_told_so(cors_gateway, body):
+    answer = cors_gateway.http.post("/v1/chat/completions", content=body,
+                                    headers={"content-type": "application/json"})
+    assert answer.status_code == 400
+    error = assert_openai_error(answer.json(), "invalid_json")
+    assert error["message"] == "The request body must be a JSON object."
 
 
 def test_only_requests_that_call_providers_count_against_a_keys_rate_limit(fake):
