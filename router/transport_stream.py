@@ -259,8 +259,10 @@ class LeanStream:
             self._usage = event["usage"]
         if not self._as_dicts:
             self._ready.append(_chunk_object(event))  # (a route with litellm loaded)
-        elif any(_calls_tools(choice) for choice in event.get("choices") or ()):
-            # litellm completes tool-call deltas (`type` on every one): keep its shape there
+        elif any(_calls_tools(choice) or not isinstance(choice.get("delta"), dict)
+                 for choice in event.get("choices") or ()):
+            # litellm completes tool-call deltas (`type` on every one) and adds the `delta: {}`
+            # OpenAI's schema requires where a choice has none: keep its shape there
             self._ready.append(
                 _Deferred(lambda: _chunk_object(event).model_dump(exclude_none=True))
             )
