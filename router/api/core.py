@@ -40,6 +40,7 @@ JSON = "application/json"
 # code of the in-band error event), or the client closed the connection (499).
 STREAM_INTERRUPTED = "stream_interrupted"
 CLIENT_CLOSED = "client_closed_request"
+ANSWER_UNWRITABLE = "answer_unwritable"
 
 
 def json_bytes(data: Any) -> bytes:
@@ -461,6 +462,26 @@ class Door(Protocol):
         ...
 
 
+async def unwritable(gw: Gateway, call: Call, served: Served, exc: Exception) -> GatewayError:
+    """A served answer the front door could not write in its format (a provider's answer of
+    a shape the door's translation does not read): the call is recorded as a 502 with what
+    it was billed, the upstream stream is closed, and the error goes to the client. A
+    GatewayError the door raised itself keeps its status."""
+    if served.close is not None:
+        await shielded_close(served)
+    dep = served.candidate.deployment
+    if isinstance(exc, GatewayError):
+        err = exc
+    else:
+        err = GatewayError(
+            502, f"The answer from deployment {dep.name} ({dep.provider}) could not be written "
+            f"in this API's format ({type(exc).__name__}).", "upstream_error", ANSWER_UNWRITABLE)
+        log.error(json.dumps({"event": "answer_unwritable", "request_id": call.request_id,
+                              "deployment": dep.name, "error": type(exc).__name__}))
+    record(gw, call, served, served.usage, err.status, err.code)
+    return err
+
+
 async def respond(gw: Gateway, request: Request, routed: Routed, door: Door) -> Response:
     """The answer to a decided request, the same on every front door: conversation affinity
     steers the Decision, the key's budget is reserved (429 at its end), the upstream walk
@@ -481,13 +502,19 @@ async def respond(gw: Gateway, request: Request, routed: Routed, door: Door) -> 
         failed(gw, call, err)
         raise
     label = await remember(gw, call, affinity, served)
+    try:
+        if not call.stream:
+            assert served.response is not None
+            answer, usage = door.answer(served)
+            content = json_bytes(answer)
+        else:
+            relayed, writer = await door.stream(call, served)
+    except Exception as exc:  # noqa: BLE001 - logged, billed and answered in the door's shape
+        raise await unwritable(gw, call, served, exc) from None
     if not call.stream:
-        assert served.response is not None
-        answer, usage = door.answer(served)
         cost = record(gw, call, served, usage, 200)
         headers = tianji_headers(decision, served, cost, label, call.entry.verification)
-        return Response(json_bytes(answer), 200, headers, media_type=JSON)
-    relayed, writer = await door.stream(call, served)
+        return Response(content, 200, headers, media_type=JSON)
     prompt_cost = stream_cost(gw, call, served, needs_of(routed.view).prompt_tokens)
     return StreamingResponse(
         relay_stream(gw, call, relayed, writer),
