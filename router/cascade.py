@@ -26,9 +26,9 @@ a choice), gives None, and None never agrees with anything.
 
 How two answers compare depends on the kind, chosen from the task (`kind_for_task`):
 - numeric (maths): `$`, `,` and `#` dropped; a whole answer that is arithmetic with a
-  division in it (`5/4`, `(1+2)/4`, `\\frac{5}{4}`, `\\dfrac`) is evaluated, else its first number
-  is taken
-  (units, `%`, trailing words ignored); equal as floats (`8.50` = `8.5`, `8.5` != `8.05`).
+  division in it (`5/4`, `(1+2)/4`, `\\frac{5}{4}`, `\\dfrac`) is evaluated, else its first
+  number is taken (units, `%`, trailing words ignored); equal as floats (`8.50` = `8.5`,
+  `8.5` != `8.05`).
   This is the upstream ZeroEval rule for GSM8K and MATH plus the `\\frac` fix.
 - choice: the option letter, `(C)`, `C.`, `C) text`, `option C`, a lone letter.
 - literal (code output): both parse with `ast.literal_eval` and are equal as values
