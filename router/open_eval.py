@@ -259,6 +259,18 @@ def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+# The figures a labelled check prints, in order: report key, label, format.
+FIGURES = (
+    ("large_to_small", "large-labelled sent to small", _pct),
+    ("small_to_large", "small-labelled sent to large", _pct),
+    ("below_label", "all requests sent below label", _pct),
+    ("above_label", "all requests sent above label", _pct),
+    ("exact", "all requests at their label", _pct),
+    ("auc_large_vs_small", "AUC large vs small", _num),
+    ("auc_short_hard_vs_long_easy", "AUC short_hard vs long_easy", _num),
+)
+
+
 def _print_table(title: str, table: Sequence[Sequence[int]], names: Sequence[str]) -> None:
     print(f"\n{title}")
     print(f"  {CORNER:<18}" + "".join(f"{n:>8}" for n in names) + f"{'total':>8}")
@@ -284,15 +296,7 @@ def print_report(report: dict[str, Any]) -> None:
         "length only (same tier mix): labelled tier vs chosen tier", length["confusion"], names
     )
     print(f"\n  {'':<36}{'classifier':>12}{'length':>12}")
-    for key, text, fmt in (
-        ("large_to_small", "large-labelled sent to small", _pct),
-        ("small_to_large", "small-labelled sent to large", _pct),
-        ("below_label", "all requests sent below label", _pct),
-        ("above_label", "all requests sent above label", _pct),
-        ("exact", "all requests at their label", _pct),
-        ("auc_large_vs_small", "AUC large vs small", _num),
-        ("auc_short_hard_vs_long_easy", "AUC short_hard vs long_easy", _num),
-    ):
+    for key, text, fmt in FIGURES:
         print(f"  {text:<36}{fmt(clf[key]):>12}{fmt(length[key]):>12}")
     worst = [r for r in report["requests"] if r["label"] == "large" and r["chosen"] == names[0]]
     if worst:

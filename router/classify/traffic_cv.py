@@ -94,22 +94,14 @@ def traffic_report(
 
 
 def print_traffic(report: dict[str, Any]) -> None:
-    from router.open_eval import _num, _pct
+    from router.open_eval import FIGURES
 
     print(
         f"traffic corpus {report['file']}: n={report['n']}, {report['folds']} family folds, "
         f"penalties {report['penalties'][0]:g} (reading) / {report['penalties'][1]:g} (vocabulary)"
     )
     print(f"\n  {'':<36}" + "".join(f"{m:>17}" for m in MODELS))
-    for key, text, fmt in (
-        ("large_to_small", "large-labelled sent to small", _pct),
-        ("small_to_large", "small-labelled sent to large", _pct),
-        ("below_label", "all requests sent below label", _pct),
-        ("above_label", "all requests sent above label", _pct),
-        ("exact", "all requests at their label", _pct),
-        ("auc_large_vs_small", "AUC large vs small", _num),
-        ("auc_short_hard_vs_long_easy", "AUC short_hard vs long_easy", _num),
-    ):
+    for key, text, fmt in FIGURES:
         print(f"  {text:<36}" + "".join(f"{fmt(report['models'][m][key]):>17}" for m in MODELS))
     for model in MODELS:
         table = report["models"][model]["confusion"]
