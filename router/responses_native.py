@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from router.errors import GatewayError
+from router.ops.record import tool_marker
 from router.policy import Decision
 from router.upstream_responses import FINAL_EVENTS, native
 
@@ -70,6 +71,11 @@ class NativeEvents:
             self.snapshot = event["response"]
         if event.get("type") == "response.output_text.delta":
             self._seen({"choices": [{"delta": {"content": event.get("delta")}}]})
+        item = event.get("item") or {}
+        added = event.get("type") == "response.output_item.added"
+        if added and item.get("type") == "function_call":
+            marker = tool_marker("function_call", item.get("name"))
+            self._seen({"choices": [{"delta": {"content": marker}}]})
         if event.get("type") in FINAL_EVENTS:
             self._seen({"usage": chat_usage((event.get("response") or {}).get("usage"))})
         if isinstance(event.get("sequence_number"), int):

@@ -277,7 +277,7 @@ class _MessagesDoor:
         return served.response, served.usage
 
     async def stream(self, call: Call, served: Served) -> tuple[Served, _MessagesStream]:
-        return served, _MessagesStream()
+        return served, _MessagesStream(call.entry.observe)
 
 
 _MESSAGES = _MessagesDoor()
@@ -290,11 +290,13 @@ def _event(data: JSON) -> bytes:
 class _MessagesStream:
     """Anthropic's events as the provider sent them; `event: error` on a failure."""
 
-    def __init__(self) -> None:
+    def __init__(self, observe: Callable[[JSON], None]) -> None:
         self.usage: JSON = {}
         self.finished = False
+        self.observe = observe  # the request log's copy of the answer (router/ops)
 
     def event(self, chunk: Any) -> bytes | None:
+        self.observe(chunk)
         kind = chunk.get("type")
         if kind == "message_start":
             self.usage.update((chunk.get("message") or {}).get("usage") or {})

@@ -57,12 +57,16 @@ class Entry:
     budget: str | None = None  # the x-tianji-budget value, for a key with a budget
 
     def observe(self, chunk: Mapping[str, Any]) -> None:
+        """A chat chunk, or an Anthropic Messages event (its text and tool_use blocks)."""
         if self.answer_parts is None:
             return
+        kind, block = chunk.get("type"), chunk.get("content_block") or {}
+        if kind == "content_block_delta" and (chunk.get("delta") or {}).get("type") == "text_delta":
+            self.answer_parts.append(str(chunk["delta"].get("text") or ""))
+        elif kind == "content_block_start" and block.get("type") == "tool_use":
+            self.answer_parts.append(tool_marker("tool_use", block.get("name")))
         for choice in chunk.get("choices") or ():
-            content = (choice.get("delta") or {}).get("content")
-            if isinstance(content, str):
-                self.answer_parts.append(content)
+            self.answer_parts.append(_chat_text(choice.get("delta") or {}))
 
 
 def new_entry(path: str, body: Mapping[str, Any], headers: Mapping[str, str],
@@ -96,14 +100,48 @@ class CallLike(Protocol):
     def entry(self) -> Entry: ...
 
 
+def tool_marker(kind: str, name: Any) -> str:
+    """What the log keeps of a tool call in an answer: `[tool_use: get_weather]`."""
+    return f"[{kind}: {name}]"
+
+
+def _blocks_text(blocks: Sequence[Any], text_type: str, tool_type: str) -> str:
+    """The text of Anthropic content blocks or Responses output items (and their content
+    parts), with a marker for each tool call."""
+    parts = []
+    for block in blocks:
+        if not isinstance(block, Mapping):
+            continue
+        if block.get("type") == text_type and isinstance(block.get("text"), str):
+            parts.append(block["text"])
+        elif block.get("type") == tool_type:
+            parts.append(tool_marker(tool_type, block.get("name")))
+        elif isinstance(block.get("content"), list):
+            parts.append(_blocks_text(block["content"], text_type, tool_type))
+    return "".join(parts)
+
+
 def answer_text(entry: Entry, served: Served | None) -> str | None:
     if entry.answer_parts is None or served is None:
         return None
     if served.response is None:
         return "".join(entry.answer_parts)
+    if isinstance(served.response.get("output"), list):  # a Responses `response`
+        return _blocks_text(served.response["output"], "output_text", "function_call")
+    if isinstance(served.response.get("content"), list):  # an Anthropic message
+        return _blocks_text(served.response["content"], "text", "tool_use")
     choices = served.response.get("choices") or [{}]
-    content = (choices[0].get("message") or {}).get("content")
-    return content if isinstance(content, str) else json.dumps(choices[0].get("message"))
+    return _chat_text(choices[0].get("message") or {})
+
+
+def _chat_text(message: Mapping[str, Any]) -> str:
+    """A chat message's or delta's text, with a marker for each tool call that it names
+    (a stream names a call in its first delta only)."""
+    content = message.get("content")
+    markers = [tool_marker("function_call", (call.get("function") or {}).get("name"))
+               for call in message.get("tool_calls") or ()
+               if isinstance(call, Mapping) and (call.get("function") or {}).get("name")]
+    return (content if isinstance(content, str) else "") + "".join(markers)
 
 
 def _route(decision: Decision, keep_text: bool) -> str:

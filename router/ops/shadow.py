@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from prometheus_client import CollectorRegistry, Counter
 
 from router.config import Config, Deployment
+from router.costs import Tokens
 from router.errors import GatewayError
 from router.ops.query import Reader
 
@@ -169,8 +170,8 @@ class Shadow:
         if len(self._tasks) >= MAX_IN_FLIGHT:
             self.checks.labels("busy").inc()
             return
-        check = _Check(call, served, messages, answer, int(usage.get("prompt_tokens") or 0),
-                       int(usage.get("completion_tokens") or 0))
+        tokens = Tokens.of(usage)
+        check = _Check(call, served, messages, answer, tokens.prompt, tokens.output)
         task = asyncio.get_running_loop().create_task(self._run(check))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -257,9 +258,7 @@ class Shadow:
         self.checks.labels("judged").inc()
 
     def _cost(self, served: Served) -> float:
-        usage = served.usage
-        return self.catalog[served.candidate.deployment.name].cost(
-            int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
+        return self.catalog[served.candidate.deployment.name].cost_of(Tokens.of(served.usage))
 
 
 def _text(served: Served) -> str:

@@ -6,6 +6,7 @@ import contextlib
 import json
 import time
 
+import anthropic
 import openai
 import pytest
 from prometheus_client import CollectorRegistry
@@ -95,6 +96,63 @@ def test_prompts_and_answers_only_with_log_prompts_and_redacted(fake, log_url):
     assert first["answer"] == "Hello from s1! This is a fake answer."
     assert second["answer"] == "Hello from s1! This is a fake answer."
     assert first["key_id"] is None  # no api_keys configured: nobody to name
+
+
+def test_the_answer_of_a_messages_or_responses_request_is_its_text(fake, tmp_path):
+    """Each wire's answer, streamed and not: text blocks and output_text as the client reads
+    them, a tool call as a marker (never the text "null" or the message's JSON)."""
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    claude_dep = deployment(fake, "c1", "anthropic")
+    native = deployment(fake, "n1", responses_api=True)
+    config = make_config([[claude_dep, native]], log={"url": url}, server={"log_prompts": True})
+    weather = {"name": "get_weather", "description": "Weather for a city.",
+               "input_schema": {"type": "object", "properties": {}}}
+    function = {"type": "function", "name": "get_weather", "description": "Weather for a city.",
+                "parameters": {"type": "object", "properties": {}}}
+    with run_gateway(config) as gw:
+        claude = anthropic.Anthropic(base_url=gw.url, api_key="none", max_retries=0)
+        ask = {"model": "auto", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]}
+        message = claude.messages.create(**ask)
+        with claude.messages.stream(**ask) as stream:
+            streamed = stream.get_final_text()
+        called = claude.messages.create(**ask, tools=[weather],
+                                        tool_choice={"type": "tool", "name": "get_weather"})
+        force = {"model": "auto", "input": "hi", "tools": [function], "tool_choice": "required"}
+        bridged = gw.client.responses.create(**force)  # c1 answers through the chat bridge
+        list(gw.client.responses.create(**force, stream=True))
+        chat = {"model": "auto", "messages": [{"role": "user", "content": "hi"}],
+                "tools": [{"type": "function", "function": {k: v for k, v in function.items()
+                                                            if k != "type"}}],
+                "tool_choice": "required"}
+        chat_call = gw.client.chat.completions.create(**chat)
+        list(gw.client.chat.completions.create(**chat, stream=True))
+        fake.set_fault("c1", Fault(FaultKind.HTTP_ERROR, status=503))
+        response = gw.client.responses.create(model="auto", input="hi")
+        events = gw.client.responses.create(model="auto", input="hi", stream=True)
+        text_events = [e.delta for e in events if e.type == "response.output_text.delta"]
+        function_call = gw.client.responses.create(**force)
+        list(gw.client.responses.create(**force, stream=True))
+        wait_for(lambda: count(open_database(url)) == 11, "eleven rows")
+    answers = [(r["front_door"], r["deployment"], r["stream"], r["answer"]) for r in rows(url)]
+    assert [c.type for c in called.content] == ["tool_use"]
+    assert function_call.output[0].type == bridged.output[0].type == "function_call"
+    assert chat_call.choices[0].message.tool_calls[0].function.name == "get_weather"
+    marker = "[function_call: get_weather]"
+    assert answers == [
+        ("anthropic-messages", "c1", 0, message.content[0].text),
+        ("anthropic-messages", "c1", 1, streamed),
+        ("anthropic-messages", "c1", 0, "[tool_use: get_weather]"),
+        ("openai-responses", "c1", 0, marker),
+        ("openai-responses", "c1", 1, marker),
+        ("openai-chat", "c1", 0, marker),
+        ("openai-chat", "c1", 1, marker),
+        ("openai-responses", "n1", 0, response.output_text),
+        ("openai-responses", "n1", 1, "".join(text_events)),
+        ("openai-responses", "n1", 0, marker),
+        ("openai-responses", "n1", 1, marker),
+    ]
+    assert message.content[0].text == streamed == "Hello from c1! This is a fake answer."
+    assert response.output_text == "Hello from n1! This is a fake answer."
 
 
 def test_rows_are_written_in_batches(fake, tmp_path):

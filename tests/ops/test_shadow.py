@@ -100,6 +100,32 @@ def test_the_client_does_not_wait_for_the_shadow_check(fake, judge, tmp_path):
         wait_for(lambda: count(db, "shadow") == 1, "the shadow row")
 
 
+def test_a_checks_cost_prices_the_top_tiers_cache_writes_at_their_price(fake, judge, tmp_path):
+    """The top tier (Anthropic, whose usage counts cache tokens apart) writes the marked
+    prompt to its cache: the check's cost is what that usage costs at the deployment's
+    prices, cache writes at the cache-write price (router/costs.py `Tokens.of`)."""
+    url = str(tmp_path / "log.db")
+    small = deployment(fake, "s1", price={"input": 1.0, "output": 5.0})
+    prices = {"input": 15.0, "output": 75.0, "cache_write": 30.0, "cache_read": 1.5}
+    large = deployment(fake, "l1", "anthropic", price=prices)
+    free_judge = {**judge.deployment(), "price": {"input": 0.0, "output": 0.0}}
+    config = make_config([[small], [large, free_judge]], log={"url": url},
+                         shadow={"rate": 1.0, "judge": "judge"})
+    marked = [{"type": "text", "text": "[easy] q1 " + "context " * 300,
+               "cache_control": {"type": "ephemeral"}}]
+    with run_gateway(config) as gw:
+        gw.client.chat.completions.create(model="auto",
+                                          messages=[{"role": "user", "content": marked}])
+        wait_for(lambda: count(open_database(url), "shadow") == 1, "the shadow row")
+    (top,) = fake.calls("l1")
+    usage = top.usage
+    assert usage["cache_creation_input_tokens"] > 0
+    expected = (usage["input_tokens"] * 15.0 + usage["cache_creation_input_tokens"] * 30.0
+                + usage["output_tokens"] * 75.0) / 1e6
+    (verdict,) = rows(url, "shadow")
+    assert verdict["cost_usd"] == pytest.approx(expected)
+
+
 def test_shadow_config_is_validated(fake):
     small = deployment(fake, "s1")
     with pytest.raises(ConfigError, match="shadow.judge: no deployment is named 'nobody'"):
