@@ -98,7 +98,6 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
     import numpy as np
 
     from router import data
-
     from router.classify.open_eval import open_group
 
     sets = data.load(data_dir)

@@ -67,6 +67,7 @@ from router.classify.features import (
     structure_features,
     words,
 )
+from router.classify.tasks import detect_task
 from router.classify.taxonomy import (
     OPEN_NAMES,
     READING_INPUTS,
@@ -75,7 +76,6 @@ from router.classify.taxonomy import (
     read_request,
     request_ask,
 )
-from router.classify.tasks import detect_task
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
 FORMAT_VERSION = 7

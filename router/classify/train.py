@@ -282,7 +282,12 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
 
     import numpy as np
 
-    from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features, words
+    from router.classify.features import (
+        STRUCTURE_NAMES,
+        conversation_text,
+        structure_features,
+        words,
+    )
     from router.classify.learned import expertise_ask, format_applies
     from router.classify.tasks import detect_task
     from router.classify.taxonomy import (
@@ -758,9 +763,8 @@ def run(args: argparse.Namespace) -> int:
     import os
     import sys
 
-    from router.data import default_data_dir
-
     from router.classify.traffic import CorpusError
+    from router.data import default_data_dir
 
     data = Path(args.data) if args.data else default_data_dir()
     corpus = None if args.no_traffic else Path(args.traffic)

@@ -11,8 +11,8 @@ from types import TracebackType
 
 import uvloop
 
-from .httpserver import serve
 from .faults import TRANSIENT_FAULTS, Fault
+from .httpserver import serve
 from .service import Behaviour, Service
 
 HOST = "127.0.0.1"
