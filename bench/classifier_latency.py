@@ -31,8 +31,9 @@ def multiple_choice() -> dict:
         "The committee reviewed the statute's history, the case law on implied easements, and the "
         "testimony of both neighbours about the path that crossed the eastern lot for decades. "
     )
-    options = "\n".join(f"{c}. The court should rule that the easement {v}." for c, v in zip("ABCD", (
-        "exists by prescription", "exists by necessity", "was abandoned", "never existed")))
+    endings = ("exists by prescription", "exists by necessity", "was abandoned", "never existed")
+    options = "\n".join(f"{c}. The court should rule that the easement {v}."
+                        for c, v in zip("ABCD", endings, strict=True))
     question = "Which of the following is the most likely outcome of the dispute?\n" + options
     return {"messages": [{"role": "user", "content": passage * 22 + question}]}
 

@@ -14,6 +14,7 @@ answer.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -398,7 +399,7 @@ class Config(_Strict):
                     f"tiers.{i}.max_difficulty: required on every tier but the last "
                     f"({self.tiers[i].name!r})"
                 )
-        if any(b is not None and a is not None and b <= a for a, b in zip(bounds, bounds[1:])):
+        if any(b is not None and a is not None and b <= a for a, b in itertools.pairwise(bounds)):
             raise ValueError("tiers: max_difficulty must increase from the cheapest tier up")
         names = [d.name for t in self.tiers for d in t.deployments]
         every = [*names, *(d.name for d in self.embeddings)]

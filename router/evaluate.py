@@ -201,12 +201,12 @@ def baseline_scorers(names: Sequence[str]) -> dict[str, Callable[[dict[str, Any]
     for name in names:
         if name == "random":
             rng = random.Random(RANDOM_SEED)
-            out["random"] = lambda r: rng.random()
+            out["random"] = lambda r, rng=rng: rng.random()
         elif name == "length":
             out["length"] = lambda r: float(sum(len(t) for _, t in iter_text(r)))
         elif name == "rules":
             rules = load_classifier("rules")
-            out["rules"] = lambda r: rules.score(r).difficulty
+            out["rules"] = lambda r, rules=rules: rules.score(r).difficulty
         else:
             raise ValueError(f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}")
     return out

@@ -790,10 +790,9 @@ def _provider_finished(stream: Any) -> bool:
 
 
 async def _close_quietly(stream: Any) -> None:
-    try:
+    # Closing a broken stream may fail again; there is nothing left to do then.
+    with contextlib.suppress(Exception):
         await stream.aclose()
-    except Exception:  # noqa: BLE001 - closing a broken stream may fail again; nothing to do
-        pass
 
 
 def _log_redaction(request_id: str, deployment: str, where: str) -> None:
