@@ -48,9 +48,17 @@ def conversation() -> dict:
             {"role": "system", "content": "You are a meticulous finance assistant. " + para * 4},
             {"role": "user", "content": para * 14},
             {"role": "assistant", "content": "Understood. " + para * 6},
-            {"role": "user", "content": "Given the above, what is 17% of 2,340 EUR in USD at 1.08, and why?"},
+            {
+                "role": "user",
+                "content": "Given the above, what is 17% of 2,340 EUR in USD at 1.08, and why?",
+            },
         ],
-        "tools": [{"type": "function", "function": {"name": "fx_rate", "description": "Look up an FX rate."}}],
+        "tools": [
+            {
+                "type": "function",
+                "function": {"name": "fx_rate", "description": "Look up an FX rate."},
+            }
+        ],
     }
 
 
@@ -66,7 +74,9 @@ def measure_load(kind: str) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--kind", default="learned")
     args = parser.parse_args()

@@ -378,7 +378,8 @@ class Config(_Strict):
                     raise ValueError(f"tiers.{i}: 'auto' is reserved for routing")
                 if label in seen:
                     raise ValueError(
-                        f"tiers.{i}: name or alias {label!r} is already used by tier {seen[label]!r}"
+                        f"tiers.{i}: name or alias {label!r} is already used by tier "
+                        f"{seen[label]!r}"
                     )
                 seen[label] = tier.name
         # A tier with max_difficulty 1.0 takes every request; the tiers above it are reached

@@ -315,7 +315,9 @@ class Upstream:
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             retry_after = getattr(getattr(exc, "failure", None), "retry_after", None) or 0.0
-            return max(0.0, min(max(self._backoff(state), retry_after), deadline - time.monotonic()))
+            return max(
+                0.0, min(max(self._backoff(state), retry_after), deadline - time.monotonic())
+            )
 
         retrying = AsyncRetrying(
             stop=stop, wait=wait, retry=retry_if_exception(may_retry), reraise=True
