@@ -95,10 +95,8 @@ class Proc:
             os.killpg(self.popen.pid, signal.SIGTERM)
             self.popen.wait(timeout=15)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             self.popen.wait(timeout=5)
 
 

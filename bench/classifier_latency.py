@@ -31,8 +31,9 @@ def multiple_choice() -> dict:
         "The committee reviewed the statute's history, the case law on implied easements, and the "
         "testimony of both neighbours about the path that crossed the eastern lot for decades. "
     )
-    options = "\n".join(f"{c}. The court should rule that the easement {v}." for c, v in zip("ABCD", (
-        "exists by prescription", "exists by necessity", "was abandoned", "never existed")))
+    endings = ("exists by prescription", "exists by necessity", "was abandoned", "never existed")
+    options = "\n".join(f"{c}. The court should rule that the easement {v}."
+                        for c, v in zip("ABCD", endings, strict=True))
     question = "Which of the following is the most likely outcome of the dispute?\n" + options
     return {"messages": [{"role": "user", "content": passage * 22 + question}]}
 
@@ -47,9 +48,17 @@ def conversation() -> dict:
             {"role": "system", "content": "You are a meticulous finance assistant. " + para * 4},
             {"role": "user", "content": para * 14},
             {"role": "assistant", "content": "Understood. " + para * 6},
-            {"role": "user", "content": "Given the above, what is 17% of 2,340 EUR in USD at 1.08, and why?"},
+            {
+                "role": "user",
+                "content": "Given the above, what is 17% of 2,340 EUR in USD at 1.08, and why?",
+            },
         ],
-        "tools": [{"type": "function", "function": {"name": "fx_rate", "description": "Look up an FX rate."}}],
+        "tools": [
+            {
+                "type": "function",
+                "function": {"name": "fx_rate", "description": "Look up an FX rate."},
+            }
+        ],
     }
 
 
@@ -65,7 +74,9 @@ def measure_load(kind: str) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--kind", default="learned")
     args = parser.parse_args()

@@ -62,7 +62,9 @@ def traffic_requests(data_dir: Path) -> dict[str, list[dict[str, Any]]]:
     return {name: out[name] for name in TRAFFIC_SOURCES if out.get(name)}
 
 
-def tier_mix(config_path: str, requests: Sequence[dict[str, Any]], classifier: Any) -> tuple[list[float], float]:
+def tier_mix(
+    config_path: str, requests: Sequence[dict[str, Any]], classifier: Any
+) -> tuple[list[float], float]:
     """(share of requests per tier, cost as a share of the top tier's) under the config's policy."""
     import numpy as np
 
@@ -101,7 +103,10 @@ def mix_lines(config_path: str, data_dir: Path, classifier: Any) -> list[str]:
             continue
         shares, cost = tier_mix(config_path, requests, classifier)
         mix = ", ".join(f"{t} {s:.0%}" for t, s in zip(names, shares, strict=True))
-        lines.append(f"traffic-like {name} ({len(requests)} prompts): {mix}; cost {cost:.0%} of {names[-1]} alone")
+        lines.append(
+            f"traffic-like {name} ({len(requests)} prompts): {mix}; cost {cost:.0%} of {names[-1]} "
+            "alone"
+        )
     if any(verifying_tiers(Path(config_path))):
         lines.append("(traffic-like: the tiers requests start at; the verified cascade's partner "
                      "and escalation calls are not in these costs: no recorded answers)")
@@ -177,7 +182,8 @@ def rewrite_thresholds(text: str, thresholds: list[float | None]) -> str:
             done += 1
     if any(t is not None for t in thresholds[done:]):
         raise SystemExit(
-            f"config has {done} `max_difficulty:` lines, need {len(thresholds)}; use --print and paste"
+            f"config has {done} `max_difficulty:` lines, need {len(thresholds)}; use --print and "
+            "paste"
         )
     return "".join(lines)
 
@@ -189,7 +195,12 @@ def choose_labelled(
     from router.evaluate import pareto, threshold_grid
 
     top_q, top_c = float(quality[-1].mean()), float(cost[-1].sum())
-    front = pareto([labelled_outcome(scores, quality, cost, t) for t in threshold_grid(scores, quality.shape[0], steps=100)])
+    front = pareto(
+        [
+            labelled_outcome(scores, quality, cost, t)
+            for t in threshold_grid(scores, quality.shape[0], steps=100)
+        ]
+    )
     if target_quality is not None:
         ok = [p for p in front if p["quality"] >= target_quality * top_q - 1e-12]
         best = ok[0] if ok else None
@@ -223,7 +234,9 @@ def run(args: argparse.Namespace) -> int:
 
     config = Path(args.config)
     names, limits, block = read_tiers(config)
-    clf = load_classifier(args.classifier or str(block.get("kind", "learned")), args.weights or block.get("weights"))
+    clf = load_classifier(
+        args.classifier or str(block.get("kind", "learned")), args.weights or block.get("weights")
+    )
     n_cut = len(names) - 1
     progress = sys.stderr.isatty()
     how, scores = "", None  # how: " with the verified cascade ..." when it is replayed
@@ -242,7 +255,9 @@ def run(args: argparse.Namespace) -> int:
     elif args.tier_mix:
         mix = [float(x) for x in args.tier_mix.split(",")]
         if len(mix) != len(names) or any(x < 0 for x in mix) or sum(mix) <= 0:
-            print(f"--tier-mix needs {len(names)} non-negative shares (one per tier)", file=sys.stderr)
+            print(
+                f"--tier-mix needs {len(names)} non-negative shares (one per tier)", file=sys.stderr
+            )
             return 2
         if args.requests:
             with open(args.requests, encoding="utf-8") as f:
@@ -251,28 +266,46 @@ def run(args: argparse.Namespace) -> int:
             traffic = traffic_requests(Path(args.data) if args.data else data.default_data_dir())
             requests = [r for reqs in traffic.values() for r in reqs]
             if not requests:
-                print("--tier-mix needs --requests JSONL, or the shared data's traffic-like prompts", file=sys.stderr)
+                print(
+                    "--tier-mix needs --requests JSONL, or the shared data's traffic-like prompts",
+                    file=sys.stderr,
+                )
                 return 2
         scores = score_requests(lambda r: clf.score(r).difficulty, requests, progress)
         cum = np.cumsum(mix)[:-1] / sum(mix)
         thresholds = [float(np.quantile(scores, q)) for q in cum]
         got = np.bincount(assign_tiers(scores, thresholds), minlength=len(names)) / len(scores)
-        summary = "traffic mix " + ", ".join(f"{n} {g:.0%}" for n, g in zip(names, got, strict=True))
+        summary = "traffic mix " + ", ".join(
+            f"{n} {g:.0%}" for n, g in zip(names, got, strict=True)
+        )
         summary += f" over {len(scores)} requests"
     else:
         if not args.current and (args.target_quality is None) == (args.max_cost_share is None):
-            print("give one of --target-quality, --max-cost-share, --tier-mix or --current", file=sys.stderr)
+            print(
+                "give one of --target-quality, --max-cost-share, --tier-mix or --current",
+                file=sys.stderr,
+            )
             return 2
         current = covered_thresholds(limits)[:n_cut]
         if args.current and not all(isinstance(t, int | float) for t in current):
-            print(f"--current needs a max_difficulty number on each of the first {n_cut} tiers", file=sys.stderr)
+            print(
+                f"--current needs a max_difficulty number on each of the first {n_cut} tiers",
+                file=sys.stderr,
+            )
             return 2
         models = [m.strip() for m in args.models.split(",")]
         if len(models) != len(names):
-            print(f"--models needs {len(names)} models (one per tier: {', '.join(names)})", file=sys.stderr)
+            print(
+                f"--models needs {len(names)} models (one per tier: {', '.join(names)})",
+                file=sys.stderr,
+            )
             return 2
         path = args.data or data.default_data_dir() / "zeroeval_tiers"
-        sets = [s.labelled_by(models) for s in data.load(path, args.benchmark) if all(m in s.quality for m in models)]
+        sets = [
+            s.labelled_by(models)
+            for s in data.load(path, args.benchmark)
+            if all(m in s.quality for m in models)
+        ]
         sets = [s for s in sets if len(s)]
         if not sets:
             print(f"no prompts in {path} labelled for all of {', '.join(models)}", file=sys.stderr)
@@ -299,8 +332,10 @@ def run(args: argparse.Namespace) -> int:
             return 1
         thresholds = [max(0.0, min(1.0, t)) for t in best["thresholds"]]
         summary = (
-            f"expected quality {best['quality']:.3f} ({best['quality_share']:.1%} of {models[-1]} alone), "
-            f"cost ${best['cost']:.2f} ({best['cost_share']:.1%} of {models[-1]} alone) on {prompts} prompts"
+            f"expected quality {best['quality']:.3f} ({best['quality_share']:.1%} of {models[-1]} "
+            "alone), "
+            f"cost ${best['cost']:.2f} ({best['cost_share']:.1%} of {models[-1]} alone) on "
+            f"{prompts} prompts"
             f"{how}"
         )
     written: list[float | None] = [round(max(0.0, min(1.0, t)), 4) for t in thresholds[:n_cut]]
@@ -318,7 +353,9 @@ def run(args: argparse.Namespace) -> int:
         for name, t in zip(names, [*written, None], strict=True):
             print(f"  - name: {name}" + (f"\n    max_difficulty: {t:.4f}" if t is not None else ""))
         return 0
-    config.write_text(rewrite_thresholds(config.read_text(encoding="utf-8"), written), encoding="utf-8")
+    config.write_text(
+        rewrite_thresholds(config.read_text(encoding="utf-8"), written), encoding="utf-8"
+    )
     print(f"wrote max_difficulty {written} to {config}", file=sys.stderr)
     return 0
 
@@ -336,23 +373,38 @@ def register(subparsers: Any) -> None:
             "examples:\n"
             "  router calibrate --config config/default.yaml --target-quality 0.95\n"
             "  router calibrate --config config/default.yaml --max-cost-share 0.3 --print\n"
-            "  router calibrate --config config/default.yaml --current   # what the thresholds it has give\n"
-            "  router calibrate --config config/default.yaml --tier-mix 60,30,10 --requests logged.jsonl\n"
+            "  router calibrate --config config/default.yaml --current"
+            "   # what the thresholds it has give\n"
+            "  router calibrate --config config/default.yaml --tier-mix 60,30,10"
+            " --requests logged.jsonl\n"
             "  router calibrate --config config/default.yaml --target-quality 0.95 --from-log\n"
             "  router calibrate --config config/default.yaml --tier-mix 30,50,20 --print"
             "   # quantiles of the traffic-like prompts\n"
-            "  router calibrate --config my.yaml --target-quality 0.9 --data ../shared/data/routellm_evals \\\n"
+            "  router calibrate --config my.yaml --target-quality 0.9"
+            " --data ../shared/data/routellm_evals \\\n"
             "      --models mixtral-8x7b-instruct,gpt-4-1106-preview   # a two-tier config\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", required=True, help="YAML config whose tiers to calibrate")
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--target-quality", type=float, help="fraction of the top tier's quality to keep (labelled data)")
-    target.add_argument("--max-cost-share", type=float, help="cap on cost as a fraction of the top tier's (labelled data)")
-    target.add_argument("--tier-mix", help="percent of traffic per tier, e.g. 60,30,10 (needs --requests)")
     target.add_argument(
-        "--current", action="store_true", help="report the expected quality and cost of the config's thresholds; change nothing"
+        "--target-quality",
+        type=float,
+        help="fraction of the top tier's quality to keep (labelled data)",
+    )
+    target.add_argument(
+        "--max-cost-share",
+        type=float,
+        help="cap on cost as a fraction of the top tier's (labelled data)",
+    )
+    target.add_argument(
+        "--tier-mix", help="percent of traffic per tier, e.g. 60,30,10 (needs --requests)"
+    )
+    target.add_argument(
+        "--current",
+        action="store_true",
+        help="report the expected quality and cost of the config's thresholds; change nothing",
     )
     parser.add_argument(
         "--requests",
@@ -366,17 +418,26 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--data",
-        help="labelled data (default: zeroeval_tiers in $TIANJI_DATA, else in ../shared/data next to the repository)",
+        help="labelled data (default: zeroeval_tiers in $TIANJI_DATA, else in ../shared/data next "
+             "to the repository)",
     )
-    parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
-    parser.add_argument("--models", default=DEFAULT_MODELS, help="one model per tier, cheapest first, in the data")
+    parser.add_argument(
+        "--benchmark", action="append", help="keep only this benchmark (repeatable)"
+    )
+    parser.add_argument(
+        "--models", default=DEFAULT_MODELS, help="one model per tier, cheapest first, in the data"
+    )
     parser.add_argument(
         "--partner", default=DEFAULT_PARTNER,
         help="the partner's model in the data, for tiers with verify: (default gpt-4o-mini)")
     parser.add_argument(
         "--no-verify", action="store_true",
         help="calibrate as if no tier had verify: (prompt-only routing)")
-    parser.add_argument("--classifier", choices=("learned", "rules"), help="override the config's classifier")
+    parser.add_argument(
+        "--classifier", choices=("learned", "rules"), help="override the config's classifier"
+    )
     parser.add_argument("--weights", help="weights file for the learned classifier")
-    parser.add_argument("--print", action="store_true", help="print the YAML instead of rewriting the config")
+    parser.add_argument(
+        "--print", action="store_true", help="print the YAML instead of rewriting the config"
+    )
     parser.set_defaults(func=run)

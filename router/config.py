@@ -14,6 +14,7 @@ answer.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -377,7 +378,8 @@ class Config(_Strict):
                     raise ValueError(f"tiers.{i}: 'auto' is reserved for routing")
                 if label in seen:
                     raise ValueError(
-                        f"tiers.{i}: name or alias {label!r} is already used by tier {seen[label]!r}"
+                        f"tiers.{i}: name or alias {label!r} is already used by tier "
+                        f"{seen[label]!r}"
                     )
                 seen[label] = tier.name
         # A tier with max_difficulty 1.0 takes every request; the tiers above it are reached
@@ -398,7 +400,7 @@ class Config(_Strict):
                     f"tiers.{i}.max_difficulty: required on every tier but the last "
                     f"({self.tiers[i].name!r})"
                 )
-        if any(b is not None and a is not None and b <= a for a, b in zip(bounds, bounds[1:])):
+        if any(b is not None and a is not None and b <= a for a, b in itertools.pairwise(bounds)):
             raise ValueError("tiers: max_difficulty must increase from the cheapest tier up")
         names = [d.name for t in self.tiers for d in t.deployments]
         every = [*names, *(d.name for d in self.embeddings)]

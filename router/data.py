@@ -141,8 +141,11 @@ def _build(
     )
 
 
-def _read_results(folder: Path, label_column: str) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
-    """Per-model label and cost by prompt id, from a long-format results.csv.gz (one row per model x prompt)."""
+def _read_results(
+    folder: Path, label_column: str
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """Per-model label and cost by prompt id, from a long-format results.csv.gz (one row per
+    model x prompt)."""
     labels: dict[str, dict[str, float]] = {}
     costs: dict[str, dict[str, float]] = {}
     for row in _read_csv_gz(folder / "results.csv.gz"):
@@ -248,7 +251,9 @@ def load_open(folder: Path) -> list[LabelledSet]:
     by_source: dict[str, dict[str, dict[str, float]]] = {}
     for row in _read_csv_gz(folder / "results.csv.gz"):
         if row["prompt_id"] in prompts and row["label"] != "":
-            by_source.setdefault(row["source"], {}).setdefault(row["model"], {})[row["prompt_id"]] = float(row["label"])
+            by_source.setdefault(row["source"], {}).setdefault(row["model"], {})[
+                row["prompt_id"]
+            ] = float(row["label"])
     sets = []
     for source in sorted(by_source):
         labels = by_source[source]
@@ -257,14 +262,21 @@ def load_open(folder: Path) -> list[LabelledSet]:
         bench = [source.replace("-", "_")] * len(ids)
         if source == MMLU_PRO:
             stems = [mmlu_pro_stem(t) for t in texts]
-            labels = {m: {**v, **{f"{pid}#stem": x for pid, x in v.items()}} for m, v in labels.items()}
-            ids, texts, bench = ids + [f"{pid}#stem" for pid in ids], texts + stems, bench + ["mmlu_pro_stem"] * len(stems)
+            labels = {
+                m: {**v, **{f"{pid}#stem": x for pid, x in v.items()}} for m, v in labels.items()
+            }
+            ids, texts, bench = (
+                ids + [f"{pid}#stem" for pid in ids],
+                texts + stems,
+                bench + ["mmlu_pro_stem"] * len(stems),
+            )
         sets.append(_build(ids, bench, [prompt_request(t) for t in texts], labels, {}, OPEN_SOURCE))
     return sets
 
 
 def open_tiers(folder: Path) -> dict[str, dict[str, str]]:
-    """Price tier (cheap / mid / strong / other) of each model, per judged source, from models.csv."""
+    """Price tier (cheap / mid / strong / other) of each model, per judged source, from
+    models.csv."""
     tiers: dict[str, dict[str, str]] = {}
     with (folder / "models.csv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
@@ -280,7 +292,8 @@ def open_tiers_near(path: str | Path) -> dict[str, dict[str, str]]:
 
 
 def read_unlabelled(folder: Path) -> list[dict[str, Any]]:
-    """The unlabelled open prompts (Arena-Hard v2.0, ExpertQA): prompt_id, source, category, prompt."""
+    """The unlabelled open prompts (Arena-Hard v2.0, ExpertQA): prompt_id, source, category,
+    prompt."""
     return _read_jsonl(folder / "unlabelled_prompts.jsonl.gz")
 
 
@@ -308,7 +321,9 @@ def load(path: str | Path, benchmarks: Iterable[str] | None = None) -> list[Labe
     elif path.name in SOURCES:
         sets = _load_folder(path.name, path)
     elif path.is_dir():
-        sets = [s for name in SOURCES if (path / name).is_dir() for s in _load_folder(name, path / name)]
+        sets = [
+            s for name in SOURCES if (path / name).is_dir() for s in _load_folder(name, path / name)
+        ]
         if not sets:
             raise FileNotFoundError(f"{path}: no {', '.join(SOURCES)} folder inside")
     else:

@@ -178,7 +178,9 @@ def cheapest_reaching(front: Sequence[dict[str, Any]], quality: float) -> dict[s
 
 
 def score_requests(
-    score: Callable[[dict[str, Any]], float], requests: Sequence[dict[str, Any]], progress: bool = False
+    score: Callable[[dict[str, Any]], float],
+    requests: Sequence[dict[str, Any]],
+    progress: bool = False,
 ) -> np.ndarray:
     import numpy as np
 
@@ -201,23 +203,27 @@ def baseline_scorers(names: Sequence[str]) -> dict[str, Callable[[dict[str, Any]
     for name in names:
         if name == "random":
             rng = random.Random(RANDOM_SEED)
-            out["random"] = lambda r: rng.random()
+            out["random"] = lambda r, rng=rng: rng.random()
         elif name == "length":
             out["length"] = lambda r: float(sum(len(t) for _, t in iter_text(r)))
         elif name == "rules":
             rules = load_classifier("rules")
-            out["rules"] = lambda r: rules.score(r).difficulty
+            out["rules"] = lambda r, rules=rules: rules.score(r).difficulty
         else:
             raise ValueError(f"unknown baseline {name!r}; expected one of {', '.join(BASELINES)}")
     return out
 
 
-def scorers(kind: str, weights: str | None, baselines: Sequence[str]) -> dict[str, Callable[[dict[str, Any]], float]]:
+def scorers(
+    kind: str, weights: str | None, baselines: Sequence[str]
+) -> dict[str, Callable[[dict[str, Any]], float]]:
     """The router under test (named by its kind) and the baselines, as request -> score."""
     from router.classify import load_classifier
 
     main = load_classifier(kind, weights)
-    out: dict[str, Callable[[dict[str, Any]], float]] = {main.name: lambda r: main.score(r).difficulty}
+    out: dict[str, Callable[[dict[str, Any]], float]] = {
+        main.name: lambda r: main.score(r).difficulty
+    }
     out.update(baseline_scorers([b for b in baselines if b != main.name]))
     return out
 
@@ -251,7 +257,11 @@ def evaluate_tiers(scores: np.ndarray, quality: np.ndarray, cost: np.ndarray) ->
     at_top = cheapest_reaching(front, top_q)
 
     def rounded(p: dict[str, Any]) -> dict[str, Any]:
-        return {"thresholds": [round(x, 4) for x in p["thresholds"]], "quality": round(p["quality"], 4), "cost": round(p["cost"], 4)}
+        return {
+            "thresholds": [round(x, 4) for x in p["thresholds"]],
+            "quality": round(p["quality"], 4),
+            "cost": round(p["cost"], 4),
+        }
 
     return {
         "frontier": [rounded(p) for p in front],
@@ -264,11 +274,17 @@ def evaluate_tiers(scores: np.ndarray, quality: np.ndarray, cost: np.ndarray) ->
 
 
 def _pairs_report(
-    sets: Sequence[LabelledSet], weak: str, strong: str, fns: dict[str, Callable[[dict[str, Any]], float]], progress: bool
+    sets: Sequence[LabelledSet],
+    weak: str,
+    strong: str,
+    fns: dict[str, Callable[[dict[str, Any]], float]],
+    progress: bool,
 ) -> dict[str, Any]:
     import numpy as np
 
-    usable = [s.labelled_by([weak, strong]) for s in sets if weak in s.quality and strong in s.quality]
+    usable = [
+        s.labelled_by([weak, strong]) for s in sets if weak in s.quality and strong in s.quality
+    ]
     usable = [s for s in usable if len(s)]
     if not usable:
         raise SystemExit(f"no prompts labelled for both {weak} and {strong}")
@@ -289,7 +305,10 @@ def _pairs_report(
 
 
 def _tiers_report(
-    sets: Sequence[LabelledSet], tiers: Sequence[str], fns: dict[str, Callable[[dict[str, Any]], float]], progress: bool
+    sets: Sequence[LabelledSet],
+    tiers: Sequence[str],
+    fns: dict[str, Callable[[dict[str, Any]], float]],
+    progress: bool,
 ) -> dict[str, Any]:
     import numpy as np
 
@@ -308,31 +327,57 @@ def _tiers_report(
         "tiers": list(tiers),
         "n": len(ls),
         "benchmarks": sorted(set(ls.benchmark.tolist())),
-        "single": {t: {"quality": round(float(quality[i].mean()), 4), "cost": round(float(cost[i].sum()), 4)} for i, t in enumerate(tiers)},
-        "oracle": {"quality": round(oq, 4), "cost": round(oc, 4), "cost_share": round(oc / float(cost[-1].sum()), 4)},
+        "single": {
+            t: {
+                "quality": round(float(quality[i].mean()), 4),
+                "cost": round(float(cost[i].sum()), 4),
+            }
+            for i, t in enumerate(tiers)
+        },
+        "oracle": {
+            "quality": round(oq, 4),
+            "cost": round(oc, 4),
+            "cost_share": round(oc / float(cost[-1].sum()), 4),
+        },
         "routers": {},
     }
     for name, fn in fns.items():
-        report["routers"][name] = evaluate_tiers(score_requests(fn, ls.requests, progress), quality, cost)
+        report["routers"][name] = evaluate_tiers(
+            score_requests(fn, ls.requests, progress), quality, cost
+        )
     return report
 
 
 def _print_pairs(report: dict[str, Any]) -> None:
     print(f"weak={report['weak']}  strong={report['strong']}")
     for bench, r in report["benchmarks"].items():
-        print(f"\n{bench}: n={r['n']}  weak={r['weak_quality']:.3f}  strong={r['strong_quality']:.3f}")
+        print(
+            f"\n{bench}: n={r['n']}  weak={r['weak_quality']:.3f}  strong={r['strong_quality']:.3f}"
+        )
         print(f"  {'router':<10} {'APGR':>6} {'CPT50':>6} {'CPT80':>6} {'AUC':>6}")
         for name, m in r["routers"].items():
-            print(f"  {name:<10} {m['apgr']:>6.3f} {m['cpt50']:>6.1%} {m['cpt80']:>6.1%} {m['auc']:>6.3f}")
+            print(
+                f"  {name:<10} {m['apgr']:>6.3f} {m['cpt50']:>6.1%} {m['cpt80']:>6.1%} "
+                f"{m['auc']:>6.3f}"
+            )
 
 
 def _print_tiers(report: dict[str, Any]) -> None:
-    print(f"tiers: {' < '.join(report['tiers'])}  n={report['n']}  benchmarks: {', '.join(report['benchmarks'])}")
+    print(
+        f"tiers: {' < '.join(report['tiers'])}  n={report['n']}  benchmarks: "
+        f"{', '.join(report['benchmarks'])}"
+    )
     top_cost = report["single"][report["tiers"][-1]]["cost"]
     for t, r in report["single"].items():
-        print(f"  only {t:<28} quality {r['quality']:.3f}  cost ${r['cost']:.2f} ({r['cost'] / top_cost:.0%})")
+        print(
+            f"  only {t:<28} quality {r['quality']:.3f}  cost ${r['cost']:.2f} "
+            f"({r['cost'] / top_cost:.0%})"
+        )
     o = report["oracle"]
-    print(f"  oracle {'':<26} quality {o['quality']:.3f}  cost ${o['cost']:.2f} ({o['cost_share']:.0%})")
+    print(
+        f"  oracle {'':<26} quality {o['quality']:.3f}  cost ${o['cost']:.2f} "
+        f"({o['cost_share']:.0%})"
+    )
     print(f"  cheapest policy reaching '{report['tiers'][-1]}' quality:")
     for name, r in report["routers"].items():
         p = r["at_top_quality"]
@@ -358,16 +403,24 @@ def _plot(report: dict[str, Any], path: str) -> None:
             r = report["benchmarks"][bench]
             for name, m in r["routers"].items():
                 ax.plot(
-                    [100 * x for x in m["curve"]["strong_share"]], m["curve"]["quality"], label=f"{name} (APGR {m['apgr']:.2f})"
+                    [100 * x for x in m["curve"]["strong_share"]],
+                    m["curve"]["quality"],
+                    label=f"{name} (APGR {m['apgr']:.2f})",
                 )
             ax.axhline(r["weak_quality"], color="grey", ls=":", lw=1)
             ax.axhline(r["strong_quality"], color="grey", ls="--", lw=1)
-            ax.set(title=f"{bench} (n={r['n']})", xlabel="% calls to strong model", ylabel="quality")
+            ax.set(
+                title=f"{bench} (n={r['n']})", xlabel="% calls to strong model", ylabel="quality"
+            )
             ax.legend(fontsize=8)
     else:
         fig, ax = plt.subplots(figsize=(6, 4.5))
         for name, r in report["routers"].items():
-            ax.plot([p["cost"] for p in r["frontier"]], [p["quality"] for p in r["frontier"]], label=name)
+            ax.plot(
+                [p["cost"] for p in r["frontier"]],
+                [p["quality"] for p in r["frontier"]],
+                label=name,
+            )
         for t, r in report["single"].items():
             ax.scatter([r["cost"]], [r["quality"]], marker="s")
             ax.annotate(t, (r["cost"], r["quality"]), fontsize=8)
@@ -418,8 +471,19 @@ def run(args: argparse.Namespace) -> int:
         if args.loo and args.cv:
             print("give --loo or --cv K, not both", file=sys.stderr)
             return 2
-        if args.weak or args.tiers or args.weights or args.classifier or args.benchmark or args.plot:
-            print(f"{flag} fixes pairs, tiers and classifier; it takes only --data, --json and --no-baselines", file=sys.stderr)
+        if (
+            args.weak
+            or args.tiers
+            or args.weights
+            or args.classifier
+            or args.benchmark
+            or args.plot
+        ):
+            print(
+                f"{flag} fixes pairs, tiers and classifier; it takes only --data, --json and "
+                "--no-baselines",
+                file=sys.stderr,
+            )
             return 2
         progress = sys.stderr.isatty()
         if args.loo:
@@ -479,14 +543,19 @@ def register(subparsers: Any) -> None:
         epilog=(
             "examples:\n"
             "  router eval --loo            # the README's leave-one-benchmark-out table (~3 min)\n"
-            "  router eval --cv 5           # the same table for unseen prompts of seen benchmarks\n"
+            "  router eval --cv 5"
+            "           # the same table for unseen prompts of seen benchmarks\n"
             "  router eval --data ../shared/data/routellm_evals --benchmark mmlu\n"
             "  router eval --data ../shared/data/zeroeval_tiers \\\n"
-            "      --weak claude-3-haiku-20240307 --strong claude-3-opus-20240229 --plot haiku_opus.png\n"
-            "  router eval --data ../shared/data/zeroeval_tiers --benchmark gsm8k --benchmark cruxeval_o \\\n"
-            "      --tiers claude-3-haiku-20240307,claude-3-sonnet-20240229,claude-3-opus-20240229\n"
+            "      --weak claude-3-haiku-20240307 --strong claude-3-opus-20240229"
+            " --plot haiku_opus.png\n"
+            "  router eval --data ../shared/data/zeroeval_tiers --benchmark gsm8k"
+            " --benchmark cruxeval_o \\\n"
+            "      --tiers claude-3-haiku-20240307,"
+            "claude-3-sonnet-20240229,claude-3-opus-20240229\n"
             "  router eval --data ../shared/data/routellm_evals --weights /tmp/no_mmlu.npz --json\n"
-            "  router eval --cascade        # the verified cascade on recorded answers (README table)\n"
+            "  router eval --cascade"
+            "        # the verified cascade on recorded answers (README table)\n"
             "  router eval --traffic training/traffic/requests.jsonl   # tier model, by family\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -499,21 +568,29 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--loo",
         action="store_true",
-        help="leave-one-benchmark-out: refit without each benchmark, report on it (the README table)",
+        help="leave-one-benchmark-out: refit without each benchmark, report on it (the README "
+             "table)",
     )
     parser.add_argument(
         "--cv",
         type=int,
         metavar="K",
-        help="K-fold cross-validation by prompt inside each benchmark: refit on K-1 folds, report on the last",
+        help="K-fold cross-validation by prompt inside each benchmark: refit on K-1 folds, report "
+             "on the last",
     )
     parser.add_argument("--seed", type=int, help="seed of the --cv folds (default 0)")
-    parser.add_argument("--benchmark", action="append", help="keep only this benchmark (repeatable)")
+    parser.add_argument(
+        "--benchmark", action="append", help="keep only this benchmark (repeatable)"
+    )
     parser.add_argument("--weak", help="weak model (pair mode; default: RouteLLM's Mixtral)")
     parser.add_argument("--strong", help="strong model (pair mode; default: RouteLLM's GPT-4)")
     parser.add_argument("--tiers", help="comma-separated models, cheapest first (tier mode)")
     parser.add_argument("--config", help="take classifier.kind/weights from this YAML config")
-    parser.add_argument("--classifier", choices=("learned", "rules"), help="classifier to evaluate (default learned)")
+    parser.add_argument(
+        "--classifier",
+        choices=("learned", "rules"),
+        help="classifier to evaluate (default learned)",
+    )
     parser.add_argument("--weights", help="weights file for the learned classifier")
     parser.add_argument("--no-baselines", action="store_true", help="skip random/length/rules")
     parser.add_argument("--plot", metavar="PNG", help="draw the curve(s) to this file")

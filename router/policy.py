@@ -179,7 +179,9 @@ def decide(
     """Pick the tier and the ordered deployments to try. Raises PolicyError when none can fit."""
     last = len(config.tiers) - 1
     floor = _tier_by_label(config, route.min_tier, "x-tianji-min-tier") if route.min_tier else 0
-    ceiling = _tier_by_label(config, route.max_tier, "x-tianji-max-tier") if route.max_tier else last
+    ceiling = (
+        _tier_by_label(config, route.max_tier, "x-tianji-max-tier") if route.max_tier else last
+    )
     if floor > ceiling:
         raise PolicyError(
             f"x-tianji-min-tier {route.min_tier!r} is above x-tianji-max-tier {route.max_tier!r}",

@@ -14,7 +14,12 @@ from typing import Any
 
 
 def _row(a: Any) -> dict[str, Any]:
-    return {"difficulty": a.difficulty, "task": a.task, "domain": a.domain, "confidence": a.confidence}
+    return {
+        "difficulty": a.difficulty,
+        "task": a.task,
+        "domain": a.domain,
+        "confidence": a.confidence,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,23 +46,28 @@ def run(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "score",
-        help="score JSONL requests from stdin: one {difficulty, task, domain, confidence} line per input line",
+        help="score JSONL requests from stdin: one {difficulty, task, domain, confidence} line per "
+             "input line",
         description=(
-            "Read JSONL from stdin, one object per line: {\"prompt\": \"...\"} or an OpenAI "
-            "request body {\"messages\": [...]}. Write one JSONL line "
-            "{\"difficulty\": float, \"task\": str, \"domain\": str, \"confidence\": float} "
+            'Read JSONL from stdin, one object per line: {"prompt": "..."} or an OpenAI '
+            'request body {"messages": [...]}. Write one JSONL line '
+            '{"difficulty": float, "task": str, "domain": str, "confidence": float} '
             "per input line, in order."
         ),
         epilog=(
             "examples:\n"
-            "  echo '{\"prompt\": \"Prove that sqrt(2) is irrational.\"}' | router score\n"
+            '  echo \'{"prompt": "Prove that sqrt(2) is irrational."}\' | router score\n'
             "  router score --config config/default.yaml < logged_requests.jsonl > scores.jsonl\n"
             "  router score --classifier rules --signals < requests.jsonl\n"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--config", help="take classifier.kind/weights from this YAML config")
-    parser.add_argument("--classifier", choices=("learned", "rules"), help="override the classifier kind")
+    parser.add_argument(
+        "--classifier", choices=("learned", "rules"), help="override the classifier kind"
+    )
     parser.add_argument("--weights", help="weights file for the learned classifier")
-    parser.add_argument("--signals", action="store_true", help="also write the signals behind each score")
+    parser.add_argument(
+        "--signals", action="store_true", help="also write the signals behind each score"
+    )
     parser.set_defaults(func=run)

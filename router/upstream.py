@@ -315,7 +315,9 @@ class Upstream:
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             retry_after = getattr(getattr(exc, "failure", None), "retry_after", None) or 0.0
-            return max(0.0, min(max(self._backoff(state), retry_after), deadline - time.monotonic()))
+            return max(
+                0.0, min(max(self._backoff(state), retry_after), deadline - time.monotonic())
+            )
 
         retrying = AsyncRetrying(
             stop=stop, wait=wait, retry=retry_if_exception(may_retry), reraise=True
@@ -790,10 +792,9 @@ def _provider_finished(stream: Any) -> bool:
 
 
 async def _close_quietly(stream: Any) -> None:
-    try:
+    # Closing a broken stream may fail again; there is nothing left to do then.
+    with contextlib.suppress(Exception):
         await stream.aclose()
-    except Exception:  # noqa: BLE001 - closing a broken stream may fail again; nothing to do
-        pass
 
 
 def _log_redaction(request_id: str, deployment: str, where: str) -> None:

@@ -28,15 +28,17 @@ import uvicorn
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 # Gateways started by tests write their request log here, not into the working directory.
-os.environ.setdefault("TIANJI_LOG_DB", os.path.join(tempfile.mkdtemp(prefix="tianji-log-"), "log.db"))
+os.environ.setdefault(
+    "TIANJI_LOG_DB", os.path.join(tempfile.mkdtemp(prefix="tianji-log-"), "log.db")
+)
 
+from router.api import create_app  # noqa: E402
 from router.classify.base import Assessment, ChatRequest  # noqa: E402
 from router.config import Config, parse_config  # noqa: E402
+from router.fakeprovider import FakeProvider  # noqa: E402
 from router.logs import configure_logging  # noqa: E402
 from router.redact import Redactor, secret_values  # noqa: E402
-from router.api import create_app  # noqa: E402
 from router.serving import uvicorn_options  # noqa: E402
-from router.fakeprovider import FakeProvider  # noqa: E402
 
 PROVIDER_KEY = "sk-fake-provider-key-0123456789abcdef"
 ANTHROPIC_KEY = "sk-ant-fake-anthropic-key-0123456789"
@@ -65,7 +67,10 @@ def deployment(fake: FakeProvider, dep_id: str, wire: str = "openai", **extra: A
         entry = {"model": f"openai/gpt-fake-{dep_id}", "api_base": fake.openai_base(dep_id)}
         entry["api_key"] = PROVIDER_KEY
     elif wire == "anthropic":
-        entry = {"model": f"anthropic/claude-fake-{dep_id}", "api_base": fake.anthropic_base(dep_id)}
+        entry = {
+            "model": f"anthropic/claude-fake-{dep_id}",
+            "api_base": fake.anthropic_base(dep_id),
+        }
         entry["api_key"] = ANTHROPIC_KEY
     else:
         raise ValueError(wire)

@@ -4,6 +4,7 @@ surface in litellm as the exceptions listed in router/fakeprovider/README.md."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -336,11 +337,9 @@ def test_random_failures_are_seeded() -> None:
     def statuses() -> list[int | None]:
         with FakeProvider(failure_rate=0.3, seed=7) as fake, httpx.Client() as client:
             for _ in range(60):
-                try:
+                with contextlib.suppress(httpx.TransportError):
                     client.post(fake.openai_base("r") + "/chat/completions",
                                 json={"model": "x", "messages": MESSAGES})
-                except httpx.TransportError:
-                    pass
             return [c.status for c in fake.calls("r")]
 
     first = statuses()
@@ -355,11 +354,9 @@ def test_random_failures_draw_from_the_given_faults() -> None:
     with FakeProvider(failure_rate=0.5, seed=3, random_faults=among) as fake, \
             httpx.Client() as client:
         for _ in range(60):
-            try:
+            with contextlib.suppress(httpx.TransportError):
                 client.post(fake.anthropic_base("r") + "/v1/messages",
                             json={"model": "claude-x", "messages": MESSAGES, "stream": True})
-            except httpx.TransportError:
-                pass
         faults = [(c.fault, c.status) for c in fake.calls("r")]
 
     assert {(None, 200), ("http_error", 503), ("stream_cut", 200)} == set(faults)

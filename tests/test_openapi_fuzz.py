@@ -122,7 +122,10 @@ def _check_response(case: Any, response: Any, elapsed: float) -> None:
     if case.path == "/readyz" and status == 503:
         assert response.json()["status"] == "not_ready"  # by design, not a server error
         return
-    assert status < 500, f"{case.method} {case.path} -> {status}: {response.text[:500]}; request body: {json.dumps(case.body)[:2000]}"
+    assert status < 500, (
+        f"{case.method} {case.path} -> {status}: {response.text[:500]}; request body: "
+        f"{json.dumps(case.body)[:2000]}"
+    )
     assert elapsed < NO_HANG_S
     if status >= 400:
         assert _header(response, "content-type").startswith("application/json")

@@ -80,8 +80,11 @@ def _held_out_scores(
         iterator = tqdm(held_out, desc="folds", unit="fold", leave=False, file=sys.stderr)
     for masks in iterator:
         rows = np.concatenate(masks)
-        # Targets are rebuilt from the training rows only (held-out labels would move the Rasch abilities).
-        ts = train.build_targets([s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()], tiers)
+        # Targets are rebuilt from the training rows only (held-out labels would move the Rasch
+        # abilities).
+        ts = train.build_targets(
+            [s.subset(~m) for s, m in zip(sets, masks, strict=True) if (~m).any()], tiers
+        )
         params, meta = train.fit(feats.subset(~rows), ts, expert, corpus)
         clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
         held = feats.subset(rows)
@@ -89,7 +92,9 @@ def _held_out_scores(
     return _per_set(scores, sets)
 
 
-def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: bool = False) -> tuple[list[Any], list[Any]]:
+def cross_fitted_scores(
+    data_dir: Path, folds: Sequence[str] = FOLDS, progress: bool = False
+) -> tuple[list[Any], list[Any]]:
     """The labelled sets and, for each, the difficulty of every prompt from the fold that left its
     benchmark (an open prompt: its source group) out.
 
@@ -98,13 +103,15 @@ def cross_fitted_scores(data_dir: Path, folds: Sequence[str] = FOLDS, progress: 
     import numpy as np
 
     from router import data
-
     from router.classify.open_eval import open_group
 
     sets = data.load(data_dir)
     masks = [[s.benchmark == b for s in sets] for b in folds]
     groups = sorted({g for s in sets for g in map(open_group, s.benchmark.tolist()) if g})
-    masks += [[np.array([open_group(b) == g for b in s.benchmark.tolist()], dtype=bool) for s in sets] for g in groups]
+    masks += [
+        [np.array([open_group(b) == g for b in s.benchmark.tolist()], dtype=bool) for s in sets]
+        for g in groups
+    ]
     tiers = data.open_tiers_near(data_dir)
     return sets, _held_out_scores(sets, masks, progress, tiers, Path(data_dir))
 
@@ -115,7 +122,9 @@ def loo_report(data_dir: Path, baselines: Sequence[str], progress: bool = False)
 
     sets, learned = cross_fitted_scores(data_dir, FOLDS, progress)
     head = {"mode": "loo", "folds": list(FOLDS)}
-    return held_out_report(sets, learned, baselines, head, progress, tiers=open_tiers_near(data_dir))
+    return held_out_report(
+        sets, learned, baselines, head, progress, tiers=open_tiers_near(data_dir)
+    )
 
 
 def prompt_folds(sets: Sequence[Any], k: int = CV_FOLDS, seed: int = CV_SEED) -> list[Any]:
@@ -180,7 +189,8 @@ def cv_report(
     progress: bool = False,
     seed: int = CV_SEED,
 ) -> dict[str, Any]:
-    """Pairs and tiers figures on k-fold (unseen prompts, same benchmarks) scores, with the baselines."""
+    """Pairs and tiers figures on k-fold (unseen prompts, same benchmarks) scores, with the
+    baselines."""
     from router.data import open_tiers_near
 
     sets, learned, folds = cv_scores(data_dir, k, seed, progress)
@@ -198,13 +208,14 @@ def held_out_report(
     folds: Sequence[Any] | None = None,
     tiers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Pairs and tiers figures for FOLDS' benchmarks on the given held-out learned scores and the baselines.
+    """Pairs and tiers figures for FOLDS' benchmarks on the given held-out learned scores and the
+    baselines.
 
     With `folds` (each row's cross-validation fold), a pair's figures come from the mean of the
     curves measured inside each fold, where one model scored all the rows. The tier figure
     (the cheapest of a threshold sweep that reaches the top tier's quality) is too noisy on
-    a fifth of a benchmark: it is measured on all rows, each learned score replaced by its percentile
-    among its fold's rows of the same data set (the folds hold the same benchmark mix).
+    a fifth of a benchmark: it is measured on all rows, each learned score replaced by its
+    percentile among its fold's rows of the same data set (the folds hold the same benchmark mix).
     """
     import numpy as np
 
@@ -220,12 +231,19 @@ def held_out_report(
             continue
         ls, cross = ls.subset(in_folds), cross[in_folds]
         fold = None if folds is None else folds[i][in_folds]
-        scored = {"learned": cross, **{n: score_requests(f, ls.requests, progress) for n, f in fns.items()}}
+        scored = {
+            "learned": cross,
+            **{n: score_requests(f, ls.requests, progress) for n, f in fns.items()},
+        }
         for source, weak, strong in PAIRS:
             if source != src:
                 continue
             for bench in FOLDS:
-                mask = (ls.benchmark == bench) & ~np.isnan(ls.quality[weak]) & ~np.isnan(ls.quality[strong])
+                mask = (
+                    (ls.benchmark == bench)
+                    & ~np.isnan(ls.quality[weak])
+                    & ~np.isnan(ls.quality[strong])
+                )
                 if not mask.any():
                     continue
                 w, s = ls.quality[weak][mask], ls.quality[strong][mask]
@@ -257,12 +275,19 @@ def held_out_report(
                         "benchmark": name,
                         "n": int(mask.sum()),
                         "single": {
-                            t: {"quality": round(float(quality[i].mean()), 4), "cost_share": round(float(cost[i].sum()) / top_cost, 4)}
+                            t: {
+                                "quality": round(float(quality[i].mean()), 4),
+                                "cost_share": round(float(cost[i].sum()) / top_cost, 4),
+                            }
                             for i, t in enumerate(CLAUDE_TIERS)
                         },
                         "oracle": {"quality": round(oq, 4), "cost_share": round(oc / top_cost, 4)},
                         "routers": {
-                            n: evaluate_tiers((_fold_percentiles(sc, fold) if n == "learned" else sc)[mask], quality, cost)
+                            n: evaluate_tiers(
+                                (_fold_percentiles(sc, fold) if n == "learned" else sc)[mask],
+                                quality,
+                                cost,
+                            )
                             for n, sc in scored.items()
                         },
                     }
@@ -275,7 +300,9 @@ def held_out_report(
         for n, f in fns.items():
             values = np.full(len(ls), np.nan)
             if is_open.any():
-                values[is_open] = score_requests(f, [ls.requests[j] for j in np.flatnonzero(is_open)], progress)
+                values[is_open] = score_requests(
+                    f, [ls.requests[j] for j in np.flatnonzero(is_open)], progress
+                )
             row[n] = values
         open_scored.append(row)
     report["open"] = open_rows(sets, open_scored, tiers or {}, folds)
@@ -283,7 +310,8 @@ def held_out_report(
 
 
 def _fold_percentiles(scores: Any, fold: Any) -> Any:
-    """Scores unchanged without folds; else each row's percentile among its fold (ties share the mean rank)."""
+    """Scores unchanged without folds; else each row's percentile among its fold (ties share the
+    mean rank)."""
     import numpy as np
 
     if fold is None:
@@ -292,13 +320,17 @@ def _fold_percentiles(scores: Any, fold: Any) -> Any:
     for f in set(fold.tolist()):
         rows = fold == f
         ordered = np.sort(scores[rows])
-        lo, hi = np.searchsorted(ordered, scores[rows], "left"), np.searchsorted(ordered, scores[rows], "right")
+        lo, hi = (
+            np.searchsorted(ordered, scores[rows], "left"),
+            np.searchsorted(ordered, scores[rows], "right"),
+        )
         out[rows] = (lo + hi) / (2 * rows.sum())
     return out
 
 
 def _pair_figures(fold: Any, mask: Any, scores: Any, weak: Any, strong: Any) -> dict[str, Any]:
-    """evaluate_pair on the masked rows; with folds, the figures of the fold-size-weighted mean curve.
+    """evaluate_pair on the masked rows; with folds, the figures of the fold-size-weighted mean
+    curve.
 
     Each fold's curve (quality at each strong-call share) comes from one model's ranking; the
     curves are averaged at a fine grid of shares and PGR is taken on the averaged qualities.
@@ -319,7 +351,12 @@ def _pair_figures(fold: Any, mask: Any, scores: Any, weak: Any, strong: Any) -> 
         quality.append(np.interp(grid, curve.share, curve.quality))
         sizes.append(rows.sum())
         aucs.append(auc(scores[rows], weak[rows] < 0.5))
-    mean = PairCurve(grid, np.average(quality, axis=0, weights=sizes), float(weak[mask].mean()), float(strong[mask].mean()))
+    mean = PairCurve(
+        grid,
+        np.average(quality, axis=0, weights=sizes),
+        float(weak[mask].mean()),
+        float(strong[mask].mean()),
+    )
     return {
         "apgr": round(apgr(mean), 4),
         "cpt50": round(cpt(mean, 0.5), 4),
@@ -329,7 +366,9 @@ def _pair_figures(fold: Any, mask: Any, scores: Any, weak: Any, strong: Any) -> 
 
 
 def _short(model: str) -> str:
-    return {"mixtral-8x7b-instruct": "Mixtral", "gpt-4-1106-preview": "GPT-4"}.get(model, model.split("-2024")[0].replace("claude-3-", "").title())
+    return {"mixtral-8x7b-instruct": "Mixtral", "gpt-4-1106-preview": "GPT-4"}.get(
+        model, model.split("-2024")[0].replace("claude-3-", "").title()
+    )
 
 
 def print_loo(report: dict[str, Any]) -> None:
@@ -337,30 +376,46 @@ def print_loo(report: dict[str, Any]) -> None:
     routers = list(report["pairs"][0]["routers"]) if report["pairs"] else ["learned"]
     if report["mode"] == "cv":
         print(
-            f"{report['k']}-fold cross-validation inside each benchmark (seed {report['seed']}): every prompt is "
+            f"{report['k']}-fold cross-validation inside each benchmark (seed {report['seed']}): "
+            "every prompt is "
             f"scored by weights fitted on the other {report['k'] - 1} folds of all benchmarks."
         )
     else:
         print("Leave-one-benchmark-out: each benchmark is scored by weights fitted without it.")
-    print("\nAPGR per benchmark (weak only = 0, strong only = 1, random = 0.5); learned AUC, CPT(50%), CPT(80%)")
+    print(
+        "\nAPGR per benchmark (weak only = 0, strong only = 1, random = 0.5); learned AUC, "
+        "CPT(50%), CPT(80%)"
+    )
     head = " ".join(f"{r:>8}" for r in routers)
-    print(f"{'benchmark':<11} {'weak -> strong':<17} {'n':>6} {head}  {'AUC':>5} {'CPT50':>6} {'CPT80':>6}")
+    print(
+        f"{'benchmark':<11} {'weak -> strong':<17} {'n':>6} {head}  {'AUC':>5} {'CPT50':>6} "
+        f"{'CPT80':>6}"
+    )
     for row in report["pairs"]:
         pair = f"{_short(row['weak'])} -> {_short(row['strong'])}"
         cells = " ".join(f"{row['routers'][r]['apgr']:>8.3f}" for r in routers)
         m = row["routers"]["learned"]
         print(
-            f"{row['benchmark']:<11} {pair:<17} {row['n']:>6} {cells}  {m['auc']:>5.3f} {m['cpt50']:>6.1%} {m['cpt80']:>6.1%}"
+            f"{row['benchmark']:<11} {pair:<17} {row['n']:>6} {cells}  {m['auc']:>5.3f} "
+            f"{m['cpt50']:>6.1%} {m['cpt80']:>6.1%}"
         )
-    print("\nClaude 3 Haiku < Sonnet < Opus: cost (share of Opus-only) of the cheapest thresholds reaching Opus-only accuracy")
+    print(
+        "\nClaude 3 Haiku < Sonnet < Opus: cost (share of Opus-only) of the cheapest thresholds "
+        "reaching Opus-only accuracy"
+    )
     print(f"{'benchmark':<19} {'n':>5} {'Opus acc':>8} {head}  {'oracle':>7}")
     for row in report["tiers"]:
         cells = " ".join(
-            f"{'never':>8}" if r["cost_share_at_top_quality"] is None else f"{r['cost_share_at_top_quality']:>8.1%}"
+            f"{'never':>8}"
+            if r["cost_share_at_top_quality"] is None
+            else f"{r['cost_share_at_top_quality']:>8.1%}"
             for r in (row["routers"][n] for n in routers)
         )
         opus = row["single"][OPUS]["quality"]
-        print(f"{row['benchmark']:<19} {row['n']:>5} {opus:>8.3f} {cells}  {row['oracle']['cost_share']:>7.1%}")
+        print(
+            f"{row['benchmark']:<19} {row['n']:>5} {opus:>8.3f} {cells}  "
+            f"{row['oracle']['cost_share']:>7.1%}"
+        )
     from router.classify.open_eval import print_open
 
     print_open(report.get("open", []), report["mode"])

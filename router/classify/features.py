@@ -104,7 +104,8 @@ def conversation_text(request: ChatRequest) -> tuple[str, float, int]:
 
 
 def words(text: str) -> frozenset[str]:
-    """Distinct words of two or more letters, and LaTeX commands, in the clipped, lower-cased text."""
+    """Distinct words of two or more letters, and LaTeX commands, in the clipped, lower-cased
+    text."""
     return frozenset(_WORD.findall(clip_text(text).lower()))
 
 
@@ -121,7 +122,9 @@ def log_chars(text: str) -> float:
 CHEAP_FEATURES = {"log_chars": log_chars}
 
 
-def structure_features(request: ChatRequest, text: str, system_share: float, turns: int) -> np.ndarray:
+def structure_features(
+    request: ChatRequest, text: str, system_share: float, turns: int
+) -> np.ndarray:
     """Named structural signals, each roughly in [0, 1] (order = STRUCTURE_NAMES)."""
     n_chars = len(text)
     n_words = len(text.split())

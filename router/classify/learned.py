@@ -67,6 +67,7 @@ from router.classify.features import (
     structure_features,
     words,
 )
+from router.classify.tasks import detect_task
 from router.classify.taxonomy import (
     OPEN_NAMES,
     READING_INPUTS,
@@ -75,7 +76,6 @@ from router.classify.taxonomy import (
     read_request,
     request_ask,
 )
-from router.classify.tasks import detect_task
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
 FORMAT_VERSION = 7
@@ -109,14 +109,21 @@ LIFTED_FORMATS = frozenset({"knowledge", "math_word"})
 # A grade-school "word problem" with this many expert terms is expert work (one term is often a
 # story's prop: a patient, a dividend); so is one read as any of these kinds.
 LEAVE_WORD_PROBLEM_TERMS = 2
-_NOT_WORD_PROBLEM = frozenset({"system_design", "code_writing", "data_sql", "agentic", "long_context_analysis"})
+_NOT_WORD_PROBLEM = frozenset(
+    {"system_design", "code_writing", "data_sql", "agentic", "long_context_analysis"}
+)
 _OUTPUT_PREDICTION = re.compile(
-    r"\[PYTHON\]|^\s*assert .*==|what (?:does|will|would) .{0,60}(?:print|output|return)|predict the output"
+    r"\[PYTHON\]|^\s*assert .*==|what (?:does|will|would) .{0,60}(?:print|output|return)"
+    r"|predict the output"
     r"|what is the output|complete the assertion",
     re.MULTILINE | re.IGNORECASE,
 )
 # The task label a benchmark format reports (the open kinds are taxonomy.KINDS).
-FORMAT_KIND = {"math_word": "word_problem", "math_competition": "proof", "code_reasoning": "debugging"}
+FORMAT_KIND = {
+    "math_word": "word_problem",
+    "math_competition": "proof",
+    "code_reasoning": "debugging",
+}
 
 
 def format_applies(task: str, text: str, reading: Reading) -> bool:
@@ -124,7 +131,10 @@ def format_applies(task: str, text: str, reading: Reading) -> bool:
     if task == "chat":
         return False
     if task == "math_word":
-        return reading.expert_terms < LEAVE_WORD_PROBLEM_TERMS and reading.kind not in _NOT_WORD_PROBLEM
+        return (
+            reading.expert_terms < LEAVE_WORD_PROBLEM_TERMS
+            and reading.kind not in _NOT_WORD_PROBLEM
+        )
     if task == "code_reasoning":
         return _OUTPUT_PREDICTION.search(text[:4000]) is not None
     return True
@@ -145,14 +155,18 @@ class LearnedClassifier:
         unknown = [n for n in self.within_names if n not in CHEAP_FEATURES]
         if unknown:
             raise ValueError(f"weights use signals the gateway does not compute: {unknown}")
-        self._within_idx = np.array([STRUCTURE_NAMES.index(n) for n in self.within_names], dtype=int)
+        self._within_idx = np.array(
+            [STRUCTURE_NAMES.index(n) for n in self.within_names], dtype=int
+        )
         self._levels = params["levels"].astype(np.float64)
         self._w_mu = params["within_mu"].astype(np.float64)
         self._w_coef = params["within_coef"].astype(np.float64)
         self._class_index = {c: i for i, c in enumerate(self.classes)}
         self._prior = float(np.mean(self._levels))
         if list(meta["task_term_names"]) != list(STRUCTURE_NAMES):  # type: ignore[call-overload]
-            raise ValueError("weights were fitted on other structure signals; retrain with `router train`")
+            raise ValueError(
+                "weights were fitted on other structure signals; retrain with `router train`"
+            )
         self._task_mu = params["task_mu"].astype(np.float64)
         self._task_coef = params["task_coef"].astype(np.float64)
         self._task_term = {self._class_index[c] for c in meta["task_terms"]}  # type: ignore[attr-defined]
@@ -175,7 +189,12 @@ class LearnedClassifier:
             coef = params["expert_coef"].astype(np.float64)
             self._expert = (coef, float(params["expert_bias"][0]))
         self._words: dict[int, dict[str, float]] = {}
-        for word, i, value in zip(params["word_list"].tolist(), params["word_task"].tolist(), params["word_coef"].tolist(), strict=True):
+        for word, i, value in zip(
+            params["word_list"].tolist(),
+            params["word_task"].tolist(),
+            params["word_coef"].tolist(),
+            strict=True,
+        ):
             self._words.setdefault(int(i), {})[str(word)] = float(value)
 
     @classmethod
@@ -185,14 +204,20 @@ class LearnedClassifier:
         with np.load(path, allow_pickle=False) as f:
             meta = json.loads(str(f["meta"]))
             if meta.get("format") != FORMAT_VERSION:
-                raise ValueError(f"{path}: weights format {meta.get('format')!r}, expected {FORMAT_VERSION}")
+                raise ValueError(
+                    f"{path}: weights format {meta.get('format')!r}, expected {FORMAT_VERSION}"
+                )
             params = {k: f[k] for k in f.files if k != "meta"}
         return cls(params, meta)
 
     def features(self, request: ChatRequest) -> tuple[np.ndarray, str, frozenset[str]]:
         """(structure signals, task class, words) of a request."""
         text, system_share, turns = conversation_text(request)
-        return structure_features(request, text, system_share, turns), detect_task(text), words(text)
+        return (
+            structure_features(request, text, system_share, turns),
+            detect_task(text),
+            words(text),
+        )
 
     def expert_strength(self, ask: str) -> tuple[float, float]:
         """(raw score, strength in [0, 1]) of the expertise signal; (0, 0) without one."""
@@ -220,7 +245,9 @@ class LearnedClassifier:
         """The vocabulary term's logit for an ask (vocabulary.py)."""
         return sum(self._vocab_coef[c] * v for c, v in vocabulary.features(ask).items())
 
-    def word_weight(self, task_index: int, present: frozenset[str]) -> tuple[float, dict[str, float]]:
+    def word_weight(
+        self, task_index: int, present: frozenset[str]
+    ) -> tuple[float, dict[str, float]]:
         """The words part of a task's term (sum of the present words' weights minus the task's
         offset) and the weight of each present word that has one."""
         weights = self._words.get(task_index)
@@ -297,9 +324,17 @@ class LearnedClassifier:
             bench, bench_signals = self._bench(request, text, system_share, turns, task)
             signals.update(bench_signals)
             z = max(bench, z_open) if task in LIFTED_FORMATS and z_open > LIFT_ABOVE else bench
-            signals["path"] = f"benchmark format {task}" + (", lifted by the open reading" if z > bench else "")
-            kind = reading.kind if reading.kind == "arithmetic" else FORMAT_KIND.get(task, reading.kind)
-            if task == "math_competition" or (task == "math_word" and reading.kind not in ("general", "small_talk")):
+            signals["path"] = f"benchmark format {task}" + (
+                ", lifted by the open reading" if z > bench else ""
+            )
+            kind = (
+                reading.kind
+                if reading.kind == "arithmetic"
+                else FORMAT_KIND.get(task, reading.kind)
+            )
+            if task == "math_competition" or (
+                task == "math_word" and reading.kind not in ("general", "small_talk")
+            ):
                 confidence = max(confidence, 0.7)
         else:
             z = z_open
@@ -327,7 +362,11 @@ class LearnedClassifier:
             x = structure_features(request, text, system_share, turns).astype(np.float64)
             from_words, hits = self.word_weight(i, words(text)) if i in self._words else (0.0, {})
             within = float((x - self._task_mu[i]) @ self._task_coef[i]) + from_words
-            signals = {n: round(float(v), 4) for n, v, c in zip(STRUCTURE_NAMES, x, self._task_coef[i], strict=True) if v and c}
+            signals = {
+                n: round(float(v), 4)
+                for n, v, c in zip(STRUCTURE_NAMES, x, self._task_coef[i], strict=True)
+                if v and c
+            }
             if hits:
                 top = sorted(hits.items(), key=lambda kv: (-abs(kv[1]), kv[0]))[:SHOWN_WORDS]
                 signals["words"] = ", ".join(f"{w} {v:+.3f}" for w, v in top)

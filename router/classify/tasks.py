@@ -23,7 +23,13 @@ from __future__ import annotations
 
 import re
 
-TASK_CLASSES: tuple[str, ...] = ("chat", "code_reasoning", "knowledge", "math_competition", "math_word")
+TASK_CLASSES: tuple[str, ...] = (
+    "chat",
+    "code_reasoning",
+    "knowledge",
+    "math_competition",
+    "math_word",
+)
 TASK_OF = {
     "math_word": "math",
     "math_competition": "math",
@@ -52,7 +58,8 @@ _COMPETITION_CUE = re.compile(
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MATH_CUE = re.compile(
-    r"\b(how many|how much|how long|how far|how old|what is the value|what percent|find|compute|calculate"
+    r"\b(how many|how much|how long|how far|how old|what is the value|what percent"
+    r"|find|compute|calculate"
     r"|solve|sum|total|percent|remainder|probability|integers?|each|per|times|twice|half)\b"
 )
 _NUMBER_WORD = re.compile(

@@ -79,8 +79,8 @@ MIN_PAIR_PROMPTS = 100
 # those folds ranked worse than the structure term.
 WORD_MIN_Z = 2.0
 # The open term: ridge penalty, and its spread (std of its logit) on the open prompts. In-source
-# 5-fold cross-validation on the open prompts gains little from a wider spread, and the term does not
-# carry across sources (leave-one-source-out): wider, it moves traffic it never saw by its
+# 5-fold cross-validation on the open prompts gains little from a wider spread, and the term does
+# not carry across sources (leave-one-source-out): wider, it moves traffic it never saw by its
 # domain alone (an easy coding ask that names a number read as mathematics).
 OPEN_TERM_ALPHA = 100.0
 OPEN_TERM_SPREAD = 0.3
@@ -149,8 +149,11 @@ def rasch(ls: LabelledSet) -> tuple[np.ndarray, dict[str, float]]:
     return ease, ability
 
 
-def build_targets(sets: Sequence[LabelledSet], open_tiers: dict[str, dict[str, str]] | None = None) -> TrainingSet:
-    """Targets for every row of `sets`; `open_tiers` (data.open_tiers) prices the open prompts' models."""
+def build_targets(
+    sets: Sequence[LabelledSet], open_tiers: dict[str, dict[str, str]] | None = None
+) -> TrainingSet:
+    """Targets for every row of `sets`; `open_tiers` (data.open_tiers) prices the open prompts'
+    models."""
     import numpy as np
 
     from router.data import OPEN_SOURCE, ROUTELLM_STRONG, ROUTELLM_WEAK
@@ -170,13 +173,24 @@ def build_targets(sets: Sequence[LabelledSet], open_tiers: dict[str, dict[str, s
             open_gain = tier_gain(ls, open_tiers)
         elif src == "zeroeval_tiers":
             ease, ability = rasch(ls)
-            cheap = ability.get(REFERENCE_CHEAP_MODEL, float(np.quantile(list(ability.values()), 0.25)))
+            cheap = ability.get(
+                REFERENCE_CHEAP_MODEL, float(np.quantile(list(ability.values()), 0.25))
+            )
             y = 1.0 / (1.0 + np.exp(ease + cheap))
             if REFERENCE_CHEAP_MODEL in ls.quality and all(m in ls.quality for m in GAIN_MODELS):
-                diffs = np.vstack([ls.quality[m] - ls.quality[REFERENCE_CHEAP_MODEL] for m in GAIN_MODELS])
-                pair = {f"{m} - {REFERENCE_CHEAP_MODEL}": d for m, d in zip(GAIN_MODELS, diffs, strict=True)}
+                diffs = np.vstack(
+                    [ls.quality[m] - ls.quality[REFERENCE_CHEAP_MODEL] for m in GAIN_MODELS]
+                )
+                pair = {
+                    f"{m} - {REFERENCE_CHEAP_MODEL}": d
+                    for m, d in zip(GAIN_MODELS, diffs, strict=True)
+                }
                 known = ~np.isnan(diffs)
-                gain = np.where(known.any(axis=0), np.where(known, diffs, 0.0).sum(axis=0) / np.maximum(1, known.sum(axis=0)), np.nan)
+                gain = np.where(
+                    known.any(axis=0),
+                    np.where(known, diffs, 0.0).sum(axis=0) / np.maximum(1, known.sum(axis=0)),
+                    np.nan,
+                )
         elif src == "routellm_evals":
             y = 0.7 * (1.0 - ls.quality[ROUTELLM_WEAK]) + 0.3 * (1.0 - ls.quality[ROUTELLM_STRONG])
             gain = ls.quality[ROUTELLM_STRONG] - ls.quality[ROUTELLM_WEAK]
@@ -196,7 +210,9 @@ def build_targets(sets: Sequence[LabelledSet], open_tiers: dict[str, dict[str, s
         sources.append(np.array([src] * len(ls)))
     names = sorted({name for pair in pairs for name in pair})
     pair_gains = {
-        name: np.concatenate([pair.get(name, np.full(len(ls), np.nan)) for ls, pair in zip(sets, pairs, strict=True)])
+        name: np.concatenate(
+            [pair.get(name, np.full(len(ls), np.nan)) for ls, pair in zip(sets, pairs, strict=True)]
+        )
         for name in names
     }
     return TrainingSet(
@@ -282,7 +298,12 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
 
     import numpy as np
 
-    from router.classify.features import STRUCTURE_NAMES, conversation_text, structure_features, words
+    from router.classify.features import (
+        STRUCTURE_NAMES,
+        conversation_text,
+        structure_features,
+        words,
+    )
     from router.classify.learned import expertise_ask, format_applies
     from router.classify.tasks import detect_task
     from router.classify.taxonomy import (
@@ -450,7 +471,9 @@ def _tier_design(
     return np.column_stack([feats.inputs, strengths]), offset
 
 
-def _open_term(x: np.ndarray, gain: np.ndarray, benchmark: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _open_term(
+    x: np.ndarray, gain: np.ndarray, benchmark: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Ridge of the open prompts' gain on the taxonomy's open vector, inside each benchmark, every
     benchmark weighing the same; scaled to OPEN_TERM_SPREAD on those prompts (zero without any)."""
     import numpy as np
@@ -466,7 +489,9 @@ def _open_term(x: np.ndarray, gain: np.ndarray, benchmark: np.ndarray) -> tuple[
     return mu, (coef * OPEN_TERM_SPREAD / spread if spread > 0 else coef * 0.0)
 
 
-def _fit_benchmarks(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def _fit_benchmarks(
+    feats: Features, ts: TrainingSet
+) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Fit the per-task levels and the within-task terms of the benchmark formats."""
     import numpy as np
 
@@ -513,7 +538,13 @@ def _fit_benchmarks(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndar
         if rows.sum() < TASK_TERM_MIN_PROMPTS:
             continue
         pair_gains = {name: g[rows] for name, g in ts.pair_gains.items()}
-        term = _task_term(feats.subset(rows), ts.gain[rows], pair_gains, w[rows], (ts.source[rows], ts.benchmark[rows]))
+        term = _task_term(
+            feats.subset(rows),
+            ts.gain[rows],
+            pair_gains,
+            w[rows],
+            (ts.source[rows], ts.benchmark[rows]),
+        )
         reference = np.std(shared_spread[rows])
         if term.spread <= 0 or reference <= 0:  # no signal, or no scale to put it on
             continue
@@ -558,7 +589,8 @@ def _fit_benchmarks(feats: Features, ts: TrainingSet) -> tuple[dict[str, np.ndar
 
 @dataclass
 class TaskTerm:
-    """One task's within term before rescaling: (x - mu) @ coef + sum of its words' weights - offset."""
+    """One task's within term before rescaling: (x - mu) @ coef + sum of its words' weights
+    - offset."""
 
     coef: np.ndarray  # per structure signal, on the raw scale
     mu: np.ndarray
@@ -566,7 +598,9 @@ class TaskTerm:
     offset: float  # the words' mean contribution over the training prompts
     spread: float  # std of the term inside the training benchmarks
     kind: str  # "structure" or "words, alpha=A"
-    inner: dict[str, dict[str, float]]  # inner cross-validated correlation with each pair's gain, per option
+    inner: dict[
+        str, dict[str, float]
+    ]  # inner cross-validated correlation with each pair's gain, per option
 
 
 def _task_term(
@@ -576,13 +610,14 @@ def _task_term(
     w: np.ndarray,
     groups: tuple[np.ndarray, np.ndarray],
 ) -> TaskTerm:
-    """Fit every option on INNER_FOLDS - 1 folds and predict the last; refit the chosen one on all rows.
+    """Fit every option on INNER_FOLDS - 1 folds and predict the last; refit the chosen one on all
+    rows.
 
     Words are kept only if, for every model pair with >= MIN_PAIR_PROMPTS of the task's prompts,
     their held-out predictions correlate with that pair's gain better than the structure
     signals alone by more than WORD_MIN_Z standard errors of a correlation (1 / sqrt(n)):
-    thousands of word weights must clearly help every pair the term serves. Of the word options that pass, the
-    one with the largest worst-pair margin wins."""
+    thousands of word weights must clearly help every pair the term serves. Of the word options
+    that pass, the one with the largest worst-pair margin wins."""
     import numpy as np
 
     x = feats.structure.astype(np.float64)
@@ -600,24 +635,35 @@ def _task_term(
         if not test.any() or test.all():
             continue
         train_groups = (groups[0][~test], groups[1][~test])
-        held_out["structure"][test] = x[test] @ _ridge(x[~test], gain[~test], w[~test], train_groups, TASK_TERM_ALPHA)
+        held_out["structure"][test] = x[test] @ _ridge(
+            x[~test], gain[~test], w[~test], train_groups, TASK_TERM_ALPHA
+        )
         if vocab:
             gram, rhs = _gram(xw[~test], gain[~test], w[~test], train_groups)
             for a in WORD_ALPHAS:
-                held_out[a][test] = xw[test] @ _solve(gram, rhs, _penalty(x.shape[1], len(vocab), a))
+                held_out[a][test] = xw[test] @ _solve(
+                    gram, rhs, _penalty(x.shape[1], len(vocab), a)
+                )
 
-    checked = {name: g for name, g in pair_gains.items() if np.isfinite(g).sum() >= MIN_PAIR_PROMPTS} or {"gain": gain}
+    checked = {
+        name: g for name, g in pair_gains.items() if np.isfinite(g).sum() >= MIN_PAIR_PROMPTS
+    } or {"gain": gain}
     inner: dict[str, dict[str, float]] = {}
     for name, g in checked.items():
         m = np.isfinite(g)
         sub = (groups[0][m], groups[1][m])
-        inner[name] = {_option_name(o): round(_within_corr(held_out[o][m], g[m], w[m], sub), 4) for o in options}
+        inner[name] = {
+            _option_name(o): round(_within_corr(held_out[o][m], g[m], w[m], sub), 4)
+            for o in options
+        }
 
     def margin(option: str | float) -> float:
-        """The smallest gain in correlation over the structure term, less WORD_MIN_Z standard errors."""
+        """The smallest gain in correlation over the structure term, less WORD_MIN_Z standard
+        errors."""
         name = _option_name(option)
         return min(
-            c[name] - c["structure"] - WORD_MIN_Z / np.sqrt(np.isfinite(checked[p]).sum()) for p, c in inner.items()
+            c[name] - c["structure"] - WORD_MIN_Z / np.sqrt(np.isfinite(checked[p]).sum())
+            for p, c in inner.items()
         )
 
     passing = [o for o in options[1:] if margin(o) > 0]
@@ -633,7 +679,9 @@ def _task_term(
     word_coef = coef[n_struct:]
     presence = np.asarray(xw[:, n_struct:].T @ w).ravel() / w.sum()
     words = {word: float(v) for word, v in zip(vocab, word_coef, strict=True) if v != 0.0}
-    return TaskTerm(coef[:n_struct], mu, words, float(presence @ word_coef), spread, _option_name(best), inner)
+    return TaskTerm(
+        coef[:n_struct], mu, words, float(presence @ word_coef), spread, _option_name(best), inner
+    )
 
 
 def _option_name(option: str | float) -> str:
@@ -651,13 +699,17 @@ def _word_design(x: np.ndarray, word_sets: Sequence[frozenset[str]], vocab: Sequ
         indices.extend(sorted(column[word] for word in ws if word in column))
         indptr.append(len(indices))
     presence = sparse.csr_matrix(
-        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(word_sets), len(vocab))
+        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)),
+        shape=(len(word_sets), len(vocab)),
     )
     return sparse.hstack([sparse.csr_matrix(x), presence]).tocsr()
 
 
-def _gram(x: Any, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(Xd' W Xd, Xd' W yd) for sparse x, with x and y taken inside each group (Xd = x - group mean)."""
+def _gram(
+    x: Any, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(Xd' W Xd, Xd' W yd) for sparse x, with x and y taken inside each group
+    (Xd = x - group mean)."""
     import numpy as np
     from scipy import sparse
 
@@ -668,14 +720,20 @@ def _gram(x: Any, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.nda
         xg, wg = x[rows], w[rows]
         m = np.asarray(xg.mean(axis=0)).ravel()
         s = np.asarray(xg.T @ wg).ravel()
-        gram += (xg.T @ sparse.diags(wg) @ xg).toarray() - np.outer(s, m) - np.outer(m, s) + wg.sum() * np.outer(m, m)
+        gram += (
+            (xg.T @ sparse.diags(wg) @ xg).toarray()
+            - np.outer(s, m)
+            - np.outer(m, s)
+            + wg.sum() * np.outer(m, m)
+        )
         yd = y[rows] - y[rows].mean()
         rhs += np.asarray(xg.T @ (wg * yd)).ravel() - m * float(wg @ yd)
     return gram, rhs
 
 
 def _penalty(n_structure: int, n_words: int, word_alpha: float) -> np.ndarray:
-    """Ridge penalty per column: the structure signals as in the structure-only term, words by word_alpha."""
+    """Ridge penalty per column: the structure signals as in the structure-only term, words by
+    word_alpha."""
     import numpy as np
 
     return np.concatenate([np.full(n_structure, TASK_TERM_ALPHA), np.full(n_words, word_alpha)])
@@ -688,7 +746,9 @@ def _solve(gram: np.ndarray, rhs: np.ndarray, penalty: np.ndarray) -> np.ndarray
     return cho_solve(cho_factor(gram + np.diag(penalty)), rhs)
 
 
-def _within_corr(pred: np.ndarray, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray]) -> float:
+def _within_corr(
+    pred: np.ndarray, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray]
+) -> float:
     """Weighted correlation of pred and y, both taken inside each group; 0 if either is constant."""
     import numpy as np
 
@@ -706,7 +766,9 @@ def _demeaned(x: np.ndarray, source: np.ndarray, benchmark: np.ndarray) -> np.nd
     return out
 
 
-def _ridge(x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray], alpha: float) -> np.ndarray:
+def _ridge(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: tuple[np.ndarray, np.ndarray], alpha: float
+) -> np.ndarray:
     """Weighted ridge of y on x, both taken inside each (source, benchmark) group (no intercept)."""
     import numpy as np
 
@@ -758,9 +820,8 @@ def run(args: argparse.Namespace) -> int:
     import os
     import sys
 
-    from router.data import default_data_dir
-
     from router.classify.traffic import CorpusError
+    from router.data import default_data_dir
 
     data = Path(args.data) if args.data else default_data_dir()
     corpus = None if args.no_traffic else Path(args.traffic)
@@ -788,7 +849,8 @@ def register(subparsers: Any) -> None:
         "train",
         help="fit the learned difficulty classifier from labelled routing data",
         description=(
-            "Fit the learned classifier (per-task levels + within-task gain terms on structure signals "
+            "Fit the learned classifier (per-task levels + within-task gain terms on structure "
+            "signals "
             "and words, or length terms) from the shared "
             "routing data and write a weights file. Deterministic: the same data gives "
             "the same weights."
@@ -823,6 +885,7 @@ def register(subparsers: Any) -> None:
         "--exclude",
         action="append",
         metavar="BENCHMARK",
-        help="leave this benchmark out of training (repeatable): gsm8k, math_l5, cruxeval_o, mmlu, alpaca",
+        help="leave this benchmark out of training (repeatable): gsm8k, math_l5, cruxeval_o, mmlu, "
+             "alpaca",
     )
     parser.set_defaults(func=run)

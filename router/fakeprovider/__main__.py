@@ -7,8 +7,8 @@ import json
 
 import uvloop
 
-from .httpserver import serve
 from .faults import TRANSIENT_FAULTS, Fault
+from .httpserver import serve
 from .service import Behaviour, Service
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 
 
-class FaultKind(str, enum.Enum):
+class FaultKind(enum.StrEnum):
     """What goes wrong. The fields of `Fault` that each kind reads are listed."""
 
     HTTP_ERROR = "http_error"  # status, retry_after: the provider's JSON error body

@@ -11,11 +11,12 @@ from types import TracebackType
 
 import uvloop
 
-from .httpserver import serve
 from .faults import TRANSIENT_FAULTS, Fault
+from .httpserver import serve
 from .service import Behaviour, Service
 
 HOST = "127.0.0.1"
+_DEFAULT_BEHAVIOUR = Behaviour()  # frozen, so one shared default is safe
 _held_sockets: list[socket.socket] = []  # keeps closed_port_url()'s port bound
 
 
@@ -52,7 +53,7 @@ class FakeProvider(Service):
     """
 
     def __init__(self, *, port: int = 0, failure_rate: float = 0.0, seed: int = 0,
-                 behaviour: Behaviour = Behaviour(),
+                 behaviour: Behaviour = _DEFAULT_BEHAVIOUR,
                  random_faults: Sequence[Fault] = TRANSIENT_FAULTS) -> None:
         super().__init__(failure_rate=failure_rate, seed=seed, behaviour=behaviour,
                          random_faults=random_faults)

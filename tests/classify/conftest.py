@@ -15,7 +15,10 @@ SHARED_DATA = default_data_dir()
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not (SHARED_DATA / "zeroeval_tiers").is_dir():
-        pytest.skip(f"shared routing data not found at {SHARED_DATA} (set TIANJI_DATA, or put it at ../shared/data)")
+        pytest.skip(
+            f"shared routing data not found at {SHARED_DATA} (set TIANJI_DATA, or put it at "
+            "../shared/data)"
+        )
     return SHARED_DATA
 
 

@@ -60,4 +60,6 @@ def test_the_outcome_of_given_thresholds_is_reported_as_shares_of_the_top_tier()
     assert got["quality"] == pytest.approx(1.0) and got["quality_share"] == pytest.approx(1.0)
     assert got["cost"] == pytest.approx(222) and got["cost_share"] == pytest.approx(222 / 600)
     everything_small = labelled_outcome(SCORES, QUALITY, COST, [1.0, 1.0])
-    assert everything_small["quality"] == pytest.approx(2 / 6) and everything_small["cost_share"] == pytest.approx(6 / 600)
+    assert everything_small["quality"] == pytest.approx(2 / 6) and everything_small[
+        "cost_share"
+    ] == pytest.approx(6 / 600)

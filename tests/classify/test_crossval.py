@@ -1,4 +1,5 @@
-"""`router eval --cv`: prompt-level folds that never split a prompt, and held-out scores for every row."""
+"""`router eval --cv`: prompt-level folds that never split a prompt, and held-out scores for
+every row."""
 
 from __future__ import annotations
 
@@ -53,11 +54,13 @@ def test_every_prompt_is_scored_by_weights_that_never_saw_it(shared_data):
     from router import data
     from router.classify.crossval import cv_scores
 
-    sets = [s.subset(np.arange(len(s)) % max(1, len(s) // 600) == 0) for s in data.load(shared_data)]
+    sets = [
+        s.subset(np.arange(len(s)) % max(1, len(s) // 600) == 0) for s in data.load(shared_data)
+    ]
     got_sets, scores, folds = cv_scores(sets, k=3)
     assert [len(s) for s in got_sets] == [len(s) for s in scores] == [len(f) for f in folds]
     for s, f in zip(scores, folds, strict=True):
-        assert np.isfinite(s).all() and ((0 <= s) & (s <= 1)).all()
+        assert np.isfinite(s).all() and ((s >= 0) & (s <= 1)).all()
         assert set(f.tolist()) == {0, 1, 2}
 
 

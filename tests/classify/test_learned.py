@@ -9,8 +9,10 @@ GREETING = "hi, how are you?"
 WORD_PROBLEM = "Tom has 3 apples and buys 2 more. How many apples does he have?"
 LONG_WORD_PROBLEM = (
     "A bakery sells muffins for $3 each and cookies for $1.50 each. On Monday it sold 120 muffins "
-    "and twice as many cookies. On Tuesday it sold 20% fewer muffins than Monday and 45 more cookies "
-    "than Monday. If each muffin costs $1.10 to make and each cookie $0.40, what was the total profit "
+    "and twice as many cookies. On Tuesday it sold 20% fewer muffins than Monday and 45 more "
+    "cookies "
+    "than Monday. If each muffin costs $1.10 to make and each cookie $0.40, what was the total "
+    "profit "
     "over the two days?"
 )
 PROOF = (
@@ -46,7 +48,8 @@ def test_task_labels(learned):
 
 def test_order_on_constructed_prompts(learned):
     greeting, word, long_word, code, proof = (
-        score(learned, t).difficulty for t in (GREETING, WORD_PROBLEM, LONG_WORD_PROBLEM, CODE, PROOF)
+        score(learned, t).difficulty
+        for t in (GREETING, WORD_PROBLEM, LONG_WORD_PROBLEM, CODE, PROOF)
     )
     assert greeting < code < proof
     assert word < long_word < proof  # more quantities and steps -> harder, within maths
@@ -80,14 +83,32 @@ def test_the_gateway_path_scores_like_the_training_path(learned):
     requests = [
         {"messages": [{"role": "user", "content": "hi"}]},
         {"messages": [{"role": "user", "content": "Tom has 3 apples and buys 2 more. How many?"}]},
-        {"messages": [{"role": "system", "content": "You are terse."},
-                      {"role": "user", "content": "Prove that there are infinitely many primes. " * 20}]},
-        {"messages": [{"role": "user", "content": "```python\nprint(1)\n```\nWhat does it print?"}]},
-        {"messages": [{"role": "user", "content": "Which organ makes insulin?\nA. Liver\nB. Pancreas\nC. Heart\nD. Lung"}]},
+        {
+            "messages": [
+                {"role": "system", "content": "You are terse."},
+                {"role": "user", "content": "Prove that there are infinitely many primes. " * 20},
+            ]
+        },
+        {
+            "messages": [
+                {"role": "user", "content": "```python\nprint(1)\n```\nWhat does it print?"}
+            ]
+        },
+        {
+            "messages": [
+                {
+                    "role": "user",
+                    "content": "Which organ makes insulin?\n"
+                    "A. Liver\nB. Pancreas\nC. Heart\nD. Lung",
+                }
+            ]
+        },
     ]
     from router.classify import train
 
-    assert {learned.features(r)[1] for r in requests} >= set(learned.meta["task_terms"]) - {"math_competition"}
+    assert {learned.features(r)[1] for r in requests} >= set(learned.meta["task_terms"]) - {
+        "math_competition"
+    }
     for request in requests:
         _, task, _ = learned.features(request)
         expected = train.featurize([request]).predict(learned)

@@ -58,7 +58,12 @@ def test_tier_policy_and_oracle():
 
 def test_labelled_jsonl_round_trip(tmp_path):
     rows = [
-        {"prompt": f"q{i}", "benchmark": "toy", "quality": {"weak": w, "strong": 1.0}, "cost": {"weak": 1, "strong": 10}}
+        {
+            "prompt": f"q{i}",
+            "benchmark": "toy",
+            "quality": {"weak": w, "strong": 1.0},
+            "cost": {"weak": 1, "strong": 10},
+        }
         for i, w in enumerate(WEAK)
     ]
     path = tmp_path / "toy.jsonl"

@@ -10,7 +10,10 @@ def test_rules_order_and_range():
     rules = load_classifier("rules")
     easy = rules.score(prompt_request("Translate 'thank you' to French.")).difficulty
     hard = rules.score(
-        prompt_request("Prove step by step that the equation x^2 - 2y^2 = 1 has infinitely many integer solutions.")
+        prompt_request(
+            "Prove step by step that the equation x^2 - 2y^2 = 1 has infinitely many integer "
+            "solutions."
+        )
     ).difficulty
     assert 0.0 <= easy < hard <= 1.0
 
@@ -18,6 +21,8 @@ def test_rules_order_and_range():
 def test_rules_reads_keywords_at_both_ends_of_a_long_conversation():
     rules = load_classifier("rules")
     filler = "The meeting notes were shared with the team. " * 400
-    tail = rules.score({"messages": [{"role": "user", "content": filler + "Now prove the theorem rigorously."}]})
+    tail = rules.score(
+        {"messages": [{"role": "user", "content": filler + "Now prove the theorem rigorously."}]}
+    )
     plain = rules.score({"messages": [{"role": "user", "content": filler + "Thanks."}]})
     assert tail.signals["reasoning"] > 0 and tail.difficulty > plain.difficulty

@@ -17,7 +17,9 @@ def _small_fit(shared_data):
     from router import data
     from router.classify import train
 
-    sets = [s.subset(np.arange(len(s)) % max(1, len(s) // 150) == 0) for s in data.load(shared_data)]
+    sets = [
+        s.subset(np.arange(len(s)) % max(1, len(s) // 150) == 0) for s in data.load(shared_data)
+    ]
     ts = train.build_targets(sets)
     return train.fit(train.featurize(ts.requests), ts)
 
@@ -75,7 +77,9 @@ def test_a_task_term_orders_prompts_by_the_gain_it_was_fitted_to():
     from router.classify.learned import FORMAT_VERSION, LearnedClassifier
 
     n = train.TASK_TERM_MIN_PROMPTS + 100
-    texts = [_word_problem(i, 2 + 6 * (i % 2)) for i in range(n)] + [f"Tell me a story about a cat, take {i}." for i in range(150)]
+    texts = [_word_problem(i, 2 + 6 * (i % 2)) for i in range(n)] + [
+        f"Tell me a story about a cat, take {i}." for i in range(150)
+    ]
     gain = np.array([float(i % 2) for i in range(n)] + [np.nan] * 150)
     ts = train.TrainingSet(
         requests=[{"messages": [{"role": "user", "content": t}]} for t in texts],
@@ -88,7 +92,9 @@ def test_a_task_term_orders_prompts_by_the_gain_it_was_fitted_to():
     assert set(feats.tasks[:n]) == {"math_word"} and set(feats.tasks[n:]) == {"chat"}
     params, meta = train.fit(feats, ts)
     assert meta["task_terms"] == ["math_word"]
-    assert meta["task_term_kinds"]["math_word"] == "structure"  # the words are the same in every prompt
+    assert (
+        meta["task_term_kinds"]["math_word"] == "structure"
+    )  # the words are the same in every prompt
     clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
     many, few = _word_problem(10_001, 8), _word_problem(10_000, 2)
     assert clf.score({"messages": [{"role": "user", "content": many}]}).difficulty > clf.score(
@@ -96,12 +102,17 @@ def test_a_task_term_orders_prompts_by_the_gain_it_was_fitted_to():
     ).difficulty
     scores = feats.predict(clf)
     assert scores[:n][gain[:n] == 1].min() > scores[:n][gain[:n] == 0].max()
-    assert params["within_coef"][0] < 0  # the length term alone would have ranked them the other way
+    assert (
+        params["within_coef"][0] < 0
+    )  # the length term alone would have ranked them the other way
 
 
 def _choice_question(i: int, topic: str) -> str:
     filler = " Read it twice." * (i % 3)
-    return f"Question {i} on the {topic} unit.{filler} Which option is right?\nA. one\nB. two\nC. three\nD. four"
+    return (
+        f"Question {i} on the {topic} unit.{filler} Which option is right?\n"
+        "A. one\nB. two\nC. three\nD. four"
+    )
 
 
 def test_a_task_term_weighs_words_when_the_inner_fit_finds_they_predict_the_gain():
@@ -117,7 +128,9 @@ def test_a_task_term_weighs_words_when_the_inner_fit_finds_they_predict_the_gain
     texts = [_choice_question(i, t) for i, t in enumerate(topics)]
     ts = train.TrainingSet(
         requests=[{"messages": [{"role": "user", "content": t}]} for t in texts],
-        target=np.array([0.3 + 0.05 * (i % 3) for i in range(n)]),  # longer -> harder: a length term to scale to
+        target=np.array(
+            [0.3 + 0.05 * (i % 3) for i in range(n)]
+        ),  # longer -> harder: a length term to scale to
         benchmark=np.array(["synthetic"] * n),
         source=np.array(["test"] * n),
         gain=np.array([1.0 if t == "negligence" else 0.0 for t in topics]),
@@ -129,7 +142,10 @@ def test_a_task_term_weighs_words_when_the_inner_fit_finds_they_predict_the_gain
     inner = meta["task_term_inner_cv"]["knowledge"]["gain"]  # no model pairs given: the gain itself
     assert inner[meta["task_term_kinds"]["knowledge"]] > inner["structure"] + 0.5
     clf = LearnedClassifier(params, {"format": FORMAT_VERSION, **meta})
-    law, bio = (clf.score({"messages": [{"role": "user", "content": _choice_question(10**6, t)}]}) for t in ("negligence", "enzymology"))
+    law, bio = (
+        clf.score({"messages": [{"role": "user", "content": _choice_question(10**6, t)}]})
+        for t in ("negligence", "enzymology")
+    )
     assert law.difficulty > bio.difficulty
     assert "negligence" in law.signals["words"] and "negligence" not in bio.signals.get("words", "")
     scores = feats.predict(clf)
@@ -151,7 +167,10 @@ def test_words_must_help_every_model_pair_the_task_serves():
     on_topic = np.array([1.0 if t == "negligence" else 0.0 for t in topics])
     longer = np.array([1.0 if i % 3 == 2 else 0.0 for i in range(n)])
     ts = train.TrainingSet(
-        requests=[{"messages": [{"role": "user", "content": _choice_question(i, t)}]} for i, t in enumerate(topics)],
+        requests=[
+            {"messages": [{"role": "user", "content": _choice_question(i, t)}]}
+            for i, t in enumerate(topics)
+        ],
         target=np.array([0.3 + 0.05 * (i % 3) for i in range(n)]),
         benchmark=np.array(["synthetic"] * n),
         source=np.array(["test"] * n),
@@ -161,7 +180,9 @@ def test_words_must_help_every_model_pair_the_task_serves():
     params, meta = train.fit(train.featurize(ts.requests), ts)
     assert meta["task_term_kinds"]["knowledge"] == "structure"
     inner = meta["task_term_inner_cv"]["knowledge"]
-    assert inner["big - small"]["words, alpha=300"] > inner["big - small"]["structure"]  # it would have helped one pair
+    assert (
+        inner["big - small"]["words, alpha=300"] > inner["big - small"]["structure"]
+    )  # it would have helped one pair
     assert len(params["word_list"]) == 0
 
 
@@ -175,5 +196,7 @@ def test_calibrate_current_reports_the_configs_thresholds_and_writes_nothing(sha
         capture_output=True, text=True, cwd=REPO, timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert "expected quality" in result.stderr and "of claude-3-opus-20240229 alone" in result.stderr
+    assert (
+        "expected quality" in result.stderr and "of claude-3-opus-20240229 alone" in result.stderr
+    )
     assert result.stdout == "" and config.read_text(encoding="utf-8") == text

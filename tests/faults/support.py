@@ -117,7 +117,9 @@ def chat(
     return result
 
 
-def post_raw(gw: Gateway, path: str, content: bytes, headers: dict[str, str] | None = None) -> Result:
+def post_raw(
+    gw: Gateway, path: str, content: bytes, headers: dict[str, str] | None = None
+) -> Result:
     started = time.monotonic()
     response = gw.http.post(
         path, content=content, headers={"content-type": "application/json", **(headers or {})}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import deployment, make_config, run_gateway
 from router.fakeprovider import Fault, FaultKind
+from tests.conftest import deployment, make_config, run_gateway
 from tests.faults.support import assert_served, chat, deployments_state, fast_config, log_records
 
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import deployment, make_config, run_gateway
 from router.fakeprovider import Fault, FaultKind
+from tests.conftest import deployment, make_config, run_gateway
 
 
 def metric(text: str, name: str, **labels: str) -> float:

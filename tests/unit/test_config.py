@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def tier(tier_name, max_difficulty=None, **dep):
-    entry = {"name": tier_name, "deployments": [{"model": "openai/gpt-4o-mini", "api_key": "k", **dep}]}
+    entry = {
+        "name": tier_name,
+        "deployments": [{"model": "openai/gpt-4o-mini", "api_key": "k", **dep}],
+    }
     if max_difficulty is not None:
         entry["max_difficulty"] = max_difficulty
     return entry

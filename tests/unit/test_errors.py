@@ -73,7 +73,9 @@ def test_a_parameter_litellm_cannot_map_is_untranslatable():
     """litellm's Anthropic mapping reads response_format["type"] in a function whose name says
     "response" (map_response_format_to_anthropic_tool): still the request's fault, not the
     provider's, so it must not cool the deployment down."""
-    exc = _raise("anthropic/m", CLOSED, [{"role": "user", "content": "hi"}], response_format={"schema": {}})
+    exc = _raise(
+        "anthropic/m", CLOSED, [{"role": "user", "content": "hi"}], response_format={"schema": {}}
+    )
     assert classify(exc).kind is Kind.UNTRANSLATABLE
 
 

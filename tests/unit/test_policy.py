@@ -88,7 +88,9 @@ def test_requested_output_counts_against_the_window():
 def test_capabilities_are_hard_constraints():
     tools = [{"type": "function", "function": {"name": "f"}}]
     cfg = config(small_supports=["json"])
-    assert run(cfg, {"messages": [{"role": "user", "content": "x"}], "tools": tools}).tier == "medium"
+    assert (
+        run(cfg, {"messages": [{"role": "user", "content": "x"}], "tools": tools}).tier == "medium"
+    )
     image = {"messages": [{"role": "user", "content": [
         {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}]}]}
     assert run(cfg, image).tier == "medium"
