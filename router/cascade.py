@@ -380,9 +380,11 @@ _LONE_LETTER = re.compile(r"^[ \t*_`]*\(?([A-J])\)?[.)]?[ \t*_`]*$", re.MULTILIN
 
 
 def _last_line(text: str) -> str | None:
-    for line in reversed(text.splitlines()):
-        line = line.strip(_MARKUP_EDGES)
-        if line and not line.startswith("```"):
+    for raw in reversed(text.splitlines()):
+        if raw.strip().startswith("```"):  # a fence's own line (checked before markup goes)
+            continue
+        line = raw.strip(_MARKUP_EDGES)
+        if line:
             return line
     return None
 
@@ -425,8 +427,9 @@ _ARITHMETIC = re.compile(r"[\d\s.+\-*/()]+")
 
 def _number(text: str) -> float | None:
     """The ZeroEval maths rule: drop `$ , #`; evaluate a fraction, else take the first number."""
-    s = text.replace("−", "-").replace("{,}", "").replace("\\!", "")
-    s = _LATEX_TEXT.sub(r"\1", s)
+    # `\text{,}` first, so that its comma is a thousands separator like `{,}` and `,`.
+    s = _LATEX_TEXT.sub(r"\1", text.replace("−", "-"))
+    s = s.replace("{,}", "").replace("\\!", "")
     s = _FRAC.sub(r"(\1)/(\2)", s)
     s = s.replace("$", "").replace(",", "").replace("#", "").replace("\\%", "%").strip()
     if "/" in s and len(s) <= MAX_ARITHMETIC_CHARS and _ARITHMETIC.fullmatch(s):

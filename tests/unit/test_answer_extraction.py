@@ -96,6 +96,13 @@ def test_a_markdown_rule_after_the_answer_is_not_the_last_line():
     assert found("So the total is:\n\n42\n\n***", "numeric") == ("42", 42.0, "last-line")
 
 
+def test_a_code_fence_left_open_at_the_end_is_not_the_last_line():
+    """An answer cut off after opening a code block: the line before the fence is read, not
+    the fence's language name."""
+    assert found("The result is 42\n```python", "numeric") == ("The result is 42", 42.0,
+                                                                  "last-line")
+
+
 @pytest.mark.parametrize("text", [
     "The answer is 3 + 4 = 7 apples",
     "The answer is 2 * 3 = 6, plus 1 = 7 pages",
@@ -141,6 +148,7 @@ def test_an_ellipsis_is_kept_where_a_full_stop_is_dropped():
     ("#3/4", 0.75),
     (r"\text{1/2}", 0.5),
     ("1{,}000", 1000.0),  # LaTeX's thousands separator
+    (r"1\text{,}000", 1000.0),  # and the same written as text
     (r"1\!000", 1000.0),  # LaTeX's negative thin space
     # Only an answer holding a fraction is evaluated; otherwise its first number counts, as in
     # the data's `correct` labels (evaluating `3 * 4` too disagrees with them on 5 rows).
