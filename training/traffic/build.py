@@ -5,7 +5,8 @@
 
 Every line: id, messages (OpenAI chat format; some with `tools`), tier, reason, kind, domain,
 family (the template: all variants of one ask share it, and cross-validation folds by it),
-lang, writer (who wrote the ask: `w1` unless a list's rows say otherwise), and, where they apply, group (short_hard / long_easy) and pair.
+lang, writer (who wrote the ask: `w1` unless a list's rows say otherwise),
+and, where they apply, group (short_hard / long_easy) and pair.
 """
 
 from __future__ import annotations
