@@ -342,8 +342,12 @@ def _forced_json_tool(cloud: str, body: dict[str, Any]) -> dict[str, Any]:
     return dict(tool["input_schema"])
 
 
-def _completion_tokens(usage: dict[str, Any]) -> int:
-    return int(usage.get("output_tokens", usage.get("outputTokens", -1)))
+def _tokens(usage: dict[str, Any]) -> tuple[int, int]:
+    """(prompt, completion) tokens as the provider reported them (Converse's names or
+    Anthropic's)."""
+    if "inputTokens" in usage:
+        return usage["inputTokens"], usage["outputTokens"]
+    return usage["input_tokens"], usage["output_tokens"]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -373,7 +377,8 @@ def test_json_mode_answers_the_object_as_the_message_content(fake, json_gateways
         assert choice.message.tool_calls is None
     assert json.loads(content) == ANSWER and finish == "stop"
     (call,) = fake.calls(dep)
-    assert usage is not None and usage.completion_tokens == _completion_tokens(call.usage)
+    assert usage is not None
+    assert (usage.prompt_tokens, usage.completion_tokens) == _tokens(call.usage)
     schema = _forced_json_tool(cloud, call.body)
     assert schema["type"] == "object" and schema.get("additionalProperties", True) is True
     assert not schema.get("required")
