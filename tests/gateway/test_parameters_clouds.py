@@ -302,6 +302,12 @@ JSON_CLOUDS = ("anthropic", "converse", "invoke", "vertex")
 ANSWER = {"city": "Porto", "day": 3, "tags": ["meeting"]}
 
 
+def _answers_json(fake: Any, dep: str) -> None:
+    """The deployment's answer is ANSWER (the fake writes it into a forced tool's input; its
+    text is a format string, so braces are doubled)."""
+    fake.configure(dep, text=json.dumps(ANSWER).replace("{", "{{").replace("}", "}}"))
+
+
 def _json_cloud(fake: Any, credentials: str, cloud: str, name: str) -> dict:
     if cloud == "anthropic":
         return deployment(fake, name, "anthropic", model="anthropic/claude-sonnet-4-5")
@@ -358,7 +364,7 @@ def test_json_mode_answers_the_object_as_the_message_content(fake, json_gateways
     only `{}`), and the openai SDK gets the tool's input as the message's content: the
     object, finish reason `stop`, no tool call, the provider's usage."""
     dep = f"json-{cloud}" if mode != "whole" else f"json-{cloud}-whole"
-    fake.configure(dep, text=json.dumps(ANSWER).replace("{", "{{").replace("}", "}}"))
+    _answers_json(fake, dep)
     gw = json_gateways[dep]
     if mode == "stream":
         chunks = list(gw.client.chat.completions.create(
@@ -389,7 +395,7 @@ def test_json_mode_answers_the_object_as_the_message_content(fake, json_gateways
 def test_responses_text_format_json_object_answers_the_object(fake, json_gateways, cloud, mode):
     """/v1/responses with `text.format: json_object`: the object is the output text."""
     dep = f"json-{cloud}"
-    fake.configure(dep, text=json.dumps(ANSWER).replace("{", "{{").replace("}", "}}"))
+    _answers_json(fake, dep)
     responses = json_gateways[dep].client.responses
     if mode == "stream":
         events = list(responses.create(model="small", input="Where and when?", stream=True,
@@ -408,8 +414,7 @@ def test_responses_text_format_json_object_answers_the_object(fake, json_gateway
 def test_json_mode_beside_client_tools_adds_the_json_tool_and_forces_it(fake, json_gateways):
     """As litellm's tool path does for Claude without native output: the client's tools are
     sent, the JSON tool after them, and the JSON tool is the one forced."""
-    fake.configure("json-anthropic", text=json.dumps(ANSWER).replace("{", "{{").replace(
-        "}", "}}"))
+    _answers_json(fake, "json-anthropic")
     completion = json_gateways["json-anthropic"].client.chat.completions.create(
         model="small", messages=HI, response_format={"type": "json_object"}, tools=TOOLS)
     assert json.loads(completion.choices[0].message.content) == ANSWER
