@@ -5,16 +5,15 @@ Three outcomes per parameter and deployment (the README's parameter table lists 
 - passed as is, or translated by litellm's mapping for the provider (`max_tokens`, `stop`,
   `tools`, `response_format: json_schema` to an Anthropic tool, `user` to Anthropic's
   `metadata.user_id`, ...), plus Tianji's own translations in `for_provider`
-  (`response_format: json_object` to Claude as a JSON-object schema, `safety_identifier` as
-  `user` where only that exists);
+  (`response_format: json_object` to Claude as a forced tool open to any object, see
+  `_json_mode`; `safety_identifier` as `user` where only that exists);
 - not honoured: the policy skips the deployment (`ModelInfo.params` lacks the parameter), so
   the request goes to one that honours it, or gets a 400 naming it when none in reach does;
 - handled by Tianji itself (`stream`, `stream_options`, `store: false`, `metadata`,
   `prompt_cache_key` as the affinity key): never a reason to skip a deployment.
 
 Where a deployment takes a parameter but only some of its values (Bedrock's Converse API
-has no `scale` service tier: litellm drops it; Claude with native structured output cannot
-take `json_object`, see `native_output`), `required` names the value
+has no `scale` service tier: litellm drops it), `required` names the value
 (`service_tier: scale`, see `value_key`) and `honoured` lists the values each deployment
 takes; a 400's `param` is still the parameter (`param_name`). Off the OpenAI wire, what
 litellm lists but does not carry through is not honoured either: legacy `functions` (they
@@ -79,6 +78,9 @@ _NO_OP: dict[str, tuple[Any, ...]] = {
     "service_tier": ("auto", "default"),
 }
 _JSON_OBJECT_SCHEMA = {"name": "json_object", "schema": {"type": "object"}}
+# JSON mode's tool where litellm would send native structured output: any object, whatever
+# its keys (native output's `additionalProperties: false` would admit only `{}`).
+_ANY_OBJECT = {"type": "object", "properties": {}, "additionalProperties": True}
 # What litellm's Anthropic mapping refuses to send as metadata.user_id (an email address or
 # a phone number; litellm 1.106.2 `_valid_user_id`): sent as a stable hash instead.
 _EMAIL_OR_PHONE = re.compile(
@@ -111,10 +113,6 @@ def value_key(name: str, value: Any) -> str | None:
     """The name of a value only some deployments that take the parameter honour."""
     if name == "service_tier" and isinstance(value, str):
         return f"service_tier: {value}"
-    if name == "response_format" and isinstance(value, Mapping) and value.get(
-        "type"
-    ) == "json_object":
-        return "response_format: json_object"
     return None
 
 
@@ -180,18 +178,13 @@ def _values(dep: Deployment, supported: frozenset[str]) -> frozenset[str]:
         tiers = _CLOUD_SERVICE_TIERS if dep.provider == "bedrock" or is_gemini(dep) else (
             "flex", "scale", "priority")
         values |= {f"service_tier: {tier}" for tier in tiers}
-    if "response_format" in supported and not (is_claude(dep) and native_output(dep.model)):
-        values.add("response_format: json_object")
     return frozenset(values)
 
 
 @lru_cache(maxsize=1024)
 def native_output(model: str) -> bool:
     """Whether litellm sends Claude's `response_format` as native structured output
-    (Anthropic's `output_format`, Converse's `outputConfig`) rather than a forced tool.
-    Native structured output sets `additionalProperties: false` on every object, so JSON
-    mode's schema of any object would admit only `{}`: such a deployment does not take
-    `json_object` (the request goes where it is honoured)."""
+    (Anthropic's `output_format`, Converse's `outputConfig`) rather than a forced tool."""
     from litellm.utils import supports_native_structured_output
 
     provider, _, bare = model.partition("/")
@@ -236,12 +229,35 @@ def for_provider(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
     if is_claude(dep):
         response_format = out.get("response_format")
         if isinstance(response_format, Mapping) and response_format.get("type") == "json_object":
-            # litellm maps only json_schema to Claude (a forced tool whose input is the
-            # answer); JSON mode is the schema of any JSON object.
-            out["response_format"] = {"type": "json_schema", "json_schema": _JSON_OBJECT_SCHEMA}
+            out = _json_mode(dep, out)
         user = out.get("user")
         if isinstance(user, str) and _EMAIL_OR_PHONE.match(user):
             out["user"] = _hashed(user)
+    return out
+
+
+def _json_mode(dep: Deployment, params: dict[str, Any]) -> dict[str, Any]:
+    """`response_format: json_object` for Claude. litellm maps only `json_schema` to Claude;
+    without native structured output it sends that as a forced tool whose input is the
+    answer, so JSON mode goes as the schema of any JSON object. With native structured
+    output (Claude 4.5 on Anthropic's API and Bedrock) litellm would send the schema as
+    `output_format` / `outputConfig`, whose `additionalProperties: false` admits only `{}`:
+    there Tianji adds litellm's own JSON tool (open to any object) and forces it, as litellm
+    does on its tool path, and sets litellm's `json_mode`, which turns the tool's input
+    back into the message's content. With `reasoning_effort` (extended thinking) Claude
+    takes no forced tool: the tool is offered, as on litellm's tool path."""
+    if not native_output(dep.model):
+        return {**params, "response_format": {"type": "json_schema",
+                                              "json_schema": _JSON_OBJECT_SCHEMA}}
+    from litellm.constants import RESPONSE_FORMAT_TOOL_NAME
+
+    out = {k: v for k, v in params.items() if k != "response_format"}
+    tool = {"type": "function", "function": {"name": RESPONSE_FORMAT_TOOL_NAME,
+                                             "parameters": _ANY_OBJECT}}
+    out["tools"] = [*(out.get("tools") or []), tool]
+    if out.get("reasoning_effort") is None:
+        out["tool_choice"] = {"type": "function", "function": {"name": RESPONSE_FORMAT_TOOL_NAME}}
+    out["json_mode"] = True
     return out
 
 

@@ -50,6 +50,7 @@ from router.config import Config, Deployment
 from router.direct import DirectTransport, plain_call, plain_deployment
 from router.errors import Failure, GatewayError, Kind, MalformedAnswer, Stalled, classify
 from router.health import Health
+from router.json_mode import JsonModeStream
 from router.params import for_provider
 from router.policy import Candidate, Decision
 from router.redact import Redactor, StreamScrubber
@@ -393,6 +394,8 @@ class Upstream:
                     min(start_by, first_token_by) - started, Stalled(stall) if stall else None
                 ):
                     response = await call(**kwargs)
+                    if kwargs.get("json_mode"):
+                        response = JsonModeStream(response)  # see router/json_mode.py
                     first = await wire.first(response)
                 if not stream:
                     chunks = _Paced(response, *self._idle(), until=attempt_end,

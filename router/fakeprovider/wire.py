@@ -34,6 +34,22 @@ class Turn:
     def completion_tokens(self) -> int:
         return len(self.pieces)
 
+    @property
+    def tool_input(self) -> JSON:
+        """The forced tool's input on the Claude wires: the answer when it is a JSON object
+        (as a model asked for JSON writes it there), else no arguments."""
+        try:
+            value = json.loads(self.text)
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def tool_input_pieces(self) -> list[str]:
+        """The tool's input as a stream sends it: its JSON in pieces of up to 8 characters."""
+        encoded = _ENCODER.encode(self.tool_input)
+        return [encoded[i:i + 8] for i in range(0, len(encoded), 8)]
+
 
 class Wire(Protocol):
     """One provider's wire format: how to read a request and write answers and errors.

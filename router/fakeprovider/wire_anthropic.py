@@ -88,7 +88,8 @@ class AnthropicWire:
         if turn.tool is None:
             deltas = [{"type": "text_delta", "text": piece} for piece in turn.pieces]
         else:
-            deltas = [{"type": "input_json_delta", "partial_json": part} for part in "{}"]
+            deltas = [{"type": "input_json_delta", "partial_json": part}
+                      for part in turn.tool_input_pieces]
         index = 1 if turn.thinking else 0
         thinking = [
             _ev("content_block_start",
@@ -164,7 +165,7 @@ class AnthropicWire:
         if turn.tool is None:
             return {"type": "text", "text": turn.text if full else ""}
         return {"type": "tool_use", "id": f"toolu_fake_{turn.dep_id}", "name": turn.tool,
-                "input": {}}
+                "input": turn.tool_input if full else {}}
 
     @staticmethod
     def _output_tokens(turn: Turn) -> int:

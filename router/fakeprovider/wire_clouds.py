@@ -167,8 +167,9 @@ class ConverseWire(BedrockWire):
             events += [
                 ("contentBlockStart", {"contentBlockIndex": index, "start": {"toolUse": {
                     "toolUseId": f"tooluse_fake_{turn.dep_id}", "name": turn.tool}}}),
-                ("contentBlockDelta", {"contentBlockIndex": index,
-                                       "delta": {"toolUse": {"input": "{}"}}}),
+                *(("contentBlockDelta", {"contentBlockIndex": index,
+                                         "delta": {"toolUse": {"input": piece}}})
+                  for piece in turn.tool_input_pieces),
             ]
         events += [("contentBlockStop", {"contentBlockIndex": index}),
                    ("messageStop", {"stopReason": self._stop_reason(turn)}),
@@ -208,7 +209,7 @@ class ConverseWire(BedrockWire):
         if turn.tool is None:
             return {"text": turn.text}
         return {"toolUse": {"toolUseId": f"tooluse_fake_{turn.dep_id}", "name": turn.tool,
-                            "input": {}}}
+                            "input": turn.tool_input}}
 
 
 class VertexWire(AnthropicWire):

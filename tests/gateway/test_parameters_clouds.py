@@ -20,7 +20,7 @@ import openai
 import pytest
 
 from router.upstream import assemblable
-from tests.anthropic.conftest import bedrock, service_account, vertex
+from tests.anthropic.conftest import BEDROCK_HAIKU, bedrock, service_account, vertex
 from tests.conftest import deployment, make_config, run_gateway
 from tests.gateway.test_parameters import HI, ROUTED, SCHEMA, TOOLS, TRANSLATED
 
@@ -129,6 +129,9 @@ CONVERSE: list[tuple[str, dict[str, Any], Any]] = [
      {"response_format": {"type": "json_schema",
                           "json_schema": {"name": "thing", "schema": SCHEMA}}},
      lambda b: _native_schema(b) == {**SCHEMA, "additionalProperties": False}),
+    ("response_format-json_object", {"response_format": {"type": "json_object"}},
+     lambda b: b["toolConfig"]["toolChoice"] == {"tool": {"name": "json_tool_call"}}
+     and "outputConfig" not in b),
     ("response_format-text", {"response_format": {"type": "text"}}, _no_tools),
     ("user", {"user": "user-42"}, lambda b: b["requestMetadata"] == {"user_id": "user-42"}),
     ("user-email", {"user": "ada@example.com"},
@@ -211,13 +214,11 @@ ROWS = [(cloud, *row) for cloud, rows in [("converse", CONVERSE), *_ANTHROPIC_BO
         for row in rows]
 # The Claude column's routed rows. Converse also routes web search (litellm maps none) and
 # the one service tier Bedrock has no name for (litellm would drop it); InvokeModel's
-# Claude 3.5 is no reasoning model; neither Anthropic body takes a service tier. JSON mode
-# on Converse: see the last test.
+# Claude 3.5 is no reasoning model; neither Anthropic body takes a service tier.
 _ROUTED_BY = {
     "converse": [r for r in ROUTED if r[0] not in ("service_tier", "reasoning_effort")] + [
         ("web_search_options", {"web_search_options": {}}),
-        ("service_tier-scale", {"service_tier": "scale"}),
-        ("response_format-json_object", {"response_format": {"type": "json_object"}})],
+        ("service_tier-scale", {"service_tier": "scale"})],
     "invoke": [*ROUTED, ("service_tier-priority", {"service_tier": "priority"})],
     "vertex": [r for r in ROUTED if r[0] != "reasoning_effort"] + [
         ("service_tier-priority", {"service_tier": "priority"})],
@@ -294,38 +295,156 @@ def test_a_service_tier_bedrock_has_no_name_for_is_a_400_that_names_the_value(fa
         "'scale': converse: does not support parameter service_tier: scale")
 
 
+# JSON mode on each Claude cloud: Claude 4.5 with native structured output on Anthropic's API
+# and on Bedrock (Converse, InvokeModel), where Tianji sends litellm's JSON tool itself, and on
+# Vertex AI (no native output in litellm's table), where litellm's tool path sends it.
+JSON_CLOUDS = ("anthropic", "converse", "invoke", "vertex")
+ANSWER = {"city": "Porto", "day": 3, "tags": ["meeting"]}
+
+
+def _answers_json(fake: Any, dep: str) -> None:
+    """The deployment's answer is ANSWER (the fake writes it into a forced tool's input; its
+    text is a format string, so braces are doubled)."""
+    fake.configure(dep, text=json.dumps(ANSWER).replace("{", "{{").replace("}", "}}"))
+
+
+def _json_cloud(fake: Any, credentials: str, cloud: str, name: str) -> dict:
+    if cloud == "anthropic":
+        return deployment(fake, name, "anthropic", model="anthropic/claude-sonnet-4-5")
+    if cloud == "invoke":
+        # Tianji's table lookup does not find `invoke/` ids of Claude 4.5: say what it takes.
+        return bedrock(fake, name, f"invoke/{BEDROCK_HAIKU}", supports=["tools", "json"])
+    return _cloud(fake, credentials, cloud, name)
+
+
 @pytest.fixture(scope="module")
-def native(fake: Any) -> Iterator[Any]:
-    """Claude Sonnet 4.5 on Anthropic's API (native structured output in litellm's table),
-    then an OpenAI-wire deployment."""
-    with run_gateway(make_config([[
-            deployment(fake, "an", "anthropic", model="anthropic/claude-sonnet-4-5"),
-            deployment(fake, "an-o", "openai")]])) as gw:
-        yield gw
+def json_gateways(fake: Any, tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[dict[str, Any]]:
+    """Per cloud: `json-<cloud>` alone, `json-<cloud>-whole` with `stream_upstream: false`."""
+    credentials = service_account(fake, tmp_path_factory.mktemp("vertex-json"))
+    with contextlib.ExitStack() as stack:
+        made: dict[str, Any] = {}
+        for cloud in JSON_CLOUDS:
+            for name, resilience in ((f"json-{cloud}", {}),
+                                     (f"json-{cloud}-whole", {"stream_upstream": False})):
+                made[name] = stack.enter_context(run_gateway(make_config(
+                    [[_json_cloud(fake, credentials, cloud, name)]], resilience=resilience)))
+        yield made
+
+
+def _forced_json_tool(cloud: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The JSON tool's schema, after checking the request forces that tool and asks for no
+    native structured output."""
+    assert "output_format" not in body and "outputConfig" not in body
+    assert "format" not in (body.get("output_config") or {})
+    if cloud == "converse":
+        (tool,) = body["toolConfig"]["tools"]
+        assert body["toolConfig"]["toolChoice"] == {"tool": {"name": "json_tool_call"}}
+        assert tool["toolSpec"]["name"] == "json_tool_call"
+        return dict(tool["toolSpec"]["inputSchema"]["json"])
+    (tool,) = body["tools"]
+    assert body["tool_choice"] == {"type": "tool", "name": "json_tool_call"}
+    assert tool["name"] == "json_tool_call"
+    return dict(tool["input_schema"])
+
+
+def _tokens(usage: dict[str, Any]) -> tuple[int, int]:
+    """(prompt, completion) tokens as the provider reported them (Converse's names or
+    Anthropic's)."""
+    if "inputTokens" in usage:
+        return usage["inputTokens"], usage["outputTokens"]
+    return usage["input_tokens"], usage["output_tokens"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("cloud", JSON_CLOUDS)
+def test_json_mode_answers_the_object_as_the_message_content(fake, json_gateways, cloud, mode):
+    """`response_format: json_object` reaches each Claude cloud as a forced tool open to any
+    object (never native structured output, whose `additionalProperties: false` would admit
+    only `{}`), and the openai SDK gets the tool's input as the message's content: the
+    object, finish reason `stop`, no tool call, the provider's usage."""
+    dep = f"json-{cloud}" if mode != "whole" else f"json-{cloud}-whole"
+    _answers_json(fake, dep)
+    gw = json_gateways[dep]
+    if mode == "stream":
+        chunks = list(gw.client.chat.completions.create(
+            model="small", messages=HI, response_format={"type": "json_object"}, stream=True,
+            stream_options={"include_usage": True}))
+        content = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        assert not any(c.choices[0].delta.tool_calls for c in chunks if c.choices)
+        (finish,) = [c.choices[0].finish_reason for c in chunks
+                     if c.choices and c.choices[0].finish_reason]
+        usage = chunks[-1].usage
+    else:
+        completion = gw.client.chat.completions.create(
+            model="small", messages=HI, response_format={"type": "json_object"})
+        (choice,) = completion.choices
+        content, finish, usage = choice.message.content, choice.finish_reason, completion.usage
+        assert choice.message.tool_calls is None
+    assert json.loads(content) == ANSWER and finish == "stop"
+    (call,) = fake.calls(dep)
+    assert usage is not None
+    assert (usage.prompt_tokens, usage.completion_tokens) == _tokens(call.usage)
+    schema = _forced_json_tool(cloud, call.body)
+    assert schema["type"] == "object" and schema.get("additionalProperties", True) is True
+    assert not schema.get("required")
 
 
 @pytest.mark.parametrize("mode", ["json", "stream"])
-def test_json_mode_skips_claude_with_native_structured_output(fake, gateways, native, mode):
-    """Native structured output (Converse's `outputConfig`, Anthropic's `output_format`) puts
-    `additionalProperties: false` on every object, so JSON mode's schema of any object would
-    admit only `{}`: Converse's and Anthropic's Claude 4.5 are skipped for `json_object`
-    (Vertex's, on the forced-tool path, takes it: the Claude column's row), and take
-    `json_schema` natively."""
-    for gw, dep, other in ((gateways["converse-mixed"], "converse-mixed", "converse-o"),
-                           (native, "an", "an-o")):
-        headers, answer = ask(gw, mode, response_format={"type": "json_object"})
-        assert headers["x-tianji-provider"] == other and answer
-        assert fake.calls(dep) == []
-        headers, _ = ask(gw, mode, response_format={
+@pytest.mark.parametrize("cloud", JSON_CLOUDS)
+def test_responses_text_format_json_object_answers_the_object(fake, json_gateways, cloud, mode):
+    """/v1/responses with `text.format: json_object`: the object is the output text."""
+    dep = f"json-{cloud}"
+    _answers_json(fake, dep)
+    responses = json_gateways[dep].client.responses
+    if mode == "stream":
+        events = list(responses.create(model="small", input="Where and when?", stream=True,
+                                       text={"format": {"type": "json_object"}}))
+        response = events[-1].response
+        assert events[-1].type == "response.completed"
+    else:
+        response = responses.create(model="small", input="Where and when?",
+                                    text={"format": {"type": "json_object"}})
+    assert json.loads(response.output_text) == ANSWER
+    assert [item.type for item in response.output] == ["message"]
+    (call,) = fake.calls(dep)
+    _forced_json_tool(cloud, call.body)
+
+
+def test_json_mode_beside_client_tools_adds_the_json_tool_and_forces_it(fake, json_gateways):
+    """As litellm's tool path does for Claude without native output: the client's tools are
+    sent, the JSON tool after them, and the JSON tool is the one forced."""
+    _answers_json(fake, "json-anthropic")
+    completion = json_gateways["json-anthropic"].client.chat.completions.create(
+        model="small", messages=HI, response_format={"type": "json_object"}, tools=TOOLS)
+    assert json.loads(completion.choices[0].message.content) == ANSWER
+    body = fake.calls("json-anthropic")[0].body
+    assert [t["name"] for t in body["tools"]] == ["f", "json_tool_call"]
+    assert body["tool_choice"] == {"type": "tool", "name": "json_tool_call"}
+
+
+def test_json_mode_with_thinking_offers_the_json_tool_unforced(fake, json_gateways):
+    """Claude takes no forced tool with extended thinking on (`reasoning_effort`): the JSON
+    tool is offered with `tool_choice` left to the model, as on litellm's tool path."""
+    json_gateways["json-anthropic"].client.chat.completions.create(
+        model="small", messages=HI, response_format={"type": "json_object"},
+        reasoning_effort="low", max_tokens=4096)
+    body = fake.calls("json-anthropic")[0].body
+    assert body["thinking"]["type"] in ("enabled", "adaptive")
+    assert [t["name"] for t in body["tools"]] == ["json_tool_call"]
+    assert body.get("tool_choice", {"type": "auto"})["type"] == "auto"
+    assert "output_format" not in body
+
+
+def test_json_schema_stays_native_structured_output(fake, json_gateways):
+    """Only JSON mode takes the tool: a `json_schema` is sent to Claude 4.5 as native
+    structured output (`output_format`), with litellm's `additionalProperties: false`."""
+    json_gateways["json-anthropic"].client.chat.completions.create(
+        model="small", messages=HI, response_format={
             "type": "json_schema", "json_schema": {"name": "thing", "schema": SCHEMA}})
-        assert headers["x-tianji-provider"] == dep
-    (call,) = fake.calls("an")
-    assert call.body["output_format"]["schema"] == {**SCHEMA, "additionalProperties": False}
-    assert "tools" not in call.body
-    with pytest.raises(openai.BadRequestError) as caught:
-        ask(gateways["converse"], mode, response_format={"type": "json_object"})
-    assert caught.value.body["param"] == "response_format"
-    assert "'response_format' set to 'json_object'" in caught.value.body["message"]
+    body = fake.calls("json-anthropic")[0].body
+    assert body["output_format"]["schema"] == {**SCHEMA, "additionalProperties": False}
+    assert "tools" not in body
 
 
 @pytest.mark.parametrize("cloud", CLOUDS)
