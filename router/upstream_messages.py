@@ -319,6 +319,20 @@ class MessagesCall:
         return EventStream(aiter(wrapper), response.aclose, provider, local_model, response)
 
 
+def chat_messages(body: Mapping[str, Any], model: str) -> list[JSON]:
+    """A Messages body's system prompt and turns as the chat messages litellm's adapter
+    makes of them for a chat-wire deployment `model` (as `MessagesCall._translated` sends
+    them): the system prompt first, as a system message (a string stays a string, text
+    blocks become text parts)."""
+    provider = model.split("/", 1)[0] if "/" in model else "openai"
+    request = {k: body[k] for k in ("system", "messages") if k in body}
+    translated, _ = _ADAPTER.translate_completion_input_params_with_tool_mapping(
+        {**request, "model": model}, custom_llm_provider=provider)
+    if translated is None:
+        raise ValueError("litellm could not translate the request to chat completions")
+    return [dict(m) for m in translated["messages"]]
+
+
 class TranslatedChunks:
     """A chat-wire deployment's stream of a non-streamed Messages request: its chat chunks,
     and the tool names the translation renamed (`MessagesCall.assemble` translates the
