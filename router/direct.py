@@ -33,7 +33,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import urllib.request
 from collections.abc import Awaitable, Callable
 from functools import cached_property
 from typing import Any
@@ -41,6 +40,7 @@ from typing import Any
 import aiohttp
 import httpx
 
+from router.http_pool import HTTPPool
 from router.transport_stream import (
     LeanStream,
     ReadFailed,
@@ -149,9 +149,8 @@ class DirectTransport:
     def __init__(self, need_litellm: Callable[[], Awaitable[None]]) -> None:
         self._need_litellm = need_litellm
         self._routes: dict[tuple[str, str], DirectRoute] = {}
-        self._session: aiohttp.ClientSession | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._keeper: asyncio.Task[None] | None = None
+        # aiohttp's default TLS: only http:// bases take this path (`plain_deployment`).
+        self._http = HTTPPool()
 
     def _route(self, model: str, api_base: str) -> DirectRoute:
         key = (model, api_base)
@@ -159,21 +158,6 @@ class DirectTransport:
         if route is None:
             route = self._routes[key] = DirectRoute(model.partition("/")[2], api_base)
         return route
-
-    def _client(self) -> aiohttp.ClientSession:
-        loop = asyncio.get_running_loop()
-        if self._session is None or self._loop is not loop or self._session.closed:
-            if self._keeper is not None and self._keeper.get_loop() is loop:
-                self._keeper.cancel()
-            connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, loop=loop)
-            # As router/transport.py: a proxy from the environment only when one is set.
-            self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=bool(urllib.request.getproxies()),
-                auto_decompress=True,
-            )
-            self._loop = loop
-            self._keeper = loop.create_task(_close_on_cancel(self._session))
-        return self._session
 
     async def acompletion(self, **kwargs: Any) -> LeanStream:
         route = self._route(kwargs["model"], kwargs["api_base"])
@@ -185,7 +169,7 @@ class DirectTransport:
         seconds = float(timeout) if timeout else None
         client_timeout = aiohttp.ClientTimeout(total=None, connect=seconds, sock_read=seconds)
         try:
-            resp = await self._client().post(
+            resp = await self._http.session().post(
                 route.url, data=json.dumps(body), headers=headers, timeout=client_timeout
             )
             if resp.status >= 400:
@@ -231,9 +215,3 @@ class DirectTransport:
             error.__cause__ = cause
         return mapped_exception(error, route.model, route.provider), error
 
-
-async def _close_on_cancel(session: aiohttp.ClientSession) -> None:
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await session.close()

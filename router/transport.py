@@ -16,7 +16,8 @@ litellm's own objects for everything provider-specific:
   status codes and `litellm_response_headers` (Retry-After) as from `acompletion`;
 - litellm's aiohttp exception map for connection failures.
 
-Only the HTTP call is ours: one pooled `aiohttp.ClientSession` per event loop.
+Only the HTTP call is ours: one pooled `aiohttp.ClientSession` per event loop
+(router/http_pool.py).
 Streams take the same path and come back as a `LeanStream` (router/transport_stream.py:
 SSE lines parsed there,
 chunks built by litellm's `ModelResponseStream` and, for Anthropic, its own
@@ -33,9 +34,7 @@ changes shape fails loudly there.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +58,7 @@ from litellm.utils import (
 )
 
 from router.errors import mark_failed_before_http
+from router.http_pool import TLS, HTTPPool
 from router.transport_stream import LeanStream, mapped_exception, transport_error
 
 LEAN_PROVIDERS = frozenset({"openai", "anthropic"})
@@ -102,9 +102,7 @@ class LeanTransport:
     def __init__(self) -> None:
         self._routes: dict[str, _Route | None] = {}
         self._params = _ParamMemo()
-        self._session: aiohttp.ClientSession | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._keeper: asyncio.Task[None] | None = None
+        self._http = HTTPPool(litellm_tls)
 
     def supports(self, model: str, params: dict[str, Any], *, stream: bool) -> bool:
         """Whether a call to `model` with deployment `params` can take the lean path."""
@@ -118,36 +116,9 @@ class LeanTransport:
             self._routes[key] = build_route(model, api_base)
         return self._routes[key]
 
-    def _client(self) -> aiohttp.ClientSession:
-        loop = asyncio.get_running_loop()
-        if self._session is None or self._loop is not loop or self._session.closed:
-            if self._keeper is not None and self._keeper.get_loop() is loop:
-                self._keeper.cancel()  # a closed session's keeper: nothing left to close
-            # TLS as litellm's own clients: certifi or SSL_CERT_FILE, SSL_VERIFY / ssl_verify.
-            tls = get_ssl_configuration()
-            connector = aiohttp.TCPConnector(
-                limit=0, ttl_dns_cache=300, ssl=True if isinstance(tls, str) else tls, loop=loop
-            )
-            # Honour HTTP(S)_PROXY like litellm's httpx clients do, but only when one is set:
-            # with trust_env aiohttp re-reads the environment and ~/.netrc on every request.
-            self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=bool(urllib.request.getproxies()),
-                auto_decompress=True,
-            )
-            self._loop = loop
-            # Closed when the loop shuts down (asyncio.run cancels pending tasks), so servers
-            # started without a lifespan do not leak the pool.
-            self._keeper = loop.create_task(_close_on_cancel(self._session))
-        return self._session
-
     async def aclose(self) -> None:
         """Close the pool now (a server's shutdown); the next call opens a new one."""
-        if self._keeper is not None and self._keeper.get_loop() is asyncio.get_running_loop():
-            self._keeper.cancel()
-        self._keeper = None
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        await self._http.aclose()
 
     async def acompletion(self, **kwargs: Any) -> Any:
         """Chat completion; raises litellm's exception classes. With `stream=True` the answer
@@ -236,7 +207,7 @@ class LeanTransport:
     async def _post(
         self, url: str, headers: dict[str, Any], data: dict[str, Any], timeout: Any, route: _Route
     ) -> httpx.Response:
-        session = self._client()
+        session = self._http.session()
         body = json.dumps(data)
         client_timeout = aiohttp.ClientTimeout(total=float(timeout) if timeout else None)
         try:
@@ -268,7 +239,7 @@ class LeanTransport:
         route: _Route, messages: list[Any], json_mode: bool, litellm_params: dict[str, Any],
         *, include_usage: bool, as_dicts: bool = False,
     ) -> LeanStream:
-        session = self._client()
+        session = self._http.session()
         body = json.dumps(data)
         # As httpx's timeout, which acompletion uses: per connect and per read, not in total.
         seconds = float(timeout) if timeout else None
@@ -420,11 +391,10 @@ async def _anthropic_request(
     return api_base, headers, data
 
 
-async def _close_on_cancel(session: aiohttp.ClientSession) -> None:
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await session.close()
+def litellm_tls() -> TLS:
+    """TLS as litellm's own clients: certifi or SSL_CERT_FILE, SSL_VERIFY / ssl_verify."""
+    tls = get_ssl_configuration()
+    return True if isinstance(tls, str) else tls
 
 
 def _as_async(fn: Any) -> Any:

@@ -30,8 +30,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import urllib.request
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +38,6 @@ import aiohttp
 import httpx
 import litellm
 from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
-from litellm.llms.custom_httpx.http_handler import get_ssl_configuration
 
 # litellm would fetch its beta-header table from GitHub on first use: use the bundled one.
 os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
@@ -54,9 +52,10 @@ from litellm.llms.anthropic.pass_through.adapters.transformation import (  # noq
     AnthropicAdapter,
 )
 
+from router import http_pool  # noqa: E402
 from router.errors import MalformedAnswer  # noqa: E402
 from router.messages_answer import assemble_message  # noqa: E402
-from router.transport import LeanTransport  # noqa: E402
+from router.transport import LeanTransport, litellm_tls  # noqa: E402
 from router.upstream import assemble_chat, first_answer_chunk  # noqa: E402
 from router.upstream_clouds import StreamException, bedrock_events, prepare_async  # noqa: E402
 
@@ -271,33 +270,17 @@ class MessagesCall:
                     model: str, stream: bool) -> JSON | EventStream:
         """POST one Messages request: the `message`, or an EventStream whose events are
         read as the provider sends them. An error status raises litellm's exception."""
-        with map_aiohttp_exceptions():
-            response = await self.http.session().post(url, data=data, headers=dict(headers))
-            if response.status >= 400:
-                text = (await response.read()).decode("utf-8", "replace")
-                response.release()
-                status = httpx.Response(response.status, headers=dict(response.headers),
-                                        request=httpx.Request("POST", url))
-                raise status_error(response.status, _error_message(text), provider, model,
-                                   status)
-            if not stream:
-                try:
-                    return dict(json.loads(await response.read()))
-                finally:
-                    response.release()
-
-        async def close() -> None:
-            # A stream read to its end goes back to the pool; one cut short is closed.
-            if response.content.at_eof():
-                response.release()
-            else:
-                response.close()
-
+        response = await post(
+            self.http, url, headers, data,
+            lambda status, text, answer: status_error(status, _error_message(text), provider,
+                                                      model, answer))
+        if not stream:
+            return await read_json(response)
         if provider == "bedrock":
             events = bedrock_events(_aiohttp_chunks(response))
         else:
             events = _sse_events(_aiohttp_lines(response))
-        return EventStream(events, close, provider, model)
+        return EventStream(events, closer(response), provider, model)
 
     async def _translated(self, provider: str, stream: bool, kwargs: Mapping[str, Any]) -> Any:
         body = self.request.body
@@ -334,6 +317,20 @@ class MessagesCall:
         wrapper = AnthropicStreamWrapper(completion_stream=_prepend(first, response),
                                          model=local_model, tool_name_mapping=tool_names)
         return EventStream(aiter(wrapper), response.aclose, provider, local_model, response)
+
+
+def chat_messages(body: Mapping[str, Any], model: str) -> list[JSON]:
+    """A Messages body's system prompt and turns as the chat messages litellm's adapter
+    makes of them for a chat-wire deployment `model` (as `MessagesCall._translated` sends
+    them): the system prompt first, as a system message (a string stays a string, text
+    blocks become text parts)."""
+    provider = model.split("/", 1)[0] if "/" in model else "openai"
+    request = {k: body[k] for k in ("system", "messages") if k in body}
+    translated, _ = _ADAPTER.translate_completion_input_params_with_tool_mapping(
+        {**request, "model": model}, custom_llm_provider=provider)
+    if translated is None:
+        raise ValueError("litellm could not translate the request to chat completions")
+    return [dict(m) for m in translated["messages"]]
 
 
 class TranslatedChunks:
@@ -408,39 +405,55 @@ async def _prepend(first: Any, rest: AsyncIterator[Any]) -> AsyncIterator[Any]:
         yield item
 
 
-class HTTPPool:
-    """One pooled aiohttp session per event loop for native Anthropic calls (the chat
-    path's lean transport does the same: httpx's pool is slow under concurrency)."""
+class HTTPPool(http_pool.HTTPPool):
+    """The pool of native Messages and Responses calls (router/http_pool.py), with TLS set
+    up as litellm's own clients set it up."""
 
     def __init__(self) -> None:
-        self._session: aiohttp.ClientSession | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._keeper: asyncio.Task[None] | None = None
-
-    def session(self) -> aiohttp.ClientSession:
-        loop = asyncio.get_running_loop()
-        if self._session is None or self._loop is not loop or self._session.closed:
-            tls = get_ssl_configuration()
-            connector = aiohttp.TCPConnector(
-                limit=0, ttl_dns_cache=300, ssl=True if isinstance(tls, str) else tls)
-            self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=bool(urllib.request.getproxies()))
-            self._loop = loop
-            # Closed when the loop shuts down (asyncio.run cancels pending tasks).
-            self._keeper = loop.create_task(_close_on_cancel(self._session))
-        return self._session
-
-    async def aclose(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        super().__init__(litellm_tls)
 
 
-async def _close_on_cancel(session: aiohttp.ClientSession) -> None:
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await session.close()
+# What `post` raises for an error status: from the status, the body's text and the
+# response without its body (Retry-After is read from it).
+ErrorOf = Callable[[int, str, httpx.Response], Exception]
+
+
+async def post(http: HTTPPool, url: str, headers: Mapping[str, str], data: bytes,
+               error: ErrorOf) -> aiohttp.ClientResponse:
+    """POST `data` on the pool; the response once it has a success status, its body unread
+    (`read_json` for a whole answer, `closer` for a stream). An error status raises
+    `error(...)`, a failed connection httpx's exception (litellm's aiohttp map)."""
+    with map_aiohttp_exceptions():
+        response = await http.session().post(url, data=data, headers=dict(headers))
+        if response.status >= 400:
+            text = (await response.read()).decode("utf-8", "replace")
+            response.release()
+            raise error(response.status, text, httpx.Response(
+                response.status, headers=dict(response.headers),
+                request=httpx.Request("POST", url)))
+    return response
+
+
+async def read_json(response: aiohttp.ClientResponse) -> JSON:
+    """A whole JSON answer; its connection goes back to the pool."""
+    with map_aiohttp_exceptions():
+        try:
+            return dict(json.loads(await response.read()))
+        finally:
+            response.release()
+
+
+def closer(response: aiohttp.ClientResponse) -> Callable[[], Awaitable[None]]:
+    """A streamed response's close: one read to its end goes back to the pool; one cut
+    short is closed."""
+
+    async def close() -> None:
+        if response.content.at_eof():
+            response.release()
+        else:
+            response.close()
+
+    return close
 
 
 async def _aiohttp_lines(response: aiohttp.ClientResponse) -> AsyncIterator[str]:

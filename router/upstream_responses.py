@@ -27,7 +27,6 @@ from urllib.parse import urlparse
 
 import httpx
 import litellm
-from litellm.llms.custom_httpx.aiohttp_transport import map_aiohttp_exceptions
 
 from router.config import Deployment
 from router.errors import MalformedAnswer
@@ -36,6 +35,9 @@ from router.upstream_messages import (
     _aiohttp_lines,
     _error_message,
     _sse_events,
+    closer,
+    post,
+    read_json,
     status_error,
 )
 
@@ -134,33 +136,21 @@ class ResponsesCall:
             body["input"] = _without_reasoning_status(body["input"])
         else:
             url, headers = _openai_target(kwargs)
-        with map_aiohttp_exceptions():
-            response = await self.http.session().post(url, data=json.dumps(body).encode(),
-                                                      headers=headers)
-            if response.status >= 400:
-                text = (await response.read()).decode("utf-8", "replace")
-                response.release()
-                status = httpx.Response(response.status, headers=dict(response.headers),
-                                        request=httpx.Request("POST", url))
-                if '"context_length_exceeded"' in text:
-                    raise litellm.ContextWindowExceededError(
-                        message=_error_message(text), model=model, llm_provider="openai",
-                        response=status)
-                raise status_error(response.status, _error_message(text), "openai", model,
-                                   status)
-            if not stream:
-                try:
-                    return dict(json.loads(await response.read()))
-                finally:
-                    response.release()
+        response = await post(self.http, url, headers, json.dumps(body).encode(),
+                              lambda status, text, answer: _status_error(status, text, model,
+                                                                         answer))
+        if not stream:
+            return await read_json(response)
+        return ResponseStream(_sse_events(_aiohttp_lines(response)), closer(response), model)
 
-        async def close() -> None:
-            if response.content.at_eof():
-                response.release()
-            else:
-                response.close()
 
-        return ResponseStream(_sse_events(_aiohttp_lines(response)), close, model)
+def _status_error(status: int, text: str, model: str, response: httpx.Response) -> Exception:
+    """The litellm exception for a Responses error status (`context_length_exceeded` is a
+    400 that moves the request to a larger window)."""
+    if '"context_length_exceeded"' in text:
+        return litellm.ContextWindowExceededError(
+            message=_error_message(text), model=model, llm_provider="openai", response=response)
+    return status_error(status, _error_message(text), "openai", model, response)
 
 
 def _openai_target(params: Mapping[str, Any]) -> tuple[str, dict[str, str]]:

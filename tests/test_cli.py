@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from router.fakeprovider import Fault, FaultKind
 from tests.conftest import free_port
-from tests.waiting import wait_until_serving
+from tests.waiting import stop_serving, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = str(ROOT / "config" / "default.yaml")
@@ -98,12 +97,7 @@ class Served:
         wait_until_serving(self.url, self.proc, self.stop, timeout=60)
 
     def stop(self) -> str:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_serving(self.proc)
         out, err = self.proc.communicate()
         return out + err
 

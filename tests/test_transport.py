@@ -167,7 +167,7 @@ def test_the_pool_is_per_event_loop_and_closed_with_it(fake):
     async def one() -> None:
         await _call(lean.acompletion, "openai", base, REQUESTS["plain"])
         await _call(lean.acompletion, "openai", base, REQUESTS["plain"])
-        sessions.append(lean._session)
+        sessions.append(lean._http._session)
 
     asyncio.run(one())  # asyncio.run cancels the pool's keeper task, which closes it
     asyncio.run(one())
@@ -176,9 +176,9 @@ def test_the_pool_is_per_event_loop_and_closed_with_it(fake):
 
     async def closed_by_aclose() -> None:
         await _call(lean.acompletion, "openai", base, REQUESTS["plain"])
-        session = lean._session
+        session = lean._http._session
         await lean.aclose()
-        assert session is not None and session.closed and lean._session is None
+        assert session is not None and session.closed and lean._http._session is None
 
     asyncio.run(closed_by_aclose())
 

@@ -8,12 +8,14 @@ effect waits for it:
     wait_for(lambda: count(db) == 3, "three request-log rows")
 
 An async test whose own event loop has to run for the effect to happen (a socket it
-closed is closed by that loop) awaits `wait_for_async` instead.
+closed is closed by that loop) awaits `wait_for_async` instead. A `router serve` process
+is waited for with `wait_until_serving` and stopped with `stop_serving`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -71,6 +73,19 @@ def wait_until_serving(
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("router serve did not start:\n" + output())
         time.sleep(0.2)
+
+
+def stop_serving(proc: subprocess.Popen, timeout: float = TIMEOUT_S) -> None:
+    """Stop a `router serve` process as an operator does (SIGINT, a graceful shutdown), and
+    kill it when it has not exited within `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _timed_out(what: str, timeout: float, value: object) -> AssertionError:

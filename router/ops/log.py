@@ -22,7 +22,7 @@ from router.config import Config
 from router.ops.db import Database, open_database
 from router.ops.query import Reader
 from router.ops.record import CallLike, Entry, answer_text, new_entry, refused_row, row
-from router.ops.shadow import Shadow
+from router.ops.shadow import SHADOWED_DOORS, Shadow
 from router.ops.writer import LogMetrics, LogWriter
 
 if TYPE_CHECKING:
@@ -80,10 +80,11 @@ class RequestLog:
         return cls(db, writer, redact, keep_text, authenticated, shadow)
 
     def entry(self, path: str, body: Mapping[str, Any], headers: Mapping[str, str]) -> Entry:
-        # Shadow checks replay chat-completions messages; other front doors are not sampled.
-        shadowed = (self.shadow is not None and path == "/v1/chat/completions"
-                    and self.shadow.sample())
-        return new_entry(path, body, headers, self.authenticated, self.keep_text, shadowed)
+        shadow_messages = None
+        if self.shadow is not None and path in SHADOWED_DOORS and self.shadow.sample():
+            shadow_messages = self.shadow.conversation(path, body)
+        return new_entry(path, body, headers, self.authenticated, self.keep_text,
+                         shadow_messages)
 
     def add(
         self,
@@ -114,7 +115,7 @@ class RequestLog:
     def refused_entry(self, path: str, headers: Mapping[str, str], model: str | None) -> Entry:
         """The entry of a request refused before routing (`model` once the body parsed)."""
         return new_entry(path, {"model": model or ""}, headers, self.authenticated,
-                         keep_text=False, shadowed=False)
+                         keep_text=False)
 
     def refused(self, request_id: str, entry: Entry, started: float, status: int,
                 error_code: str | None) -> None:

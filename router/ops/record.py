@@ -70,7 +70,10 @@ class Entry:
 
 
 def new_entry(path: str, body: Mapping[str, Any], headers: Mapping[str, str],
-              authenticated: bool, keep_text: bool, shadowed: bool) -> Entry:
+              authenticated: bool, keep_text: bool,
+              shadow_messages: list[Any] | None = None) -> Entry:
+    """The entry of a request; `shadow_messages`: its conversation as chat messages, when it
+    was drawn for a shadow check (router/ops/shadow.py)."""
     token = bearer(headers) if authenticated else ""
     return Entry(
         ts=time.time(),
@@ -78,8 +81,8 @@ def new_entry(path: str, body: Mapping[str, Any], headers: Mapping[str, str],
         model=str(body.get("model", "auto")),
         key_id=key_id(token) if token else None,
         keep_text=keep_text,
-        shadow_messages=list(body.get("messages") or []) if shadowed else None,
-        answer_parts=[] if keep_text or shadowed else None,
+        shadow_messages=shadow_messages,
+        answer_parts=[] if keep_text or shadow_messages is not None else None,
     )
 
 

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tianji.shadow")
 
+# The front doors whose requests are drawn for a check (Responses and embeddings are not).
+SHADOWED_DOORS = frozenset({"/v1/chat/completions", "/v1/messages"})
 MAX_IN_FLIGHT = 4
 MAX_TEXT_CHARS = 8000
 JUDGE_MAX_TOKENS = 4
@@ -160,6 +162,24 @@ class Shadow:
 
     def sample(self) -> bool:
         return self.rate > 0 and self.chance() < self.rate
+
+    def conversation(self, path: str, body: Mapping[str, Any]) -> list[Any] | None:
+        """A drawn request's conversation as the chat messages the top tier answers: a chat
+        request's own; a Messages request's system prompt (a string or text blocks) and
+        turns as a chat-wire deployment on /v1/messages is sent them, translated for the
+        top tier's first deployment (router/upstream_messages.py `chat_messages`). None
+        (no check) when litellm cannot translate it; the request goes on regardless."""
+        if path != "/v1/messages":
+            return list(body.get("messages") or [])
+        from router.upstream_messages import chat_messages
+
+        try:
+            return chat_messages(body, self.top.deployments[0].model)
+        except Exception as exc:  # noqa: BLE001 - a check is never worth a failed request
+            self.checks.labels("failed").inc()
+            log.warning(json.dumps({"event": "shadow_untranslated",
+                                    "error": type(exc).__name__}))
+            return None
 
     def consider(self, call: CallLike, served: Served, usage: Mapping[str, Any],
                  answer: str | None) -> None:

@@ -29,6 +29,7 @@ class FakeJudge:
         self.cheap_marker = cheap_marker
         self.prefer: dict[str, str] = {}
         self.calls = 0
+        self.requests: list[str] = []  # the Request section of each judge prompt
         self._sock = listening_socket()
         self.port = self._sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -54,6 +55,8 @@ class FakeJudge:
         request = json.loads(body)
         prompt = request["messages"][-1]["content"]
         match = _SECTIONS.search(prompt)
+        if match:
+            self.requests.append(match.group(1))
         text = self.verdict(*match.groups()) if match else "Hello from the judge."
         self.calls += 1
         reply = {"id": "judge-1", "object": "chat.completion", "created": int(time.time()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import anthropic
 import pytest
 
 from router.config import ConfigError
@@ -124,6 +125,51 @@ def test_a_checks_cost_prices_the_top_tiers_cache_writes_at_their_price(fake, ju
                 + usage["output_tokens"] * 75.0) / 1e6
     (verdict,) = rows(url, "shadow")
     assert verdict["cost_usd"] == pytest.approx(expected)
+
+
+_BLOCKS = [{"type": "text", "text": "Answer in French."},
+           {"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}]
+_PARTS = [{"type": "text", "text": "Answer in French."}, {"type": "text", "text": "Be brief."}]
+
+
+@pytest.mark.parametrize(("system", "sent", "stream"), [
+    ("Answer in French.", "Answer in French.", False),
+    (_BLOCKS, _PARTS, False),
+    (_BLOCKS, _PARTS, True),
+], ids=["string", "text-blocks", "text-blocks-streamed"])
+def test_a_messages_requests_system_prompt_reaches_the_top_tiers_shadow_answer(
+        fake, judge, tmp_path, system, sent, stream):
+    """A /v1/messages request drawn for a check: the top tier answers the same conversation,
+    its system prompt included, sent as the OpenAI-format system message (text blocks as
+    text parts); the judge reads it, and the cheap answer (streamed or not) as it was."""
+    url = str(tmp_path / "log.db")
+    request = {"model": "auto", "max_tokens": 64, "system": system, "messages": [
+        {"role": "user", "content": "[easy] q1"},
+        {"role": "assistant", "content": "Bonjour."},
+        {"role": "user", "content": [{"type": "text", "text": "q2 again"}]}]}
+    with run_gateway(_config(fake, judge, url)) as gw:
+        client = anthropic.Anthropic(base_url=gw.url, api_key="none", max_retries=0, timeout=30)
+        try:
+            if stream:
+                with client.messages.stream(**request) as events:
+                    assert "Hello from s1" in events.get_final_text()
+                    tier = events.response.headers["x-tianji-tier"]
+            else:
+                tier = client.messages.with_raw_response.create(**request).headers[
+                    "x-tianji-tier"]
+        finally:
+            client.close()
+        assert tier == "small"
+        wait_for(lambda: count(open_database(url), "shadow") == 1, "the shadow row")
+    (top,) = fake.calls("l1")
+    assert top.body["messages"] == [
+        {"role": "system", "content": sent},
+        {"role": "user", "content": "[easy] q1"},
+        {"role": "assistant", "content": "Bonjour."},
+        {"role": "user", "content": [{"type": "text", "text": "q2 again"}]}]
+    assert "system: Answer in French." in judge.requests[0]
+    (verdict,) = rows(url, "shadow")
+    assert verdict["verdict"] == "cheap_better"  # the judge told the cheap answer apart
 
 
 def test_shadow_config_is_validated(fake):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import pytest
 import redis
 
 from tests.conftest import free_port
-from tests.waiting import wait_until_serving
+from tests.waiting import stop_serving, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server")
@@ -93,10 +92,4 @@ class Serve:
         wait_until_serving(self.url, self.proc, self.log.read_text, timeout=90)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_serving(self.proc)
