@@ -639,9 +639,14 @@ class _Paced:
     def __aiter__(self) -> _Paced:
         return self
 
+    @property
+    def buffered(self) -> bool:
+        """Whether the next chunk is parsed already (the stream's own `buffered`)."""
+        return bool(getattr(self._stream, "buffered", False))
+
     async def __anext__(self) -> Any:
         left = self._until - time.monotonic()
-        if left > 0 and getattr(self._stream, "buffered", False):
+        if left > 0 and self.buffered:
             return self._each(await anext(self._stream))  # parsed already: nothing to time
         # (asyncio.timeout inline, not _timer: this runs once per chunk)
         timeout = asyncio.timeout(max(0.0, min(left, self._idle_s)))
