@@ -6,7 +6,9 @@ routes (health, readiness, models, deployments, metrics) and the published schem
 Front doors: router/api/chat.py (OpenAI chat completions and /v1/route),
 router/api/messages.py (Anthropic Messages), router/api/responses.py (OpenAI Responses),
 router/api/embeddings.py (OpenAI embeddings); router/api/models.py answers /v1/models and
-unknown paths. Every error is the front door's error JSON; every answer carries x-tianji-*
+unknown paths. The POSTs of the chat, Messages and Responses doors are dispatched by
+router/api/lean.py inside the guard, ahead of FastAPI's router; their FastAPI routes stay
+declared for the published schema. Every error is the front door's error JSON; every answer carries x-tianji-*
 headers.
 """
 
