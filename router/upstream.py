@@ -660,35 +660,37 @@ class _Paced:
         if left > 0 and self.buffered:
             return self._each(await anext(self._stream))  # parsed already: nothing to time
         loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        cancelling = task.cancelling()
         self._last_wait = left < self._idle_s
         self._deadline = loop.time() + max(0.0, min(left, self._idle_s))
-        self._waiting = asyncio.current_task()
+        self._waiting = task
         if self._watchdog is None:
             self._watchdog = loop.call_at(self._deadline, self._watch)
         try:
             chunk = await anext(self._stream)
-        except asyncio.CancelledError:
-            if not self._expired:
-                self._stop_watching()
-                raise
-            self._expired = False
-            if self._waiting is not None and self._waiting.uncancel() > 0:
-                raise  # cancelled from elsewhere too
+        except BaseException as exc:
             self._stop_watching()
-            if self._last_wait:
-                raise TimeoutError(f"the answer took longer than {self._over}") from None
-            if self._stall:
-                raise Stalled(self._stall) from None
-            raise TimeoutError(f"no chunk for {self._idle_s:g}s") from None
-        except BaseException:
-            self._stop_watching()
+            if self._expired:  # the watchdog's cancellation, as asyncio.timeout's
+                self._expired = False
+                if task.uncancel() <= cancelling and isinstance(exc, asyncio.CancelledError):
+                    raise self._timed_out() from None
             raise
         finally:
             self._waiting = None
         if self._expired:  # the stream swallowed the watchdog's cancellation: undo it
             self._expired = False
-            asyncio.current_task().uncancel()  # type: ignore[union-attr]
+            task.uncancel()
         return self._each(chunk)
+
+    def _timed_out(self) -> Exception:
+        """The error of a wait the watchdog ended: which limit it reached."""
+        if self._last_wait:
+            return TimeoutError(f"the answer took longer than {self._over}")
+        if self._stall:
+            return Stalled(self._stall)
+        return TimeoutError(f"no chunk for {self._idle_s:g}s")
 
     def _watch(self) -> None:
         """The watchdog went off: cancel the wait in progress if its deadline has passed,

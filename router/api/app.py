@@ -8,8 +8,8 @@ router/api/messages.py (Anthropic Messages), router/api/responses.py (OpenAI Res
 router/api/embeddings.py (OpenAI embeddings); router/api/models.py answers /v1/models and
 unknown paths. The POSTs of the chat, Messages and Responses doors are dispatched by
 router/api/lean.py inside the guard, ahead of FastAPI's router; their FastAPI routes stay
-declared for the published schema. Every error is the front door's error JSON; every answer carries x-tianji-*
-headers.
+declared for the published schema. Every error is the front door's error JSON; every answer
+carries x-tianji-* headers.
 """
 
 from __future__ import annotations

@@ -60,12 +60,14 @@ async def write_stream(response: StreamingResponse, receive: Receive, send: Send
     the stream ends quietly."""
     task = asyncio.current_task()
     assert task is not None
-    ended = False
+    ended = hung_up = False
 
     async def hang_up() -> None:
+        nonlocal hung_up
         while (await receive())["type"] != "http.disconnect":
             pass
         if not ended:
+            hung_up = True
             task.cancel()
 
     watcher = asyncio.create_task(hang_up())
@@ -78,7 +80,7 @@ async def write_stream(response: StreamingResponse, receive: Receive, send: Send
         ended = True
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     except asyncio.CancelledError:
-        if not watcher.done() or watcher.cancelled() or task.uncancel() > 0:
+        if not hung_up or task.uncancel() > 0:
             raise  # cancelled from elsewhere (shutdown), not by the client leaving
     finally:
         ended = True
