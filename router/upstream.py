@@ -442,13 +442,14 @@ class Upstream:
                 self.redact, lambda: _log_redaction(request_id, dep.name, "stream")
             )
             each = lambda chunk: scrubber(openai_dict(chunk))  # noqa: E731
+        chunks = _Paced(response, *self._idle(), until=until,
+                        over=f"stream_timeout_s ({r.stream_timeout_s}s)", each=each)
         return Served(
             cand,
             attempts,
             first_chunk=each(first),
-            chunks=_Paced(response, *self._idle(), until=until,
-                          over=f"stream_timeout_s ({r.stream_timeout_s}s)", each=each),
-            close=response.aclose,
+            chunks=chunks,
+            close=chunks.aclose,
             provider_finished=lambda: _provider_finished(response),
         )
 
@@ -626,7 +627,12 @@ async def _timer(seconds: float, expired: BaseException | None) -> AsyncIterator
 class _Paced:
     """A provider's stream with its timers: at most `idle_s` between two chunks (Stalled when
     `stall` names the limit, else a timeout), and nothing after `until` (a monotonic time,
-    `over` says which limit that is). Each chunk goes through `each` on its way out."""
+    `over` says which limit that is). Each chunk goes through `each` on its way out.
+
+    One watchdog per stream times every wait for a chunk (not an `asyncio.timeout` per
+    chunk): a wait moves the deadline, and the watchdog, set for the first wait, is set
+    again only when it goes off before the deadline of the wait in progress. A chunk that
+    is parsed already is no wait."""
 
     def __init__(
         self, stream: Any, idle_s: float, stall: str | None, *, until: float, over: str,
@@ -638,28 +644,80 @@ class _Paced:
         self._stall = stall
         self._until = until
         self._over = over
+        self._waiting: asyncio.Task[Any] | None = None  # the task waiting for a chunk
+        self._deadline = 0.0  # when that wait ends (the event loop's clock)
+        self._last_wait = False  # that wait ends at `until`, not after idle_s
+        self._watchdog: asyncio.TimerHandle | None = None
+        self._expired = False
 
     def __aiter__(self) -> _Paced:
         return self
 
+    @property
+    def buffered(self) -> bool:
+        """Whether the next chunk is parsed already (the stream's own `buffered`)."""
+        return bool(getattr(self._stream, "buffered", False))
+
     async def __anext__(self) -> Any:
         left = self._until - time.monotonic()
-        if left > 0 and getattr(self._stream, "buffered", False):
+        if left > 0 and self.buffered:
             return self._each(await anext(self._stream))  # parsed already: nothing to time
-        # (asyncio.timeout inline, not _timer: this runs once per chunk)
-        timeout = asyncio.timeout(max(0.0, min(left, self._idle_s)))
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        cancelling = task.cancelling()
+        self._last_wait = left < self._idle_s
+        self._deadline = loop.time() + max(0.0, min(left, self._idle_s))
+        self._waiting = task
+        if self._watchdog is None:
+            self._watchdog = loop.call_at(self._deadline, self._watch)
         try:
-            async with timeout:
-                chunk = await anext(self._stream)
-        except TimeoutError:
-            if not timeout.expired():
-                raise
-            if left < self._idle_s:
-                raise TimeoutError(f"the answer took longer than {self._over}") from None
-            if self._stall:
-                raise Stalled(self._stall) from None
-            raise TimeoutError(f"no chunk for {self._idle_s:g}s") from None
+            chunk = await anext(self._stream)
+        except BaseException as exc:
+            self._stop_watching()
+            if self._expired:  # the watchdog's cancellation, as asyncio.timeout's
+                self._expired = False
+                if task.uncancel() <= cancelling and isinstance(exc, asyncio.CancelledError):
+                    raise self._timed_out() from None
+            raise
+        finally:
+            self._waiting = None
+        if self._expired:  # the stream swallowed the watchdog's cancellation: undo it
+            self._expired = False
+            task.uncancel()
         return self._each(chunk)
+
+    def _timed_out(self) -> Exception:
+        """The error of a wait the watchdog ended: which limit it reached."""
+        if self._last_wait:
+            return TimeoutError(f"the answer took longer than {self._over}")
+        if self._stall:
+            return Stalled(self._stall)
+        return TimeoutError(f"no chunk for {self._idle_s:g}s")
+
+    def _watch(self) -> None:
+        """The watchdog went off: cancel the wait in progress if its deadline has passed,
+        else watch until it does; with no wait in progress, the next wait sets it again."""
+        self._watchdog = None
+        task = self._waiting
+        if task is None or self._expired:
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._deadline:
+            self._watchdog = loop.call_at(self._deadline, self._watch)
+            return
+        self._expired = True
+        task.cancel()
+
+    def _stop_watching(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+
+    async def aclose(self) -> None:
+        """Stop the watchdog and close the stream."""
+        self._stop_watching()
+        await self._stream.aclose()
 
 
 _DELTA_FIELDS = ("role", "content", "tool_calls", "function_call", "reasoning_content",

@@ -6,8 +6,10 @@ routes (health, readiness, models, deployments, metrics) and the published schem
 Front doors: router/api/chat.py (OpenAI chat completions and /v1/route),
 router/api/messages.py (Anthropic Messages), router/api/responses.py (OpenAI Responses),
 router/api/embeddings.py (OpenAI embeddings); router/api/models.py answers /v1/models and
-unknown paths. Every error is the front door's error JSON; every answer carries x-tianji-*
-headers.
+unknown paths. The POSTs of the chat, Messages and Responses doors are dispatched by
+router/api/lean.py inside the guard, ahead of FastAPI's router; their FastAPI routes stay
+declared for the published schema. Every error is the front door's error JSON; every answer
+carries x-tianji-* headers.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from router.api import chat, messages, models
 from router.api.core import JSON, error_response, json_bytes, refused
 from router.api.gateway import Gateway
+from router.api.lean import LeanRoutes
 from router.classify import Classifier
 from router.config import Config
 from router.embeddings import EMBEDDINGS_TIER
@@ -144,9 +147,6 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.gateway = gw
-    app.add_middleware(_Guard, gateway=gw)
-    if config.server.cors_origins:  # outermost: a preflight carries no API key
-        app.add_middleware(CORSMiddleware, **cors_options(config.server.cors_origins))
     app.include_router(ops_router(gw))  # request log: feedback, stats, dashboard
 
     @app.exception_handler(GatewayError)
@@ -265,6 +265,14 @@ def create_app(config: Config, classifier: Classifier | None = None) -> FastAPI:
     async def anthropic_count_tokens(request: Request) -> Response:
         return await messages.count_tokens(gw, request)
 
+    # Innermost first: the hot routes ahead of FastAPI's (router/api/lean.py), inside the
+    # guard; CORS outermost, since a preflight carries no API key.
+    hot = {"/v1/chat/completions": chat_completions, "/v1/responses": openai_responses,
+           "/v1/messages": anthropic_messages}
+    app.add_middleware(LeanRoutes, routes=hot, answer_error=_answer_error)
+    app.add_middleware(_Guard, gateway=gw)
+    if config.server.cors_origins:
+        app.add_middleware(CORSMiddleware, **cors_options(config.server.cors_origins))
     app.openapi = lambda: _openapi(app, config)  # type: ignore[method-assign]
     return app
 

@@ -361,10 +361,17 @@ async def relay_stream(
 
     The last events (from the provider's end of answer on, then the end marker or the error
     event) go out once the request is recorded: a client that stops reading at the end, as
-    the SDKs do, and asks about the request at once (feedback) finds it logged."""
+    the SDKs do, and asks about the request at once (feedback) finds it logged.
+
+    Events whose chunks the provider sent together go out together: while the next chunk
+    is parsed already (`buffered`, router/transport_stream.py), an event waits for it, so
+    each network read from the provider costs one write to the client, not one per chunk;
+    nothing waits for a read."""
     assert served.first_chunk is not None and served.chunks is not None
+    chunks = served.chunks
     status, error_code = 200, None
     held: list[bytes] = []
+    pending: list[bytes] = []  # relayed events not yet written: the next chunk is ready
 
     def relay(chunk: Any) -> bytes | None:
         data = writer.event(chunk)
@@ -373,14 +380,23 @@ async def relay_stream(
             return None
         return data
 
+    def due() -> bool:  # write what is pending: the next chunk needs a read
+        return bool(pending) and not getattr(chunks, "buffered", False)
+
     try:
         first = relay(served.first_chunk)
         if first:
-            yield first
-        async for chunk in served.chunks:
+            pending.append(first)
+        if due():
+            yield b"".join(pending)
+            pending.clear()
+        async for chunk in chunks:
             data = relay(chunk)
             if data:
-                yield data
+                pending.append(data)
+            if due():
+                yield b"".join(pending)
+                pending.clear()
         if not writer.finished or (served.provider_finished and not served.provider_finished()):
             raise ConnectionError("the provider's stream ended before the answer was complete")
         held.append(writer.done())
@@ -402,7 +418,7 @@ async def relay_stream(
         if served.close is not None:
             await shielded_close(served)
         record(gw, call, served, writer.usage, status, error_code)
-    last = b"".join(held)
+    last = b"".join(pending + held)
     if last:
         yield last
 

@@ -93,6 +93,19 @@ def test_a_gap_longer_than_idle_timeout_ends_a_started_stream_naming_the_limit(f
 
 
 @wires
+def test_a_gap_after_a_long_healthy_start_still_ends_the_stream(fake, pair, wire):
+    # Chunks 0.3 s apart for longer than idle_timeout_s (1.5 s), then a gap: the stream's
+    # one idle watchdog (router/upstream.py _Paced) outlives the healthy part and still
+    # catches the gap.
+    fake.configure("a", chunk_delay=0.3)
+    fake.set_fault("a", Fault(FaultKind.STREAM_STALL, after_chunks=8, delay=30))
+    result = chat(pair(wire), stream=True)
+    error = assert_interrupted_stream(result)
+    assert "idle_timeout_s" in error["message"]
+    assert result.text and answer_text("a").startswith(result.text)
+
+
+@wires
 def test_stream_timeout_caps_a_whole_stream_when_configured(fake, pair, wire):
     fake.configure("a", chunk_delay=0.25)
     gw = pair(wire, "capped", **LONG_ANSWER_LIMITS, stream_timeout_s=1.0)

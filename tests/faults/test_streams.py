@@ -159,6 +159,33 @@ def test_client_disconnect_mid_stream_cancels_the_upstream_request(fake, gateway
     assert requests[-1]["error_code"] == "client_closed_request"
     text = gw.http.get("/metrics").text
     assert metric(text, "tianji_requests_total", deployment="slow", status="499") == 1
+
+
+@wires
+def test_events_sent_before_a_pause_reach_the_client_during_it(fake, gateways, wire):
+    # Chunks that came in one read from the provider go out together (router/api/core.py
+    # relay_stream); none of them waits for the provider's next read.
+    config = fast_config([[deployment(fake, "paused", wire)]],
+                         attempt_timeout_s=None, idle_timeout_s=8, request_timeout_s=20)
+    gw = gateways.get(f"pause-{wire}", lambda: config)
+    fake.set_fault("paused", Fault(FaultKind.STREAM_STALL, after_chunks=4, delay=4))
+    body = {"model": "auto", "messages": messages("hi"), "stream": True}
+    seen: list[str] = []
+    with gw.http.stream("POST", "/v1/chat/completions", json=body) as response:
+        assert response.status_code == 200
+        lines = response.iter_lines()
+        for line in lines:
+            if line.startswith("data: ") and "content" in line:
+                seen.append(json.loads(line[6:])["choices"][0]["delta"].get("content") or "")
+                if "".join(seen):
+                    break  # the answer's first words, sent before the pause
+        assert not fake.calls("paused")[0].completed, "the events waited out the pause"
+        rest = [line for line in lines if line.startswith("data: ")]
+    assert rest[-1] == "data: [DONE]"
+    text = "".join(seen) + "".join(
+        json.loads(line[6:])["choices"][0]["delta"].get("content") or ""
+        for line in rest[:-1] if json.loads(line[6:]).get("choices"))
+    assert text == answer_text("paused")
     assert metric(text, "tianji_requests_total", deployment="slow", status="200") == 0
 
 
