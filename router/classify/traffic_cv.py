@@ -14,6 +14,11 @@ see the corpus):
 
 Printed per model: the figures of `router eval --open` (confusion, large work sent to small,
 requests below their label, AUCs large vs small and short_hard vs long_easy).
+
+When the corpus has requests by two or more writers (the `writer` field), it also prints the
+same figures leave-one-writer-out: for each writer, the tier model fitted on every other
+writer's requests and scored on that writer's only, the figure for an unseen writer's phrasing
+(requests without a writer are always in the fit and never scored there).
 """
 
 from __future__ import annotations
@@ -66,29 +71,49 @@ def traffic_report(
     catalog = build_catalog(config)
     names = [t.name for t in config.tiers]
     lam = penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY)
+
+    def classifier(tier: np.ndarray, vocab: np.ndarray) -> LearnedClassifier:
+        return LearnedClassifier(
+            {**params, "tier_coef": tier, "vocab_coef": vocab}, {"format": FORMAT_VERSION, **meta}
+        )
+
+    def route(rows: list[int], classifiers: list[LearnedClassifier]) -> dict[str, Any]:
+        """The figures of the requests `rows`, each scored by its own classifier."""
+        chosen, scores = [], []
+        for i, clf in zip(rows, classifiers, strict=True):
+            request = corpus.requests[i]
+            assessment = clf.score(request)
+            scores.append(assessment.difficulty)
+            chosen.append(
+                names.index(decide(config, catalog, needs_of(request), assessment, Route()).tier)
+            )
+        return figures(
+            [corpus.tiers[i] for i in rows], chosen, scores, [corpus.groups[i] for i in rows]
+        )
+
     report: dict[str, Any] = {
         "file": str(path),
         "n": len(corpus.tiers),
         "folds": FOLDS,
         "penalties": list(lam),
         "models": {},
+        "writers": {},
     }
+    everything = list(range(len(corpus.tiers)))
     for model in MODELS:
-        classifiers = [
-            LearnedClassifier(
-                {**params, "tier_coef": tier, "vocab_coef": vocab},
-                {"format": FORMAT_VERSION, **meta},
-            )
-            for tier, vocab in models[model]
-        ]
-        chosen, scores = [], []
-        for request, fold in zip(corpus.requests, folds, strict=True):
-            assessment = classifiers[fold].score(request)
-            scores.append(assessment.difficulty)
-            chosen.append(
-                names.index(decide(config, catalog, needs_of(request), assessment, Route()).tier)
-            )
-        report["models"][model] = figures(corpus.tiers, chosen, scores, corpus.groups)
+        by_fold = [classifier(tier, vocab) for tier, vocab in models[model]]
+        report["models"][model] = route(everything, [by_fold[k] for k in folds])
+    writers = np.array([w or "" for w in corpus.writers])
+    named = sorted(set(writers) - {""})
+    for writer in named if len(named) > 1 else []:
+        held_out = writers == writer
+        clf = classifier(*train.fit_tier_model(labelled.subset(~held_out), params, meta, penalties))
+        rows = [int(i) for i in np.flatnonzero(held_out)]
+        report["writers"][writer] = {
+            "n": len(rows),
+            "n_fit": int((~held_out).sum()),
+            **route(rows, [clf] * len(rows)),
+        }
     report["labels"] = list(LABELS)
     return report
 
@@ -110,6 +135,21 @@ def print_traffic(report: dict[str, Any]) -> None:
             for lab, row in zip(report["labels"], table, strict=True)
         )
         print(f"  {model} confusion (labelled: chosen small / medium / large): {rows}")
+    writers = report["writers"]
+    if not writers:
+        return
+    print("\nleave one writer out (tier model fitted on the other writers, scored on this one)")
+    print(f"\n  {'':<36}" + "".join(f"{w:>12}" for w in writers))
+    for key, text in (("n", "requests scored"), ("n_fit", "requests in the fit")):
+        print(f"  {text:<36}" + "".join(f"{writers[w][key]:>12}" for w in writers))
+    for key, text, fmt in FIGURES:
+        print(f"  {text:<36}" + "".join(f"{fmt(writers[w][key]):>12}" for w in writers))
+    for writer, figs in writers.items():
+        rows = "; ".join(
+            f"{lab}: {' / '.join(map(str, row))}"
+            for lab, row in zip(report["labels"], figs["confusion"], strict=True)
+        )
+        print(f"  {writer} confusion (labelled: chosen small / medium / large): {rows}")
 
 
 def run_traffic(args: Any) -> int:
