@@ -46,6 +46,7 @@ def test_each_writer_is_scored_by_a_fit_on_the_other_writers_only(tmp_path):
         # The other writer's labels, learned from the fit, are this writer's labels reversed.
         assert figures["auc_large_vs_small"] < 0.2
         assert sum(map(sum, figures["confusion"])) == 24
+        assert figures["cross-validated"]["auc_large_vs_small"] is not None
     # The in-sample model is the shipped one, fitted without this corpus: it cannot tell the
     # two made-up words apart, so the reversal above comes from the held-out fits.
     assert 0.3 < report["models"]["in-sample"]["auc_large_vs_small"] < 0.7
@@ -73,7 +74,7 @@ def test_the_report_is_deterministic_and_printed(tmp_path):
         cwd=REPO,
         timeout=300,
     ).stdout
-    assert "leave one writer out" in text and "wb confusion" in text
+    assert "leave one writer out" in text and "wb held out confusion" in text
 
 
 def test_a_corpus_of_one_writer_has_no_writer_report(tmp_path):
