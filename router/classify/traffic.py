@@ -56,19 +56,20 @@ class CorpusError(ValueError):
 
 @dataclass(frozen=True)
 class Corpus:
-    """The labelled requests, their tier (index into TIERS) and template family."""
+    """The labelled requests, their tier (index into TIERS), template family and writer."""
 
     requests: list[dict[str, Any]]
     tiers: list[int]
     families: list[str]
     ids: list[str]
     groups: list[str | None]
+    writers: list[str | None]
 
 
 def load(path: str | Path = DEFAULT_CORPUS) -> Corpus:
     """Read and check the corpus: every line a request with a valid tier and a family."""
     path = Path(path)
-    requests, tiers, families, ids, groups = [], [], [], [], []
+    requests, tiers, families, ids, groups, writers = [], [], [], [], [], []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
@@ -94,9 +95,10 @@ def load(path: str | Path = DEFAULT_CORPUS) -> Corpus:
         families.append(str(row["family"]))
         ids.append(str(row["id"]))
         groups.append(row.get("group"))
+        writers.append(str(row["writer"]) if row.get("writer") else None)
     if len(set(ids)) != len(ids):
         raise CorpusError(f"{path}: duplicate ids")
-    return Corpus(requests, tiers, families, ids, groups)
+    return Corpus(requests, tiers, families, ids, groups, writers)
 
 
 def hand_weights() -> np.ndarray:

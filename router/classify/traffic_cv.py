@@ -14,6 +14,13 @@ see the corpus):
 
 Printed per model: the figures of `router eval --open` (confusion, large work sent to small,
 requests below their label, AUCs large vs small and short_hard vs long_easy).
+
+When the corpus has requests by two or more writers (the `writer` field), it also prints the
+same figures leave-one-writer-out: for each writer, the tier model fitted on every other
+writer's requests and scored on that writer's only, the figure for an unseen writer's phrasing
+(requests without a writer are always in the fit and never scored there); next to them, that
+writer's requests under the family-fold model (the writer's other families in the fit) and the
+in-sample one.
 """
 
 from __future__ import annotations
@@ -66,29 +73,59 @@ def traffic_report(
     catalog = build_catalog(config)
     names = [t.name for t in config.tiers]
     lam = penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY)
+
+    def classifier(tier: np.ndarray, vocab: np.ndarray) -> LearnedClassifier:
+        return LearnedClassifier(
+            {**params, "tier_coef": tier, "vocab_coef": vocab}, {"format": FORMAT_VERSION, **meta}
+        )
+
+    def route(classifiers: list[LearnedClassifier]) -> tuple[list[int], list[float]]:
+        """(chosen tier, difficulty) of every request, each scored by its own classifier."""
+        chosen, scores = [], []
+        for request, clf in zip(corpus.requests, classifiers, strict=True):
+            assessment = clf.score(request)
+            scores.append(assessment.difficulty)
+            chosen.append(
+                names.index(decide(config, catalog, needs_of(request), assessment, Route()).tier)
+            )
+        return chosen, scores
+
+    def figures_of(rows: np.ndarray, routed: tuple[list[int], list[float]]) -> dict[str, Any]:
+        """The figures of the requests where the boolean mask `rows` is true."""
+        keep = np.flatnonzero(rows)
+        return figures(
+            [corpus.tiers[i] for i in keep],
+            [routed[0][i] for i in keep],
+            [routed[1][i] for i in keep],
+            [corpus.groups[i] for i in keep],
+        )
+
     report: dict[str, Any] = {
         "file": str(path),
         "n": len(corpus.tiers),
         "folds": FOLDS,
         "penalties": list(lam),
         "models": {},
+        "writers": {},
     }
+    everything = np.ones(len(corpus.tiers), dtype=bool)
+    routed = {}
     for model in MODELS:
-        classifiers = [
-            LearnedClassifier(
-                {**params, "tier_coef": tier, "vocab_coef": vocab},
-                {"format": FORMAT_VERSION, **meta},
-            )
-            for tier, vocab in models[model]
-        ]
-        chosen, scores = [], []
-        for request, fold in zip(corpus.requests, folds, strict=True):
-            assessment = classifiers[fold].score(request)
-            scores.append(assessment.difficulty)
-            chosen.append(
-                names.index(decide(config, catalog, needs_of(request), assessment, Route()).tier)
-            )
-        report["models"][model] = figures(corpus.tiers, chosen, scores, corpus.groups)
+        by_fold = [classifier(tier, vocab) for tier, vocab in models[model]]
+        routed[model] = route([by_fold[k] for k in folds])
+        report["models"][model] = figures_of(everything, routed[model])
+    writers = np.array([w or "" for w in corpus.writers])
+    named = sorted(set(writers) - {""})
+    for writer in named if len(named) > 1 else []:
+        held_out = writers == writer
+        clf = classifier(*train.fit_tier_model(labelled.subset(~held_out), params, meta, penalties))
+        report["writers"][writer] = {
+            "n": int(held_out.sum()),
+            "n_fit": int((~held_out).sum()),
+            **figures_of(held_out, route([clf] * len(writers))),
+            "cross-validated": figures_of(held_out, routed["cross-validated"]),
+            "in-sample": figures_of(held_out, routed["in-sample"]),
+        }
     report["labels"] = list(LABELS)
     return report
 
@@ -110,6 +147,27 @@ def print_traffic(report: dict[str, Any]) -> None:
             for lab, row in zip(report["labels"], table, strict=True)
         )
         print(f"  {model} confusion (labelled: chosen small / medium / large): {rows}")
+    writers = report["writers"]
+    if not writers:
+        return
+    print("\nleave one writer out (tier model fitted on the other writers, scored on this one)")
+    print(f"\n  {'':<36}" + "".join(f"{w:>12}" for w in writers))
+    for key, text in (("n", "requests scored"), ("n_fit", "requests in the fit")):
+        print(f"  {text:<36}" + "".join(f"{writers[w][key]:>12}" for w in writers))
+    for key, text, fmt in FIGURES:
+        print(f"  {text:<36}" + "".join(f"{fmt(writers[w][key]):>12}" for w in writers))
+    heads = {"cross-validated": "by family", "in-sample": "in-sample"}
+    columns = [(w, m) for w in writers for m in heads]
+    print("\nthe same writers' requests under the family-fold and the in-sample tier models")
+    print(f"\n  {'':<36}" + "".join(f"{f'{w} {heads[m]}':>16}" for w, m in columns))
+    for key, text, fmt in FIGURES:
+        print(f"  {text:<36}" + "".join(f"{fmt(writers[w][m][key]):>16}" for w, m in columns))
+    for writer, figs in writers.items():
+        rows = "; ".join(
+            f"{lab}: {' / '.join(map(str, row))}"
+            for lab, row in zip(report["labels"], figs["confusion"], strict=True)
+        )
+        print(f"  {writer} held out confusion (labelled: chosen small / medium / large): {rows}")
 
 
 def run_traffic(args: Any) -> int:

@@ -5,8 +5,8 @@
 
 Every line: id, messages (OpenAI chat format; some with `tools`), tier, reason, kind, domain,
 family (the template: all variants of one ask share it, and cross-validation folds by it),
-lang, writer (who wrote the ask: `w1` unless a list's rows say otherwise),
-and, where they apply, group (short_hard / long_easy) and pair.
+lang, writer (who wrote the ask: `w1` for the first lists, `w2` for asks_w2.py), and, where
+they apply, group (short_hard / long_easy) and pair.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import asks_languages  # noqa: E402
 import asks_midlength  # noqa: E402
 import asks_more  # noqa: E402
 import asks_pasted  # noqa: E402
+import asks_w2  # noqa: E402
 import materials  # noqa: E402
 from labels import DOMAINS, KINDS, TIERS  # noqa: E402
 
@@ -154,6 +155,8 @@ def build() -> list[dict[str, Any]]:
                     [{"role": "system", "content": materials.style_guide(v)}, user(row[3])],
                 )
             )
+    for family, n, row, messages, extra in asks_w2.requests():
+        items.append(item(family, n, row, messages, writer="w2", **extra))
     for it in items:
         chars = sum(len(m["content"]) for m in it["messages"])
         if it["tier"] == "large" and chars <= SHORT_HARD_MAX_CHARS:
