@@ -8,13 +8,15 @@ character tests: the same matches, several times less work on a 1,000-token requ
     >>> CueSet(r"prove|derive|show that").found("please prove it and show that x > 0")
     {'prove', 'show that'}
 
-Most sets find nothing in a given ask, and running a pattern costs a call and a pass over the
-text even so. Every phrase that starts with a letter has a key: its first characters, up to
-three, while they are literal (a letter or digit not made optional); a match starts at a
-word start with its phrase's key. `word_starts(low)` collects the texts of one to three
-characters at the ask's word starts once; a set none of whose keys is among them
-cannot match and is not run (a set with a phrase that starts otherwise always runs). The
-results are the same as running every pattern.
+A pattern that starts with a lookbehind is tried at every position of the text, and most
+sets match at none of them. Every phrase that starts with a letter has a key: its first
+characters, up to three, while they are literal (a letter or digit not made optional); a
+match starts at a word start with its phrase's key. `WordStarts(low)` finds, once per ask,
+where each text of one to three characters starts a word; a set whose phrases all have
+keys is not run when none of them starts a word, and in a longer text is tried only where
+one does, left to right, each attempt the one `findall` makes there (a set with a phrase
+that starts otherwise is run over the whole text). The results are the same as running
+every pattern over every position.
 """
 
 from __future__ import annotations
@@ -22,13 +24,36 @@ from __future__ import annotations
 import re
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Below this length one pass of a pattern over the text costs less than trying it at each
+# word start that has one of its keys.
+WALK_MIN_CHARS = 200
 # The first one to three characters at each word start (as the phrases' `(?<![\w-])` has it).
 _WORD_START = re.compile(r"(?<![\w-])(?=(((.).?).?))", re.DOTALL)
 
 
-def word_starts(low: str) -> frozenset[str]:
-    """The texts of one, two and three characters at the word starts of `low`."""
-    return frozenset(x for pair in _WORD_START.findall(low) for x in pair)
+class WordStarts:
+    """The texts of one, two and three characters that start a word in `low`, and (`at`,
+    made on first use: a long text's) where each does."""
+
+    def __init__(self, low: str) -> None:
+        self._low = low
+        self.keys = frozenset(x for found in _WORD_START.findall(low) for x in found)
+        self._at: dict[str, list[int]] | None = None
+
+    @property
+    def at(self) -> dict[str, list[int]]:
+        if self._at is None:
+            at: dict[str, list[int]] = {}
+            for m in _WORD_START.finditer(self._low):
+                three, two, one = m.groups()
+                p = m.start()
+                at.setdefault(one, []).append(p)
+                if two != one:  # shorter at the end of the text
+                    at.setdefault(two, []).append(p)
+                if three != two:
+                    at.setdefault(three, []).append(p)
+            self._at = at
+        return self._at
 
 
 def alternatives(phrases: str) -> list[str]:
@@ -90,33 +115,63 @@ class CueSet:
         self._pattern = (
             re.compile(rf"(?<![\w-])(?:{'|'.join(branches)}){end}") if branches else None
         )
-        # None: some phrase starts with a class, a group or an escape (no key).
-        self._keys: frozenset[str] | None = None if None in by_letter else frozenset(
-            _key(p, letter) for letter, group in by_letter.items() if letter for p in group
+        # None: some phrase starts with a class, a group or an escape (no key), or the pattern
+        # has a capturing group (findall's items would be the groups, not whole matches).
+        self._keys: frozenset[str] | None = (
+            None
+            if None in by_letter or (self._pattern is not None and self._pattern.groups)
+            else frozenset(
+                _key(p, letter) for letter, group in by_letter.items() if letter for p in group
+            )
         )
         self._cjk = re.compile("|".join(cjk)) if cjk else None
 
-    def _may_match(self, starts: frozenset[str] | None) -> bool:
-        return self._keys is None or starts is None or not self._keys.isdisjoint(starts)
+    def _where(self, starts: WordStarts) -> list[int]:
+        """The word starts, in order, where one of the phrases' keys begins."""
+        keys = self._keys & starts.keys  # type: ignore[operator]
+        at = starts.at
+        if len(keys) == 1:
+            return at[next(iter(keys))]
+        return sorted({p for k in keys for p in at[k]})
 
-    def found(self, low: str, starts: frozenset[str] | None = None) -> set[str]:
-        """The distinct cue texts present in lower-cased `low` (whose `word_starts` are
+    def found(self, low: str, starts: WordStarts | None = None) -> set[str]:
+        """The distinct cue texts present in lower-cased `low` (whose `WordStarts` are
         `starts`, when the caller has them)."""
-        hits = (
-            set(self._pattern.findall(low))
-            if self._pattern is not None and self._may_match(starts)
-            else set()
-        )
+        hits: set[str] = set()
+        pattern = self._pattern
+        if pattern is None:
+            pass
+        elif starts is None or self._keys is None:
+            hits.update(pattern.findall(low))
+        elif self._keys.isdisjoint(starts.keys):
+            pass
+        elif len(low) < WALK_MIN_CHARS:
+            hits.update(pattern.findall(low))
+        else:
+            end = 0
+            for p in self._where(starts):
+                if p >= end and (m := pattern.match(low, p)) is not None:
+                    hits.add(m.group())
+                    end = m.end()
         if self._cjk is not None and _CJK.search(low):
             hits.update(self._cjk.findall(low))
         return hits
 
-    def count(self, low: str, starts: frozenset[str] | None = None) -> int:
+    def count(self, low: str, starts: WordStarts | None = None) -> int:
         return len(self.found(low, starts))
 
-    def search(self, low: str, starts: frozenset[str] | None = None) -> bool:
-        return (
-            self._pattern is not None
-            and self._may_match(starts)
-            and self._pattern.search(low) is not None
-        ) or (self._cjk is not None and self._cjk.search(low) is not None)
+    def search(self, low: str, starts: WordStarts | None = None) -> bool:
+        pattern = self._pattern
+        if pattern is None:
+            pass
+        elif starts is None or self._keys is None:
+            if pattern.search(low) is not None:
+                return True
+        elif self._keys.isdisjoint(starts.keys):
+            pass
+        elif len(low) < WALK_MIN_CHARS:
+            if pattern.search(low) is not None:
+                return True
+        elif any(pattern.match(low, p) is not None for p in self._where(starts)):
+            return True
+        return self._cjk is not None and self._cjk.search(low) is not None

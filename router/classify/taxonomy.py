@@ -30,7 +30,7 @@ from typing import Any
 
 from router.classify import answer_format
 from router.classify.base import iter_text
-from router.classify.cues import CueSet, word_starts
+from router.classify.cues import CueSet, WordStarts
 from router.classify.lexicon import (
     CONSTRAINT_CUES,
     CONSTRAINT_MULTI,
@@ -166,7 +166,7 @@ _PLAIN_QUESTION = re.compile(
 
 
 def _kind(
-    low: str, n_chars: int, foreign: bool, starts: frozenset[str] | None = None
+    low: str, n_chars: int, foreign: bool, starts: WordStarts | None = None
 ) -> tuple[str, int]:
     """The kind whose cues weigh most (KIND_PRIORITY); a lone short question that names no
     kind is a lookup; with no cue at all, "general". The multilingual cues are read when the
@@ -198,7 +198,7 @@ def _kind(
 
 
 def _domain(
-    low: str, foreign: bool, starts: frozenset[str] | None = None
+    low: str, foreign: bool, starts: WordStarts | None = None
 ) -> tuple[str, int, int]:
     best, best_score, expert_best, general_best = "general", 0.0, 0, 0
     for domain, (general, expert) in _DOMAIN.items():
@@ -219,7 +219,7 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     conversation, `ask` what the user asked (see ask_of), `chars` the full length."""
     low = ask.lower()
     foreign = not low.isascii()
-    starts = word_starts(low)
+    starts = WordStarts(low)
     kind, kind_cues = _kind(low, len(ask.strip()), foreign, starts)
     code = _CODE.search(text) is not None
     if kind == "general" and code:
