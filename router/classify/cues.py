@@ -11,12 +11,12 @@ character tests: the same matches, several times less work on a 1,000-token requ
 A pattern that starts with a lookbehind is tried at every position of the text, and most
 sets match at none of them. Every phrase that starts with a letter has a key: its first
 characters, up to three, while they are literal (a letter or digit not made optional); a
-match starts at a word start with its phrase's key. `WordStarts(low)` finds, once per ask,
-where each text of one to three characters starts a word; a set whose phrases all have
-keys is not run when none of them starts a word, and in a longer text is tried only where
-one does, left to right, each attempt the one `findall` makes there (a set with a phrase
-that starts otherwise is run over the whole text). The results are the same as running
-every pattern over every position.
+match starts at a word start with its phrase's key. `WordStarts(low)` finds, once per ask
+(of WALK_MIN_CHARS or more), where each text of one to three characters starts a word; a
+set whose phrases all have keys is then not run when none of them starts a word, and is
+otherwise tried only where one does, left to right, each attempt the one `findall` makes
+there (a set with a phrase that starts otherwise is run over the whole text). The results
+are the same as running every pattern over every position.
 """
 
 from __future__ import annotations
@@ -24,36 +24,28 @@ from __future__ import annotations
 import re
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-# Below this length one pass of a pattern over the text costs less than trying it at each
-# word start that has one of its keys.
+# Below this length one pass of a pattern over the text costs less than finding the word
+# starts and trying it at those that begin with one of its keys.
 WALK_MIN_CHARS = 200
 # The first one to three characters at each word start (as the phrases' `(?<![\w-])` has it).
 _WORD_START = re.compile(r"(?<![\w-])(?=(((.).?).?))", re.DOTALL)
 
 
 class WordStarts:
-    """The texts of one, two and three characters that start a word in `low`, and (`at`,
-    made on first use: a long text's) where each does."""
+    """Where each text of one, two and three characters starts a word in `low`."""
 
     def __init__(self, low: str) -> None:
-        self._low = low
-        self.keys = frozenset(x for found in _WORD_START.findall(low) for x in found)
-        self._at: dict[str, list[int]] | None = None
-
-    @property
-    def at(self) -> dict[str, list[int]]:
-        if self._at is None:
-            at: dict[str, list[int]] = {}
-            for m in _WORD_START.finditer(self._low):
-                three, two, one = m.groups()
-                p = m.start()
-                at.setdefault(one, []).append(p)
-                if two != one:  # shorter at the end of the text
-                    at.setdefault(two, []).append(p)
-                if three != two:
-                    at.setdefault(three, []).append(p)
-            self._at = at
-        return self._at
+        at: dict[str, list[int]] = {}
+        for m in _WORD_START.finditer(low):
+            three, two, one = m.groups()
+            p = m.start()
+            at.setdefault(one, []).append(p)
+            if two != one:  # shorter at the end of the text
+                at.setdefault(two, []).append(p)
+            if three != two:
+                at.setdefault(three, []).append(p)
+        self.at = at
+        self.keys = frozenset(at)
 
 
 def alternatives(phrases: str) -> list[str]:
@@ -145,8 +137,6 @@ class CueSet:
             hits.update(pattern.findall(low))
         elif self._keys.isdisjoint(starts.keys):
             pass
-        elif len(low) < WALK_MIN_CHARS:
-            hits.update(pattern.findall(low))
         else:
             end = 0
             for p in self._where(starts):
@@ -169,9 +159,6 @@ class CueSet:
                 return True
         elif self._keys.isdisjoint(starts.keys):
             pass
-        elif len(low) < WALK_MIN_CHARS:
-            if pattern.search(low) is not None:
-                return True
         elif any(pattern.match(low, p) is not None for p in self._where(starts)):
             return True
         return self._cjk is not None and self._cjk.search(low) is not None

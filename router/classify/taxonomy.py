@@ -30,7 +30,7 @@ from typing import Any
 
 from router.classify import answer_format
 from router.classify.base import iter_text
-from router.classify.cues import CueSet, WordStarts
+from router.classify.cues import WALK_MIN_CHARS, CueSet, WordStarts
 from router.classify.lexicon import (
     CONSTRAINT_CUES,
     CONSTRAINT_MULTI,
@@ -219,7 +219,7 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     conversation, `ask` what the user asked (see ask_of), `chars` the full length."""
     low = ask.lower()
     foreign = not low.isascii()
-    starts = WordStarts(low)
+    starts = WordStarts(low) if len(low) >= WALK_MIN_CHARS else None
     kind, kind_cues = _kind(low, len(ask.strip()), foreign, starts)
     code = _CODE.search(text) is not None
     if kind == "general" and code:
