@@ -101,6 +101,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             408, f"The request headers did not arrive within {self.header_timeout_s:g}s.",
             code="request_timeout"))
 
+    def _unsupported_upgrade_warning(self) -> None:
+        # uvicorn adds advice to install a WebSocket library: Tianji has no WebSocket route
+        # (`ws="none"`), and the request is answered as plain HTTP.
+        self.logger.warning("Unsupported upgrade request: answered as plain HTTP.")
+
     def _refuse(self, status: int, phrase: str, error: GatewayError) -> None:
         self._stop_head()
         if self.transport.is_closing():
