@@ -118,13 +118,14 @@ class CueSet:
         )
         self._cjk = re.compile("|".join(cjk)) if cjk else None
 
-    def _where(self, starts: WordStarts) -> list[int]:
-        """The word starts, in order, where one of the phrases' keys begins."""
-        keys = self._keys & starts.keys  # type: ignore[operator]
+    @staticmethod
+    def _where(keys: frozenset[str], starts: WordStarts) -> list[int]:
+        """The word starts, in order, where one of `keys` begins."""
+        common = keys & starts.keys
         at = starts.at
-        if len(keys) == 1:
-            return at[next(iter(keys))]
-        return sorted({p for k in keys for p in at[k]})
+        if len(common) == 1:
+            return at[next(iter(common))]
+        return sorted({p for k in common for p in at[k]})
 
     def found(self, low: str, starts: WordStarts | None = None) -> set[str]:
         """The distinct cue texts present in lower-cased `low` (whose `WordStarts` are
@@ -139,7 +140,7 @@ class CueSet:
             pass
         else:
             end = 0
-            for p in self._where(starts):
+            for p in self._where(self._keys, starts):
                 if p >= end and (m := pattern.match(low, p)) is not None:
                     hits.add(m.group())
                     end = m.end()
@@ -159,6 +160,6 @@ class CueSet:
                 return True
         elif self._keys.isdisjoint(starts.keys):
             pass
-        elif any(pattern.match(low, p) is not None for p in self._where(starts)):
+        elif any(pattern.match(low, p) is not None for p in self._where(self._keys, starts)):
             return True
         return self._cjk is not None and self._cjk.search(low) is not None
