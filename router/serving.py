@@ -1,4 +1,5 @@
-"""uvicorn options for serving Tianji: slow or endless request heads are cut off.
+"""uvicorn options for serving Tianji: slow or endless request heads are cut off, and
+connections are accepted as they arrive.
 
 uvicorn bounds the idle time between two requests on a kept-alive connection
 (`timeout_keep_alive`), but nothing bounds a request whose headers arrive slowly or
@@ -8,6 +9,14 @@ and at most `MAX_HEAD_BYTES`; past either the client gets a 408 or 431 in OpenAI
 error shape and the connection is closed. The body has its own limit, enforced where
 it is read (`server.body_timeout_s`, router/api/core.py), and the request deadline
 starts after it.
+
+The event loop is asyncio's own, not uvloop (which uvicorn picks when it is installed):
+libuv, under uvloop, accepts one connection per pass of its loop (libuv/libuv#3696), so
+while the loop is saturated new connections wait in the listening socket's queue for
+seconds (at 128 connections on one worker: p99 5-15x p50, growing with the load's length,
+the queue draining a few connections a second); asyncio accepts every waiting connection
+(up to the backlog) whenever the socket is ready, so a connection waits like the requests
+already in (p99 1.2x p50 in the same run; docs/performance.md "Tail").
 
 The head timeout is read from `$TIANJI_HEADER_TIMEOUT_S` when this module is imported
 (`router serve` sets it from `server.header_timeout_s`, and worker processes inherit it).
@@ -92,6 +101,11 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             408, f"The request headers did not arrive within {self.header_timeout_s:g}s.",
             code="request_timeout"))
 
+    def _unsupported_upgrade_warning(self) -> None:
+        # uvicorn adds advice to install a WebSocket library: Tianji has no WebSocket route
+        # (`ws="none"`), and the request is answered as plain HTTP.
+        self.logger.warning("Unsupported upgrade request: answered as plain HTTP.")
+
     def _refuse(self, status: int, phrase: str, error: GatewayError) -> None:
         self._stop_head()
         if self.transport.is_closing():
@@ -105,4 +119,7 @@ def uvicorn_options(config: Config) -> dict[str, Any]:
     """What `router serve` passes to uvicorn (tests start their servers with it too)."""
     GuardedHttpProtocol.header_timeout_s = config.server.header_timeout_s
     os.environ[HEADER_TIMEOUT_ENV] = str(config.server.header_timeout_s)
-    return {"http": GuardedHttpProtocol, "timeout_keep_alive": 5}
+    # No WebSocket route: "none" spares importing a WebSocket protocol (~40 ms at start-up);
+    # an upgrade request is answered as plain HTTP. The loop: see the module's docstring.
+    return {"http": GuardedHttpProtocol, "ws": "none", "loop": "asyncio",
+            "timeout_keep_alive": 5}

@@ -15,10 +15,12 @@ Start-up leaves a few hundred thousand long-lived objects on the heap (litellm's
 import alone ~320k: provider configs, pydantic models, the model table). CPython's
 collector walks all of them at every full (gen2) collection: ~100 ms pauses,
 several a second under load, which is most of the tail latency at depth and
-~0.13 ms of CPU per request. `settle_heap()` collects once, then `gc.freeze()`s
-what is left (the collector never looks at it again; reference counting still
-frees it) and raises the gen0 threshold so the short-lived objects of a request
-are mostly freed by reference counting before a collection runs at all.
+~0.13 ms of CPU per request. `settle_heap()` collects once (if the collector is on),
+then `gc.freeze()`s what is left (the collector never looks at it again; reference
+counting still frees it) and raises the gen0 threshold so the short-lived objects of a request
+are mostly freed by reference counting before a collection runs at all. `router serve`
+keeps the collector off until then (router/cli.py): its passes during start-up would walk
+the same objects while they are made, to free next to nothing.
 """
 
 from __future__ import annotations
@@ -36,12 +38,19 @@ GEN0_THRESHOLD = 10_000
 
 
 def settle_heap() -> None:
-    """Collect, freeze everything that survived, raise the gen0 threshold. Call again after
-    a later bulk load (freezing is cumulative)."""
-    gc.collect()
+    """Freeze everything on the heap, raise the gen0 threshold and turn the collector on.
+    Call again after a later bulk load (freezing is cumulative).
+
+    With the collector on, a full collection runs first, so that no garbage is frozen. With
+    it off (`router serve`'s start-up, router/cli.py) it does not: that pass over ~170k
+    objects (50-100 ms) would free the ~2,000 objects in cycles that the imports leave,
+    about 0.5 MB, which stay frozen instead."""
+    if gc.isenabled():
+        gc.collect()
     gc.freeze()
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
+    gc.enable()
 
 
 class Preload:

@@ -143,3 +143,43 @@ def test_a_config_with_a_deployment_that_needs_litellm_loads_it_at_start(fake, t
                             text=True, cwd=ROOT, env=ENV, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, True]
+
+
+def test_the_app_factory_freezes_the_heap_and_turns_the_collector_back_on(fake, tmp_path):
+    """`router serve` starts with the collector off (router/cli.py); the app factory freezes
+    what start-up made and turns it on, so the server runs with it, as any process does.
+    Without `state.redis_url` the Redis client is never imported."""
+    path = tmp_path / "tianji.yaml"
+    path.write_text(json.dumps({"tiers": [{"name": "small",
+                                           "deployments": [deployment(fake, "g1")]}]}))
+    code = ("import gc, json, os, sys\n"
+            "gc.disable()\n"
+            "from router.api.app import app_from_env\n"
+            "from router.startup import GEN0_THRESHOLD\n"
+            "os.environ['TIANJI_CONFIG'] = sys.argv[1]\n"
+            "app_from_env()\n"
+            "print(json.dumps([gc.isenabled(), gc.get_freeze_count() > 50_000,\n"
+            "                  gc.get_threshold()[0] == GEN0_THRESHOLD, 'redis' in sys.modules]))")
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                            text=True, cwd=ROOT, env=ENV, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, True, False]
+
+
+def test_built_in_commands_do_not_import_the_other_commands_modules():
+    """`router serve`, `check` and `route` build only their own parsers; `router --help`
+    still lists every command."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from router.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['check', '--config', 'config/default.yaml'])\n"
+        "print('router.keys_cmd' in sys.modules, 'router.cascade_eval' in sys.modules)\n"
+        "out = io.StringIO()\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(out):\n"
+        "    main(['--help'])\n"
+        "print(all(c in out.getvalue() for c in ('serve', 'train', 'keys', 'stats')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env=ENV, timeout=60)
+    assert result.stdout.split() == ["False", "False", "True"], result.stderr[-2000:]

@@ -95,9 +95,14 @@ EXPERT_CONFIDENCE = 0.5
 NOT_READ_FOR_EXPERTISE = frozenset({"rewrite", "extraction", "summarisation", "arithmetic"})
 
 
-def expertise_ask(request: ChatRequest, reading: Reading, multiple_choice: bool) -> str:
-    """What the expertise signal reads of a request: its ask, or nothing for the kinds above."""
-    return "" if reading.kind in NOT_READ_FOR_EXPERTISE else request_ask(request, multiple_choice)
+def expertise_ask(
+    request: ChatRequest, reading: Reading, multiple_choice: bool, ask: str | None = None
+) -> str:
+    """What the expertise signal reads of a request: its ask (`ask` when the caller has it),
+    or nothing for the kinds above."""
+    if reading.kind in NOT_READ_FOR_EXPERTISE:
+        return ""
+    return request_ask(request, multiple_choice) if ask is None else ask
 # An open reading above this logit (difficulty 0.73, top tier) lifts the score of these formats: a
 # multiple-choice question reads like its stem asked openly (lower bars lifted more MMLU
 # questions on which GPT-4 gains little over Mixtral: APGR -0.01 to -0.03), and so does a
@@ -302,12 +307,15 @@ class LearnedClassifier:
         """The gateway's path: the taxonomy always, the benchmark terms only where they apply."""
         text, system_share, turns = conversation_text(request)
         task = detect_task(text)
-        reading = read_request(request, text, multiple_choice=task == "knowledge")
+        ask = request_ask(request, task == "knowledge")  # read once, used three times
+        reading = read_request(request, text, multiple_choice=task == "knowledge", ask=ask)
         vector = np.asarray(open_vector(reading), dtype=np.float64)
         open_term = float((vector - self._open_mu) @ self._open_coef)
-        raw, strength = self.expert_strength(expertise_ask(request, reading, task == "knowledge"))
+        raw, strength = self.expert_strength(
+            expertise_ask(request, reading, task == "knowledge", ask)
+        )
         parts = self.prior_parts(reading.inputs, strength)
-        parts["vocabulary"] = float(self.vocabulary_term(request_ask(request, task == "knowledge")))
+        parts["vocabulary"] = float(self.vocabulary_term(ask))
         prior = sum(parts.values())
         z_open = prior + open_term
         signals: dict[str, float | str] = {"kind": reading.kind, "domain": reading.domain}

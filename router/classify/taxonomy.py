@@ -30,7 +30,7 @@ from typing import Any
 
 from router.classify import answer_format
 from router.classify.base import iter_text
-from router.classify.cues import CueSet
+from router.classify.cues import WALK_MIN_CHARS, CueSet, WordStarts
 from router.classify.lexicon import (
     CONSTRAINT_CUES,
     CONSTRAINT_MULTI,
@@ -165,7 +165,9 @@ _PLAIN_QUESTION = re.compile(
 )
 
 
-def _kind(low: str, n_chars: int, foreign: bool) -> tuple[str, int]:
+def _kind(
+    low: str, n_chars: int, foreign: bool, starts: WordStarts | None = None
+) -> tuple[str, int]:
     """The kind whose cues weigh most (KIND_PRIORITY); a lone short question that names no
     kind is a lookup; with no cue at all, "general". The multilingual cues are read when the
     ask has non-ASCII letters, or when no English cue names a kind (bounds the cost)."""
@@ -177,13 +179,17 @@ def _kind(low: str, n_chars: int, foreign: bool) -> tuple[str, int]:
         )  # read from its shape, no cue
     else:
         best, best_score, cues = "general", 0.0, 0
+    english: dict[str, int] = {}  # each kind's English cue count, for the second pass
     for multilingual in (False, True):
         if multilingual and cues and not foreign:
             break
         for kind, (en, multi) in _KIND.items():
             if kind == "small_talk" and n_chars > SMALL_TALK_MAX_CHARS:
                 continue
-            hits = (en.count(low) + multi.count(low)) if multilingual else en.count(low)
+            if multilingual:
+                hits = english[kind] + multi.count(low, starts)
+            else:
+                hits = english[kind] = en.count(low, starts)
             if hits:
                 score = KIND_PRIORITY[kind] * min(hits, 3) ** 0.5
                 if score > best_score:
@@ -191,11 +197,15 @@ def _kind(low: str, n_chars: int, foreign: bool) -> tuple[str, int]:
     return best, cues
 
 
-def _domain(low: str, foreign: bool) -> tuple[str, int, int]:
+def _domain(
+    low: str, foreign: bool, starts: WordStarts | None = None
+) -> tuple[str, int, int]:
     best, best_score, expert_best, general_best = "general", 0.0, 0, 0
     for domain, (general, expert) in _DOMAIN.items():
-        n_expert = expert.count(low) + (1 if foreign and _DOMAIN_MULTI[domain].search(low) else 0)
-        n_general = general.count(low)
+        n_expert = expert.count(low, starts) + (
+            1 if foreign and _DOMAIN_MULTI[domain].search(low, starts) else 0
+        )
+        n_general = general.count(low, starts)
         score = 2.0 * n_expert + n_general
         if score > best_score:
             best, best_score, expert_best, general_best = domain, score, n_expert, n_general
@@ -209,13 +219,14 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
     conversation, `ask` what the user asked (see ask_of), `chars` the full length."""
     low = ask.lower()
     foreign = not low.isascii()
-    kind, kind_cues = _kind(low, len(ask.strip()), foreign)
+    starts = WordStarts(low) if len(low) >= WALK_MIN_CHARS else None
+    kind, kind_cues = _kind(low, len(ask.strip()), foreign, starts)
     code = _CODE.search(text) is not None
     if kind == "general" and code:
         kind = "debugging"
     if tools and kind in ("general", "factual", "small_talk"):
         kind = "agentic"
-    domain, n_expert, n_general = _domain(low, foreign)
+    domain, n_expert, n_general = _domain(low, foreign, starts)
     if n_expert >= EXPERT_KIND_TERMS and kind in ("general", "factual", "small_talk"):
         kind = "expert_analysis"  # a question in a practitioner's vocabulary is not a lookup
     base = KIND_BASE[kind]
@@ -226,15 +237,17 @@ def read(text: str, ask: str, chars: int, tools: int = 0) -> Reading:
         "creative",
     ):
         base = max(base, KIND_BASE["expert_analysis"])  # a lock-free queue is not a string reversal
-    constraints = _CONSTRAINT.count(low) + (_CONSTRAINT_MULTI.count(low) if foreign else 0)
+    constraints = _CONSTRAINT.count(low, starts) + (
+        _CONSTRAINT_MULTI.count(low, starts) if foreign else 0
+    )
     requirements = (
         len(_LIST_ITEM.findall(ask))
         + _distinct(_IMPERATIVE, low)
         + min(ask.count("?"), 4)
         + min(len(_CLAUSE.findall(low[:ASK_HEAD_CHARS])), 8) // 2
     )
-    lookup = _LOOKUP.search(low)
-    long_form = kind == "creative" and _LONG_FORM.search(low)
+    lookup = _LOOKUP.search(low, starts)
+    long_form = kind == "creative" and _LONG_FORM.search(low, starts)
     latex = _LATEX.search(ask) is not None
 
     jargon = min(3, _distinct(_JARGON, low))
@@ -360,13 +373,17 @@ def stem_of(text: str) -> str:
     return text[: m.start()].rstrip() if m else text
 
 
-def read_request(request: Mapping[str, Any], text: str, multiple_choice: bool = False) -> Reading:
-    """The Reading of a request whose joined text is `text`; a multiple-choice question is read
-    from its stem, so that it reads like the same question asked openly."""
+def read_request(
+    request: Mapping[str, Any], text: str, multiple_choice: bool = False, ask: str | None = None
+) -> Reading:
+    """The Reading of a request whose joined text is `text` (and whose `request_ask` is `ask`,
+    when the caller has it); a multiple-choice question is read from its stem, so that it
+    reads like the same question asked openly."""
     if multiple_choice:
         text = stem_of(text)
     tools = len(request.get("tools") or ())
-    return read(text, request_ask(request, multiple_choice), len(text), tools)
+    return read(text, request_ask(request, multiple_choice) if ask is None else ask, len(text),
+                tools)
 
 
 def request_ask(request: Mapping[str, Any], multiple_choice: bool = False) -> str:

@@ -17,20 +17,16 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
-
-from redis.asyncio import BlockingConnectionPool, Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.commands.core import AsyncScript
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Any
 
 from router.config import StateConfig
 
+if TYPE_CHECKING:  # the client is imported by a link's constructor: only Redis state needs it
+    from redis.asyncio import Redis
+    from redis.commands.core import AsyncScript
+
 log = logging.getLogger("tianji.state")
 
-# What a failed Redis command can raise: the client's errors, a socket's, our timeout.
-FAILURES = (RedisError, OSError, TimeoutError)
 MAX_CONNECTIONS = 32  # per process; a command is a Lua call of well under a millisecond
 
 
@@ -39,6 +35,10 @@ class RedisLink:
 
     def __init__(self, settings: StateConfig) -> None:
         assert settings.redis_url
+        from redis.exceptions import RedisError
+
+        # What a failed Redis command can raise: the client's errors, a socket's, our timeout.
+        self.failures: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError)
         self.prefix = settings.prefix
         self.timeout_s = settings.timeout_s
         self.retry_s = settings.retry_s
@@ -53,6 +53,10 @@ class RedisLink:
     def client(self) -> Redis:
         """The client, made on first use (inside the serving event loop)."""
         if self._client is None:
+            from redis.asyncio import BlockingConnectionPool, Redis
+            from redis.asyncio.retry import Retry
+            from redis.backoff import NoBackoff
+
             # A bounded pool that makes a command wait (within its timeout) for a free
             # connection, rather than fail, when many requests need Redis at once.
             pool = BlockingConnectionPool.from_url(
@@ -66,6 +70,8 @@ class RedisLink:
         return ":".join((self.prefix, *parts))
 
     def script(self, source: str) -> AsyncScript:
+        from redis.commands.core import AsyncScript
+
         return AsyncScript(self.client, source)
 
     def on_up(self, callback: Callable[[], Awaitable[None]]) -> None:
@@ -78,7 +84,7 @@ class RedisLink:
         try:
             async with asyncio.timeout(self.timeout_s):
                 return await script(keys=list(keys), args=list(args))
-        except FAILURES as err:
+        except self.failures as err:
             self.lost(err)
             return None
 
@@ -89,7 +95,7 @@ class RedisLink:
         try:
             async with asyncio.timeout(self.timeout_s):
                 return await self.client.execute_command(command, *args)
-        except FAILURES as err:
+        except self.failures as err:
             self.lost(err)
             return None
 
@@ -113,12 +119,12 @@ class RedisLink:
                     # them all, so that commands after `up` use fresh ones.
                     await self.client.connection_pool.disconnect()
                     await self.client.ping()
-            except FAILURES:
+            except self.failures:
                 continue
             break
         self.up = True
         self.since_error = None
         log.warning(json.dumps({"event": "state_redis_up", "shared": True}))
         for callback in self._on_up:
-            with contextlib.suppress(*FAILURES):
+            with contextlib.suppress(*self.failures):
                 await callback()
