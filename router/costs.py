@@ -1,9 +1,9 @@
 """Prices, context windows and capabilities of each deployment, and what a call cost.
 
 The one place that owns prices. A deployment's `price`, `max_context` and
-`supports` in the config win; otherwise litellm's model table is read (a model it does
-not list is assumed to take text only). The
-table is read as the JSON file litellm ships, not through `import litellm`, so
+`supports` in the config win; otherwise litellm's model table is read, under the names
+litellm's `get_model_info` tries (a model it does not list is assumed to take text only).
+The table is read as the JSON file litellm ships, not through `import litellm`, so
 that `router route` and `router check` stay fast.
 """
 
