@@ -1,15 +1,16 @@
 """Prices, context windows and capabilities of each deployment, and what a call cost.
 
 The one place that owns prices. A deployment's `price`, `max_context` and
-`supports` in the config win; otherwise litellm's model table is read (a model it does
-not list is assumed to take text only). The
-table is read as the JSON file litellm ships, not through `import litellm`, so
+`supports` in the config win; otherwise litellm's model table is read, under the names
+litellm's `get_model_info` tries (a model it does not list is assumed to take text only).
+The table is read as the JSON file litellm ships, not through `import litellm`, so
 that `router route` and `router check` stay fast.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,8 +25,6 @@ _TABLE_FILE = "model_prices_and_context_window_backup.json"
 # litellm's table gives a cache price: a read costs 0.1x, a 5-minute write 1.25x.
 CACHE_READ_MULTIPLIER = 0.1
 CACHE_WRITE_MULTIPLIER = 1.25
-# Region prefixes of cross-region inference profiles (Bedrock: us.anthropic...).
-_REGION_PREFIXES = ("us.", "eu.", "apac.", "global.", "jp.", "au.")
 
 
 @dataclass(frozen=True)
@@ -116,24 +115,100 @@ def litellm_table() -> Mapping[str, Mapping[str, Any]]:
     return data
 
 
-def _table_keys(model: str) -> list[str]:
-    """Names under which litellm's table may list `model` (most specific first)."""
-    keys = [model]
-    _, _, bare = model.partition("/")
-    if bare:
-        keys.append(bare)
-        for prefix in _REGION_PREFIXES:
-            if bare.startswith(prefix):
-                keys.append(bare[len(prefix) :])
-    return keys
+# litellm's Bedrock route prefixes (`strip_bedrock_routing_prefix`), stripped in this order.
+_BEDROCK_ROUTES = ("bedrock/", "chat_completions/", "converse/", "invoke/", "openai/", "mantle/",
+                   "nova-2/", "nova/")
+# The geo segment of a cross-region inference profile id (us.anthropic.claude-...).
+_CROSS_REGION = ("global", "us", "eu", "apac", "jp", "au", "us-gov")
+# An AWS region as the first path segment (bedrock/us-east-1/anthropic.claude-...).
+_AWS_REGION = re.compile(r"[a-z]{2}(?:-gov)?-[a-z]+-\d+")
+# Providers that may take another provider's table entry (litellm's `_check_provider_match`).
+_SHARED_PROVIDERS = {"azure_ai": ("azure", "openai")}
+_ANY_PROVIDER = ("litellm_proxy", "github", "nadir")
+
+
+def _strip_bedrock_routes(model: str) -> str:
+    for prefix in _BEDROCK_ROUTES:
+        if model.startswith(prefix):
+            model = model[len(prefix) :]
+    return model
+
+
+def _bedrock_base_model(model: str) -> str:
+    """The id litellm prices a Bedrock model under (`get_bedrock_base_model`): without route
+    prefixes, ARN path, throughput or context suffix, cross-region or AWS region prefix."""
+    for route in ("bedrock/converse/", "bedrock/", "converse/"):
+        if model.startswith(route):
+            rest = model[len(route) :]
+            if rest.startswith("nova-2/"):
+                return "amazon.nova-2-custom"
+            if rest.startswith("nova/"):
+                return "amazon.nova-custom"
+            break
+    model = _strip_bedrock_routes(model)
+    if "arn" in model.lower():
+        model = model.split("/")[-1]
+    model = re.sub(r"\[\w+\]$", "", re.sub(r"(:\d+):\d+k$", r"\1", model))
+    geo, dot, rest = model.partition(".")
+    if dot and geo in _CROSS_REGION:
+        return rest
+    region, slash, rest = model.partition("/")
+    if slash and _AWS_REGION.fullmatch(region):
+        return rest
+    return model
+
+
+def _table_keys(model: str) -> tuple[str | None, list[str]]:
+    """The provider prefix of `model` and the names under which litellm's table may list it,
+    in the order litellm's `get_model_info` tries them: the id itself; the id without its
+    provider prefix (and, on Bedrock, without route prefixes such as `invoke/` and
+    `converse/`); the id without what litellm strips before pricing (Bedrock's cross-region
+    and region prefixes, Vertex's and Gemini's `-001` version, a dated snapshot suffix)."""
+    provider, slash, split = model.partition("/")
+    if not slash:
+        provider, split = "", model
+    bedrock = provider in ("bedrock", "bedrock_converse")
+    if bedrock:
+        split = _strip_bedrock_routes(split)
+        stripped = _bedrock_base_model(model)
+    elif provider in ("vertex_ai", "gemini", "databricks"):
+        stripped = re.sub(r"-\d+$", "", model)
+    elif "ft:" in model:
+        stripped = re.sub(r"(:[^:]*){3}$", "", model)
+    else:
+        stripped = re.sub(r"-\d{4}-\d{2}-\d{2}$", "", model)
+    return provider or None, list(dict.fromkeys((model, split, stripped)))
+
+
+def _provider_matches(entry: Mapping[str, Any], provider: str | None) -> bool:
+    """Whether a table entry may price a deployment of `provider` (litellm's
+    `_check_provider_match`): an entry of another provider is skipped."""
+    listed = entry.get("litellm_provider")
+    if provider is None or not isinstance(listed, str) or listed == provider:
+        return True
+    if provider in ("vertex_ai", "fireworks_ai") and listed.startswith(provider):
+        return True
+    if provider.startswith("bedrock") and listed.startswith("bedrock"):
+        return True
+    return provider in _ANY_PROVIDER or listed in _SHARED_PROVIDERS.get(provider, ())
+
+
+@lru_cache(maxsize=1)
+def _bundled_names() -> Mapping[str, str]:
+    return {key.lower(): key for key in litellm_table()}
 
 
 def lookup(model: str, table: Mapping[str, Mapping[str, Any]] | None = None) -> Mapping[str, Any]:
-    """litellm's entry for `model`, or {} when it has none."""
+    """litellm's entry for `model`, or {} when it has none. Names match case-insensitively,
+    as in litellm."""
     table = litellm_table() if table is None else table
-    for key in _table_keys(model):
-        if key in table:
-            return table[key]
+    names = _bundled_names() if table is litellm_table() else {k.lower(): k for k in table}
+    provider, keys = _table_keys(model)
+    for key in keys:
+        name = key if key in table else names.get(key.lower())
+        # The id itself names its entry; a name derived from it must be the same provider's.
+        if name is not None and (key == model or _provider_matches(table[name], provider)):
+            return table[name]
     return {}
 
 

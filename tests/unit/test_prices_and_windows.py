@@ -2,7 +2,8 @@
 
 The config's `price`, `max_context` and `supports` win; otherwise litellm's model table is
 read, under the model's own name, its name without the provider prefix, or (for Bedrock
-cross-region inference profiles such as `us.anthropic...`) without the region prefix. These
+cross-region inference profiles such as `us.anthropic...`) without the region prefix (every
+name litellm tries: tests/unit/test_model_table_names.py). These
 figures drive the x-tianji-cost-usd header, the savings metric and the tier constraints.
 """
 
