@@ -77,7 +77,7 @@ def test_the_corpus_loads_and_is_labelled_validly():
     assert len({r["lang"] for r in items}) >= 7
     groups = Counter(r.get("group") for r in items)
     assert groups["short_hard"] >= 50 and groups["long_easy"] >= 50
-    lengths = [sum(len(m["content"]) for m in r["messages"]) for r in items]
+    lengths = [sum(len(m.get("content") or "") for m in r["messages"]) for r in items]
     assert min(lengths) < 20 and max(lengths) > 10_000
     assert any(r.get("tools") for r in items) and any(
         r["messages"][0]["role"] == "system" for r in items

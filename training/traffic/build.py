@@ -5,7 +5,9 @@
 
 Every line: id, messages (OpenAI chat format; some with `tools`), tier, reason, kind, domain,
 family (the template: all variants of one ask share it, and cross-validation folds by it),
-lang, writer (who wrote the ask: `w1` unless a list's rows say otherwise), and, where they apply, group (short_hard / long_easy) and pair.
+lang, writer (who wrote the ask: `w1` unless a list's rows say otherwise), and, where they
+apply, group (short_hard / long_easy) and pair. Writer w3's requests (asks_w3.py) also carry
+`response_format` or `max_tokens`, and assistant tool calls and tool results in `messages`.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ import asks_languages  # noqa: E402
 import asks_midlength  # noqa: E402
 import asks_more  # noqa: E402
 import asks_pasted  # noqa: E402
+import asks_w3  # noqa: E402
 import materials  # noqa: E402
-from labels import DOMAINS, KINDS, TIERS  # noqa: E402
+from labels import DOMAINS, KINDS, LANGS, TIERS  # noqa: E402
 
 OUT = HERE / "requests.jsonl"
 SHORT_HARD_MAX_CHARS = 300
@@ -72,6 +75,8 @@ def item(
         "writer": "w1",
     }
     out.update(extra)
+    if out["lang"] not in LANGS:
+        raise ValueError(f"{family}: lang {out['lang']!r}")
     return out
 
 
@@ -153,8 +158,15 @@ def build() -> list[dict[str, Any]]:
                     [{"role": "system", "content": materials.style_guide(v)}, user(row[3])],
                 )
             )
+    for family, tier, kind, domain, lang, reason, requests in asks_w3.entries():
+        for v, request in enumerate(requests):
+            fields = {k: value for k, value in request.items() if k != "messages"}
+            row = (tier, kind, domain, "", reason)
+            items.append(
+                item(f"w3-{family}", v, row, request["messages"], lang=lang, writer="w3", **fields)
+            )
     for it in items:
-        chars = sum(len(m["content"]) for m in it["messages"])
+        chars = sum(len(m.get("content") or "") for m in it["messages"])
         if it["tier"] == "large" and chars <= SHORT_HARD_MAX_CHARS:
             it["group"] = "short_hard"
         elif it["tier"] == "small" and chars >= LONG_EASY_MIN_CHARS:
