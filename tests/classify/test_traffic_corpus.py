@@ -77,7 +77,7 @@ def test_the_corpus_loads_and_is_labelled_validly():
     assert len({r["lang"] for r in items}) >= 7
     groups = Counter(r.get("group") for r in items)
     assert groups["short_hard"] >= 50 and groups["long_easy"] >= 50
-    lengths = [sum(len(m["content"]) for m in r["messages"]) for r in items]
+    lengths = [sum(len(m.get("content") or "") for m in r["messages"]) for r in items]
     assert min(lengths) < 20 and max(lengths) > 10_000
     assert any(r.get("tools") for r in items) and any(
         r["messages"][0]["role"] == "system" for r in items
@@ -187,3 +187,23 @@ def test_training_reads_the_corpus_and_moves_the_tier_model(shared_data):
         return auc(scores[extremes], y[extremes] == 2)
 
     assert auc_of(fitted, meta) > auc_of(hand, meta_hand)
+
+
+def test_app_traffic_reaches_the_tier_model_with_its_request_fields(learned):
+    """Requests as apps send them (assistant tool calls with null content, tool results,
+    response_format, max_tokens) load with those fields and score without error."""
+    corpus = traffic.load(CORPUS)
+    shaped = [
+        r
+        for r in corpus.requests
+        if "response_format" in r
+        or "max_tokens" in r
+        or any(m.get("role") == "tool" for m in r["messages"])
+    ]
+    assert any(r.get("response_format", {}).get("type") == "json_schema" for r in shaped)
+    assert any("max_tokens" in r for r in shaped)
+    assert any(
+        m.get("content") is None and m.get("tool_calls") for r in shaped for m in r["messages"]
+    )
+    for request in shaped:
+        assert 0.0 <= learned.score(request).difficulty <= 1.0

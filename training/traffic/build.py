@@ -5,8 +5,10 @@
 
 Every line: id, messages (OpenAI chat format; some with `tools`), tier, reason, kind, domain,
 family (the template: all variants of one ask share it, and cross-validation folds by it),
-lang, writer (who wrote the ask: `w1` for the first lists, `w2` for asks_w2.py), and, where
-they apply, group (short_hard / long_easy) and pair.
+lang, writer (who wrote the ask: `w1` for the first lists, `w2` for asks_w2.py, `w3` for
+asks_w3.py), and, where they apply, group (short_hard / long_easy) and pair. Writer w3's
+requests also carry `response_format` or `max_tokens`, and assistant tool calls and tool
+results in `messages`.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ import asks_midlength  # noqa: E402
 import asks_more  # noqa: E402
 import asks_pasted  # noqa: E402
 import asks_w2  # noqa: E402
+import asks_w3  # noqa: E402
 import materials  # noqa: E402
-from labels import DOMAINS, KINDS, TIERS  # noqa: E402
+from labels import DOMAINS, KINDS, LANGS, TIERS  # noqa: E402
 
 OUT = HERE / "requests.jsonl"
 SHORT_HARD_MAX_CHARS = 300
@@ -74,6 +77,8 @@ def item(
         "writer": "w1",
     }
     out.update(extra)
+    if out["lang"] not in LANGS:
+        raise ValueError(f"{family}: lang {out['lang']!r}")
     return out
 
 
@@ -157,8 +162,15 @@ def build() -> list[dict[str, Any]]:
             )
     for family, n, row, messages, extra in asks_w2.requests():
         items.append(item(family, n, row, messages, writer="w2", **extra))
+    for family, tier, kind, domain, lang, reason, requests in asks_w3.entries():
+        for v, request in enumerate(requests):
+            fields = {k: value for k, value in request.items() if k != "messages"}
+            row = (tier, kind, domain, "", reason)
+            items.append(
+                item(f"w3-{family}", v, row, request["messages"], lang=lang, writer="w3", **fields)
+            )
     for it in items:
-        chars = sum(len(m["content"]) for m in it["messages"])
+        chars = sum(len(m.get("content") or "") for m in it["messages"])
         if it["tier"] == "large" and chars <= SHORT_HARD_MAX_CHARS:
             it["group"] = "short_hard"
         elif it["tier"] == "small" and chars >= LONG_EASY_MIN_CHARS:

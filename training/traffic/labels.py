@@ -1,7 +1,8 @@
-"""The label vocabulary: tiers, kinds of work and domains (the names tests/open_traffic/README.md
-uses), and the short codes the ask lists are written in."""
+"""The label vocabulary: tiers, languages, kinds of work and domains (the names
+tests/open_traffic/README.md uses), and the short codes the ask lists are written in."""
 
 TIERS = ("small", "medium", "large")
+LANGS = ("en", "es", "fr", "de", "pt", "zh", "ja", "it", "nl", "ko", "ru", "pl")
 KINDS = {
     "st": "small_talk",
     "rw": "rewrite_translate_format",
