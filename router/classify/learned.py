@@ -65,6 +65,7 @@ from router.classify.features import (
     STRUCTURE_NAMES,
     conversation_text,
     structure_features,
+    task_text,
     words,
 )
 from router.classify.tasks import detect_task
@@ -220,7 +221,7 @@ class LearnedClassifier:
         text, system_share, turns = conversation_text(request)
         return (
             structure_features(request, text, system_share, turns),
-            detect_task(text),
+            detect_task(task_text(request)),
             words(text),
         )
 
@@ -306,7 +307,7 @@ class LearnedClassifier:
     def score(self, request: ChatRequest) -> Assessment:
         """The gateway's path: the taxonomy always, the benchmark terms only where they apply."""
         text, system_share, turns = conversation_text(request)
-        task = detect_task(text)
+        task = detect_task(task_text(request))
         ask = request_ask(request, task == "knowledge")  # read once, used three times
         reading = read_request(request, text, multiple_choice=task == "knowledge", ask=ask)
         vector = np.asarray(open_vector(reading), dtype=np.float64)

@@ -302,6 +302,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         STRUCTURE_NAMES,
         conversation_text,
         structure_features,
+        task_text,
         words,
     )
     from router.classify.learned import expertise_ask, format_applies
@@ -324,7 +325,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
     for req in iterator:
         text, share, turns = conversation_text(req)
         rows.append(structure_features(req, text, share, turns))
-        task = detect_task(text)
+        task = detect_task(task_text(req))
         reading = read_request(req, text, multiple_choice=task == "knowledge")
         tasks.append(task)
         word_sets.append(words(text))

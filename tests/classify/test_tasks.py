@@ -73,3 +73,26 @@ def test_classes_are_fixed():
 def test_long_text_is_bounded():
     text = "word " * 100000 + "\n```python\nprint(1)\n```"
     assert detect_task(text) == "code_reasoning"  # the tail is read
+
+
+SUPPORT_POLICY = (
+    "You are Sunny, the support assistant of a broadband provider. For every new contract we "
+    "need proof of address. For every order over 50 euros delivery is free. Refunds take 5 "
+    "working days; a router swap is free within 24 months of the contract start."
+)
+
+
+def test_a_system_prompt_does_not_set_the_task(learned):
+    """A product's prompt says what the app is, not what this request asks: an easy question
+    under a policy that reads like a proof ("for every", "proof") does not take the
+    competition-maths format's path (its benchmark level), while the user's own proof does."""
+    easy = [{"role": "user", "content": "What are your opening hours on Saturday?"}]
+    with_policy = {"messages": [{"role": "system", "content": SUPPORT_POLICY}, *easy]}
+    assert detect_task(SUPPORT_POLICY) == "math_competition"  # what the prompt alone reads as
+    assessed = learned.score(with_policy)
+    assert assessed.signals["task_class"] == "chat"
+    assert assessed.signals["path"] == "open reading"
+    # The user's own turn still sets it: a proof asked under the same prompt is maths.
+    proof = {"messages": [{"role": "system", "content": SUPPORT_POLICY}, {"role": "user", "content":
+             "Prove that for every positive integer n, n^3 - n is divisible by 6."}]}
+    assert learned.score(proof).signals["task_class"] == "math_competition"
