@@ -172,3 +172,16 @@ def test_every_deployment_rate_limited_sends_the_shortest_wait_in_whole_seconds(
     error = assert_openai_error(result.body, "rate_limit_exceeded")
     assert error["type"] == "rate_limit_error"
     assert error["message"].startswith("Every deployment is rate-limited. Tried: a (openai): ")
+
+
+@wires
+@stream_modes
+def test_every_deployment_sending_no_answer_says_so_for_each(fake, pair, wire, stream):
+    for dep in ("a", "b"):
+        fake.set_fault(dep, Fault(FaultKind.EMPTY_ANSWER))
+    result = chat(pair(wire), stream=stream)
+    assert result.status == 503
+    error = assert_openai_error(result.body, "all_deployments_failed")
+    why = "the stream ended before the provider sent any answer"
+    assert error["message"] == f"No deployment could answer. Tried: a ({wire}): {why}; " \
+                               f"b ({wire}): {why}"
