@@ -142,8 +142,9 @@ def test_an_answer_that_is_only_a_finish_reason_is_the_providers_answer(
             finishes = [c.choices[0].finish_reason for c in raw.parse() if c.choices]
             assert finishes[-1] == "length"
         else:
-            (choice,) = raw.parse().choices
-            assert choice.finish_reason == "length" and not choice.message.content
+            (choice,) = raw.http_response.json()["choices"]
+            assert choice["finish_reason"] == "length"
+            assert "content" in choice["message"] and not choice["message"]["content"]
     assert fake.calls("next") == []
 
 
@@ -151,3 +152,50 @@ def test_a_json_answer_carries_the_providers_usage_object_as_sent(fake, both):
     """The usage of a JSON answer is the provider's, field for field, without nulls added."""
     _, call, body = _ask(both, fake, "openai")
     assert body["usage"] == call.usage
+
+
+@pytest.mark.parametrize("params, streamed", [
+    ({}, True), ({"n": 1, "logprobs": False}, True), ({"n": 2}, False),
+    ({"logprobs": True}, False), ({"n": 2, "logprobs": True}, False),
+], ids=["plain", "defaults", "n", "logprobs", "both"])
+def test_only_answers_litellms_builder_rebuilds_whole_are_streamed_from_the_provider(
+    fake, both, params, streamed
+):
+    """litellm's chunk builder keeps one choice and no log probabilities, so a request for
+    several choices or for logprobs is fetched from the provider as JSON."""
+    raw = both.client.chat.completions.with_raw_response.create(
+        model="small", messages=HI, **params)
+    assert raw.headers["x-tianji-provider"] == "o"
+    (call,) = fake.calls("o")
+    assert call.stream is streamed and call.body.get("stream", False) is streamed
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+def test_a_json_answer_fetched_through_litellm_carries_none_of_litellms_own_fields(
+    fake, monkeypatch, wire
+):
+    """litellm adds `provider_specific_fields` to the choice and message of a JSON answer;
+    the client gets the provider's OpenAI-shaped answer without them."""
+    monkeypatch.setenv("TIANJI_LEAN_TRANSPORT", "0")
+    dep = deployment(fake, "x", wire)
+    with run_gateway(make_config([[dep]], resilience={"stream_upstream": False})) as gw:
+        response = gw.http.post("/v1/chat/completions", json={"model": "small", "messages": HI})
+    assert response.status_code == 200
+    (choice,) = response.json()["choices"]
+    assert choice["message"]["content"] == "Hello from x! This is a fake answer."
+    assert "provider_specific_fields" not in response.text
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+def test_a_json_answer_assembled_by_litellm_has_the_providers_usage_without_nulls(
+    fake, monkeypatch, wire
+):
+    monkeypatch.setenv("TIANJI_LEAN_TRANSPORT", "0")  # the stream is litellm's objects
+    with run_gateway(make_config([[deployment(fake, "x", wire)]])) as gw:
+        response = gw.http.post("/v1/chat/completions", json={"model": "small", "messages": HI})
+    assert response.status_code == 200
+    usage = response.json()["usage"]
+    (call,) = fake.calls("x")
+    assert call.stream
+    assert (usage["prompt_tokens"], usage["completion_tokens"]) == _tokens(wire, call.usage)
+    assert None not in usage.values()
