@@ -185,3 +185,17 @@ def test_every_deployment_sending_no_answer_says_so_for_each(fake, pair, wire, s
     why = "the stream ended before the provider sent any answer"
     assert error["message"] == f"No deployment could answer. Tried: a ({wire}): {why}; " \
                                f"b ({wire}): {why}"
+
+
+def test_no_deployment_with_credentials_is_a_503_naming_the_variables_to_set(fake):
+    config = fast_config([[deployment(fake, "a", api_key="${UNSET_UPSTREAM_KEY_B}"),
+                           deployment(fake, "b", "anthropic", api_key="${UNSET_UPSTREAM_KEY_A}")]])
+    with run_gateway(config) as gw:
+        result = chat(gw)
+    assert result.status == 503
+    error = assert_openai_error(result.body, "missing_credentials")
+    assert error["type"] == "service_unavailable"
+    assert error["message"] == ("No deployment of tier 'small' or above has credentials: set "
+                                "UNSET_UPSTREAM_KEY_A, UNSET_UPSTREAM_KEY_B.")
+    assert calls(fake, "a") == calls(fake, "b") == 0
+
