@@ -199,3 +199,18 @@ def test_no_deployment_with_credentials_is_a_503_naming_the_variables_to_set(fak
                                 "UNSET_UPSTREAM_KEY_A, UNSET_UPSTREAM_KEY_B.")
     assert calls(fake, "a") == calls(fake, "b") == 0
 
+
+
+@wires
+def test_only_deployment_ending_before_its_finish_reason_is_named_in_the_503(
+    early, monkeypatch, wire
+):
+    monkeypatch.setenv("TIANJI_LEAN_TRANSPORT", "0")
+    early.cut_after[wire] = WHOLE_TEXT_NO_FINISH[wire]
+    with run_gateway(fast_config([[early_deployment(early, wire)]], retries=0)) as gw:
+        result = chat(gw)
+    early.user_agents.clear()
+    assert result.status == 503
+    error = assert_openai_error(result.body, "all_deployments_failed")
+    assert error["message"] == (f"No deployment could answer. Tried: early ({wire}): the stream "
+                                "ended before the provider finished its answer")
