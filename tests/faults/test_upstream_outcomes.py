@@ -214,3 +214,11 @@ def test_only_deployment_ending_before_its_finish_reason_is_named_in_the_503(
     error = assert_openai_error(result.body, "all_deployments_failed")
     assert error["message"] == (f"No deployment could answer. Tried: early ({wire}): the stream "
                                 "ended before the provider finished its answer")
+
+
+def test_every_deployment_rate_limited_without_retry_after_sends_none(fake, pair):
+    for dep in ("a", "b"):
+        fake.set_fault(dep, Fault(FaultKind.HTTP_ERROR, status=429))
+    result = chat(pair("openai"))
+    assert result.status == 429 and "retry-after" not in result.headers
+    assert_openai_error(result.body, "rate_limit_exceeded")
