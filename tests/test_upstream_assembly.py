@@ -88,6 +88,13 @@ def no_usage_server() -> Iterator[str]:
             self.end_headers()
             if self.path.startswith("/cut-short/"):  # out of tokens before a word
                 self.wfile.write(_chunk({}, "length"))
+            elif self.path.startswith("/text-and-tool/"):
+                self.wfile.write(_chunk({"role": "assistant", "content": "Let me look."}, None))
+                self.wfile.write(_chunk({"tool_calls": [{"index": 0, "id": "call_1",
+                                                         "type": "function", "function": {
+                                                             "name": "lookup",
+                                                             "arguments": "{}"}}]}, None))
+                self.wfile.write(_chunk({}, "tool_calls"))
             else:
                 self.wfile.write(_chunk({"role": "assistant", "content": "Forty"}, None))
                 self.wfile.write(_chunk({"content": "-two."}, "stop"))
@@ -199,3 +206,14 @@ def test_a_json_answer_assembled_by_litellm_has_the_providers_usage_without_null
     assert call.stream
     assert (usage["prompt_tokens"], usage["completion_tokens"]) == _tokens(wire, call.usage)
     assert None not in usage.values()
+
+
+def test_a_json_answer_with_text_and_a_tool_call_keeps_both(no_usage_server):
+    tools = [{"type": "function", "function": {"name": "lookup", "parameters": {
+        "type": "object", "properties": {}}}}]
+    with run_gateway(make_config([[_raw(no_usage_server, "text-and-tool")]])) as gw:
+        answer = gw.client.chat.completions.create(model="small", messages=HI, tools=tools)
+    (choice,) = answer.choices
+    assert choice.finish_reason == "tool_calls"
+    assert choice.message.content == "Let me look."
+    assert [c.function.name for c in choice.message.tool_calls] == ["lookup"]
