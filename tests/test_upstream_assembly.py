@@ -1,8 +1,9 @@
 """The JSON answer the gateway builds from a provider's stream (router/upstream.py
 `assemble_chat`: non-streamed requests are streamed from the provider), through the gateway
-and the OpenAI SDK: the provider's own usage, an answer that only calls a tool, and the
-tokens counted when a server sends no usage. Each is a behaviour the module's mutation run
-(docs/mutation.md) showed no test asserting."""
+and the OpenAI SDK: the provider's own usage, answers that call a tool (with text or without),
+tokens counted when a server sends no usage, an answer that is only a finish reason, which
+requests are fetched as JSON instead, and no litellm-only fields. Each is a behaviour the
+module's mutation run (docs/mutation.md) showed no test asserting."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
+from tests.conftest import PROVIDER_KEY, Gateway, deployment, make_config, run_gateway
 
 HI = [{"role": "user", "content": "hi"}]
 
 
 @pytest.fixture(scope="module")
-def both(fake) -> Iterator[dict[str, object]]:
+def both(fake) -> Iterator[Gateway]:
     config = make_config([[deployment(fake, "o"), deployment(fake, "a", "anthropic")]])
     with run_gateway(config) as gw:
         yield gw
