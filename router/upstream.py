@@ -149,12 +149,11 @@ def openai_dict(obj: Any) -> dict[str, Any]:
 
 
 def quiet_litellm() -> None:
-    """No debug banners, no message logging, no callbacks: we log what we need ourselves."""
+    """No debug banners, no message logging: we log what we need ourselves."""
     import litellm
 
     litellm.suppress_debug_info = True
     litellm.turn_off_message_logging = True
-    litellm.telemetry = False
 
 
 class Upstream:

@@ -102,11 +102,11 @@ class OpenAIWire:
 
     def empty_answer(self, turn: Turn) -> JSON:
         return {**self._envelope(turn, "chat.completion"), "choices": [],
-                "usage": self._usage(turn)}
+                "usage": self.usage(turn)}
 
     def empty_stream(self, turn: Turn) -> list[bytes]:
         event = {**self._envelope(turn, "chat.completion.chunk"), "choices": [],
-                 "usage": self._usage(turn)}
+                 "usage": self.usage(turn)}
         return [b"data: " + dumps(event) + b"\n\n", b"data: [DONE]\n\n"]
 
     def error(self, status: int) -> JSON:
