@@ -1,0 +1,142 @@
+"""The shared request path (router/api/core.py) as a client sees it, for behaviours a
+mutation run found untested: affinity turned off, the body-size limit at its edge, the
+x-tianji-* values, the request's log line, a stream cut after it started."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from router.fakeprovider import Fault, FaultKind
+from tests.conftest import deployment, make_config, run_gateway
+from tests.faults.support import (
+    assert_interrupted_stream,
+    assert_openai_error,
+    chat,
+    log_records,
+    post_raw,
+)
+
+LIMIT = 4096
+
+
+def roomy_config(tiers, **sections):
+    """The suite's test config with a deadline a loaded machine cannot miss (the first
+    litellm call of a process imports for seconds)."""
+    return make_config(tiers, resilience={"request_timeout_s": 60}, **sections)
+
+
+def request_line(lines: list[str], request_id: str) -> dict[str, Any]:
+    (line,) = [r for r in log_records(lines, "request") if r["request_id"] == request_id]
+    return line
+
+
+def test_with_affinity_off_answers_carry_no_affinity_header_and_nothing_is_kept(fake, request):
+    config = roomy_config([[deployment(fake, "s1")], [deployment(fake, "m1")]],
+                         affinity={"enabled": False})
+    first = [{"role": "user", "content": "[medium] plan the refactor"}]
+    later = [*first, {"role": "assistant", "content": "Plan."},
+             {"role": "user", "content": "[easy] go"}]
+    with run_gateway(config) as gw:
+        lines = request.getfixturevalue("log_lines")
+        answers = [gw.client.chat.completions.with_raw_response.create(
+            model="auto", messages=m, extra_body={"prompt_cache_key": "conv-1"})
+            for m in (first, later)]
+    for answer in answers:
+        assert "x-tianji-affinity" not in answer.headers
+        assert request_line(lines, answer.headers["x-request-id"])["affinity"] is None
+    # Nothing holds the conversation on m1: the second turn is routed on its own.
+    assert [a.headers["x-tianji-tier"] for a in answers] == ["medium", "medium"]
+
+
+def _body_of(size: int) -> bytes:
+    """A valid chat body of exactly `size` bytes."""
+    base = json.dumps({"model": "auto", "messages": [{"role": "user", "content": ""}]})
+    pad = size - len(base)
+    assert pad >= 0
+    return json.dumps({"model": "auto", "messages": [{"role": "user", "content": "x" * pad}]},
+                      separators=(", ", ": ")).encode()
+
+
+@pytest.fixture(scope="module")
+def small_gw(fake):
+    config = roomy_config([[deployment(fake, "a")]], server={"max_body_bytes": LIMIT})
+    with run_gateway(config) as gateway:
+        yield gateway
+
+
+def test_a_body_of_exactly_the_limit_is_served_one_byte_more_is_413(small_gw):
+    exact = _body_of(LIMIT)
+    assert len(exact) == LIMIT
+    assert post_raw(small_gw, "/v1/chat/completions", exact).status == 200
+    over = post_raw(small_gw, "/v1/chat/completions", _body_of(LIMIT + 1))
+    assert over.status == 413
+    error = assert_openai_error(over.body, "too_large")
+    assert error["message"] == f"Request body is larger than {LIMIT} bytes."
+
+
+def test_a_chunked_body_of_exactly_the_limit_is_served_one_byte_more_is_413(small_gw):
+    def chunks(data: bytes):
+        for i in range(0, len(data), 1000):
+            yield data[i:i + 1000]
+
+    headers = {"content-type": "application/json"}
+    exact = small_gw.http.post("/v1/chat/completions", content=chunks(_body_of(LIMIT)),
+                               headers=headers)
+    assert exact.status_code == 200
+    over = small_gw.http.post("/v1/chat/completions", content=chunks(_body_of(LIMIT + 1)),
+                              headers=headers)
+    assert over.status_code == 413
+    error = assert_openai_error(over.json(), "too_large")
+    assert error["message"] == f"Request body is larger than {LIMIT} bytes."
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    total = 0.0
+    for line in text.splitlines():
+        sample, _, value = line.rpartition(" ")
+        if sample.split("{")[0] == name and all(f'{k}="{v}"' in sample
+                                                 for k, v in labels.items()):
+            total += float(value)
+    return total
+
+
+def test_a_complete_stream_is_logged_and_counted_as_a_200_and_costs_its_prompt_as_it_starts(
+    fake, request
+):
+    # An output token at a dollar: a start-of-stream cost that counted one would show it.
+    config = roomy_config([[deployment(fake, "s1", price={"input": 1.0, "output": 1e6})]])
+    with run_gateway(config) as gw:
+        lines = request.getfixturevalue("log_lines")
+        result = chat(gw, "hi", stream=True)
+        metrics = gw.http.get("/metrics").text
+    assert result.status == 200 and result.done
+    assert 0 < float(result.headers["x-tianji-cost-usd"]) < 1e-4
+    line = request_line(lines, result.headers["x-request-id"])
+    assert (line["status"], line["error_code"], line["stream"]) == (200, None, True)
+    assert metric(metrics, "tianji_requests_total", status="200") == 1
+    assert metric(metrics, "tianji_requests_total", status="201") == 0
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+def test_a_stream_cut_after_it_started_ends_with_an_error_naming_the_deployment(
+    fake, request, wire
+):
+    config = roomy_config([[deployment(fake, "s1", wire)]])
+    fake.set_fault("s1", Fault(FaultKind.STREAM_CUT, after_chunks=4))
+    with run_gateway(config) as gw:
+        lines = request.getfixturevalue("log_lines")
+        result = chat(gw, "hi", stream=True)
+        metrics = gw.http.get("/metrics").text
+    error = assert_interrupted_stream(result)
+    provider = "openai" if wire == "openai" else "anthropic"
+    assert error["message"].startswith(
+        f"The stream from deployment s1 ({provider}) failed after the answer had started, so "
+        "it could not be retried elsewhere: ")
+    assert (error["code"], error["type"]) == ("stream_interrupted", "upstream_error")
+    line = request_line(lines, result.headers["x-request-id"])
+    assert (line["status"], line["error_code"], line["deployment"]) == (
+        502, "stream_interrupted", "s1")
+    assert metric(metrics, "tianji_requests_total", status="502") == 1
