@@ -120,23 +120,39 @@ def test_a_complete_stream_is_logged_and_counted_as_a_200_and_costs_its_prompt_a
     assert metric(metrics, "tianji_requests_total", status="201") == 0
 
 
-@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+# After the first text delta: two SSE events on OpenAI's wire, four on Anthropic's.
+@pytest.mark.parametrize(("wire", "after_chunks"), [("openai", 2), ("anthropic", 4)])
 def test_a_stream_cut_after_it_started_ends_with_an_error_naming_the_deployment(
-    fake, request, wire
+    fake, request, wire, after_chunks
 ):
     config = roomy_config([[deployment(fake, "s1", wire)]])
-    fake.set_fault("s1", Fault(FaultKind.STREAM_CUT, after_chunks=4))
+    fake.set_fault("s1", Fault(FaultKind.STREAM_CUT, after_chunks=after_chunks))
     with run_gateway(config) as gw:
         lines = request.getfixturevalue("log_lines")
         result = chat(gw, "hi", stream=True)
         metrics = gw.http.get("/metrics").text
     error = assert_interrupted_stream(result)
-    provider = "openai" if wire == "openai" else "anthropic"
-    assert error["message"].startswith(
-        f"The stream from deployment s1 ({provider}) failed after the answer had started, so "
-        "it could not be retried elsewhere: ")
+    assert error["message"] == (
+        f"The stream from deployment s1 ({wire}) failed after the answer had started, so it "
+        "could not be retried elsewhere: the connection closed before the answer was complete")
     assert (error["code"], error["type"]) == ("stream_interrupted", "upstream_error")
     line = request_line(lines, result.headers["x-request-id"])
     assert (line["status"], line["error_code"], line["deployment"]) == (
         502, "stream_interrupted", "s1")
     assert metric(metrics, "tianji_requests_total", status="502") == 1
+
+
+def test_a_refused_request_carries_its_request_id_as_its_log_line_does(fake, request):
+    config = roomy_config([[deployment(fake, "s1")]], server={"api_keys": ["sk-gateway-key-1"]})
+    with run_gateway(config) as gw:
+        lines = request.getfixturevalue("log_lines")
+        supplied = gw.http.post("/v1/chat/completions", json={"model": "auto", "messages": []},
+                                headers={"authorization": "Bearer wrong",
+                                         "x-request-id": "client-chosen-id-1"})
+        minted = gw.http.post("/v1/chat/completions", json={"model": "auto", "messages": []},
+                              headers={"authorization": "Bearer wrong"})
+    for answer in (supplied, minted):
+        assert answer.status_code == 401
+        assert_openai_error(answer.json(), "invalid_api_key")
+        assert request_line(lines, answer.headers["x-request-id"])["status"] == 401
+    assert supplied.headers["x-request-id"] == "client-chosen-id-1"
