@@ -5,6 +5,7 @@ x-tianji-* values, the request's log line, a stream cut after it started."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -156,3 +157,27 @@ def test_a_refused_request_carries_its_request_id_as_its_log_line_does(fake, req
         assert_openai_error(answer.json(), "invalid_api_key")
         assert request_line(lines, answer.headers["x-request-id"])["status"] == 401
     assert supplied.headers["x-request-id"] == "client-chosen-id-1"
+
+
+def test_a_served_request_records_its_saving_against_the_top_tier_and_its_own_latency(
+    fake, request
+):
+    # The same tokens at ten times the price on the top tier's first deployment.
+    config = roomy_config([[deployment(fake, "s1", price={"input": 1.0, "output": 5.0})],
+                           [deployment(fake, "l1", price={"input": 10.0, "output": 50.0})]])
+    with run_gateway(config) as gw:
+        lines = request.getfixturevalue("log_lines")
+        started = time.monotonic()
+        answer = gw.client.chat.completions.with_raw_response.create(
+            model="auto", messages=[{"role": "user", "content": "[easy] hi"}])
+        waited = time.monotonic() - started
+        metrics = gw.http.get("/metrics").text
+    assert answer.headers["x-tianji-provider"] == "s1"
+    cost = float(answer.headers["x-tianji-cost-usd"])
+    line = request_line(lines, answer.headers["x-request-id"])
+    assert line["cost_usd"] == pytest.approx(cost)
+    assert line["saved_usd"] == pytest.approx(9 * cost)
+    assert metric(metrics, "tianji_baseline_cost_usd_total") == pytest.approx(10 * cost)
+    # The latency observed is this request's: no more than the client waited for it.
+    assert metric(metrics, "tianji_request_seconds_count", tier="small") == 1
+    assert 0 < metric(metrics, "tianji_request_seconds_sum", tier="small") <= waited
