@@ -19,6 +19,7 @@ from tests.faults.support import (
     log_records,
     post_raw,
 )
+from tests.gateway.test_verify import MATH, TaskClassifier, answers, issue_config, paid
 
 LIMIT = 4096
 
@@ -181,3 +182,27 @@ def test_a_served_request_records_its_saving_against_the_top_tier_and_its_own_la
     # The latency observed is this request's: no more than the client waited for it.
     assert metric(metrics, "tianji_request_seconds_count", tier="small") == 1
     assert 0 < metric(metrics, "tianji_request_seconds_sum", tier="small") <= waited
+
+
+def test_a_buffered_verified_stream_costs_the_calls_before_it_as_it_starts(fake):
+    messages = [{"role": "user", "content": MATH}]
+
+    def stream_cost(gw, model: str) -> tuple[str, float]:
+        with gw.client.chat.completions.with_streaming_response.create(
+                model=model, stream=True, messages=messages) as response:
+            list(response.parse())
+        return response.headers["x-tianji-verified"], float(response.headers["x-tianji-cost-usd"])
+
+    answers(fake, haiku="The answer is 41.", mini="#### 42", sonnet="It is 42 in total.")
+    with run_gateway(issue_config(fake), TaskClassifier()) as gw:
+        # Unbuffered, sonnet's stream is not verified: its start cost is its prompt's.
+        assert stream_cost(gw, "medium")[0] == "skipped:stream"
+        prompt = stream_cost(gw, "medium")[1]
+    fake.reset()
+    answers(fake, haiku="The answer is 41.", mini="#### 42", sonnet="It is 42 in total.")
+    with run_gateway(issue_config(fake, {"streaming": "buffer"}), TaskClassifier()) as gw:
+        verified, cost = stream_cost(gw, "auto")
+    # haiku's and mini's answers were paid for before sonnet's stream started.
+    before = paid(fake, "haiku", "mini")
+    assert verified == "escalated" and before > 0
+    assert cost == pytest.approx(prompt + before, rel=1e-6)
