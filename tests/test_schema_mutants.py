@@ -119,6 +119,10 @@ REJECTED = {
         body(response_format={"type": "json_schema", "json_schema": {"name": "a b"}}),
         "Invalid value for 'response_format.json_schema.name': String should match pattern "
         "'^[A-Za-z0-9_-]+$'", "response_format.json_schema.name"),
+    "a json_schema format without its json_schema": (
+        body(response_format={"type": "json_schema"}),
+        "Invalid value for 'response_format.json_schema': Field required",
+        "response_format.json_schema"),
     "17 metadata keys": (
         body(metadata={f"k{i}": "v" for i in range(17)}),
         "Invalid value for 'metadata': at most 16 keys of at most 64 characters", "metadata"),
