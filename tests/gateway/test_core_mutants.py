@@ -1,6 +1,8 @@
 """The shared request path (router/api/core.py) as a client sees it, for behaviours a
-mutation run found untested: affinity turned off, the body-size limit at its edge, the
-x-tianji-* values, the request's log line, a stream cut after it started."""
+mutation run found untested (docs/mutation.md): affinity turned off, the body-size limit at
+its edge, a refused request's id, the saving and latency recorded, a stream's start cost
+(verified and buffered too), a complete stream's status and a cut one's error event, log
+line and metric, on both wires and through litellm."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from router.config import Config
 from router.fakeprovider import Fault, FaultKind
 from tests.conftest import deployment, make_config, run_gateway
 from tests.faults.support import (
@@ -20,11 +23,16 @@ from tests.faults.support import (
     post_raw,
 )
 from tests.gateway.test_verify import MATH, TaskClassifier, answers, issue_config, paid
+from tests.test_stream_cut_through_litellm import (  # noqa: F401 - fixtures
+    WHOLE_TEXT_NO_FINISH,
+    early,
+    through_litellm,
+)
 
 LIMIT = 4096
 
 
-def roomy_config(tiers, **sections):
+def roomy_config(tiers: list[list[dict]], **sections: dict[str, Any]) -> Config:
     """The suite's test config with a deadline a loaded machine cannot miss (the first
     litellm call of a process imports for seconds)."""
     return make_config(tiers, resilience={"request_timeout_s": 60}, **sections)
@@ -206,3 +214,16 @@ def test_a_buffered_verified_stream_costs_the_calls_before_it_as_it_starts(fake)
     before = paid(fake, "haiku", "mini")
     assert verified == "escalated" and before > 0
     assert cost == pytest.approx(prompt + before, rel=1e-6)
+
+
+@pytest.mark.parametrize("wire", ["openai", "anthropic"])
+def test_a_stream_through_litellm_that_ends_without_its_finish_reason_says_so(request, wire):
+    # The early-ending provider and its gateways of tests/test_stream_cut_through_litellm.py.
+    provider = request.getfixturevalue("early")
+    gateways = request.getfixturevalue("through_litellm")
+    provider.cut_after[wire] = WHOLE_TEXT_NO_FINISH[wire]
+    error = assert_interrupted_stream(chat(gateways[wire], stream=True))
+    assert error["message"] == (
+        f"The stream from deployment early ({wire}) failed after the answer had started, so it "
+        "could not be retried elsewhere: the provider's stream ended before the answer was "
+        "complete")
