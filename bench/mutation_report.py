@@ -46,10 +46,11 @@ MUTANTS = ROOT / "mutants"
 SCOPED = MUTANTS / "scoped"
 COPIED = ("router", "tests", "config", "bench")
 # Modules without state between calls: --kill-with switches their mutants in one process.
-# core.py and schema.py qualify too: the gateways their tests start run in a thread of the
-# test process, whose trampolines read MUTANT_UNDER_TEST at each call.
+# core.py, schema.py and chat.py qualify too: the gateways their tests start run in a thread
+# of the test process, whose trampolines read MUTANT_UNDER_TEST at each call.
 IN_PROCESS = frozenset({"router/policy.py", "router/errors.py", "router/redact.py",
-                        "router/cascade.py", "router/api/core.py", "router/schema.py"})
+                        "router/cascade.py", "router/api/core.py", "router/schema.py",
+                        "router/api/chat.py"})
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code), folded into the columns printed here
