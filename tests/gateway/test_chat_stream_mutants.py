@@ -22,11 +22,16 @@ def _chunk(choice: dict, completion_tokens: int) -> bytes:
     return b"data: " + json.dumps(body).encode() + b"\n\n"
 
 
-# The last chunk carries the finish reason with an empty delta, and usage like the others.
+USAGE_ONLY = {"id": "chatcmpl-usage", "object": "chat.completion.chunk", "created": 1,
+              "model": "gpt-4o", "choices": [],
+              "usage": {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}}
+# The finish reason comes with an empty delta, and usage like the others; then OpenAI's own
+# usage chunk without choices.
 CHUNKS = [
     _chunk({"delta": {"role": "assistant", "content": "Hel"}, "finish_reason": None}, 1),
     _chunk({"delta": {"content": "lo"}, "finish_reason": None}, 2),
     _chunk({"delta": {}, "finish_reason": "stop"}, 2),
+    b"data: " + json.dumps(USAGE_ONLY).encode() + b"\n\n",
 ]
 
 
@@ -72,6 +77,6 @@ def test_usage_on_every_chunk_loses_no_delta_and_no_finish_reason(gw, include_us
     assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
     with_usage = [c.usage for c in chunks if c.usage is not None]
     if include_usage:
-        assert with_usage and with_usage[-1].completion_tokens == 2
+        assert chunks[-1].choices == [] and chunks[-1].usage.completion_tokens == 2
     else:
         assert with_usage == []
