@@ -206,3 +206,12 @@ def test_an_assistant_turn_without_content_or_tool_calls_is_named_in_the_sdk_err
     assert caught.value.body["message"] == (
         "Invalid value for 'messages.1': an assistant message needs 'content' or 'tool_calls'")
     assert caught.value.body["param"] == "messages.1"
+
+
+def test_store_true_is_refused_by_name_and_store_false_is_valid(gw):
+    message, param = rejected(gw, body(store=True))
+    assert (message, param) == (
+        "Tianji stores no completions, so it cannot honour store: true; send store: false or "
+        "leave it out.", "store")
+    result = post_raw(gw, "/v1/route", json.dumps(body(store=False)).encode())
+    assert result.status == 200, result.raw[:300]
