@@ -7,6 +7,8 @@
     python -m bench.mutation_report --module router/health.py --kill-with tests/unit/test_x.py
     python -m bench.mutation_report --module router/policy.py --tests tests/unit/test_policy.py
     python -m bench.mutation_report --module router/policy.py --scoped --kill-with tests/unit/x.py
+    python -m bench.mutation_report --module router/schema.py --tests tests/test_bad_input.py \
+        --keyword 'not nesting'
 
 With --tests the run is scoped: mutmut works on a fresh copy of the tree under
 mutants/scoped/<module>/ whose configuration mutates that module only and selects only the
@@ -44,8 +46,11 @@ MUTANTS = ROOT / "mutants"
 SCOPED = MUTANTS / "scoped"
 COPIED = ("router", "tests", "config", "bench")
 # Modules without state between calls: --kill-with switches their mutants in one process.
+# core.py, schema.py and chat.py qualify too: the gateways their tests start run in a thread
+# of the test process, whose trampolines read MUTANT_UNDER_TEST at each call.
 IN_PROCESS = frozenset({"router/policy.py", "router/errors.py", "router/redact.py",
-                        "router/cascade.py"})
+                        "router/cascade.py", "router/api/core.py", "router/schema.py",
+                        "router/api/chat.py"})
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code), folded into the columns printed here
@@ -104,8 +109,9 @@ def toml_list(items: list[str]) -> str:
     return "[" + ", ".join(json.dumps(item) for item in items) + "]"
 
 
-def prepare_scoped(module: str, tests: list[str]) -> Path:
-    """A fresh copy of the tree whose [tool.mutmut] mutates `module` with `tests` only."""
+def prepare_scoped(module: str, tests: list[str], keyword: str | None = None) -> Path:
+    """A fresh copy of the tree whose [tool.mutmut] mutates `module` with `tests` only (those
+    matching pytest's `-k keyword`, when given)."""
     root = scoped_root(module)
     shutil.rmtree(root, ignore_errors=True)
     # mutants/ must exist before mutmut starts: it is first on PYTHONPATH, and a directory
@@ -115,7 +121,7 @@ def prepare_scoped(module: str, tests: list[str]) -> Path:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
     config["only_mutate"] = [module]
-    config["pytest_add_cli_args_test_selection"] = tests
+    config["pytest_add_cli_args_test_selection"] = [*tests, *(["-k", keyword] if keyword else [])]
     config["use_git_change_detection"] = False  # the copy is no git checkout
     # The fork server imports the named test files (and through them router/) once, instead
     # of each mutant importing them again (seconds a mutant). Safe here because a scoped run
@@ -152,8 +158,8 @@ def run_mutmut(module: str, max_children: int, *, survivors_only: bool = False) 
     return subprocess.run(argv, cwd=ROOT, env=environment(), check=False).returncode
 
 
-def run_scoped(module: str, tests: list[str], max_children: int) -> int:
-    root = prepare_scoped(module, tests)
+def run_scoped(module: str, tests: list[str], max_children: int, keyword: str | None) -> int:
+    root = prepare_scoped(module, tests, keyword)
     argv = [str(MUTMUT), "run", "--max-children", str(max_children), mutant_glob(module)]
     print(f"$ (cd {root.relative_to(ROOT)} &&", " ".join(argv) + ")", flush=True)
     env = environment(root / "mutants")
@@ -242,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only these test files against the last run's survivors")
     parser.add_argument("--tests", nargs="+", metavar="TEST",
                         help="scoped run: mutate --module with only these test files")
+    parser.add_argument("--keyword", metavar="EXPR",
+                        help="scoped run: only the tests matching pytest's -k EXPR")
     parser.add_argument("--scoped", action="store_true",
                         help="--kill-with works on the last scoped run (see --tests)")
     args = parser.parse_args(argv)
@@ -259,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
         for m in modules:
             kill_with(m, args.kill_with, scoped=args.scoped)
     elif args.tests and not args.report_only:
-        failed = [m for m in modules if run_scoped(m, args.tests, args.max_children) != 0]
+        failed = [m for m in modules
+                  if run_scoped(m, args.tests, args.max_children, args.keyword) != 0]
     elif not args.report_only:
         failed = [m for m in modules
                   if run_mutmut(m, args.max_children, survivors_only=args.rerun_survivors) != 0]

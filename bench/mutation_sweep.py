@@ -5,8 +5,9 @@
 mutmut's trampolines read MUTANT_UNDER_TEST at each call, so one process can switch mutants
 between pytest runs instead of paying an interpreter start and litellm's import for each.
 Only for modules that keep no state between calls (no caches, no module-level mutation):
-router/policy.py, errors.py, redact.py and cascade.py qualify. Prints one JSON list, the
-mutants some test failed with.
+router/policy.py, errors.py, redact.py, cascade.py, schema.py, api/core.py and api/chat.py
+qualify (the last three through gateways the tests run in a thread of this process). Prints
+one JSON list, the mutants some test failed with.
 """
 
 from __future__ import annotations

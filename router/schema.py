@@ -291,6 +291,16 @@ _BRANCH_MISMATCH = frozenset(
 )
 
 
+def _branch_tag(loc: list[str], i: int) -> bool:
+    """Whether `loc[i]` is the tag pydantic puts after a list index: a message's role after
+    `messages.N`, a content part's type inside a list of tagged parts (`tools.0.function`
+    and `tool_calls.0.function` are fields)."""
+    return i > 1 and loc[i - 1].isdigit() and (
+        (loc[i - 2] == "messages" and loc[i] in ROLES)
+        or (loc[i - 2].startswith("list[tagged-union[") and loc[i] in _TAGS - ROLES)
+    )
+
+
 def validation_message(err: ValidationError) -> tuple[str, str | None]:
     """A one-line client-facing message and the offending parameter path."""
     # The deepest error is the most specific: for `content`, the branch the client meant.
@@ -306,7 +316,7 @@ def validation_message(err: ValidationError) -> tuple[str, str | None]:
         if not p[:1].isupper()
         and p not in ("str", "list")
         and not p.startswith(("list[", "tagged-union[", "literal[", "function-after["))
-        and not (p in _TAGS and i and loc[i - 1].isdigit() and i + 1 < len(loc))
+        and not _branch_tag(loc, i)
         and not (p in RESPONSE_FORMATS and i == 1 and loc[0] == "response_format"
                  and i + 1 < len(loc))
     )
