@@ -9,8 +9,8 @@ asks and for asks of 3-12 words.
 
 `--features` picks what the ridge reads: the hashed word and character n-grams (`hashed`, what
 ships), the mean WordLlama token embedding of the ask's first 60 words (`embedding`: the
-256-dimensional l2_supercat table and its tokenizer, inside the `wordllama` wheel of the train
-extra, read with safetensors and tokenizers; nothing is downloaded), or both side by side
+256-dimensional l2_supercat table and its tokenizer, inside the `wordllama` wheel (a main
+dependency), read with safetensors and tokenizers; nothing is downloaded), or both side by side
 (`both`, the embedding scaled by EMBED_SCALE). `--compare` also fits `hashed` on the same folds
 and prints the paired bootstrap 95% interval of the AUC differences. `--dealing N` deals the
 ExpertQA fields to the folds in a seeded shuffle (0: in sorted order, as in docs/routing.md).
@@ -64,7 +64,7 @@ FEATURES = ("hashed", "embedding", "both")
 QUESTION_WORDS = frozenset(
     {"what", "how", "why", "who", "which", "when", "where", "is", "are", "can", "do", "does"}
 )
-# The static embedding: files inside the `wordllama` wheel (pyproject.toml, train extra).
+# The static embedding: files inside the `wordllama` wheel (pyproject.toml, dependencies).
 EMBEDDING_PACKAGE = "wordllama"
 TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 EMBEDDING_FILE = "weights/l2_supercat_256.safetensors"
@@ -78,7 +78,9 @@ def package_file(name: str) -> Path:
     logging.basicConfig); its folder for ""."""
     spec = importlib.util.find_spec(EMBEDDING_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(f"--features embedding|both needs {EMBEDDING_PACKAGE!r} (the train extra)")
+        raise SystemExit(
+            f"--features embedding|both needs {EMBEDDING_PACKAGE!r}, a dependency: pip install -e ."
+        )
     return Path(spec.submodule_search_locations[0]) / name
 
 

@@ -248,9 +248,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from router.classify.embedding import EmbeddingUnavailable
+
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv[0] if argv else None).parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except EmbeddingUnavailable as err:  # the classifier cannot start: say what to install
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     return code
 
 

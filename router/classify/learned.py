@@ -6,7 +6,8 @@ of the ask), which gives the open score
     open(x) = prior(x) + open_term(x)
 
 prior(x) is the tier model: weights on the reading's inputs (the kind of work, the domain, the
-expertise, the depth, the context; taxonomy.READING_INPUTS) and on the expertise signal, fitted
+expertise, the depth, the context; taxonomy.READING_INPUTS), on the expertise signal, on the
+ask's hashed words (vocabulary.py) and on the ask's embedding (embedding.py), fitted
 by `router train` to the tier labels of the traffic corpus (training/traffic/, an ordinal model
 whose cut points are the shipped thresholds; router/classify/traffic.py), shrunk towards the
 hand-set weights (taxonomy.HAND_WEIGHTS, EXPERT_LOGIT). open_term(x) is a ridge over
@@ -58,7 +59,7 @@ from pathlib import Path
 
 import numpy as np
 
-from router.classify import expertise, vocabulary
+from router.classify import embedding, expertise, vocabulary
 from router.classify.base import Assessment, ChatRequest
 from router.classify.features import (
     CHEAP_FEATURES,
@@ -73,13 +74,14 @@ from router.classify.taxonomy import (
     OPEN_NAMES,
     READING_INPUTS,
     Reading,
+    ask_parts,
     open_vector,
     read_request,
     request_ask,
 )
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 # What the tier model weighs: the reading's inputs, then the expertise signal's strength.
 TIER_NAMES: tuple[str, ...] = (*READING_INPUTS, "expertise_learned")
 # The hand-set weight of the expertise signal (expertise.py) in the tier model: where the fit
@@ -104,6 +106,13 @@ def expertise_ask(
     if reading.kind in NOT_READ_FOR_EXPERTISE:
         return ""
     return request_ask(request, multiple_choice) if ask is None else ask
+
+
+def embedding_ask(request: ChatRequest) -> str:
+    """What the embedding term reads: the last user turn's text (answer-format lines off)."""
+    return ask_parts(request)[0]
+
+
 # An open reading above this logit (difficulty 0.73, top tier) lifts the score of these formats: a
 # multiple-choice question reads like its stem asked openly (lower bars lifted more MMLU
 # questions on which GPT-4 gains little over Mixtral: APGR -0.01 to -0.03), and so does a
@@ -187,6 +196,11 @@ class LearnedClassifier:
         if int(meta.get("vocab_buckets", 0)) != vocabulary.BUCKETS:  # type: ignore[call-overload]
             raise ValueError("weights hash the vocabulary otherwise; retrain with `router train`")
         self._vocab_coef = params["vocab_coef"].astype(np.float64)
+        if int(meta.get("embed_dims", 0)) != embedding.DIMS:  # type: ignore[call-overload]
+            raise ValueError("weights read another embedding size; retrain with `router train`")
+        self._embed_coef = params["embed_coef"].astype(np.float64)
+        self._embed_mu = params["embed_mu"].astype(np.float64)
+        self._embedding = embedding.load()
         self._expert: tuple[np.ndarray, float] | None = None
         if "expert_coef" in params:
             buckets = int(meta.get("expert_buckets", 0))  # type: ignore[call-overload]
@@ -251,6 +265,11 @@ class LearnedClassifier:
         """The vocabulary term's logit for an ask (vocabulary.py)."""
         return sum(self._vocab_coef[c] * v for c, v in vocabulary.features(ask).items())
 
+    def embedding_term(self, request: ChatRequest) -> float:
+        """The embedding term's logit for a request (embedding.py)."""
+        return float((self._embedding.vector(embedding_ask(request)) - self._embed_mu)
+                     @ self._embed_coef)
+
     def word_weight(
         self, task_index: int, present: frozenset[str]
     ) -> tuple[float, dict[str, float]]:
@@ -272,10 +291,12 @@ class LearnedClassifier:
         bench_ok: np.ndarray,
         asks: list[str] | None = None,
         vocab_asks: list[str] | None = None,
+        embeddings: np.ndarray | None = None,
     ) -> np.ndarray:
         """Vectorised core: the difficulty of rows of features (structure signals, task classes,
-        words, the reading's inputs and open vector, whether the benchmark score applies, and
-        what each request asks, for the expertise signal and for the vocabulary term)."""
+        words, the reading's inputs and open vector, whether the benchmark score applies, what
+        each request asks, for the expertise signal and for the vocabulary term, and the ask's
+        embedding)."""
         index = np.array([self._class_index.get(t, -1) for t in tasks], dtype=int)
         level = np.where(index >= 0, self._levels[index], self._prior)
         x = structure.astype(np.float64)
@@ -299,6 +320,10 @@ class LearnedClassifier:
         if vocab_asks is None:
             raise ValueError("the tier model weighs the ask's words: pass the vocabulary asks")
         z_open = z_open + np.array([self.vocabulary_term(a) for a in vocab_asks], dtype=np.float64)
+        if embeddings is None:
+            raise ValueError("the tier model weighs the ask's embedding: pass the embeddings")
+        centred = np.asarray(embeddings, dtype=np.float64) - self._embed_mu
+        z_open = z_open + centred @ self._embed_coef
         lift = np.isin(np.asarray(tasks, dtype=str), list(LIFTED_FORMATS)) & (z_open > LIFT_ABOVE)
         lifted = np.where(lift, np.maximum(bench, z_open), bench)
         z = np.where(bench_ok, lifted, z_open)
@@ -317,6 +342,7 @@ class LearnedClassifier:
         )
         parts = self.prior_parts(reading.inputs, strength)
         parts["vocabulary"] = float(self.vocabulary_term(ask))
+        parts["embedding"] = self.embedding_term(request)
         prior = sum(parts.values())
         z_open = prior + open_term
         signals: dict[str, float | str] = {"kind": reading.kind, "domain": reading.domain}

@@ -5,19 +5,20 @@ of gateway requests labelled with the cheapest tier a careful engineer would shi
 checking. It is training data, not part of the served package: the fitted weights are.
 
 The tier model is the open reading's prior (learned.py): a logit z = w . x over the reading's
-inputs and the expertise signal's strength (learned.TIER_NAMES) and over the ask's hashed words
-(vocabulary.py), plus the open term as a fixed offset. It is fitted as an ordinal logistic
-model whose cut points are the shipped thresholds,
+inputs and the expertise signal's strength (learned.TIER_NAMES), over the ask's hashed words
+(vocabulary.py) and over the ask's embedding (embedding.py: the mean WordLlama token vector of
+the last user turn, its first 64 dimensions), plus the open term as a fixed offset. It is fitted
+as an ordinal logistic model whose cut points are the shipped thresholds,
 
     P(tier <= small)  = sigmoid(logit(0.25) - z)
     P(tier <= medium) = sigmoid(logit(0.6) - z)
 
 so that difficulty = sigmoid(z) falls in the band of the tier the label names, with an L2
 penalty pulling w towards the hand-set weights (taxonomy.HAND_WEIGHTS, learned.EXPERT_LOGIT;
-0 for the vocabulary): an input the corpus says little about keeps its hand-set weight. Each
-template (`family`: all variants of one ask over different pasted material) weighs the same in
-total, and each tier the same. Deterministic (L-BFGS from the hand-set weights, fixed order),
-so a rerun on the same data writes the same weights.
+0 for the vocabulary and the embedding): an input the corpus says little about keeps its
+hand-set weight. Each template (`family`: all variants of one ask over different pasted
+material) weighs the same in total, and each tier the same. Deterministic (L-BFGS from the
+hand-set weights, fixed order), so a rerun on the same data writes the same weights.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ TIERS = ("small", "medium", "large")
 # points; a test checks that they agree with the config.
 TIER_CUTS = (0.25, 0.6)
 # L2 penalties, against a loss summed over requests weighted to mean 1: on (w - hand-set w) for
-# the reading's inputs, and on the vocabulary term's weights (vocabulary.py; they start at 0).
-# Chosen by family-grouped 5-fold cross-validation on the corpus (`router eval --traffic`); at a
-# vocabulary penalty of 0.1 the fit memorised single asks (one writer wrote the corpus): see
-# docs/routing.md, Training.
+# the reading's inputs, on the vocabulary term's weights (vocabulary.py; they start at 0) and on
+# the embedding's (embedding.py; they start at 0). Chosen by family-grouped 5-fold and
+# leave-one-writer-out figures on the corpus (`router eval --traffic`, `python
+# bench/embedding_penalty.py` for the embedding's); at a vocabulary penalty of 0.1 the fit
+# memorised single asks: see docs/routing.md, Training.
 PENALTY = 30.0
 VOCAB_PENALTY = 0.3
+EMBED_PENALTY = 0.1
 # Request fields the classifier reads (the rest of a line is its labels).
 REQUEST_FIELDS = ("messages", "tools", "response_format", "max_tokens")
 REQUIRED = ("id", "messages", "tier", "reason", "kind", "domain", "family")
@@ -128,12 +131,19 @@ def sample_weights(tiers: Sequence[int], families: Sequence[str]) -> np.ndarray:
 
 
 def penalties(
-    n_inputs: int, n_vocab: int, penalty: float = PENALTY, vocab: float = VOCAB_PENALTY
+    n_inputs: int,
+    n_vocab: int,
+    n_embed: int,
+    penalty: float = PENALTY,
+    vocab: float = VOCAB_PENALTY,
+    embed: float = EMBED_PENALTY,
 ) -> np.ndarray:
-    """The L2 penalty of every column: the reading's inputs, then the vocabulary's."""
+    """The L2 penalty of every column: the reading's inputs, the vocabulary's, the embedding's."""
     import numpy as np
 
-    return np.concatenate([np.full(n_inputs, penalty), np.full(n_vocab, vocab)])
+    return np.concatenate(
+        [np.full(n_inputs, penalty), np.full(n_vocab, vocab), np.full(n_embed, embed)]
+    )
 
 
 def fit_tiers(

@@ -38,15 +38,15 @@ def traffic_report(
     path: str | Path,
     config_path: str | Path,
     weights: str | None = None,
-    penalties: tuple[float, float] | None = None,
+    penalties: tuple[float, float, float] | None = None,
 ) -> dict[str, Any]:
     """Route the corpus under each tier model; `penalties` overrides (traffic.PENALTY,
-    traffic.VOCAB_PENALTY)."""
+    traffic.VOCAB_PENALTY, traffic.EMBED_PENALTY)."""
     import os
 
     import numpy as np
 
-    from router.classify import traffic, train, vocabulary
+    from router.classify import embedding, traffic, train, vocabulary
     from router.classify.learned import DEFAULT_WEIGHTS, FORMAT_VERSION, LearnedClassifier
     from router.config import load_config
     from router.costs import build_catalog
@@ -58,7 +58,7 @@ def traffic_report(
     with np.load(Path(weights) if weights else DEFAULT_WEIGHTS, allow_pickle=False) as f:
         meta = json.loads(str(f["meta"]))
         params = {k: f[k] for k in f.files if k != "meta"}
-    hand = (traffic.hand_weights(), np.zeros(vocabulary.BUCKETS))
+    hand = (traffic.hand_weights(), np.zeros(vocabulary.BUCKETS), np.zeros(embedding.DIMS))
     folds = traffic.family_folds(corpus.families, FOLDS)
     models = {
         "hand-set": [hand] * FOLDS,
@@ -66,17 +66,18 @@ def traffic_report(
             train.fit_tier_model(labelled.subset(folds != k), params, meta, penalties)
             for k in range(FOLDS)
         ],
-        "in-sample": [(params["tier_coef"], params["vocab_coef"])] * FOLDS,
+        "in-sample": [(params["tier_coef"], params["vocab_coef"], params["embed_coef"])] * FOLDS,
     }
     config_text = Path(config_path).read_text(encoding="utf-8")
     config = load_config(config_path, env=offline_env(config_text, os.environ))
     catalog = build_catalog(config)
     names = [t.name for t in config.tiers]
-    lam = penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY)
+    lam = penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY, traffic.EMBED_PENALTY)
 
-    def classifier(tier: np.ndarray, vocab: np.ndarray) -> LearnedClassifier:
+    def classifier(tier: np.ndarray, vocab: np.ndarray, embed: np.ndarray) -> LearnedClassifier:
         return LearnedClassifier(
-            {**params, "tier_coef": tier, "vocab_coef": vocab}, {"format": FORMAT_VERSION, **meta}
+            {**params, "tier_coef": tier, "vocab_coef": vocab, "embed_coef": embed},
+            {"format": FORMAT_VERSION, **meta},
         )
 
     def route(classifiers: list[LearnedClassifier]) -> tuple[list[int], list[float]]:
@@ -111,7 +112,7 @@ def traffic_report(
     everything = np.ones(len(corpus.tiers), dtype=bool)
     routed = {}
     for model in MODELS:
-        by_fold = [classifier(tier, vocab) for tier, vocab in models[model]]
+        by_fold = [classifier(*coefs) for coefs in models[model]]
         routed[model] = route([by_fold[k] for k in folds])
         report["models"][model] = figures_of(everything, routed[model])
     writers = np.array([w or "" for w in corpus.writers])
@@ -135,7 +136,8 @@ def print_traffic(report: dict[str, Any]) -> None:
 
     print(
         f"traffic corpus {report['file']}: n={report['n']}, {report['folds']} family folds, "
-        f"penalties {report['penalties'][0]:g} (reading) / {report['penalties'][1]:g} (vocabulary)"
+        f"penalties {report['penalties'][0]:g} (reading) / {report['penalties'][1]:g} "
+        f"(vocabulary) / {report['penalties'][2]:g} (embedding)"
     )
     print(f"\n  {'':<36}" + "".join(f"{m:>17}" for m in MODELS))
     for key, text, fmt in FIGURES:

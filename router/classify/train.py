@@ -261,6 +261,7 @@ class Features:
     bench_ok: np.ndarray
     asks: list[str]  # what the expertise signal reads of each request (learned.expertise_ask)
     vocab_asks: list[str]  # what the vocabulary term reads (taxonomy.request_ask)
+    embeddings: np.ndarray  # the ask's embedding (embedding.py), one row per request
 
     def subset(self, rows: np.ndarray) -> Features:
         """The rows where the boolean mask `rows` is true."""
@@ -276,6 +277,7 @@ class Features:
             self.bench_ok[rows],
             [self.asks[i] for i in np.flatnonzero(rows)],
             [self.vocab_asks[i] for i in np.flatnonzero(rows)],
+            self.embeddings[rows],
         )
 
     def predict(self, clf: Any) -> np.ndarray:
@@ -289,6 +291,7 @@ class Features:
             self.bench_ok,
             self.asks,
             self.vocab_asks,
+            self.embeddings,
         )
 
 
@@ -298,6 +301,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
 
     import numpy as np
 
+    from router.classify import embedding
     from router.classify.features import (
         STRUCTURE_NAMES,
         conversation_text,
@@ -305,7 +309,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         task_text,
         words,
     )
-    from router.classify.learned import expertise_ask, format_applies
+    from router.classify.learned import embedding_ask, expertise_ask, format_applies
     from router.classify.tasks import detect_task
     from router.classify.taxonomy import (
         OPEN_NAMES,
@@ -317,6 +321,8 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
 
     rows, tasks, word_sets, folds, inputs, opens, bench_ok, asks = [], [], [], [], [], [], [], []
     vocab_asks: list[str] = []
+    vectors: list[np.ndarray] = []
+    embed = embedding.load()
     iterator: Any = requests
     if progress:
         from tqdm import tqdm
@@ -335,6 +341,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         bench_ok.append(format_applies(task, text, reading))
         asks.append(expertise_ask(req, reading, task == "knowledge"))
         vocab_asks.append(request_ask(req, task == "knowledge"))
+        vectors.append(embed.vector(embedding_ask(req)))
     structure = np.vstack(rows) if rows else np.zeros((0, len(STRUCTURE_NAMES)), dtype=np.float32)
     return Features(
         structure,
@@ -346,6 +353,7 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         np.array(bench_ok, dtype=bool),
         asks,
         vocab_asks,
+        np.array(vectors, dtype=np.float64).reshape(len(vectors), embedding.DIMS),
     )
 
 
@@ -390,7 +398,7 @@ def fit(
     ts: TrainingSet,
     expert: tuple[np.ndarray, float, dict[str, Any]] | None = None,
     corpus: Traffic | None = None,
-    penalties: tuple[float, float] | None = None,
+    penalties: tuple[float, float, float] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """Fit the benchmark terms on the benchmark rows, the open term on the open prompts and the
     tier model on the traffic `corpus` (without one, the tier model keeps the hand-set weights);
@@ -398,7 +406,7 @@ def fit(
     meta) for the .npz."""
     import numpy as np
 
-    from router.classify import traffic, vocabulary
+    from router.classify import embedding, traffic, vocabulary
     from router.classify.learned import TIER_NAMES
     from router.classify.taxonomy import OPEN_NAMES
 
@@ -422,13 +430,23 @@ def fit(
     params["vocab_coef"] = np.zeros(vocabulary.BUCKETS, dtype=np.float32)
     meta["tier_names"] = list(TIER_NAMES)
     meta["vocab_buckets"] = vocabulary.BUCKETS
+    params["embed_coef"] = np.zeros(embedding.DIMS, dtype=np.float32)
+    params["embed_mu"] = np.zeros(embedding.DIMS, dtype=np.float32)
+    meta["embed_dims"] = embedding.DIMS
     meta["n_traffic_requests"] = 0
     if corpus is not None and corpus.tiers:
-        tier, vocab = fit_tier_model(corpus, params, meta, penalties)
+        # The term reads an ask's embedding against the corpus's mean ask (no labels used): an
+        # uncentred vector's mean direction acted as a second intercept, learned from a corpus
+        # with more hard requests than traffic has, and lifted every everyday ask.
+        params["embed_mu"] = corpus.feats.embeddings.mean(axis=0).astype(np.float32)
+        tier, vocab, embed = fit_tier_model(corpus, params, meta, penalties)
         params["tier_coef"] = tier.astype(np.float32)
         params["vocab_coef"] = vocab.astype(np.float32)
+        params["embed_coef"] = embed.astype(np.float32)
         meta["n_traffic_requests"] = len(corpus.tiers)
-        meta["tier_penalties"] = list(penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY))
+        meta["tier_penalties"] = list(
+            penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY, traffic.EMBED_PENALTY)
+        )
     return params, meta
 
 
@@ -436,10 +454,10 @@ def fit_tier_model(
     corpus: Traffic,
     params: dict[str, np.ndarray],
     meta: dict[str, Any],
-    penalties: tuple[float, float] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(tier weights, vocabulary weights) fitted to the corpus's labels; the other weights are
-    `params`' (the open term and the expertise signal enter as they are)."""
+    penalties: tuple[float, float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(tier weights, vocabulary weights, embedding weights) fitted to the corpus's labels; the
+    other weights are `params`' (the open term and the expertise signal enter as they are)."""
     import numpy as np
     from scipy import sparse
 
@@ -447,13 +465,18 @@ def fit_tier_model(
 
     x, offset = _tier_design(corpus.feats, params, meta)
     words = vocabulary.design(corpus.feats.vocab_asks)
-    design = sparse.hstack([sparse.csr_matrix(x), words]).tocsr()
+    vectors = corpus.feats.embeddings - params["embed_mu"].astype(np.float64)
+    design = sparse.hstack(
+        [sparse.csr_matrix(x), words, sparse.csr_matrix(vectors)]
+    ).tocsr()
     hand = traffic.hand_weights()
-    start = np.concatenate([hand, np.zeros(vocabulary.BUCKETS)])
-    lam = traffic.penalties(len(hand), vocabulary.BUCKETS, *(penalties or ()))
+    n_words, n_embed = vocabulary.BUCKETS, vectors.shape[1]
+    start = np.concatenate([hand, np.zeros(n_words + n_embed)])
+    lam = traffic.penalties(len(hand), n_words, n_embed, *(penalties or ()))
     w = traffic.sample_weights(corpus.tiers, corpus.families)
     coef = traffic.fit_tiers(design, corpus.tiers, offset, w, start, lam)
-    return coef[: len(hand)], coef[len(hand) :]
+    cut = len(hand) + n_words
+    return coef[: len(hand)], coef[len(hand) : cut], coef[cut:]
 
 
 def _tier_design(

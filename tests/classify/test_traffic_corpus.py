@@ -141,7 +141,10 @@ def test_the_cut_points_are_the_shipped_thresholds():
 
 def test_the_shipped_tier_model_was_fitted_on_the_corpus(learned):
     assert learned.meta["n_traffic_requests"] == len(traffic.load(CORPUS).tiers)
-    assert learned.meta["tier_penalties"] == [traffic.PENALTY, traffic.VOCAB_PENALTY]
+    assert learned.meta["tier_penalties"] == [
+        traffic.PENALTY, traffic.VOCAB_PENALTY, traffic.EMBED_PENALTY
+    ]
+    assert learned.meta["embed_dims"] == 64 and np.abs(learned._embed_coef).max() > 0
     assert not np.allclose(learned._tier_coef, traffic.hand_weights())
 
 
@@ -179,6 +182,7 @@ def test_training_reads_the_corpus_and_moves_the_tier_model(shared_data):
     assert meta_hand["n_traffic_requests"] == 0 and meta["n_traffic_requests"] == int(keep.sum())
     np.testing.assert_array_equal(hand["levels"], fitted["levels"])
     assert np.abs(fitted["vocab_coef"]).max() > 0 == np.abs(hand["vocab_coef"]).max()
+    assert np.abs(fitted["embed_coef"]).max() > 0 == np.abs(hand["embed_coef"]).max()
     y = np.array(part.tiers)
     extremes = y != 1
 
