@@ -17,8 +17,9 @@ import socketserver
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import httpx
@@ -149,6 +150,28 @@ def serving(server: socketserver.BaseServer) -> Iterator[None]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def sse_handler(pieces: Callable[[str], Iterable[bytes]]) -> type[BaseHTTPRequestHandler]:
+    """An OpenAI-compatible stand-in's handler that answers every POST with the SSE events
+    `pieces(path)` gives, then `data: [DONE]`, and closes the connection (run it with
+    `serving(ThreadingHTTPServer(("127.0.0.1", 0), handler))`)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
+            self.rfile.read(int(self.headers["content-length"]))
+            self.send_response(200)
+            self.send_header("content-type", "text/event-stream")
+            self.send_header("connection", "close")
+            self.end_headers()
+            for piece in pieces(self.path):
+                self.wfile.write(piece)
+            self.wfile.write(b"data: [DONE]\n\n")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
 
 
 @contextlib.contextmanager

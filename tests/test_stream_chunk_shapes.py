@@ -6,14 +6,20 @@ usage chunk made for an Anthropic deployment."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import litellm
 import pytest
 
-from tests.conftest import PROVIDER_KEY, deployment, make_config, run_gateway
+from tests.conftest import (
+    PROVIDER_KEY,
+    deployment,
+    make_config,
+    run_gateway,
+    serving,
+    sse_handler,
+)
 
 
 def _chunk(choice: dict) -> bytes:
@@ -46,29 +52,10 @@ STREAMS = {
 
 @pytest.fixture(scope="module")
 def raw_server() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers["content-length"]))
-            name = self.path.split("/")[1]
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream")
-            self.send_header("connection", "close")
-            self.end_headers()
-            for piece in STREAMS[name]:
-                self.wfile.write(piece)
-            self.wfile.write(b"data: [DONE]\n\n")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), sse_handler(lambda path: STREAMS[path.split("/")[1]]))
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _gateway(raw_server: str, name: str):

@@ -8,13 +8,19 @@ module's mutation run (docs/mutation.md) showed no test asserting."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import PROVIDER_KEY, Gateway, deployment, make_config, run_gateway
+from tests.conftest import (
+    PROVIDER_KEY,
+    Gateway,
+    deployment,
+    make_config,
+    run_gateway,
+    serving,
+)
 
 HI = [{"role": "user", "content": "hi"}]
 
@@ -105,13 +111,8 @@ def no_usage_server() -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("lean", ["1", "0"], ids=["lean", "acompletion"])

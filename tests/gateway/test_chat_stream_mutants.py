@@ -5,13 +5,12 @@ OpenAI SDK: every delta and the finish reason reach the client, with usage only 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
-from tests.conftest import PROVIDER_KEY, make_config, run_gateway
+from tests.conftest import PROVIDER_KEY, make_config, run_gateway, serving, sse_handler
 
 
 def _chunk(choice: dict, completion_tokens: int) -> bytes:
@@ -37,33 +36,13 @@ CHUNKS = [
 
 @pytest.fixture(scope="module")
 def gw() -> Iterator:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
-            self.rfile.read(int(self.headers["content-length"]))
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream")
-            self.send_header("connection", "close")
-            self.end_headers()
-            for piece in CHUNKS:
-                self.wfile.write(piece)
-            self.wfile.write(b"data: [DONE]\n\n")
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), sse_handler(lambda path: CHUNKS))
     entry = {"name": "usage-every-chunk", "model": "openai/gpt-4o",
              "api_base": f"http://127.0.0.1:{server.server_address[1]}/v1",
              "api_key": PROVIDER_KEY, "price": {"input": 1.0, "output": 5.0},
              "supports": ["tools", "vision", "json"]}
-    try:
-        with run_gateway(make_config([[entry]])) as gateway:
-            yield gateway
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server), run_gateway(make_config([[entry]])) as gateway:
+        yield gateway
 
 
 @pytest.mark.parametrize("include_usage", [False, True])
