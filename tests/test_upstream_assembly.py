@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -20,6 +20,7 @@ from tests.conftest import (
     make_config,
     run_gateway,
     serving,
+    sse_handler,
 )
 
 HI = [{"role": "user", "content": "hi"}]
@@ -86,31 +87,18 @@ def _chunk(delta: dict, finish: str | None) -> bytes:
 def no_usage_server() -> Iterator[str]:
     """An OpenAI-compatible server that ignores `stream_options`: no usage in its stream."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
-            self.rfile.read(int(self.headers["content-length"]))
-            self.send_response(200)
-            self.send_header("content-type", "text/event-stream")
-            self.send_header("connection", "close")
-            self.end_headers()
-            if self.path.startswith("/cut-short/"):  # out of tokens before a word
-                self.wfile.write(_chunk({}, "length"))
-            elif self.path.startswith("/text-and-tool/"):
-                self.wfile.write(_chunk({"role": "assistant", "content": "Let me look."}, None))
-                self.wfile.write(_chunk({"tool_calls": [{"index": 0, "id": "call_1",
-                                                         "type": "function", "function": {
-                                                             "name": "lookup",
-                                                             "arguments": "{}"}}]}, None))
-                self.wfile.write(_chunk({}, "tool_calls"))
-            else:
-                self.wfile.write(_chunk({"role": "assistant", "content": "Forty"}, None))
-                self.wfile.write(_chunk({"content": "-two."}, "stop"))
-            self.wfile.write(b"data: [DONE]\n\n")
+    def pieces(path: str) -> list[bytes]:
+        if path.startswith("/cut-short/"):  # out of tokens before a word
+            return [_chunk({}, "length")]
+        if path.startswith("/text-and-tool/"):
+            call = {"index": 0, "id": "call_1", "type": "function",
+                    "function": {"name": "lookup", "arguments": "{}"}}
+            return [_chunk({"role": "assistant", "content": "Let me look."}, None),
+                    _chunk({"tool_calls": [call]}, None), _chunk({}, "tool_calls")]
+        return [_chunk({"role": "assistant", "content": "Forty"}, None),
+                _chunk({"content": "-two."}, "stop")]
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), sse_handler(pieces))
     with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}"
 
