@@ -94,28 +94,21 @@ def clip_text(text: str) -> str:
 _PROMPT_ROLES = frozenset({"system", "developer", "tools"})
 
 
-def conversation_text(request: ChatRequest) -> tuple[str, float, int]:
-    """All text of the request, the system prompt's share of it, and the user-turn count; the
-    user turns without benchmark answer-format instructions (answer_format.strip)."""
+def conversation_text(request: ChatRequest) -> tuple[str, float, int, str]:
+    """All text of the request, the system prompt's share of it, the user-turn count, and the
+    text the task detector reads; the user turns without benchmark answer-format instructions
+    (answer_format.strip). The task detector's text is the conversation without its system or
+    developer prompt and tool definitions: a product's prompt (a support policy with "for
+    every" and "proof of address", a tutor's rules) says what the app is, not what this request
+    asks; read with it, every easy question under such a prompt took its format's path."""
     parts = [
         (role, answer_format.strip(t) if role == "user" else t) for role, t in iter_text(request)
     ]
     text = "\n".join(t for _, t in parts)
     system = sum(len(t) for role, t in parts if role in ("system", "developer"))
     turns = sum(1 for role, _ in parts if role == "user")
-    return text, system / max(1, len(text)), turns
-
-
-def task_text(request: ChatRequest) -> str:
-    """The text the task detector reads: the conversation without its system or developer
-    prompt and tool definitions. A product's prompt (a support policy with "for every" and
-    "proof of address", a tutor's rules) says what the app is, not what this request asks;
-    read with it, every easy question under such a prompt took its format's path."""
-    return "\n".join(
-        answer_format.strip(t) if role == "user" else t
-        for role, t in iter_text(request)
-        if role not in _PROMPT_ROLES
-    )
+    task_text = "\n".join(t for role, t in parts if role not in _PROMPT_ROLES)
+    return text, system / max(1, len(text)), turns, task_text
 
 
 def words(text: str) -> frozenset[str]:

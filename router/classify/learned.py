@@ -66,7 +66,6 @@ from router.classify.features import (
     STRUCTURE_NAMES,
     conversation_text,
     structure_features,
-    task_text,
     words,
 )
 from router.classify.tasks import detect_task
@@ -232,10 +231,10 @@ class LearnedClassifier:
 
     def features(self, request: ChatRequest) -> tuple[np.ndarray, str, frozenset[str]]:
         """(structure signals, task class, words) of a request."""
-        text, system_share, turns = conversation_text(request)
+        text, system_share, turns, task_text = conversation_text(request)
         return (
             structure_features(request, text, system_share, turns),
-            detect_task(task_text(request)),
+            detect_task(task_text),
             words(text),
         )
 
@@ -331,8 +330,8 @@ class LearnedClassifier:
 
     def score(self, request: ChatRequest) -> Assessment:
         """The gateway's path: the taxonomy always, the benchmark terms only where they apply."""
-        text, system_share, turns = conversation_text(request)
-        task = detect_task(task_text(request))
+        text, system_share, turns, task_text = conversation_text(request)
+        task = detect_task(task_text)
         ask = request_ask(request, task == "knowledge")  # read once, used three times
         reading = read_request(request, text, multiple_choice=task == "knowledge", ask=ask)
         vector = np.asarray(open_vector(reading), dtype=np.float64)

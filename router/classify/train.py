@@ -306,7 +306,6 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
         STRUCTURE_NAMES,
         conversation_text,
         structure_features,
-        task_text,
         words,
     )
     from router.classify.learned import embedding_ask, expertise_ask, format_applies
@@ -329,9 +328,9 @@ def featurize(requests: Sequence[dict[str, Any]], progress: bool = False) -> Fea
 
         iterator = tqdm(requests, desc="features", unit="prompt", leave=False)
     for req in iterator:
-        text, share, turns = conversation_text(req)
+        text, share, turns, task_text = conversation_text(req)
         rows.append(structure_features(req, text, share, turns))
-        task = detect_task(task_text(req))
+        task = detect_task(task_text)
         reading = read_request(req, text, multiple_choice=task == "knowledge")
         tasks.append(task)
         word_sets.append(words(text))
