@@ -126,6 +126,14 @@ LEAVE_WORD_PROBLEM_TERMS = 2
 _NOT_WORD_PROBLEM = frozenset(
     {"system_design", "code_writing", "data_sql", "agentic", "long_context_analysis"}
 )
+# A grade-school word problem is a short story told about someone else: GSM8K's questions are
+# under 1,000 characters and 6 of the 2,043 the detector calls word problems speak as "I" or
+# "we". Numbers in a request about the writer's own case ("my 14 kg two-year-old", "our AGI was
+# $210k") or in pasted material (a lease, a log, a lab report) make it someone's situation, which
+# the open reading judges; the traffic corpus's labels put 125 of its 465 "word problems" at the
+# top tier, and the grade-school score sent most of them below it.
+WORD_PROBLEM_MAX_CHARS = 1500
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|my|me|we|we're|we've|our)\b", re.IGNORECASE)
 _OUTPUT_PREDICTION = re.compile(
     r"\[PYTHON\]|^\s*assert .*==|what (?:does|will|would) .{0,60}(?:print|output|return)"
     r"|predict the output"
@@ -148,6 +156,8 @@ def format_applies(task: str, text: str, reading: Reading) -> bool:
         return (
             reading.expert_terms < LEAVE_WORD_PROBLEM_TERMS
             and reading.kind not in _NOT_WORD_PROBLEM
+            and len(text) <= WORD_PROBLEM_MAX_CHARS
+            and _FIRST_PERSON.search(text) is None
         )
     if task == "code_reasoning":
         return _OUTPUT_PREDICTION.search(text[:4000]) is not None
