@@ -49,7 +49,7 @@ class EmbeddingUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Embedding:
-    """The table's first DIMS columns (float32) and the tokenizer."""
+    """The table's first DIMS columns (float16, as stored) and the tokenizer."""
 
     table: np.ndarray
     tokenizer: Any
@@ -75,7 +75,8 @@ class Embedding:
         if max(ids) > last:  # WordLlama clips ids to the table (this vocabulary's never pass it)
             ids = [min(i, last) for i in ids]
         # The mean (ndarray.mean's sum and division, without its Python-level overhead).
-        return np.add.reduce(self.table[ids], axis=0, dtype=np.float64) / len(ids)
+        rows = self.table[ids].astype(np.float32)
+        return np.add.reduce(rows, axis=0, dtype=np.float64) / len(ids)
 
 
 def package_dir() -> Path:
@@ -114,7 +115,7 @@ def load() -> Embedding:
                 "embedding table and tokenizer)"
             )
     with safe_open(str(table_path), framework="np") as f:
-        table = np.ascontiguousarray(f.get_slice(TABLE_KEY)[:, :DIMS], dtype=np.float32)
+        table = np.ascontiguousarray(f.get_slice(TABLE_KEY)[:, :DIMS], dtype=np.float16)
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.no_padding()
     tokenizer.no_truncation()

@@ -44,7 +44,7 @@ def test_loads_from_the_wheel_offline_without_importing_wordllama():
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
-    assert out.stdout.strip() == "(32000, 64) float32 (64,) False"
+    assert out.stdout.strip() == "(32000, 64) float16 (64,) False"
 
 
 def test_identical_text_gives_identical_vectors():
