@@ -119,4 +119,7 @@ def load() -> Embedding:
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.no_padding()
     tokenizer.no_truncation()
+    # The BPE model's cache keeps each distinct short text it has read (up to 10,000 of them,
+    # ~7 KB each: +70 MB of RSS after 10,000 distinct asks) and reads a repeated one no faster.
+    tokenizer.model._resize_cache(0)
     return Embedding(table, tokenizer)

@@ -133,3 +133,28 @@ def test_pools_as_wordllama_itself_does():
     theirs = np.array(json.loads(out.stdout))
     ours = np.array([embedding.load().vector(t) for t in texts])
     np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
+def test_reading_many_distinct_asks_does_not_grow_the_process():
+    # tokenizers' BPE cache would keep every distinct short text (~7 KB each); a fresh
+    # interpreter reads 3,000 distinct asks and reports its RSS growth.
+    code = (
+        "import random\n"
+        "from router.classify import embedding\n"
+        "def rss_kb():\n"
+        "    status = open('/proc/self/status').read().split('\\n')\n"
+        "    return int(next(s for s in status if s.startswith('VmRSS')).split()[1])\n"
+        "e = embedding.load()\n"
+        "e.vector('warm up')\n"
+        "words = 'the of and to in is you that it was for on are as with his they at be this'\n"
+        "words = words.split()\n"
+        "rng = random.Random(7)\n"
+        "before = rss_kb()\n"
+        "for _ in range(3000):\n"
+        "    e.vector(' '.join(rng.choice(words) for _ in range(30)))\n"
+        "print(rss_kb() - before)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert int(out.stdout.strip()) < 4_000  # KB; with the cache ~10 MB
