@@ -218,3 +218,56 @@ def test_settling_the_heap_returns_freed_c_memory_to_the_system():
     if released_kb is None:
         return  # no malloc_trim in this C library: nothing to release
     assert released_kb > 60_000  # of the ~80 MB freed
+
+
+# The app as `router serve` builds it, called as uvicorn calls it (no HTTP client library in
+# the process: starlette's TestClient would import httpx).
+_ASGI_SCRIPT = """
+import asyncio, json, os, sys
+from router.api.app import app_from_env
+os.environ["TIANJI_CONFIG"] = sys.argv[1]
+app = app_from_env()
+
+async def post(body):
+    pending = [{"type": "http.request", "body": json.dumps(body).encode(), "more_body": False}]
+    sent = []
+
+    async def receive():
+        if pending:
+            return pending.pop()
+        await asyncio.Event().wait()  # the client never hangs up
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": "/v1/chat/completions",
+             "raw_path": b"/v1/chat/completions", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"gateway"), (b"content-type", b"application/json")],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+    await app(scope, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return [sent[0]["status"], body.decode()]
+
+ask = {"model": "auto", "messages": [{"role": "user", "content": "hi"}]}
+answer = asyncio.run(post(ask))
+stream = asyncio.run(post({**ask, "stream": True}))
+print(json.dumps({"answer": [answer[0], json.loads(answer[1])["object"]],
+                  "stream": [stream[0], stream[1].rstrip().endswith("data: [DONE]")],
+                  "litellm": "litellm" in sys.modules, "httpx": "httpx" in sys.modules}))
+"""
+
+
+def test_text_requests_to_plain_deployments_import_neither_litellm_nor_httpx(fake, tmp_path):
+    """Both are imported only where a call needs them (an error, a request litellm
+    translates): httpx with its command-line client (rich, pygments) is ~6 MB of RSS."""
+    path = tmp_path / "tianji.yaml"
+    path.write_text(json.dumps({"classifier": {"kind": "rules"}, "tiers": [
+        {"name": "small", "deployments": [deployment(fake, "p2")]}]}))
+    result = subprocess.run([sys.executable, "-c", _ASGI_SCRIPT, str(path)],
+                            capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {"answer": [200, "chat.completion"], "stream": [200, True],
+                    "litellm": False, "httpx": False}
+    assert len(fake.calls("p2")) == 2
