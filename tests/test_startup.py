@@ -254,13 +254,13 @@ answer = asyncio.run(post(ask))
 stream = asyncio.run(post({**ask, "stream": True}))
 print(json.dumps({"answer": [answer[0], json.loads(answer[1])["object"]],
                   "stream": [stream[0], stream[1].rstrip().endswith("data: [DONE]")],
-                  "litellm": "litellm" in sys.modules, "httpx": "httpx" in sys.modules}))
+                  **{name: name in sys.modules for name in ("litellm", "httpx", "tenacity")}}))
 """
 
 
-def test_text_requests_to_plain_deployments_import_neither_litellm_nor_httpx(fake, tmp_path):
-    """Both are imported only where a call needs them (an error, a request litellm
-    translates): httpx with its command-line client (rich, pygments) is ~6 MB of RSS."""
+def test_text_requests_to_plain_deployments_import_no_litellm_httpx_or_tenacity(fake, tmp_path):
+    """Each is imported only where a call needs it (an error, a request litellm translates, a
+    retry): httpx with its command-line client (rich, pygments) is ~6 MB of RSS."""
     path = tmp_path / "tianji.yaml"
     path.write_text(json.dumps({"classifier": {"kind": "rules"}, "tiers": [
         {"name": "small", "deployments": [deployment(fake, "p2")]}]}))
@@ -269,5 +269,5 @@ def test_text_requests_to_plain_deployments_import_neither_litellm_nor_httpx(fak
     assert result.returncode == 0, result.stderr[-3000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen == {"answer": [200, "chat.completion"], "stream": [200, True],
-                    "litellm": False, "httpx": False}
+                    "litellm": False, "httpx": False, "tenacity": False}
     assert len(fake.calls("p2")) == 2
