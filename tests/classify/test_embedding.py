@@ -29,7 +29,7 @@ LONG_EASY = (
 
 def test_loads_from_the_wheel_offline_without_importing_wordllama():
     # A fresh interpreter with sockets disabled: the table and tokenizer come from the
-    # installed wheel's files, and the wordllama package itself is never imported.
+    # installed wheel's files, and neither the wordllama package nor safetensors is imported.
     code = (
         "import socket, sys\n"
         "def refuse(*a, **k):\n"
@@ -39,12 +39,13 @@ def test_loads_from_the_wheel_offline_without_importing_wordllama():
         "from router.classify import embedding\n"
         "e = embedding.load()\n"
         "v = e.vector('Prove that sqrt(2) is irrational.')\n"
-        "print(e.table.shape, e.table.dtype, v.shape, 'wordllama' in sys.modules)\n"
+        "print(e.table.shape, e.table.dtype, v.shape, 'wordllama' in sys.modules,\n"
+        "      'safetensors' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
-    assert out.stdout.strip() == "(32000, 64) float16 (64,) False"
+    assert out.stdout.strip() == "(32000, 64) float16 (64,) False False"
 
 
 def test_identical_text_gives_identical_vectors():
@@ -62,6 +63,24 @@ def test_long_text_pools_only_its_head_and_tail():
     other = e.vector(head + "an unrelated middle section" * 50 + tail)
     assert np.array_equal(one, other)
     assert not np.array_equal(one, e.vector("something else entirely " * 30 + head + tail))
+
+
+def test_the_table_is_the_one_safetensors_reads():
+    from safetensors import safe_open
+
+    path = embedding.package_dir() / embedding.TABLE_FILE
+    with safe_open(str(path), framework="np") as f:
+        stored = f.get_slice(embedding.TABLE_KEY)[:, : embedding.DIMS]
+    assert np.array_equal(embedding.load().table, stored)
+
+
+def test_a_table_file_of_another_layout_fails_with_what_to_reinstall(tmp_path):
+    header = json.dumps({embedding.TABLE_KEY: {"dtype": "F32", "shape": [2, 64],
+                                               "data_offsets": [0, 512]}}).encode()
+    path = tmp_path / "table.safetensors"
+    path.write_bytes(len(header).to_bytes(8, "little") + header + bytes(512))
+    with pytest.raises(embedding.EmbeddingUnavailable, match="reinstall wordllama"):
+        embedding.read_table(path)
 
 
 def test_missing_package_fails_with_what_to_install(monkeypatch):
