@@ -141,6 +141,7 @@ def load() -> Embedding:
     tokenizer.no_padding()
     tokenizer.no_truncation()
     # The BPE model's cache keeps each distinct short text it has read (up to 10,000 of them,
-    # ~7 KB each: +70 MB of RSS after 10,000 distinct asks) and reads a repeated one no faster.
+    # ~6 KB each: +57 MB of RSS after 10,000 distinct asks of ~120 characters,
+    # docs/performance.md) and reads a repeated one no faster.
     tokenizer.model._resize_cache(0)
     return Embedding(table, tokenizer)
