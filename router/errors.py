@@ -234,7 +234,7 @@ def _failed_before_http(exc: BaseException) -> bool:
         return False
     if any(_READING_FRAME.search(f.name) for f in traceback.extract_tb(root.__traceback__)):
         return False
-    httpx = sys.modules.get("httpx") or _NOT_LOADED  # (not loaded: no exception is its)
+    httpx = sys.modules.get("httpx") or _NOT_LOADED  # not imported: no exception is one of its
     for link in chain:
         if isinstance(link, httpx.HTTPError | OSError | asyncio.TimeoutError):
             return False

@@ -22,8 +22,8 @@ are mostly freed by reference counting before a collection runs at all. `router 
 keeps the collector off until then (router/cli.py): its passes during start-up would walk
 the same objects while they are made, to free next to nothing. It then hands the C heap's
 free pages back to the system (glibc's `malloc_trim`): start-up's transient allocations (the
-classifier's tokenizer parses a 1.8 MB JSON file, pydantic builds its schemas) leave ~8 MB
-free but resident otherwise.
+classifier's tokenizer parses a 1.8 MB JSON file, pydantic builds its schemas) leave 7-12 MB
+free but resident otherwise (docs/performance.md, "Fifth pass").
 """
 
 from __future__ import annotations
