@@ -38,7 +38,6 @@ from functools import cached_property
 from typing import Any
 
 import aiohttp
-import httpx
 
 from router.http_pool import HTTPPool
 from router.transport_stream import (
@@ -188,6 +187,8 @@ class DirectTransport:
             raise mapped from cause
         if resp.status >= 400:
             await self._need_litellm()
+            import httpx  # (litellm's import has loaded it)
+
             from router.transport import status_error
 
             response = httpx.Response(
@@ -208,6 +209,8 @@ class DirectTransport:
         """litellm's exception for a connection that failed before an answer came, and the
         exception it was mapped from (as the lean path chains them)."""
         await self._need_litellm()
+        import httpx
+
         error = read_error(failure)
         if isinstance(error, httpx.TransportError):
             cause = error

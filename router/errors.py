@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import httpx
-
 
 class GatewayError(Exception):
     """An error answered to the client in OpenAI's shape."""
@@ -236,6 +234,7 @@ def _failed_before_http(exc: BaseException) -> bool:
         return False
     if any(_READING_FRAME.search(f.name) for f in traceback.extract_tb(root.__traceback__)):
         return False
+    httpx = sys.modules.get("httpx") or _NOT_LOADED  # not imported: no exception is one of its
     for link in chain:
         if isinstance(link, httpx.HTTPError | OSError | asyncio.TimeoutError):
             return False
@@ -252,24 +251,26 @@ def _http_status(exc: BaseException) -> int | None:
 
 
 class _NeverRaised(BaseException):
-    """No exception is one: what each litellm class is while litellm is not loaded."""
+    """No exception is one: what each class of litellm or httpx is while it is not loaded."""
 
 
-class _NoLitellm:
-    """Stands in for litellm's module in `classify` while it is not loaded."""
+class _NotLoaded:
+    """Stands in for litellm's or httpx's module while it is not loaded (router/direct.py
+    serves plain calls without either)."""
 
     def __getattr__(self, name: str) -> type[BaseException]:
         return _NeverRaised
 
 
-_NO_LITELLM = _NoLitellm()
+_NOT_LOADED = _NotLoaded()
 
 
 def classify(exc: BaseException) -> Failure:
     """Map an exception from an upstream call to a Failure."""
     # Not loaded: `exc` is none of its classes (a call through router/direct.py loads it
     # before it raises one of them; a stall or timeout of ours needs none).
-    litellm = sys.modules.get("litellm") or _NO_LITELLM
+    litellm = sys.modules.get("litellm") or _NOT_LOADED
+    httpx = sys.modules.get("httpx") or _NOT_LOADED
 
     name = type(exc).__name__
     status = getattr(exc, "status_code", None)

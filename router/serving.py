@@ -18,6 +18,10 @@ the queue draining a few connections a second); asyncio accepts every waiting co
 (up to the backlog) whenever the socket is ready, so a connection waits like the requests
 already in (p99 1.2x p50 in the same run; docs/performance.md "Tail").
 
+Writes to a connection are sent once per pass of the event loop (`CoalescingTransport`):
+uvicorn writes a response's status line and headers, then its body, each at once, so a JSON
+answer took two `send()` calls, each waking the client; together they are one.
+
 The head timeout is read from `$TIANJI_HEADER_TIMEOUT_S` when this module is imported
 (`router serve` sets it from `server.header_timeout_s`, and worker processes inherit it).
 """
@@ -45,6 +49,39 @@ def _refusal(status: int, phrase: str, error: GatewayError) -> bytes:
     return head.encode() + body
 
 
+class CoalescingTransport:
+    """A connection's transport whose writes in one pass of the event loop go out as one, at
+    the end of the pass (or before a `close`); everything else is the transport's."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self.flush)
+        self._pending.append(data)
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending.clear()
+        if not self._transport.is_closing():  # (else the connection is lost: nothing to send)
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class GuardedHttpProtocol(HttpToolsProtocol):
     """HttpToolsProtocol with a deadline and a size cap on each request's head."""
 
@@ -58,6 +95,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        # Writes go through the coalescing wrapper; flow control pauses the transport itself.
+        self.transport = CoalescingTransport(transport, self.loop)  # type: ignore[assignment]
         self._start_head()
 
     def connection_lost(self, exc: Exception | None) -> None:

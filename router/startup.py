@@ -20,13 +20,17 @@ then `gc.freeze()`s what is left (the collector never looks at it again; referen
 counting still frees it) and raises the gen0 threshold so the short-lived objects of a request
 are mostly freed by reference counting before a collection runs at all. `router serve`
 keeps the collector off until then (router/cli.py): its passes during start-up would walk
-the same objects while they are made, to free next to nothing.
+the same objects while they are made, to free next to nothing. It then hands the C heap's
+free pages back to the system (glibc's `malloc_trim`): start-up's transient allocations (the
+classifier's tokenizer parses a 1.8 MB JSON file, pydantic builds its schemas) leave 7-12 MB
+free but resident otherwise (docs/performance.md, "Fifth pass").
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import ctypes
 import gc
 import json
 import logging
@@ -51,6 +55,17 @@ def settle_heap() -> None:
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)
     gc.enable()
+    release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's `malloc_trim(0)`); nothing where
+    the C library has no such call (musl, macOS)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):
+        return
+    trim(0)
 
 
 class Preload:

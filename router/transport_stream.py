@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
-import httpx
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class StreamRoute(Protocol):
@@ -55,6 +57,7 @@ def read_error(exc: ReadFailed) -> Exception:
 
 def transport_error(exc: httpx.TransportError, route: StreamRoute, timeout: Any) -> Exception:
     """What acompletion raises (before mapping) when the connection fails or times out."""
+    import httpx
     import litellm
 
     if isinstance(exc, httpx.TimeoutException):
@@ -327,6 +330,7 @@ class LeanStream:
         return chunk.model_dump(exclude_none=True) if self._as_dicts else chunk
 
     def _failed(self, exc: Exception) -> Exception:
+        import httpx
         from litellm.exceptions import MidStreamFallbackError
         from litellm.llms.openai.common_utils import OpenAIError
 

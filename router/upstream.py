@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import math
@@ -42,8 +43,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
-
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, wait_exponential_jitter
 
 from router.attachments import inline_remote_images, needs_inlined_images, remote_images
 from router.config import Config, Deployment
@@ -57,6 +56,8 @@ from router.redact import Redactor, StreamScrubber
 from router.startup import Preload
 
 if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
     from router.transport import LeanTransport
 
 log = logging.getLogger("tianji.upstream")
@@ -171,8 +172,15 @@ class Upstream:
         self._chat = _ChatAnswers(self.preload.wait)
         self._plain = {d.name for t in config.tiers for d in t.deployments
                        if plain_deployment(d.model, d.litellm_params)}
-        r = config.resilience
-        self._backoff = wait_exponential_jitter(
+
+    @functools.cached_property
+    def _backoff(self) -> Callable[[RetryCallState], float]:
+        """tenacity's jittered exponential wait (imported at the first retry, or with
+        litellm: most processes never retry)."""
+        from tenacity import wait_exponential_jitter
+
+        r = self.config.resilience
+        return wait_exponential_jitter(
             multiplier=r.backoff_initial_s, max=r.backoff_max_s, jitter=r.backoff_initial_s
         )
 
@@ -180,6 +188,7 @@ class Upstream:
         """Import litellm, the lean transport and the Messages path, and resolve each
         deployment's lean route: what a first call would otherwise do."""
         import litellm
+        import tenacity  # noqa: F401 - the retry loop's, imported here off the event loop
 
         import router.upstream_messages  # noqa: F401 - the /v1/messages path's litellm parts
         from router.transport import LeanTransport
@@ -295,6 +304,8 @@ class Upstream:
             return await self._call_once(cand, params, stream, deadline, attempts, request_id, call)
         except _AttemptFailed as err:
             first: _AttemptFailed | None = err
+        from tenacity import AsyncRetrying, retry_if_exception
+
         r = self.config.resilience
         name = cand.deployment.name
 

@@ -183,3 +183,91 @@ def test_built_in_commands_do_not_import_the_other_commands_modules():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env=ENV, timeout=60)
     assert result.stdout.split() == ["False", "False", "True"], result.stderr[-2000:]
+
+
+def test_settling_the_heap_returns_freed_c_memory_to_the_system():
+    """What start-up allocated in C and freed (the tokenizer's JSON parse) stops counting in
+    the process's RSS once the heap is settled (glibc's malloc_trim; no such call on musl or
+    macOS, where the step is skipped)."""
+    code = (
+        "import ctypes, json\n"
+        "from router.startup import settle_heap\n"
+        "libc = ctypes.CDLL(None)\n"
+        "libc.malloc.restype = ctypes.c_void_p\n"
+        "libc.free.argtypes = [ctypes.c_void_p]\n"
+        "def anon_kb():\n"
+        "    status = open('/proc/self/status').read().split('\\n')\n"
+        "    return int(next(s for s in status if s.startswith('RssAnon')).split()[1])\n"
+        "blocks = [libc.malloc(4000) for _ in range(20_000)]\n"
+        "for b in blocks:\n"
+        "    ctypes.memset(b, 1, 4000)\n"
+        "keep = libc.malloc(4000)  # above the freed blocks: trimming the top alone frees none\n"
+        "for b in blocks:\n"
+        "    libc.free(b)\n"
+        "before = anon_kb()\n"
+        "if not hasattr(libc, 'malloc_trim'):\n"
+        "    print(json.dumps(None))\n"
+        "else:\n"
+        "    settle_heap()\n"
+        "    print(json.dumps(before - anon_kb()))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env=ENV, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    released_kb = json.loads(result.stdout.strip().splitlines()[-1])
+    if released_kb is None:
+        return  # no malloc_trim in this C library: nothing to release
+    assert released_kb > 60_000  # of the ~80 MB freed
+
+
+# The app as `router serve` builds it, called as uvicorn calls it (no HTTP client library in
+# the process: starlette's TestClient would import httpx).
+_ASGI_SCRIPT = """
+import asyncio, json, os, sys
+from router.api.app import app_from_env
+os.environ["TIANJI_CONFIG"] = sys.argv[1]
+app = app_from_env()
+
+async def post(body):
+    pending = [{"type": "http.request", "body": json.dumps(body).encode(), "more_body": False}]
+    sent = []
+
+    async def receive():
+        if pending:
+            return pending.pop()
+        await asyncio.Event().wait()  # the client never hangs up
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": "/v1/chat/completions",
+             "raw_path": b"/v1/chat/completions", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"gateway"), (b"content-type", b"application/json")],
+             "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80)}
+    await app(scope, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return [sent[0]["status"], body.decode()]
+
+ask = {"model": "auto", "messages": [{"role": "user", "content": "hi"}]}
+answer = asyncio.run(post(ask))
+stream = asyncio.run(post({**ask, "stream": True}))
+print(json.dumps({"answer": [answer[0], json.loads(answer[1])["object"]],
+                  "stream": [stream[0], stream[1].rstrip().endswith("data: [DONE]")],
+                  **{name: name in sys.modules for name in ("litellm", "httpx", "tenacity")}}))
+"""
+
+
+def test_text_requests_to_plain_deployments_import_no_litellm_httpx_or_tenacity(fake, tmp_path):
+    """Each is imported only where a call needs it (an error, a request litellm translates, a
+    retry): httpx with its command-line client (rich, pygments) is ~6 MB of RSS."""
+    path = tmp_path / "tianji.yaml"
+    path.write_text(json.dumps({"classifier": {"kind": "rules"}, "tiers": [
+        {"name": "small", "deployments": [deployment(fake, "p2")]}]}))
+    result = subprocess.run([sys.executable, "-c", _ASGI_SCRIPT, str(path)],
+                            capture_output=True, text=True, cwd=ROOT, env=ENV, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {"answer": [200, "chat.completion"], "stream": [200, True],
+                    "litellm": False, "httpx": False, "tenacity": False}
+    assert len(fake.calls("p2")) == 2

@@ -2,10 +2,13 @@
 
 The `wordllama` wheel (a main dependency, pyproject.toml) ships a 32,000-token x 256 float16
 table (`l2_supercat`, Matryoshka-trained: the leading dimensions carry most of it) and its
-tokenizer. Both files are read here with `safetensors` and `tokenizers`, found through the
-import system without importing `wordllama` (its `__init__` calls logging.basicConfig); nothing
-is downloaded. Only the first DIMS columns of the table are read (safe_open(...).get_slice),
-as float32.
+tokenizer. Both files are found through the import system without importing `wordllama` (its
+`__init__` calls logging.basicConfig); nothing is downloaded. The tokenizer is read with
+`tokenizers`; the table's file is read as the safetensors format lays it out (`read_table`: the
+library's import would cost ~1.5 MB of RSS for one slice of one tensor). Only the first DIMS
+columns of the table are kept, as the wheel stores them, float16 (4 MB); a text's rows are
+widened to float32 (exactly) and summed in float64, so the vector is the one a float32 table
+gives.
 
 The vector of a text is the mean of its tokens' rows, exactly as WordLlama's
 `WordLlamaInference.embed` pools (tokenizer without special tokens or truncation, ids clipped to
@@ -22,6 +25,8 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,7 +54,7 @@ class EmbeddingUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Embedding:
-    """The table's first DIMS columns (float32) and the tokenizer."""
+    """The table's first DIMS columns (float16, as stored) and the tokenizer."""
 
     table: np.ndarray
     tokenizer: Any
@@ -71,8 +76,12 @@ class Embedding:
         ids = self.token_ids(text)
         if not ids:
             return np.zeros(self.table.shape[1])
-        rows = np.clip(np.asarray(ids, dtype=np.int64), 0, self.table.shape[0] - 1)
-        return self.table[rows].mean(axis=0, dtype=np.float64)
+        last = len(self.table) - 1
+        if max(ids) > last:  # WordLlama clips ids to the table (this vocabulary's never pass it)
+            ids = [min(i, last) for i in ids]
+        # The mean (ndarray.mean's sum and division, without its Python-level overhead).
+        rows = self.table[ids].astype(np.float32)
+        return np.add.reduce(rows, axis=0, dtype=np.float64) / len(ids)
 
 
 def package_dir() -> Path:
@@ -89,18 +98,35 @@ def package_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def read_table(path: Path) -> np.ndarray:
+    """The first DIMS columns of the file's float16 table: safetensors' layout is an 8-byte
+    little-endian header size, a JSON header giving each tensor's dtype, shape and byte offsets
+    (from the end of the header), then the tensors' bytes."""
+    import numpy as np
+
+    with path.open("rb") as f:
+        (size,) = struct.unpack("<Q", f.read(8))
+        entry = json.loads(f.read(size)).get(TABLE_KEY) or {}
+    shape = entry.get("shape") or []
+    begin, end = entry.get("data_offsets") or (0, 0)
+    if entry.get("dtype") != "F16" or len(shape) != 2 or end - begin != shape[0] * shape[1] * 2:
+        raise EmbeddingUnavailable(
+            f"{path} does not hold the float16 table this version reads: reinstall "
+            "wordllama==0.4.0.post1"
+        )
+    stored = np.memmap(path, dtype="<f2", mode="r", offset=8 + size + begin, shape=tuple(shape))
+    return np.ascontiguousarray(stored[:, :DIMS], dtype=np.float16)
+
+
 @functools.cache
 def load() -> Embedding:
     """The embedding, read once per process from the installed wheel."""
-    import numpy as np
-
     try:
-        from safetensors import safe_open
         from tokenizers import Tokenizer
     except ImportError as err:
         raise EmbeddingUnavailable(
             f"the classifier's ask embedding needs {err.name!r} (a dependency of tianji): "
-            "pip install safetensors==0.8.0 tokenizers==0.23.3"
+            "pip install tokenizers==0.23.3"
         ) from None
     folder = package_dir()
     table_path, tokenizer_path = folder / TABLE_FILE, folder / TOKENIZER_FILE
@@ -110,9 +136,12 @@ def load() -> Embedding:
                 f"{path} is missing: reinstall wordllama==0.4.0.post1 (the classifier reads its "
                 "embedding table and tokenizer)"
             )
-    with safe_open(str(table_path), framework="np") as f:
-        table = np.ascontiguousarray(f.get_slice(TABLE_KEY)[:, :DIMS], dtype=np.float32)
+    table = read_table(table_path)
     tokenizer = Tokenizer.from_file(str(tokenizer_path))
     tokenizer.no_padding()
     tokenizer.no_truncation()
+    # The BPE model's cache keeps each distinct short text it has read (up to 10,000 of them,
+    # ~6 KB each: +57 MB of RSS after 10,000 distinct asks of ~120 characters,
+    # docs/performance.md) and reads a repeated one no faster.
+    tokenizer.model._resize_cache(0)
     return Embedding(table, tokenizer)

@@ -29,7 +29,7 @@ LONG_EASY = (
 
 def test_loads_from_the_wheel_offline_without_importing_wordllama():
     # A fresh interpreter with sockets disabled: the table and tokenizer come from the
-    # installed wheel's files, and the wordllama package itself is never imported.
+    # installed wheel's files, and neither the wordllama package nor safetensors is imported.
     code = (
         "import socket, sys\n"
         "def refuse(*a, **k):\n"
@@ -39,12 +39,13 @@ def test_loads_from_the_wheel_offline_without_importing_wordllama():
         "from router.classify import embedding\n"
         "e = embedding.load()\n"
         "v = e.vector('Prove that sqrt(2) is irrational.')\n"
-        "print(e.table.shape, e.table.dtype, v.shape, 'wordllama' in sys.modules)\n"
+        "print(e.table.shape, e.table.dtype, v.shape, 'wordllama' in sys.modules,\n"
+        "      'safetensors' in sys.modules)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
-    assert out.stdout.strip() == "(32000, 64) float32 (64,) False"
+    assert out.stdout.strip() == "(32000, 64) float16 (64,) False False"
 
 
 def test_identical_text_gives_identical_vectors():
@@ -62,6 +63,24 @@ def test_long_text_pools_only_its_head_and_tail():
     other = e.vector(head + "an unrelated middle section" * 50 + tail)
     assert np.array_equal(one, other)
     assert not np.array_equal(one, e.vector("something else entirely " * 30 + head + tail))
+
+
+def test_the_table_is_the_one_safetensors_reads():
+    from safetensors import safe_open
+
+    path = embedding.package_dir() / embedding.TABLE_FILE
+    with safe_open(str(path), framework="np") as f:
+        stored = f.get_slice(embedding.TABLE_KEY)[:, : embedding.DIMS]
+    assert np.array_equal(embedding.load().table, stored)
+
+
+def test_a_table_file_of_another_layout_fails_with_what_to_reinstall(tmp_path):
+    header = json.dumps({embedding.TABLE_KEY: {"dtype": "F32", "shape": [2, 64],
+                                               "data_offsets": [0, 512]}}).encode()
+    path = tmp_path / "table.safetensors"
+    path.write_bytes(len(header).to_bytes(8, "little") + header + bytes(512))
+    with pytest.raises(embedding.EmbeddingUnavailable, match="reinstall wordllama"):
+        embedding.read_table(path)
 
 
 def test_missing_package_fails_with_what_to_install(monkeypatch):
@@ -133,3 +152,28 @@ def test_pools_as_wordllama_itself_does():
     theirs = np.array(json.loads(out.stdout))
     ours = np.array([embedding.load().vector(t) for t in texts])
     np.testing.assert_allclose(ours, theirs, atol=1e-6)
+
+
+def test_reading_many_distinct_asks_does_not_grow_the_process():
+    # tokenizers' BPE cache would keep every distinct short text (~7 KB each); a fresh
+    # interpreter reads 3,000 distinct asks and reports its RSS growth.
+    code = (
+        "import random\n"
+        "from router.classify import embedding\n"
+        "def rss_kb():\n"
+        "    status = open('/proc/self/status').read().split('\\n')\n"
+        "    return int(next(s for s in status if s.startswith('VmRSS')).split()[1])\n"
+        "e = embedding.load()\n"
+        "e.vector('warm up')\n"
+        "words = 'the of and to in is you that it was for on are as with his they at be this'\n"
+        "words = words.split()\n"
+        "rng = random.Random(7)\n"
+        "before = rss_kb()\n"
+        "for _ in range(3000):\n"
+        "    e.vector(' '.join(rng.choice(words) for _ in range(30)))\n"
+        "print(rss_kb() - before)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert int(out.stdout.strip()) < 4_000  # KB; with the cache ~10 MB

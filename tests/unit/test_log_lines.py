@@ -25,6 +25,8 @@ def stderr_lines(capsys, monkeypatch) -> Iterator[Callable[[], list[str]]]:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     monkeypatch.delenv("TIANJI_LOG_LEVEL", raising=False)
+    for flag in ("_srcfile", "logThreads", "logProcesses", "logMultiprocessing"):
+        monkeypatch.setattr(logging, flag, getattr(logging, flag))  # restored after the test
 
     def lines() -> list[str]:
         return [line for line in capsys.readouterr().err.splitlines() if line]
