@@ -30,6 +30,7 @@ import asks_more  # noqa: E402
 import asks_pasted  # noqa: E402
 import asks_w2  # noqa: E402
 import asks_w3  # noqa: E402
+import asks_w5  # noqa: E402
 import materials  # noqa: E402
 from labels import DOMAINS, KINDS, LANGS, TIERS  # noqa: E402
 
@@ -168,6 +169,13 @@ def build() -> list[dict[str, Any]]:
             row = (tier, kind, domain, "", reason)
             items.append(
                 item(f"w3-{family}", v, row, request["messages"], lang=lang, writer="w3", **fields)
+            )
+    for family, tier, kind, domain, lang, reason, requests in asks_w5.entries():
+        for v, request in enumerate(requests):
+            fields = {k: value for k, value in request.items() if k != "messages"}
+            row = (tier, kind, domain, "", reason)
+            items.append(
+                item(f"w5-{family}", v, row, request["messages"], lang=lang, writer="w5", **fields)
             )
     for it in items:
         chars = sum(len(m.get("content") or "") for m in it["messages"])
