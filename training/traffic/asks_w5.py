@@ -296,6 +296,17 @@ SHORT: list[tuple[str, str, str, str, str, str]] = [
     ("nl", "small", "fa", "cs", "hoe zie ik welke node-versie ik heb?", "one command, in Dutch"),
     ("it", "small", "rw", "gen", "traduci in inglese: 'Il servizio è temporaneamente non disponibile'", "translation, in Italian"),
     ("pl", "small", "fa", "cs", "jak wyświetlić ukryte pliki w terminalu na macu?", "one command, in Polish"),
+    # short correctness checks the small or medium tier handles
+    ("en", "small", "fa", "cs", "is this right? git checkout -b feat/x origin/main", "a yes/no on one command"),
+    ("en", "small", "sq", "cs", "correct? SELECT COUNT(*) FROM users WHERE deleted_at IS NULL", "a yes/no on a basic query"),
+    ("en", "small", "fa", "cs", "is Array.prototype.includes case sensitive?", "well-known fact"),
+    ("en", "small", "ar", "cs", "Is that right? My script says 2^10 = 1024.", "a one-step check"),
+    ("en", "small", "fa", "cs", "safe to delete node_modules and reinstall?", "well-known fact"),
+    ("en", "small", "fa", "cs", "is it ok to commit package-lock.json?", "well-known practice"),
+    ("en", "small", "ar", "gen", "is this right? 15% of 80 = 12", "a one-step check"),
+    ("en", "small", "db", "cs", "is this test right? `assert sorted(xs) == xs.sort()`", "one visible bug: sort() returns None"),
+    ("en", "small", "cw", "cs", "good enough for a signup form? ^\\S+@\\S+\\.\\S+$", "a yes/no on a simple regex"),
+    ("en", "medium", "fa", "cs", "is my understanding right: with a covering index postgres never touches the heap?", "undergraduate nuance (visibility map)"),
     # medium, short and mid-length
     ("en", "medium", "cw", "cs", "python fn: parse durations like '1h30m', '45s', '2d4h' into seconds. reject garbage and empty input. pytest tests incl. edge cases", "function with edge cases and tests"),
     ("en", "medium", "cw", "cs", "useDebouncedValue hook in React + TS, cancels on unmount and when delay changes. plus a vitest with fake timers", "hook with edge cases and a test"),
@@ -396,9 +407,26 @@ HISTORIES: dict[str, list[dict[str, Any]]] = {
         u("errors are all 'too many clients already' from pg-prod-main. deploy bumped the pool max from 20 to 60 per pod, 24 pods. max_connections is 1000"),
         a("24 pods x 60 = 1,440 possible connections against max_connections = 1,000, so once load grows the new pods exhaust the server. Reverting the pool size or the deploy should stop it; PgBouncer in front would stop it coming back."),
     ],
+    "lsize": [
+        u("how do I list files sorted by size, biggest first?"),
+        a("`ls -lS` sorts by size, largest first; add `-h` for human-readable sizes: `ls -lSh`."),
+    ],
+    "gib": [
+        u("what's 1 GiB in bytes"),
+        a("1 GiB = 2^30 bytes = 1,073,741,824 bytes."),
+    ],
+    "hexre": [
+        u("regex for a hex colour like #a1b2c3"),
+        a("`^#[0-9a-fA-F]{6}$`"),
+    ],
 }
 CHATS: list[tuple[str, str, str, str, str, str]] = [
     ("react", "small", "st", "gen", "that fixed it, typing is instant now. thanks!!", "thanks"),
+    ("lsize", "small", "fa", "cs", "is that right for mac too?", "a yes/no on a well-known command"),
+    ("gib", "small", "ar", "cs", "is that right?", "confirming a well-known figure"),
+    ("hexre", "small", "cw", "cs", "correct? also want the 3-digit ones like #fff", "a one-line regex change"),
+    ("react", "small", "fa", "cs", "is that right? I thought memo compared props deeply", "well-known fact: shallow comparison"),
+    ("pg", "small", "fa", "cs", "so the (customer_id, created_at) one, right?", "confirming what the chat said"),
     ("react", "medium", "cw", "cs", "ok can you write the React Testing Library test that proves Row doesn't re-render when I type? we use vitest", "a test with a non-trivial assertion"),
     ("react", "medium", "db", "cs", "now the list sometimes shows results for the previous query for a split second after I clear the box. is that the deferred value? how do I show that it's stale", "everyday React debugging"),
     ("pg", "small", "cw", "cs", "whats the exact statement to create that index without locking the table", "one statement"),
