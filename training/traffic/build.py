@@ -6,9 +6,9 @@
 Every line: id, messages (OpenAI chat format; some with `tools`), tier, reason, kind, domain,
 family (the template: all variants of one ask share it, and cross-validation folds by it),
 lang, writer (who wrote the ask: `w1` for the first lists, `w2` for asks_w2.py, `w3` for
-asks_w3.py, `w4` for asks_w4.py), and, where they apply, group (short_hard / long_easy) and
-pair. Writer w3's requests also carry `response_format` or `max_tokens`, and assistant tool
-calls and tool results in `messages`.
+asks_w3.py, `w4` for asks_w4.py, `w5` for asks_w5.py), and, where they apply, group
+(short_hard / long_easy) and pair. Writer w3's requests also carry `response_format` or
+`max_tokens`, and assistant tool calls and tool results in `messages`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import asks_pasted  # noqa: E402
 import asks_w2  # noqa: E402
 import asks_w3  # noqa: E402
 import asks_w4  # noqa: E402
+import asks_w5  # noqa: E402
 import materials  # noqa: E402
 from labels import DOMAINS, KINDS, LANGS, TIERS  # noqa: E402
 
@@ -176,6 +177,13 @@ def build() -> list[dict[str, Any]]:
             row = (tier, kind, domain, "", reason)
             items.append(
                 item(f"w4-{family}", v, row, request["messages"], lang=lang, writer="w4", **fields)
+            )
+    for family, tier, kind, domain, lang, reason, requests in asks_w5.entries():
+        for v, request in enumerate(requests):
+            fields = {k: value for k, value in request.items() if k != "messages"}
+            row = (tier, kind, domain, "", reason)
+            items.append(
+                item(f"w5-{family}", v, row, request["messages"], lang=lang, writer="w5", **fields)
             )
     for it in items:
         chars = sum(len(m.get("content") or "") for m in it["messages"])
