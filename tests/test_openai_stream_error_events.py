@@ -4,7 +4,9 @@ after the 200 went out). Through the gateway's lean stream reader (router/transp
 and raw HTTP: before the first delta it is a failure of that deployment (the next one answers,
 or the client gets a 503 quoting the provider's message); after it the stream ends with one
 `stream_interrupted` error event quoting it. The error event never reaches the client as a
-chunk."""
+chunk, also when it carries a choice too (OpenRouter's mid-stream error: `finish_reason:
+"error"`), which is no end of the answer: the OpenAI SDK, which `litellm.acompletion` uses, raises
+on it as well."""
 
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ def _event(body: dict) -> bytes:
     return b"data: " + json.dumps(body).encode() + b"\n\n"
 
 
+# OpenRouter's shape: the error beside a choice that ends the answer with finish_reason "error"
+OPENROUTER_ERROR = {"id": "gen-1", "object": "chat.completion.chunk", "created": 1,
+                    "model": "gpt-4o", "error": {"code": 502, "message": "Provider disconnected"},
+                    "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "error"}]}
 STREAMS = {
     "error-first": [_event({"error": ERROR})],
     "error-string": [_event({"error": "overloaded, try later"})],
@@ -45,6 +51,11 @@ STREAMS = {
     "error-mid": [
         _chunk({"delta": {"role": "assistant", "content": "Hel"}, "finish_reason": None}),
         _event({"error": ERROR}),
+    ],
+    "openrouter-first": [_event(OPENROUTER_ERROR)],
+    "openrouter-mid": [
+        _chunk({"delta": {"role": "assistant", "content": "Hel"}, "finish_reason": None}),
+        _event(OPENROUTER_ERROR),
     ],
 }
 
@@ -63,11 +74,12 @@ def _raw(raw_server: str, stream: str) -> dict:
             "supports": ["tools", "vision", "json"]}
 
 
+@pytest.mark.parametrize("first", ["error-first", "openrouter-first"], ids=["openai", "openrouter"])
 @pytest.mark.parametrize("stream", [True, False], ids=["stream", "json"])
 def test_an_error_event_before_any_answer_falls_over_to_the_next_deployment(
-    raw_server, fake, stream
+    raw_server, fake, first, stream
 ):
-    config = make_config([[_raw(raw_server, "error-first"), deployment(fake, "b")]])
+    config = make_config([[_raw(raw_server, first), deployment(fake, "b")]])
     with run_gateway(config) as gw:
         result = chat(gw, stream=stream)
     assert_served(result, "b")
@@ -77,8 +89,9 @@ def test_an_error_event_before_any_answer_falls_over_to_the_next_deployment(
 @pytest.mark.parametrize(
     ("stream_name", "quoted"),
     [("error-first", MESSAGE), ("error-string", '"overloaded, try later"'),
-     ("error-no-message", '{"type": "server_error", "code": "overloaded"}')],
-    ids=["message", "string", "no-message"],
+     ("error-no-message", '{"type": "server_error", "code": "overloaded"}'),
+     ("openrouter-first", "Provider disconnected")],
+    ids=["message", "string", "no-message", "openrouter"],
 )
 @pytest.mark.parametrize("stream", [True, False], ids=["stream", "json"])
 def test_an_error_event_at_the_only_deployment_is_a_503_quoting_the_provider(
@@ -92,14 +105,19 @@ def test_an_error_event_at_the_only_deployment_is_a_503_quoting_the_provider(
         f"No deployment could answer. Tried: raw (openai): {quoted}; raw (openai): {quoted}")
 
 
-def test_an_error_event_after_the_first_delta_ends_the_stream_with_stream_interrupted(raw_server):
-    with run_gateway(make_config([[_raw(raw_server, "error-mid")]])) as gw:
+@pytest.mark.parametrize(("mid", "quoted"), [("error-mid", MESSAGE),
+                                             ("openrouter-mid", "Provider disconnected")],
+                         ids=["openai", "openrouter"])
+def test_an_error_event_after_the_first_delta_ends_the_stream_with_stream_interrupted(
+    raw_server, mid, quoted
+):
+    with run_gateway(make_config([[_raw(raw_server, mid)]])) as gw:
         result = chat(gw, stream=True)
     error = assert_interrupted_stream(result)
     assert error["code"] == "stream_interrupted" and error["type"] == "upstream_error"
     assert error["message"] == (
         "The stream from deployment raw (openai) failed after the answer had started, so it"
-        f" could not be retried elsewhere: {MESSAGE}")
+        f" could not be retried elsewhere: {quoted}")
     assert result.text == "Hel"
     chunks = [e for e in result.events if isinstance(e, dict) and "choices" in e]
     assert len(chunks) == 1
