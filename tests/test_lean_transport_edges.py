@@ -7,11 +7,15 @@ lean path knows more than acompletion (a request litellm cannot build never reac
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+import litellm
 import pytest
+from aiohttp import web
 
 from router.errors import Kind, classify
 from router.transport import LeanTransport
+from router.upstream import quiet_litellm
 from tests.test_transport import KEY, MODELS, REQUESTS, TOOLS, _base, _both
 
 WIRES = ["openai", "anthropic"]
@@ -67,3 +71,77 @@ def test_a_tool_choice_litellm_cannot_translate_is_untranslatable_and_sent_nowhe
     assert failure.message.startswith("Invalid tool choice"), failure.message
     assert fake.calls(dep) == []
 
+
+
+# Error answers the fake provider does not give: (status, content type, body), served by a
+# stand-in at /<case>/...
+ERROR_BODIES = {
+    "empty-500": (500, "text/plain", b""),
+    "empty-429": (429, "text/plain", b""),
+    "blank-502": (502, "text/plain", b"  \n"),
+    "text-503": (503, "text/plain", b"upstream connect error or disconnect/reset"),
+    "json-string-500": (500, "application/json", b'"overloaded"'),
+    "json-list-400": (400, "application/json", b'[{"message": "bad"}]'),
+    "json-no-error-key-400": (400, "application/json", b'{"message": "bad field", "code": 7}'),
+    "json-error-string-500": (500, "application/json", b'{"error": "internal"}'),
+}
+
+
+async def _error_server() -> tuple[Any, str]:
+    async def handler(request: web.Request) -> web.Response:
+        status, content_type, body = ERROR_BODIES[request.match_info["case"]]
+        await request.read()
+        return web.Response(status=status, body=body, headers={"content-type": content_type})
+
+    app = web.Application()
+    app.router.add_post("/{case}/{tail:.*}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
+
+
+async def _failure(fn: Any, model: str, base: str, *, stream: bool) -> tuple[Any, ...]:
+    try:
+        result = await fn(model=model, api_base=base, api_key=KEY, num_retries=0, max_retries=0,
+                          drop_params=True, stream=stream, timeout=10, _skip_mcp_handler=True,
+                          **REQUESTS["plain"])
+        if stream:
+            async for _ in result:
+                pass
+    except Exception as exc:  # noqa: BLE001 - the exception is what we compare
+        failure = classify(exc)
+        return (type(exc).__name__, getattr(exc, "status_code", None), failure.kind,
+                failure.status, failure.retry_after, failure.message)
+    raise AssertionError("no error")
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["json", "stream"])
+@pytest.mark.parametrize("wire", WIRES)
+def test_an_error_answer_of_any_body_fails_as_acompletion_fails(wire, stream):
+    """An error status with an empty, blank, plain-text or unusual JSON body: the same
+    exception class, status, kind and message as acompletion (the OpenAI SDK's wording for
+    openai/, litellm's handlers' for anthropic/)."""
+    quiet_litellm()
+
+    async def run() -> dict[str, list[tuple[Any, ...]]]:
+        runner, root = await _error_server()
+        lean = LeanTransport()
+        out: dict[str, list[tuple[Any, ...]]] = {"ac": [], "lean": []}
+        try:
+            for case in ERROR_BODIES:
+                base = f"{root}/{case}" + ("/v1" if wire == "openai" else "")
+                assert lean.supports(MODELS[wire], {"api_key": KEY, "api_base": base},
+                                     stream=stream)
+                for label, fn in (("ac", litellm.acompletion), ("lean", lean.acompletion)):
+                    out[label].append(await _failure(fn, MODELS[wire], base, stream=stream))
+        finally:
+            await lean.aclose()
+            await runner.cleanup()
+        return out
+
+    out = asyncio.run(run())
+    for case, ac, lean in zip(ERROR_BODIES, out["ac"], out["lean"], strict=True):
+        assert lean == ac, case
