@@ -7,6 +7,7 @@ lean path knows more than acompletion (a request litellm cannot build never reac
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import litellm
@@ -16,7 +17,7 @@ from aiohttp import web
 from router.errors import Kind, classify
 from router.transport import LeanTransport
 from router.upstream import quiet_litellm
-from tests.test_transport import KEY, MODELS, REQUESTS, TOOLS, _base, _both
+from tests.test_transport import KEY, MODELS, REQUESTS, TOOLS, _base, _both, _stream_both
 
 WIRES = ["openai", "anthropic"]
 
@@ -145,3 +146,19 @@ def test_an_error_answer_of_any_body_fails_as_acompletion_fails(wire, stream):
     out = asyncio.run(run())
     for case, ac, lean in zip(ERROR_BODIES, out["ac"], out["lean"], strict=True):
         assert lean == ac, case
+
+
+@pytest.mark.parametrize("case", ["plain", "tools"])
+def test_an_anthropic_stream_is_chunk_for_chunk_what_acompletion_gives(fake, case):
+    """Not only what a client assembles (tests/test_transport.py): every chunk's choices and
+    which chunk carries usage, as litellm's CustomStreamWrapper makes them from Anthropic's
+    events (a finish chunk without `content`, usage only in the last chunk)."""
+    name = f"chunks-{case}"
+    out = _stream_both(fake, "anthropic", name, REQUESTS[case])
+
+    def shape(label: str) -> Any:  # the fake names the deployment (name-ac, name-le)
+        chunks = [(c.get("choices"), "usage" in c) for c in out[label]["chunks"]]
+        return json.loads(json.dumps(chunks).replace(f"{name}-{label[:2]}", "DEP"))
+
+    assert out["ac"]["error"] is None and out["lean"]["error"] is None
+    assert shape("lean") == shape("ac")
