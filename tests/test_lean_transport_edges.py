@@ -15,9 +15,19 @@ import pytest
 from aiohttp import web
 
 from router.errors import Kind, classify
+from router.fakeprovider import Fault, FaultKind
 from router.transport import LeanTransport
 from router.upstream import quiet_litellm
-from tests.test_transport import KEY, MODELS, REQUESTS, TOOLS, _base, _both, _stream_both
+from tests.test_transport import (
+    KEY,
+    MID_STREAM,
+    MODELS,
+    REQUESTS,
+    TOOLS,
+    _base,
+    _both,
+    _stream_both,
+)
 
 WIRES = ["openai", "anthropic"]
 
@@ -162,3 +172,26 @@ def test_an_anthropic_stream_is_chunk_for_chunk_what_acompletion_gives(fake, cas
 
     assert out["ac"]["error"] is None and out["lean"]["error"] is None
     assert shape("lean") == shape("ac")
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_stream_that_stalls_mid_body_times_out_naming_the_timeout(fake, wire):
+    """A read that waits longer than the call's timeout after the answer started: a litellm
+    Timeout (408, transient) that says so and names the timeout, on both wires."""
+    name = f"stall-{wire}"
+    fake.set_fault(f"{name}-le", MID_STREAM["stall"])
+    fake.set_fault(f"{name}-ac", MID_STREAM["stall"])
+    out = _stream_both(fake, wire, name, REQUESTS["plain"], timeout=1)
+    error_class, status, kind, failure_status, _, message = out["lean"]["error"]
+    assert (error_class, status, kind, failure_status) == ("Timeout", 408, "transient", 408)
+    assert message.startswith("litellm.Timeout: Connection timed out. Timeout passed=1."), message
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_provider_slower_than_the_timeout_is_a_timeout_naming_it(fake, wire):
+    name = f"slow-named-{wire}"
+    for label in ("ac", "le"):
+        fake.set_fault(f"{name}-{label}", Fault(FaultKind.STALL, delay=3))
+    out = _both(fake, wire, name, {**REQUESTS["plain"], "timeout": 0.5})
+    assert out["lean"][0][0] == "Timeout"
+    assert out["lean"][0][5].startswith("litellm.Timeout: Connection timed out. Timeout passed=0.5")
