@@ -96,11 +96,16 @@ ERROR_BODIES = {
     "json-no-error-key-400": (400, "application/json", b'{"message": "bad field", "code": 7}'),
     "json-error-string-500": (500, "application/json", b'{"error": "internal"}'),
 }
+# A 200 whose body is not JSON (a proxy's page): the JSON path only (a stream reads no event)
+NOT_JSON_200 = {
+    "html-200": (200, "text/html", b"<html><body>Gateway login</body></html>"),
+    "cut-json-200": (200, "application/json", b'{"id": "chatcmpl-1", "choices": ['),
+}
 
 
 async def _error_server() -> tuple[Any, str]:
     async def handler(request: web.Request) -> web.Response:
-        status, content_type, body = ERROR_BODIES[request.match_info["case"]]
+        status, content_type, body = {**ERROR_BODIES, **NOT_JSON_200}[request.match_info["case"]]
         await request.read()
         return web.Response(status=status, body=body, headers={"content-type": content_type})
 
@@ -195,3 +200,33 @@ def test_a_provider_slower_than_the_timeout_is_a_timeout_naming_it(fake, wire):
     out = _both(fake, wire, name, {**REQUESTS["plain"], "timeout": 0.5})
     assert out["lean"][0][0] == "Timeout"
     assert out["lean"][0][5].startswith("litellm.Timeout: Connection timed out. Timeout passed=0.5")
+
+
+def test_a_200_whose_body_is_not_json_fails_as_acompletion_fails():
+    """openai/ (the OpenAI SDK's failure, which litellm maps to a 500): the same class, status,
+    kind and Retry-After (the wording differs for an HTML page: litellm's "Empty or invalid
+    response from LLM endpoint" against the lean path's JSON error)."""
+    quiet_litellm()
+    wire = "openai"
+
+    async def run() -> dict[str, list[tuple[Any, ...]]]:
+        runner, root = await _error_server()
+        lean = LeanTransport()
+        out: dict[str, list[tuple[Any, ...]]] = {"ac": [], "lean": []}
+        try:
+            for case in NOT_JSON_200:
+                base = f"{root}/{case}" + ("/v1" if wire == "openai" else "")
+                assert lean.supports(MODELS[wire], {"api_key": KEY, "api_base": base},
+                                     stream=False)
+                for label, fn in (("ac", litellm.acompletion), ("lean", lean.acompletion)):
+                    out[label].append(await _failure(fn, MODELS[wire], base, stream=False))
+        finally:
+            await lean.aclose()
+            await runner.cleanup()
+        return out
+
+    out = asyncio.run(run())
+    for case, ac, lean in zip(NOT_JSON_200, out["ac"], out["lean"], strict=True):
+        assert lean[:5] == ac[:5], case
+        # the provider's fault: the next deployment is tried
+        assert lean[:4] == ("InternalServerError", 500, "transient", 500), case
