@@ -248,7 +248,9 @@ class LeanStream:
             self._on_openai(event)
 
     def _on_openai(self, event: dict[str, Any]) -> None:
-        if event.get("error") and not event.get("choices"):
+        # An error event, as the OpenAI SDK reads one: with choices too (OpenRouter's mid-stream
+        # error has a choice whose finish_reason is "error"; it is no end of the answer)
+        if event.get("error"):
             error = event["error"]
             message = error.get("message") if isinstance(error, dict) else None
             raise _ErrorEvent(message or json.dumps(error))
