@@ -59,7 +59,7 @@ from pathlib import Path
 
 import numpy as np
 
-from router.classify import embedding, expertise, vocabulary
+from router.classify import embedding, expertise, large_rule, vocabulary
 from router.classify.base import Assessment, ChatRequest
 from router.classify.features import (
     CHEAP_FEATURES,
@@ -80,7 +80,8 @@ from router.classify.taxonomy import (
 )
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "learned.npz"
-FORMAT_VERSION = 8
+# 9: the top-tier rule's arrays (large_*; large_rule.py).
+FORMAT_VERSION = 9
 # What the tier model weighs: the reading's inputs, then the expertise signal's strength.
 TIER_NAMES: tuple[str, ...] = (*READING_INPUTS, "expertise_learned")
 # The hand-set weight of the expertise signal (expertise.py) in the tier model: where the fit
@@ -209,6 +210,11 @@ class LearnedClassifier:
             raise ValueError("weights read another embedding size; retrain with `router train`")
         self._embed_coef = params["embed_coef"].astype(np.float64)
         self._embed_mu = params["embed_mu"].astype(np.float64)
+        self._large_tier = params["large_tier_coef"].astype(np.float64)
+        self._large_vocab = params["large_vocab_coef"].astype(np.float64)
+        self._large_embed = params["large_embed_coef"].astype(np.float64)
+        self._large_bias = float(params["large_bias"][0])
+        self.large_cut = float(params["large_cut"][0])
         self._embedding = embedding.load()
         self._expert: tuple[np.ndarray, float] | None = None
         if "expert_coef" in params:
@@ -234,7 +240,8 @@ class LearnedClassifier:
             meta = json.loads(str(f["meta"]))
             if meta.get("format") != FORMAT_VERSION:
                 raise ValueError(
-                    f"{path}: weights format {meta.get('format')!r}, expected {FORMAT_VERSION}"
+                    f"{path}: weights format {meta.get('format')!r}, expected {FORMAT_VERSION}; "
+                    "retrain with `router train`"
                 )
             params = {k: f[k] for k in f.files if k != "meta"}
         return cls(params, meta)
@@ -276,8 +283,28 @@ class LearnedClassifier:
 
     def embedding_term(self, request: ChatRequest) -> float:
         """The embedding term's logit for a request (embedding.py)."""
-        return float((self._embedding.vector(embedding_ask(request)) - self._embed_mu)
-                     @ self._embed_coef)
+        return float(self._centred_embedding(request) @ self._embed_coef)
+
+    def _centred_embedding(self, request: ChatRequest) -> np.ndarray:
+        return self._embedding.vector(embedding_ask(request)) - self._embed_mu
+
+    def p_large(
+        self,
+        inputs: tuple[float, ...],
+        strength: float,
+        vocab: Mapping[int, float],
+        centred: np.ndarray,
+        open_term: float,
+    ) -> float:
+        """The top-tier rule's probability that a request needs the top tier (large_rule.py)."""
+        z = (
+            float(np.dot((*inputs, strength), self._large_tier))
+            + sum(self._large_vocab[c] * v for c, v in vocab.items())
+            + float(centred @ self._large_embed)
+            + open_term
+            + self._large_bias
+        )
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
     def word_weight(
         self, task_index: int, present: frozenset[str]
@@ -350,8 +377,10 @@ class LearnedClassifier:
             expertise_ask(request, reading, task == "knowledge", ask)
         )
         parts = self.prior_parts(reading.inputs, strength)
-        parts["vocabulary"] = float(self.vocabulary_term(ask))
-        parts["embedding"] = self.embedding_term(request)
+        vocab = vocabulary.features(ask)
+        centred = self._centred_embedding(request)
+        parts["vocabulary"] = float(sum(self._vocab_coef[c] * v for c, v in vocab.items()))
+        parts["embedding"] = float(centred @ self._embed_coef)
         prior = sum(parts.values())
         z_open = prior + open_term
         signals: dict[str, float | str] = {"kind": reading.kind, "domain": reading.domain}
@@ -383,6 +412,20 @@ class LearnedClassifier:
         else:
             z = z_open
             signals["path"] = "open reading"
+        p_large = self.p_large(reading.inputs, strength, vocab, centred, open_term)
+        signals["p_large"] = round(p_large, 4)
+        signals["large_cut"] = round(self.large_cut, 4)
+        allowed = large_rule.cap(p_large, self.large_cut)
+        if allowed < confidence:
+            signals["confidence_capped_from"] = confidence
+            signals["confidence_rule"] = (
+                f"p_large {p_large:.3f} above the cut {self.large_cut:.3f}: confidence "
+                f"{confidence:.2f} -> {allowed:.2f}, not the cheapest tier"
+                if allowed < large_rule.CAP_AT_CUT
+                else f"p_large {p_large:.3f} (cut {self.large_cut:.3f}): confidence "
+                f"{confidence:.2f} -> {allowed:.2f}"
+            )
+            confidence = allowed
         d = 1.0 / (1.0 + math.exp(-z))
         signals["chars"] = len(text)
         signals["task_class"] = task

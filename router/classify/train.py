@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from router.classify import large_rule
 from router.classify.traffic import DEFAULT_CORPUS
 
 if TYPE_CHECKING:
@@ -369,19 +370,28 @@ def _group_weights(benchmark: np.ndarray, source: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Traffic:
-    """The traffic corpus as the tier model's fit reads it (see traffic.py)."""
+    """The traffic corpus as the tier model's fit reads it (see traffic.py): features, labels,
+    template families, writers and the requests themselves (the top-tier rule's cut scores
+    held-out requests as the gateway does)."""
 
     feats: Features
     tiers: list[int]
     families: list[str]
+    writers: list[str | None]
+    requests: list[dict[str, Any]]
 
     def subset(self, rows: np.ndarray) -> Traffic:
         """The requests where the boolean mask `rows` is true."""
         import numpy as np
 
         keep = np.flatnonzero(rows)
-        tiers, families = [self.tiers[i] for i in keep], [self.families[i] for i in keep]
-        return Traffic(self.feats.subset(rows), tiers, families)
+        return Traffic(
+            self.feats.subset(rows),
+            [self.tiers[i] for i in keep],
+            [self.families[i] for i in keep],
+            [self.writers[i] for i in keep],
+            [self.requests[i] for i in keep],
+        )
 
 
 def read_traffic(path: Path) -> Traffic:
@@ -389,7 +399,9 @@ def read_traffic(path: Path) -> Traffic:
     from router.classify import traffic
 
     corpus = traffic.load(path)
-    return Traffic(featurize(corpus.requests), corpus.tiers, corpus.families)
+    return Traffic(
+        featurize(corpus.requests), corpus.tiers, corpus.families, corpus.writers, corpus.requests
+    )
 
 
 def fit(
@@ -433,6 +445,9 @@ def fit(
     params["embed_mu"] = np.zeros(embedding.DIMS, dtype=np.float32)
     meta["embed_dims"] = embedding.DIMS
     meta["n_traffic_requests"] = 0
+    hand_tier = (hand, np.zeros(vocabulary.BUCKETS), np.zeros(embedding.DIMS))
+    # Without a corpus the top-tier rule is the hand-set tier model's own P(large), and off.
+    params.update(large_params(hand_tier, cut=1.0))
     if corpus is not None and corpus.tiers:
         # The term reads an ask's embedding against the corpus's mean ask (no labels used): an
         # uncentred vector's mean direction acted as a second intercept, learned from a corpus
@@ -446,7 +461,123 @@ def fit(
         meta["tier_penalties"] = list(
             penalties or (traffic.PENALTY, traffic.VOCAB_PENALTY, traffic.EMBED_PENALTY)
         )
+        # The top-tier rule (large_rule.py), off (cut 1) until `router train` chooses its cut
+        # on held-out predictions (choose_large_cut).
+        params.update(large_params(fit_large_model(corpus, params, meta, penalties), cut=1.0))
+    meta["large_penalty_scale"] = large_rule.PENALTY_SCALE
     return params, meta
+
+
+def large_params(
+    coefs: tuple[np.ndarray, np.ndarray, np.ndarray], cut: float
+) -> dict[str, np.ndarray]:
+    """The weights file's arrays of the top-tier rule: its (tier, vocabulary, embedding)
+    weights, its bias (minus the tier model's upper cut point) and its cut."""
+    import numpy as np
+
+    return {
+        "large_tier_coef": coefs[0].astype(np.float32),
+        "large_vocab_coef": coefs[1].astype(np.float32),
+        "large_embed_coef": coefs[2].astype(np.float32),
+        "large_bias": np.array([large_rule.bias()], dtype=np.float32),
+        "large_cut": np.array([cut], dtype=np.float32),
+    }
+
+
+def fit_large_model(
+    corpus: Traffic,
+    params: dict[str, np.ndarray],
+    meta: dict[str, Any],
+    penalties: tuple[float, float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The top-tier rule's (tier, vocabulary, embedding) weights: "labelled large" against the
+    rest of the corpus, started from and shrunk towards `params`' tier model (large_rule.py)."""
+    import numpy as np
+
+    from router.classify import traffic
+
+    design, offset = _traffic_design(corpus.feats, params, meta)
+    hand = traffic.hand_weights()
+    n_words = params["vocab_coef"].shape[0]
+    start = np.concatenate(
+        [params[k].astype(np.float64) for k in ("tier_coef", "vocab_coef", "embed_coef")]
+    )
+    lam = large_rule.PENALTY_SCALE * traffic.penalties(
+        len(hand), n_words, design.shape[1] - len(hand) - n_words, *(penalties or ())
+    )
+    w = traffic.sample_weights(corpus.tiers, corpus.families)
+    is_large = np.asarray(corpus.tiers) == traffic.TIERS.index("large")
+    coef = large_rule.fit(design, is_large, offset + large_rule.bias(), w, start, lam)
+    cut = len(hand) + n_words
+    return coef[: len(hand)], coef[len(hand) : cut], coef[cut:]
+
+
+def choose_large_cut(
+    corpus: Traffic,
+    params: dict[str, np.ndarray],
+    meta: dict[str, Any],
+    penalties: tuple[float, float, float] | None = None,
+) -> tuple[float, dict[str, Any]]:
+    """The top-tier rule's cut, chosen on held-out predictions of the corpus (large_rule.py):
+    for every family fold and every writer held out, the tier model and the rule refitted
+    without those requests, which are then scored as the gateway scores them (rule off).
+    Returns (cut, what the choice saw)."""
+    import numpy as np
+
+    from router.classify import traffic, traffic_cv
+    from router.classify.learned import FORMAT_VERSION, LearnedClassifier
+    from router.policy import MIN_CHEAP_CONFIDENCE
+
+    splits = large_rule.held_out_splits(corpus.families, corpus.writers, traffic_cv.FOLDS)
+    n = len(corpus.tiers)
+    p_large = {name: np.zeros(n) for name, _ in splits}
+    goes_small = {name: np.zeros(n, dtype=bool) for name, _ in splits}
+    for name, held in splits:
+        fold = dict(params)
+        rest = corpus.subset(~held)
+        tier = fit_tier_model(rest, params, meta, penalties)
+        fold.update(zip(("tier_coef", "vocab_coef", "embed_coef"), tier, strict=True))
+        fold.update(large_params(fit_large_model(rest, fold, meta, penalties), cut=1.0))
+        clf = LearnedClassifier(fold, {"format": FORMAT_VERSION, **meta})
+        for i in np.flatnonzero(held):
+            a = clf.score(corpus.requests[i])
+            p_large[name][i] = float(a.signals["p_large"])
+            goes_small[name][i] = (
+                a.difficulty <= traffic.TIER_CUTS[0] and a.confidence >= MIN_CHEAP_CONFIDENCE
+            )
+    is_large = np.asarray(corpus.tiers) == traffic.TIERS.index("large")
+    sets = [
+        [name for name, _ in splits if name.startswith("family fold")],
+        [name for name, _ in splits if not name.startswith("family fold")],
+    ]
+    masks = {name: held for name, held in splits}
+    cut = 1.0
+    for names in (s for s in sets if s):
+        rows = np.logical_or.reduce([masks[m] for m in names])
+        p = np.sum([np.where(masks[m], p_large[m], 0.0) for m in names], axis=0)
+        small = np.logical_or.reduce([goes_small[m] & masks[m] for m in names])
+        cut = min(cut, large_rule.choose_cut(p, small, is_large, [rows]))
+    return cut, {
+        "large_cut_target": large_rule.LARGE_TO_SMALL_TARGET,
+        "large_cut_splits": [name for name, _ in splits],
+    }
+
+
+def _traffic_design(
+    feats: Features, params: dict[str, np.ndarray], meta: dict[str, Any]
+) -> tuple[Any, np.ndarray]:
+    """(sparse [reading inputs, expertise strength | hashed words | centred embedding], the open
+    term as a fixed offset) of `feats`: the columns the tier model and the top-tier rule weigh."""
+    import numpy as np
+    from scipy import sparse
+
+    from router.classify import vocabulary
+
+    x, offset = _tier_design(feats, params, meta)
+    words = vocabulary.design(feats.vocab_asks)
+    vectors = feats.embeddings - params["embed_mu"].astype(np.float64)
+    design = sparse.hstack([sparse.csr_matrix(x), words, sparse.csr_matrix(vectors)]).tocsr()
+    return design, offset
 
 
 def fit_tier_model(
@@ -458,18 +589,12 @@ def fit_tier_model(
     """(tier weights, vocabulary weights, embedding weights) fitted to the corpus's labels; the
     other weights are `params`' (the open term and the expertise signal enter as they are)."""
     import numpy as np
-    from scipy import sparse
 
-    from router.classify import traffic, vocabulary
+    from router.classify import embedding, traffic, vocabulary
 
-    x, offset = _tier_design(corpus.feats, params, meta)
-    words = vocabulary.design(corpus.feats.vocab_asks)
-    vectors = corpus.feats.embeddings - params["embed_mu"].astype(np.float64)
-    design = sparse.hstack(
-        [sparse.csr_matrix(x), words, sparse.csr_matrix(vectors)]
-    ).tocsr()
+    design, offset = _traffic_design(corpus.feats, params, meta)
     hand = traffic.hand_weights()
-    n_words, n_embed = vocabulary.BUCKETS, vectors.shape[1]
+    n_words, n_embed = vocabulary.BUCKETS, embedding.DIMS
     start = np.concatenate([hand, np.zeros(n_words + n_embed)])
     lam = traffic.penalties(len(hand), n_words, n_embed, *(penalties or ()))
     w = traffic.sample_weights(corpus.tiers, corpus.families)
@@ -834,6 +959,10 @@ def train(
     ts = build_targets(sets, data_mod.open_tiers_near(data))
     expert = expertise.fit(data) if expertise.available(data) else None
     params, meta = fit(featurize(ts.requests, progress=progress), ts, expert, corpus)
+    if corpus is not None and corpus.tiers:
+        cut, chosen = choose_large_cut(corpus, params, meta)
+        params["large_cut"] = np.array([cut], dtype=np.float32)
+        meta.update(chosen)
     meta["excluded"] = sorted(exclude)
     save(params, meta, out)
     return meta
@@ -875,8 +1004,9 @@ def register(subparsers: Any) -> None:
             "Fit the learned classifier (per-task levels + within-task gain terms on structure "
             "signals "
             "and words, or length terms) from the shared "
-            "routing data and write a weights file. Deterministic: the same data gives "
-            "the same weights."
+            "routing data, the tier model and the top-tier rule (P(large) and its cut, chosen "
+            "on held-out predictions) from the traffic corpus, and write a weights file. "
+            "Deterministic: the same data gives the same weights."
         ),
         epilog=(
             "examples:\n"

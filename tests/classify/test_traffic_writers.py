@@ -70,6 +70,21 @@ def test_the_cli_prints_the_same_report_as_a_second_run_in_process(tmp_path):
     text = cli()
     assert "leave one writer out" in text and "wb held out confusion" in text
     assert "wa by family" in text and "wb in-sample" in text
+    assert "the top-tier rule" in text and "lowered small" in text
+
+
+def test_the_top_tier_rule_is_reported_on_and_off_with_the_lowered_threshold_baseline(tmp_path):
+    report = traffic_report(corpus(tmp_path / "two.jsonl"), CONFIG)
+    assert list(report["rule"]) == ["family folds", "wa held out", "wb held out", "in-sample"]
+    for figures in report["rule"].values():
+        assert set(figures) == {"off", "on", "lowered"}
+        for column in figures.values():
+            assert {"large_to_small", "small_share", "small_to_large", "below_label",
+                    "cost_share"} <= set(column)
+            assert 0.0 < column["cost_share"] <= 1.0
+        # The baseline is lowered until its large work sent to small is no more than the rule's.
+        assert figures["lowered"]["large_to_small"] <= figures["on"]["large_to_small"]
+        assert figures["on"]["large_to_small"] <= figures["off"]["large_to_small"]
 
 
 def test_a_corpus_of_one_writer_has_no_writer_report(tmp_path):
