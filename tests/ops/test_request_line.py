@@ -233,3 +233,20 @@ def test_a_refused_request_s_latency_counts_from_its_arrival(fake, request):
     line = _line(lines, answer.headers["x-request-id"])
     assert line["error_code"] == "invalid_json"
     assert 300 <= line["latency_ms"] <= waited * 1000
+
+
+def test_lines_keep_non_ascii_text_as_written(fake, request):
+    """A log search for the text a client sent finds it: no `\\u` escapes in the line."""
+    prompt = [{"role": "user", "content": "Übersetze: Grüße aus 東京"}]
+    with run_gateway(_config(fake, server={"log_prompts": True}), Fixed()) as gw:
+        lines = request.getfixturevalue("log_lines")
+        served = gw.http.post("/v1/chat/completions", json={"model": "auto", "messages": prompt})
+        refused = gw.http.post("/v1/chat/completions",
+                               json={"model": "modèle-inconnu", "messages": prompt})
+    assert (served.status_code, refused.status_code) == (200, 404)
+    by_id = {json.loads(t)["request_id"]: t for t in lines
+             if t.startswith("{") and '"event": "request"' in t}
+    served_line = by_id[served.headers["x-request-id"]]
+    assert "Grüße aus 東京" in served_line
+    assert json.loads(served_line)["messages"] == prompt
+    assert '"model": "modèle-inconnu"' in by_id[refused.headers["x-request-id"]]
