@@ -65,6 +65,7 @@ def _assert_rounded(value: float, expected: float) -> None:
 
 
 def _assert_latency(line: dict[str, Any], waited_s: float) -> None:
+    assert isinstance(line["latency_ms"], float)  # milliseconds to a tenth
     assert 0 < line["latency_ms"] <= waited_s * 1000
     assert line["latency_ms"] == round(line["latency_ms"], 1)
 
@@ -250,3 +251,21 @@ def test_lines_keep_non_ascii_text_as_written(fake, request):
     assert "Grüße aus 東京" in served_line
     assert json.loads(served_line)["messages"] == prompt
     assert '"model": "modèle-inconnu"' in by_id[refused.headers["x-request-id"]]
+
+
+def test_a_refusal_whose_line_cannot_be_written_is_answered_and_says_so(fake, request):
+    """Logging a refusal never changes its answer: a failure is one error line instead."""
+    hi = [{"role": "user", "content": "hi"}]
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("the request log is broken")
+
+    with run_gateway(_config(fake), Fixed()) as gw:
+        lines = request.getfixturevalue("log_lines")
+        gw.app.state.gateway.request_log.refused_entry = broken
+        answer = gw.http.post("/v1/chat/completions", json={"model": "nope", "messages": hi})
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"] == "model_not_found"
+    assert log_records(lines, "request_log_line_failed") == [{
+        "event": "request_log_line_failed", "error": "RuntimeError",
+        "request_id": answer.headers["x-request-id"]}]
