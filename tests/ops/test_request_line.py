@@ -19,7 +19,9 @@ from router.keys import KeyEntry, hash_key
 from router.ops.record import key_id
 from tests.conftest import deployment, make_config, run_gateway
 from tests.faults.support import log_records
+from tests.gateway import test_verify
 from tests.gateway.test_core_mutants import metric
+from tests.gateway.test_verify import MATH, TaskClassifier, answers, issue_config, paid
 
 # Prices with more decimals than the line's 8, so a cost rounded otherwise shows.
 SMALL = {"input": 1.23456789, "output": 7.65432198}
@@ -269,3 +271,24 @@ def test_a_refusal_whose_line_cannot_be_written_is_answered_and_says_so(fake, re
     assert log_records(lines, "request_log_line_failed") == [{
         "event": "request_log_line_failed", "error": "RuntimeError",
         "request_id": answer.headers["x-request-id"]}]
+
+
+def test_a_verified_answer_s_line_has_its_outcome_and_the_other_calls_cost(
+    fake, request, monkeypatch
+):
+    # The partner at a price with more decimals than the line keeps.
+    monkeypatch.setitem(test_verify.PRICES, "mini", (0.123456789, 0.6))
+    answers(fake, haiku="#### 42", mini="#### 42")
+    with run_gateway(issue_config(fake), TaskClassifier()) as gw:
+        lines = request.getfixturevalue("log_lines")
+        agreed = gw.http.post("/v1/chat/completions", json={
+            "model": "auto", "messages": [{"role": "user", "content": MATH}]})
+        skipped = gw.http.post("/v1/chat/completions", json={
+            "model": "auto", "messages": [{"role": "user", "content": "[task:chat] hi"}]})
+    line = _line(lines, agreed.headers["x-request-id"])
+    assert line["verified"] == agreed.headers["x-tianji-verified"] == "agree"
+    other = paid(fake, "mini")
+    assert other != round(other, 8)
+    _assert_rounded(line["verification_cost_usd"], other)
+    line = _line(lines, skipped.headers["x-request-id"])
+    assert (line["verified"], line["verification_cost_usd"]) == ("skipped:task", 0.0)
