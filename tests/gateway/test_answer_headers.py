@@ -12,6 +12,9 @@ from tests.conftest import deployment, make_config, run_gateway
 from tests.faults.support import parse_sse
 
 PRICE = {"input": 2.0, "output": 10.0}
+# Room for the first litellm call of a process, which imports for seconds on a loaded
+# machine.
+ROOMY = {"request_timeout_s": 60, "first_token_timeout_s": 30}
 HI = [{"role": "user", "content": "hi"}]
 
 
@@ -24,7 +27,7 @@ class Fixed:
 
 def _config(fake: Any) -> Any:
     return make_config([[deployment(fake, "s1", price=PRICE)], [deployment(fake, "l1")]],
-                       resilience={"request_timeout_s": 60})
+                       resilience=ROOMY)
 
 
 def _tianji(headers: Any) -> dict[str, str]:
