@@ -299,3 +299,15 @@ def test_a_verified_answer_s_line_has_its_outcome_and_the_other_calls_cost(
     _assert_rounded(line["verification_cost_usd"], other)
     line = _line(lines, skipped.headers["x-request-id"])
     assert (line["verified"], line["verification_cost_usd"]) == ("skipped:task", 0.0)
+
+
+def test_an_answer_served_a_tier_up_is_logged_at_the_tier_that_served_it(fake, request):
+    fake.set_fault("s1", Fault(FaultKind.HTTP_ERROR, status=401))  # small fails: escalate
+    with run_gateway(_config(fake), Fixed()) as gw:
+        lines = request.getfixturevalue("log_lines")
+        answer = gw.http.post("/v1/chat/completions", json={
+            "model": "auto", "messages": [{"role": "user", "content": "hi"}]})
+    assert answer.status_code == 200
+    line = _line(lines, answer.headers["x-request-id"])
+    assert (line["tier"], line["deployment"], line["attempts"]) == ("medium", "l1", 2)
+    assert answer.headers["x-tianji-tier"] == "medium"
