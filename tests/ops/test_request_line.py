@@ -286,7 +286,9 @@ def test_a_verified_answer_s_line_has_its_outcome_and_the_other_calls_cost(
     # The partner at a price with more decimals than the line keeps.
     monkeypatch.setitem(test_verify.PRICES, "mini", (0.123456789, 0.6))
     answers(fake, haiku="#### 42", mini="#### 42")
-    with run_gateway(issue_config(fake), TaskClassifier()) as gw:
+    config = issue_config(fake, resilience={"retries": 1, "backoff_initial_s": 0.01,
+                                            "backoff_max_s": 0.05, **ROOMY})
+    with run_gateway(config, TaskClassifier()) as gw:
         lines = request.getfixturevalue("log_lines")
         agreed = gw.http.post("/v1/chat/completions", json={
             "model": "auto", "messages": [{"role": "user", "content": MATH}]})
