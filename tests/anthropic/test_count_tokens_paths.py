@@ -6,12 +6,14 @@ and what a failed count logs."""
 from __future__ import annotations
 
 import json
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from router.fakeprovider import Fault, FaultKind
 from router.fakeprovider.wire import count_tokens
-from tests.conftest import ANTHROPIC_KEY, deployment, make_config, run_gateway
+from tests.conftest import ANTHROPIC_KEY, deployment, make_config, run_gateway, serving
 
 IMAGE = {"type": "image", "source": {"type": "base64", "media_type": "image/png",
                                      "data": "iVBORw0KGgo="}}
@@ -99,11 +101,31 @@ def test_the_first_anthropic_deployment_that_is_not_cooling_down_counts(fake, cl
     assert fake.calls("oai") == []
 
 
+class _SlowCounter(BaseHTTPRequestHandler):
+    """An Anthropic API stand-in whose count takes 3 s (the fake's faults reset a count)."""
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
+        self.rfile.read(int(self.headers["content-length"]))
+        time.sleep(3)
+        body = json.dumps({"input_tokens": 99}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def test_a_count_slower_than_the_request_timeout_is_estimated(fake):
-    config = make_config([[deployment(fake, "slow", "anthropic")]],
-                         resilience={"request_timeout_s": 1})
-    fake.set_fault("slow", Fault(FaultKind.STALL, delay=4))
-    with run_gateway(config) as gateway:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowCounter)
+    server.daemon_threads = True
+    slow = {"name": "slow", "model": "anthropic/claude-slow", "api_key": ANTHROPIC_KEY,
+            "api_base": f"http://127.0.0.1:{server.server_address[1]}",
+            "price": {"input": 1.0, "output": 5.0}}
+    config = make_config([[slow]], resilience={"request_timeout_s": 1})
+    with serving(server), run_gateway(config) as gateway:
         response = counted(gateway, messages=[{"role": "user", "content": "x" * 40}])
     assert response.headers["x-tianji-token-count"] == "estimate"
     assert response.json() == {"input_tokens": 10 + 4}
