@@ -101,14 +101,15 @@ def test_an_error_carries_the_request_id(keyed):
 
 def test_the_request_deadline_is_anthropics_timeout_error(fake, claude):
     config = make_config([[deployment(fake, "slow", "anthropic")]],
-                         resilience={"attempt_timeout_s": 0.5, "request_timeout_s": 1.5})
+                         # the retry starts with 0.2 s left: the deadline ends the walk
+                         resilience={"attempt_timeout_s": 1.0, "request_timeout_s": 1.2})
     fake.set_fault("slow", Fault(FaultKind.STALL, delay=5))
     with run_gateway(config) as gateway, pytest.raises(anthropic.APIStatusError) as err:
         claude(gateway).messages.create(model="auto", max_tokens=5, messages=HI)
     assert err.value.status_code == 504
     assert err.value.body["error"]["type"] == "timeout_error"
     assert err.value.body["error"]["message"].startswith(
-        "The request deadline of 1.5s passed before any deployment answered.")
+        "The request deadline of 1.2s passed before any deployment answered.")
 
 
 def test_every_deployment_cooling_down_is_overloaded(fake, claude):
