@@ -26,6 +26,7 @@ def counted(gw, **body):
     response = gw.http.post("/v1/messages/count_tokens", headers={
         "anthropic-version": "2023-06-01"}, json={"model": "auto", **body})
     assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
     return response
 
 
