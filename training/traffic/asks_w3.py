@@ -14,21 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import materials_w3 as m
-
-Request = dict[str, Any]
-Entry = tuple[str, str, str, str, str, str, list[Request]]
-
-
-def sys_(text: str) -> dict[str, Any]:
-    return {"role": "system", "content": text}
-
-
-def u(text: str) -> dict[str, Any]:
-    return {"role": "user", "content": text}
-
-
-def a(text: str) -> dict[str, Any]:
-    return {"role": "assistant", "content": text}
+from turns import Entry, a, req, sys_, u
 
 
 def calls(*pairs: tuple[str, str, str]) -> dict[str, Any]:
@@ -46,9 +32,6 @@ def calls(*pairs: tuple[str, str, str]) -> dict[str, Any]:
 def result(cid: str, content: str) -> dict[str, Any]:
     return {"role": "tool", "tool_call_id": cid, "content": content}
 
-
-def req(*messages: dict[str, Any], **fields: Any) -> Request:
-    return {"messages": list(messages), **fields}
 
 
 def schema(name: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:

@@ -19,26 +19,13 @@ from collections.abc import Callable
 from typing import Any
 
 import materials_w4 as m
+from turns import Entry, a, req, sys_, u
 
-Request = dict[str, Any]
-Entry = tuple[str, str, str, str, str, str, list[Request]]
 Row = tuple[str, str, str, str, str]
 
 
-def sys_(text: str) -> dict[str, Any]:
-    return {"role": "system", "content": text}
 
 
-def u(text: str) -> dict[str, Any]:
-    return {"role": "user", "content": text}
-
-
-def a(text: str) -> dict[str, Any]:
-    return {"role": "assistant", "content": text}
-
-
-def req(*messages: dict[str, Any], **fields: Any) -> Request:
-    return {"messages": list(messages), **fields}
 
 
 # Short app system prompts: a row whose reason ends in " +" is also sent under one of these

@@ -16,22 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 import materials_w5 as m
+from turns import Entry, Request, a, req, sys_, u
 
-Request = dict[str, Any]
-Entry = tuple[str, str, str, str, str, str, list[Request]]
 Row = tuple[str, str, str, str, str]
 
 
-def sys_(text: str) -> dict[str, Any]:
-    return {"role": "system", "content": text}
 
-
-def u(text: str) -> dict[str, Any]:
-    return {"role": "user", "content": text}
-
-
-def a(text: str) -> dict[str, Any]:
-    return {"role": "assistant", "content": text}
 
 
 def call(cid: str, name: str, args: str) -> dict[str, Any]:
@@ -46,9 +36,6 @@ def call(cid: str, name: str, args: str) -> dict[str, Any]:
 def result(cid: str, content: str) -> dict[str, Any]:
     return {"role": "tool", "tool_call_id": cid, "content": content}
 
-
-def req(*messages: dict[str, Any], **fields: Any) -> Request:
-    return {"messages": list(messages), **fields}
 
 
 # --- long material: the same document with easy and hard asks ------------------------------

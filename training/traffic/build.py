@@ -164,27 +164,15 @@ def build() -> list[dict[str, Any]]:
             )
     for family, n, row, messages, extra in asks_w2.requests():
         items.append(item(family, n, row, messages, writer="w2", **extra))
-    for family, tier, kind, domain, lang, reason, requests in asks_w3.entries():
-        for v, request in enumerate(requests):
-            fields = {k: value for k, value in request.items() if k != "messages"}
-            row = (tier, kind, domain, "", reason)
-            items.append(
-                item(f"w3-{family}", v, row, request["messages"], lang=lang, writer="w3", **fields)
-            )
-    for family, tier, kind, domain, lang, reason, requests in asks_w4.entries():
-        for v, request in enumerate(requests):
-            fields = {k: value for k, value in request.items() if k != "messages"}
-            row = (tier, kind, domain, "", reason)
-            items.append(
-                item(f"w4-{family}", v, row, request["messages"], lang=lang, writer="w4", **fields)
-            )
-    for family, tier, kind, domain, lang, reason, requests in asks_w5.entries():
-        for v, request in enumerate(requests):
-            fields = {k: value for k, value in request.items() if k != "messages"}
-            row = (tier, kind, domain, "", reason)
-            items.append(
-                item(f"w5-{family}", v, row, request["messages"], lang=lang, writer="w5", **fields)
-            )
+    for writer, asks in (("w3", asks_w3), ("w4", asks_w4), ("w5", asks_w5)):
+        for family, tier, kind, domain, lang, reason, requests in asks.entries():
+            for v, request in enumerate(requests):
+                fields = {k: value for k, value in request.items() if k != "messages"}
+                row = (tier, kind, domain, "", reason)
+                messages = request["messages"]
+                items.append(
+                    item(f"{writer}-{family}", v, row, messages, lang=lang, writer=writer, **fields)
+                )
     for it in items:
         chars = sum(len(m.get("content") or "") for m in it["messages"])
         if it["tier"] == "large" and chars <= SHORT_HARD_MAX_CHARS:
