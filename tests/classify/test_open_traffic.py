@@ -196,11 +196,10 @@ def test_another_language_scores_like_english(learned, english, other):
     ["Demuestra que la raíz cuadrada de 2 es irracional.", "证明根号2是无理数。"],
 )
 def test_a_translated_proof_is_read_as_a_proof_and_never_lands_on_the_small_tier(learned, other):
-    # Known gap (docs/routing.md, "Tests whose pinned tier changed"): since the five-writer
-    # refit the English ask is medium (0.57: the corpus labels textbook proofs medium, and the
-    # English word weights say so) while these translations read large (0.92 and 0.96): the
-    # vocabulary term knows English words, and the ask embedding reads foreign text as far
-    # from the corpus's mean ask. The same tier is the goal; this pins what holds today.
+    # Known gap (README, routing examples): since the five-writer refit the English ask is
+    # medium (0.57: the corpus labels textbook proofs medium, and its English words and their
+    # embedding say so) while these translations read large (0.92 and 0.96): the corpus has no
+    # textbook proofs in Spanish or Chinese. The same tier is the goal; this pins what holds.
     english = learned.score(prompt_request("Prove that the square root of 2 is irrational."))
     translated = learned.score(prompt_request(other))
     assert translated.task == english.task == "proof"
