@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import materials_w3 as m
-from turns import Entry, a, req, sys_, u
+from turns import Entry, a, req, schema, sys_, u
 
 
 def calls(*pairs: tuple[str, str, str]) -> dict[str, Any]:
@@ -34,20 +34,6 @@ def result(cid: str, content: str) -> dict[str, Any]:
 
 
 
-def schema(name: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": name,
-            "strict": True,
-            "schema": {
-                "type": "object",
-                "properties": properties,
-                "required": required,
-                "additionalProperties": False,
-            },
-        },
-    }
 
 
 JSON_OBJECT = {"type": "json_object"}

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 import materials_w4 as m
-from turns import Entry, a, req, sys_, u
+from turns import Entry, a, function_tool, req, sys_, u
 
 Row = tuple[str, str, str, str, str]
 
@@ -363,42 +363,33 @@ CHATS: list[tuple[str, str, str, str, str, str]] = [
 ]
 
 # Tool sets for agent requests, as OpenAI function specs.
-def _fn(name: str, description: str, params: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "type": "function",
-        "function": {
-            "name": name,
-            "description": description,
-            "parameters": {"type": "object", "properties": params, "required": required},
-        },
-    }
 
 
 STR = {"type": "string"}
 NUM = {"type": "number"}
 TOOLS: dict[str, list[dict[str, Any]]] = {
     "books": [
-        _fn("list_invoices", "List invoices, optionally only unpaid ones.", {"status": {"type": "string", "enum": ["all", "unpaid", "overdue"]}}, []),
-        _fn("send_reminder", "E-mail a payment reminder for one invoice.", {"invoice_id": STR}, ["invoice_id"]),
-        _fn("record_payment", "Mark an invoice paid.", {"invoice_id": STR, "amount": NUM, "date": STR}, ["invoice_id", "amount", "date"]),
-        _fn("post_journal", "Post a journal entry to the ledger.", {"date": STR, "lines": {"type": "array", "items": {"type": "object", "properties": {"account": STR, "debit": NUM, "credit": NUM}}}, "memo": STR}, ["date", "lines"]),
-        _fn("submit_vat_return", "Submit the VAT return for a period to HMRC.", {"period": STR}, ["period"]),
+        function_tool("list_invoices", "List invoices, optionally only unpaid ones.", {"status": {"type": "string", "enum": ["all", "unpaid", "overdue"]}}, []),
+        function_tool("send_reminder", "E-mail a payment reminder for one invoice.", {"invoice_id": STR}, ["invoice_id"]),
+        function_tool("record_payment", "Mark an invoice paid.", {"invoice_id": STR, "amount": NUM, "date": STR}, ["invoice_id", "amount", "date"]),
+        function_tool("post_journal", "Post a journal entry to the ledger.", {"date": STR, "lines": {"type": "array", "items": {"type": "object", "properties": {"account": STR, "debit": NUM, "credit": NUM}}}, "memo": STR}, ["date", "lines"]),
+        function_tool("submit_vat_return", "Submit the VAT return for a period to HMRC.", {"period": STR}, ["period"]),
     ],
     "school": [
-        _fn("get_class_list", "Pupils and parent contacts for a class.", {"class_id": STR}, ["class_id"]),
-        _fn("message_parents", "Send a message to the parents of a class.", {"class_id": STR, "text": STR}, ["class_id", "text"]),
-        _fn("add_event", "Add an event to the school calendar.", {"title": STR, "date": STR, "class_id": STR}, ["title", "date"]),
-        _fn("update_contact_permissions", "Change who may receive information about a pupil.", {"pupil_id": STR, "contact_id": STR, "allowed": {"type": "boolean"}}, ["pupil_id", "contact_id", "allowed"]),
+        function_tool("get_class_list", "Pupils and parent contacts for a class.", {"class_id": STR}, ["class_id"]),
+        function_tool("message_parents", "Send a message to the parents of a class.", {"class_id": STR, "text": STR}, ["class_id", "text"]),
+        function_tool("add_event", "Add an event to the school calendar.", {"title": STR, "date": STR, "class_id": STR}, ["title", "date"]),
+        function_tool("update_contact_permissions", "Change who may receive information about a pupil.", {"pupil_id": STR, "contact_id": STR, "allowed": {"type": "boolean"}}, ["pupil_id", "contact_id", "allowed"]),
     ],
     "pharmacy": [
-        _fn("get_repeat_items", "The patient's repeat prescription items.", {"patient_id": STR}, ["patient_id"]),
-        _fn("request_repeat", "Request repeat items from the GP.", {"patient_id": STR, "item_ids": {"type": "array", "items": STR}}, ["patient_id", "item_ids"]),
-        _fn("book_service", "Book a pharmacy service.", {"service": {"type": "string", "enum": ["flu_jab", "bp_check", "travel_clinic"]}, "date": STR, "time": STR}, ["service", "date"]),
+        function_tool("get_repeat_items", "The patient's repeat prescription items.", {"patient_id": STR}, ["patient_id"]),
+        function_tool("request_repeat", "Request repeat items from the GP.", {"patient_id": STR, "item_ids": {"type": "array", "items": STR}}, ["patient_id", "item_ids"]),
+        function_tool("book_service", "Book a pharmacy service.", {"service": {"type": "string", "enum": ["flu_jab", "bp_check", "travel_clinic"]}, "date": STR, "time": STR}, ["service", "date"]),
     ],
     "payroll": [
-        _fn("get_employee", "An employee's record.", {"name": STR}, ["name"]),
-        _fn("update_salary", "Change an employee's salary from a date.", {"employee_id": STR, "annual_salary": NUM, "effective": STR}, ["employee_id", "annual_salary", "effective"]),
-        _fn("run_payroll", "Run and submit payroll (FPS to HMRC) for a month.", {"month": STR}, ["month"]),
+        function_tool("get_employee", "An employee's record.", {"name": STR}, ["name"]),
+        function_tool("update_salary", "Change an employee's salary from a date.", {"employee_id": STR, "annual_salary": NUM, "effective": STR}, ["employee_id", "annual_salary", "effective"]),
+        function_tool("run_payroll", "Run and submit payroll (FPS to HMRC) for a month.", {"month": STR}, ["month"]),
     ],
 }
 AGENT_SYSTEM = "You are the assistant in our small business's back-office app. Use the tools to act."

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import materials_w5 as m
-from turns import Entry, Request, a, req, sys_, u
+from turns import Entry, Request, a, req, schema, sys_, u
 
 Row = tuple[str, str, str, str, str]
 
@@ -751,20 +751,6 @@ JSON_OBJECT = {"type": "json_object"}
 S = {"type": "string"}
 
 
-def schema(name: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": name,
-            "strict": True,
-            "schema": {
-                "type": "object",
-                "properties": properties,
-                "required": required,
-                "additionalProperties": False,
-            },
-        },
-    }
 
 
 COMMITS = "\n".join((

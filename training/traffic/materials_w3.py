@@ -6,7 +6,8 @@ clinical dictation, release notes), generated deterministically from fixed seeds
 from __future__ import annotations
 
 import random
-from typing import Any
+
+from turns import function_tool
 
 SUPPORT_BOT = (
     "You are Lumi, the customer support assistant of Brightline Fibre, a broadband provider.\n"
@@ -120,15 +121,6 @@ EMAIL_ASSISTANT = (
 )
 
 
-def _fn(name: str, description: str, params: dict[str, Any], required: list[str]) -> dict:
-    return {
-        "type": "function",
-        "function": {
-            "name": name,
-            "description": description,
-            "parameters": {"type": "object", "properties": params, "required": required},
-        },
-    }
 
 
 STR = {"type": "string"}
@@ -137,14 +129,14 @@ NUM = {"type": "number"}
 
 TOOLS: dict[str, list[dict]] = {
     "shop": [
-        _fn("lookup_order", "Look up an order by its number", {"order_id": STR}, ["order_id"]),
-        _fn(
+        function_tool("lookup_order", "Look up an order by its number", {"order_id": STR}, ["order_id"]),
+        function_tool(
             "issue_refund",
             "Refund an order, fully or partly, to the original payment method",
             {"order_id": STR, "amount_cents": INT, "reason": STR},
             ["order_id", "amount_cents", "reason"],
         ),
-        _fn(
+        function_tool(
             "update_stock",
             "Set the stock level of a SKU in a warehouse",
             {"sku": STR, "warehouse": STR, "quantity": INT},
@@ -152,20 +144,20 @@ TOOLS: dict[str, list[dict]] = {
         ),
     ],
     "office": [
-        _fn("search_email", "Search the mailbox", {"query": STR, "limit": INT}, ["query"]),
-        _fn(
+        function_tool("search_email", "Search the mailbox", {"query": STR, "limit": INT}, ["query"]),
+        function_tool(
             "draft_email",
             "Create a draft email",
             {"to": {"type": "array", "items": STR}, "subject": STR, "body": STR},
             ["to", "subject", "body"],
         ),
-        _fn(
+        function_tool(
             "find_meeting_time",
             "Find common free time",
             {"attendees": {"type": "array", "items": STR}, "duration_min": INT, "within_days": INT},
             ["attendees", "duration_min"],
         ),
-        _fn(
+        function_tool(
             "create_event",
             "Create a calendar event",
             {"title": STR, "start": STR, "duration_min": INT, "attendees": {"type": "array"}},
@@ -173,35 +165,35 @@ TOOLS: dict[str, list[dict]] = {
         ),
     ],
     "infra": [
-        _fn(
+        function_tool(
             "kubectl",
             "Run a kubectl command against the cluster named in `context`",
             {"context": {"type": "string", "enum": ["staging", "prod-eu", "prod-us"]}, "args": STR},
             ["context", "args"],
         ),
-        _fn(
+        function_tool(
             "run_sql",
             "Run SQL against a database (read-write)",
             {"database": {"type": "string", "enum": ["analytics", "orders-primary"]}, "sql": STR},
             ["database", "sql"],
         ),
-        _fn(
+        function_tool(
             "rollback_release",
             "Roll a service back to a previous release",
             {"service": STR, "release": STR},
             ["service", "release"],
         ),
-        _fn("page_oncall", "Page the on-call engineer", {"team": STR, "message": STR}, ["team"]),
+        function_tool("page_oncall", "Page the on-call engineer", {"team": STR, "message": STR}, ["team"]),
     ],
     "ledger": [
-        _fn("get_balance", "Balance of a ledger account", {"account": STR}, ["account"]),
-        _fn(
+        function_tool("get_balance", "Balance of a ledger account", {"account": STR}, ["account"]),
+        function_tool(
             "post_journal_entry",
             "Post a journal entry to the general ledger (cannot be deleted, only reversed)",
             {"lines": {"type": "array", "items": {"type": "object"}}, "memo": STR, "date": STR},
             ["lines", "date"],
         ),
-        _fn(
+        function_tool(
             "send_payment",
             "Send a bank payment to a saved payee",
             {"payee_id": STR, "amount": NUM, "currency": STR, "reference": STR},
@@ -209,14 +201,14 @@ TOOLS: dict[str, list[dict]] = {
         ),
     ],
     "travel": [
-        _fn("get_weather", "Weather forecast for a city", {"city": STR, "days": INT}, ["city"]),
-        _fn(
+        function_tool("get_weather", "Weather forecast for a city", {"city": STR, "days": INT}, ["city"]),
+        function_tool(
             "convert_currency",
             "Convert an amount between currencies",
             {"amount": NUM, "from": STR, "to": STR},
             ["amount", "from", "to"],
         ),
-        _fn(
+        function_tool(
             "search_flights",
             "Search flights",
             {"origin": STR, "destination": STR, "date": STR},

@@ -11,6 +11,8 @@ import json
 import random
 from typing import Any
 
+from turns import function_tool
+
 AGENT_SYSTEM = (
     "You are Forge, a coding agent running in the user's terminal. You work inside the current "
     "git repository and act only through the tools you are given.\n\n"
@@ -130,35 +132,26 @@ RAG_SYSTEM = (
 )
 
 
-def _fn(name: str, description: str, props: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {
-        "type": "function",
-        "function": {
-            "name": name,
-            "description": description,
-            "parameters": {"type": "object", "properties": props, "required": required},
-        },
-    }
 
 
 _S = {"type": "string"}
 TOOLS: dict[str, list[dict[str, Any]]] = {
     "agent": [
-        _fn("read_file", "Read a file from the repository.", {"path": _S}, ["path"]),
-        _fn(
+        function_tool("read_file", "Read a file from the repository.", {"path": _S}, ["path"]),
+        function_tool(
             "edit_file",
             "Replace an exact string in a file with another.",
             {"path": _S, "old": _S, "new": _S},
             ["path", "old", "new"],
         ),
-        _fn(
+        function_tool(
             "run_shell",
             "Run a shell command in the repository root and return stdout, stderr and the "
             "exit code. Times out after 120 s.",
             {"command": _S},
             ["command"],
         ),
-        _fn(
+        function_tool(
             "search_code",
             "Search the repository with ripgrep.",
             {"pattern": _S, "glob": _S},
@@ -166,25 +159,25 @@ TOOLS: dict[str, list[dict[str, Any]]] = {
         ),
     ],
     "oncall": [
-        _fn(
+        function_tool(
             "query_metrics",
             "Run a PromQL query over the last window.",
             {"promql": _S, "window": _S},
             ["promql"],
         ),
-        _fn(
+        function_tool(
             "search_logs",
             "Search service logs (Loki LogQL).",
             {"logql": _S, "since": _S},
             ["logql"],
         ),
-        _fn(
+        function_tool(
             "kubectl",
             "Run a kubectl command against the production cluster.",
             {"args": _S},
             ["args"],
         ),
-        _fn(
+        function_tool(
             "set_flag",
             "Set a feature flag for all tenants.",
             {"flag": _S, "enabled": {"type": "boolean"}},
@@ -192,13 +185,13 @@ TOOLS: dict[str, list[dict[str, Any]]] = {
         ),
     ],
     "sql": [
-        _fn(
+        function_tool(
             "run_query",
             "Run a read-only SQL query on the analytics replica; returns at most 200 rows.",
             {"sql": _S},
             ["sql"],
         ),
-        _fn(
+        function_tool(
             "describe_table",
             "Return a table's columns, indexes and row estimate.",
             {"table": _S},

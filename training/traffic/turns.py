@@ -24,3 +24,34 @@ def a(text: str) -> dict[str, Any]:
 
 def req(*messages: dict[str, Any], **fields: Any) -> Request:
     return {"messages": list(messages), **fields}
+
+
+def function_tool(
+    name: str, description: str, properties: dict[str, Any], required: list[str]
+) -> dict[str, Any]:
+    """An OpenAI function tool with an object of `properties` as its parameters."""
+    return {
+        "type": "function",
+        "function": {
+            "name": name,
+            "description": description,
+            "parameters": {"type": "object", "properties": properties, "required": required},
+        },
+    }
+
+
+def schema(name: str, properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """A strict `json_schema` response format for an object of `properties`."""
+    return {
+        "type": "json_schema",
+        "json_schema": {
+            "name": name,
+            "strict": True,
+            "schema": {
+                "type": "object",
+                "properties": properties,
+                "required": required,
+                "additionalProperties": False,
+            },
+        },
+    }
